@@ -1,0 +1,42 @@
+import { Type } from 'typebox'
+
+/** Social networks Social Bridge speaks to. TikTok first; TikTok Shop and Instagram are planned. */
+export const Provider = Type.Union([Type.Literal('tiktok')])
+
+/** Identifiers we mint are UUIDs. */
+export const Uuid = Type.String({ format: 'uuid' })
+
+/** TikTok post/video ids are 19-digit integers above 2^53: always carried as decimal strings. */
+export const TikTokPostId = Type.String({ pattern: '^[0-9]{1,20}$' })
+
+/** ISO 8601 timestamp. */
+export const IsoDateTime = Type.String({ format: 'date-time' })
+
+/** Lifecycle of a connected account (ARCHITECTURE.md, `GET /v1/connections`). */
+export const ConnectionStatus = Type.Union([
+  Type.Literal('active'),
+  Type.Literal('reauth_required'),
+  Type.Literal('revoked'),
+  Type.Literal('disconnected'),
+])
+
+/** Lifecycle of a post (ARCHITECTURE.md, `GET /v1/posts`). */
+export const PostStatus = Type.Union([
+  Type.Literal('queued'),
+  Type.Literal('uploading'),
+  Type.Literal('processing'),
+  Type.Literal('sent_to_inbox'),
+  Type.Literal('published'),
+  Type.Literal('failed'),
+])
+
+/** Direct post (published on the account) or inbox (a draft the creator finishes in the app). */
+export const PostMode = Type.Union([Type.Literal('direct'), Type.Literal('inbox')])
+
+/** TikTok privacy levels (REFERENCE.md 3.2 `post_info.privacy_level`). */
+export const PrivacyLevel = Type.Union([
+  Type.Literal('PUBLIC_TO_EVERYONE'),
+  Type.Literal('MUTUAL_FOLLOW_FRIENDS'),
+  Type.Literal('FOLLOWER_OF_CREATOR'),
+  Type.Literal('SELF_ONLY'),
+])

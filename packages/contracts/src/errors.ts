@@ -1,0 +1,60 @@
+import { type Static, Type } from 'typebox'
+
+/**
+ * Error codes the public API answers with (`error.code`). Generic HTTP-level codes first, then
+ * domain codes; services add theirs here so the CRM has one list to switch on.
+ */
+export const ErrorCodes = {
+  // HTTP level
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  LENGTH_REQUIRED: 'LENGTH_REQUIRED',
+  RATE_LIMITED: 'RATE_LIMITED',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+  // OAuth / connections
+  OAUTH_STATE_INVALID: 'OAUTH_STATE_INVALID',
+  OAUTH_DENIED: 'OAUTH_DENIED',
+  OAUTH_FAILED: 'OAUTH_FAILED',
+  CONNECTION_NOT_ACTIVE: 'CONNECTION_NOT_ACTIVE',
+  REAUTH_REQUIRED: 'REAUTH_REQUIRED',
+  // publishing
+  MEDIA_NOT_VIDEO: 'MEDIA_NOT_VIDEO',
+  PRIVACY_LEVEL_NOT_ALLOWED: 'PRIVACY_LEVEL_NOT_ALLOWED',
+  INTERACTION_DISABLED_BY_CREATOR: 'INTERACTION_DISABLED_BY_CREATOR',
+  VIDEO_TOO_LONG: 'VIDEO_TOO_LONG',
+  TITLE_TOO_LONG: 'TITLE_TOO_LONG',
+  URL_NOT_VERIFIED: 'URL_NOT_VERIFIED',
+  POSTING_LIMIT_REACHED: 'POSTING_LIMIT_REACHED',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  TIKTOK_REJECTED: 'TIKTOK_REJECTED',
+  TIKTOK_UNAVAILABLE: 'TIKTOK_UNAVAILABLE',
+  // analytics
+  SYNC_TOO_FREQUENT: 'SYNC_TOO_FREQUENT',
+} as const
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes]
+
+/**
+ * The one error shape of every HTTP answer that is not a success (ARCHITECTURE.md "Public REST
+ * API"): `{ error: { code, message, details? }, requestId }`. `message` is for humans and never
+ * carries internals on 5xx; `details` is machine-readable (e.g. validation errors, retry time).
+ */
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }),
+      message: Type.String(),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+    requestId: Type.String(),
+  },
+  { $id: 'ErrorResponse' },
+)
+export type ErrorResponse = Static<typeof ErrorResponse>

@@ -1,0 +1,82 @@
+import { type Static, Type } from 'typebox'
+import { ConnectionStatus, IsoDateTime, PrivacyLevel, Provider, Uuid } from '../common.js'
+
+/** `GET /v1/connections/tiktok/authorize` answer when `Accept: application/json`. */
+export const AuthorizeResponse = Type.Object({ authorizeUrl: Type.String() })
+export type AuthorizeResponse = Static<typeof AuthorizeResponse>
+
+/** Query of `GET /v1/connections/tiktok/authorize`: where the CRM wants the user sent afterwards. */
+export const AuthorizeQuery = Type.Object({
+  returnUrl: Type.Optional(Type.String({ maxLength: 2048 })),
+})
+export type AuthorizeQuery = Static<typeof AuthorizeQuery>
+
+/** Query TikTok sends to the callback (REFERENCE.md 1.3): `code`+`scopes`+`state`, or `error`. */
+export const CallbackQuery = Type.Object({
+  code: Type.Optional(Type.String()),
+  scopes: Type.Optional(Type.String()),
+  state: Type.Optional(Type.String()),
+  error: Type.Optional(Type.String()),
+  error_description: Type.Optional(Type.String()),
+})
+export type CallbackQuery = Static<typeof CallbackQuery>
+
+/** Outcome of the callback, as JSON or in the CRM return URL's query. */
+export const CallbackResult = Type.Object({
+  outcome: Type.Union([Type.Literal('connected'), Type.Literal('denied'), Type.Literal('failed')]),
+  connectionId: Type.Optional(Uuid),
+  errorCode: Type.Optional(Type.String()),
+})
+export type CallbackResult = Static<typeof CallbackResult>
+
+/** One connected account (`GET /v1/connections`). Never contains a token. */
+export const Connection = Type.Object({
+  id: Uuid,
+  provider: Provider,
+  openId: Type.String(),
+  displayName: Type.Union([Type.String(), Type.Null()]),
+  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  scopes: Type.Array(Type.String()),
+  status: ConnectionStatus,
+  accessTokenExpiresAt: Type.Union([IsoDateTime, Type.Null()]),
+  refreshTokenExpiresAt: Type.Union([IsoDateTime, Type.Null()]),
+  lastRefreshedAt: Type.Union([IsoDateTime, Type.Null()]),
+  createdAt: IsoDateTime,
+})
+export type Connection = Static<typeof Connection>
+
+export const ConnectionList = Type.Object({ items: Type.Array(Connection) })
+export type ConnectionList = Static<typeof ConnectionList>
+
+/** Posting quota usage shown on `GET /v1/connections/:id`. */
+export const PostingQuota = Type.Object({
+  /** Inits in the current 60 s window / TikTok's 6 per minute per token. */
+  initsLastMinute: Type.Integer(),
+  initsPerMinuteLimit: Type.Integer(),
+  /** Inbox drafts in the last 24 h / the pending-share cap of 5. */
+  inboxDraftsLast24h: Type.Integer(),
+  inboxDraftsLimit: Type.Integer(),
+})
+export type PostingQuota = Static<typeof PostingQuota>
+
+export const ConnectionDetail = Type.Intersect([
+  Connection,
+  Type.Object({ postingQuota: Type.Optional(PostingQuota) }),
+])
+export type ConnectionDetail = Static<typeof ConnectionDetail>
+
+/** `GET /v1/connections/:id/creator-info` (REFERENCE.md 3.1, camelCased). */
+export const CreatorInfo = Type.Object({
+  creatorAvatarUrl: Type.String(),
+  creatorUsername: Type.String(),
+  creatorNickname: Type.String(),
+  privacyLevelOptions: Type.Array(PrivacyLevel),
+  commentDisabled: Type.Boolean(),
+  duetDisabled: Type.Boolean(),
+  stitchDisabled: Type.Boolean(),
+  maxVideoPostDurationSec: Type.Integer(),
+})
+export type CreatorInfo = Static<typeof CreatorInfo>
+
+export const ConnectionIdParams = Type.Object({ id: Uuid })
+export type ConnectionIdParams = Static<typeof ConnectionIdParams>

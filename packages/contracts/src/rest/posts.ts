@@ -1,0 +1,72 @@
+import { type Static, Type } from 'typebox'
+import { IsoDateTime, PostMode, PostStatus, PrivacyLevel, TikTokPostId, Uuid } from '../common.js'
+
+/** Where the video comes from: stored media (FILE_UPLOAD) or a verified URL (PULL_FROM_URL). */
+export const PostSource = Type.Union([
+  Type.Object({ mediaId: Uuid }, { additionalProperties: false }),
+  Type.Object({ url: Type.String({ format: 'uri', maxLength: 2048 }) }, { additionalProperties: false }),
+])
+export type PostSource = Static<typeof PostSource>
+
+/**
+ * `POST /v1/posts` body. `privacyLevel` has no default (TikTok UX rule, REFERENCE.md 3.11);
+ * `title` is at most 2,200 UTF-16 code units (REFERENCE.md 3.2), checked by the service.
+ */
+export const CreatePostRequest = Type.Object(
+  {
+    connectionId: Uuid,
+    mode: PostMode,
+    source: PostSource,
+    title: Type.Optional(Type.String()),
+    privacyLevel: PrivacyLevel,
+    disableComment: Type.Optional(Type.Boolean()),
+    disableDuet: Type.Optional(Type.Boolean()),
+    disableStitch: Type.Optional(Type.Boolean()),
+    coverTimestampMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    brandContentToggle: Type.Optional(Type.Boolean()),
+    brandOrganicToggle: Type.Optional(Type.Boolean()),
+    isAigc: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+)
+export type CreatePostRequest = Static<typeof CreatePostRequest>
+
+/** A post as the CRM sees it (`GET /v1/posts/:id`, and the 202 of `POST /v1/posts`). */
+export const Post = Type.Object({
+  id: Uuid,
+  connectionId: Uuid,
+  mode: PostMode,
+  status: PostStatus,
+  publishId: Type.Union([Type.String(), Type.Null()]),
+  /** TikTok post ids (19-digit strings) once public. */
+  tiktokPostIds: Type.Array(TikTokPostId),
+  shareUrl: Type.Union([Type.String(), Type.Null()]),
+  /** Upload progress: bytes TikTok acknowledged, and the total. */
+  uploadedBytes: Type.Integer(),
+  totalBytes: Type.Union([Type.Integer(), Type.Null()]),
+  failReason: Type.Union([Type.String(), Type.Null()]),
+  failMessage: Type.Union([Type.String(), Type.Null()]),
+  title: Type.Union([Type.String(), Type.Null()]),
+  privacyLevel: PrivacyLevel,
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+})
+export type Post = Static<typeof Post>
+
+export const PostList = Type.Object({
+  items: Type.Array(Post),
+  /** Opaque cursor for the next page, or null at the end. */
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+})
+export type PostList = Static<typeof PostList>
+
+export const PostListQuery = Type.Object({
+  connectionId: Type.Optional(Uuid),
+  status: Type.Optional(PostStatus),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: Type.Optional(Type.String()),
+})
+export type PostListQuery = Static<typeof PostListQuery>
+
+export const PostIdParams = Type.Object({ id: Uuid })
+export type PostIdParams = Static<typeof PostIdParams>

@@ -1,0 +1,78 @@
+/**
+ * NATS subjects and JetStream streams of Social Bridge. These names exist here and nowhere
+ * else (CONVENTIONS.md 8). Every service may run under a namespace (tests use one per test so
+ * they can share a NATS server): see `namespacedSubject` / `namespacedStream`.
+ */
+
+/** Subjects of raw, verified TikTok webhooks: `tiktok.webhook.<event>`, e.g. `tiktok.webhook.post.publish.complete`. */
+export const TIKTOK_WEBHOOK_SUBJECT_PREFIX = 'tiktok.webhook'
+
+/** The subject for one TikTok webhook event name (TikTok's own dotted name, kept as is). */
+export const tiktokWebhookSubject = (event: string): string => `${TIKTOK_WEBHOOK_SUBJECT_PREFIX}.${event}`
+
+/** Domain events published by the services (ARCHITECTURE.md event table). */
+export const Subjects = {
+  connectionConnected: 'social.connection.connected',
+  connectionRefreshed: 'social.connection.refreshed',
+  connectionReauthRequired: 'social.connection.reauth_required',
+  connectionDisconnected: 'social.connection.disconnected',
+  postCreated: 'social.post.created',
+  postStatusChanged: 'social.post.status_changed',
+  postPublished: 'social.post.published',
+  postFailed: 'social.post.failed',
+  metricsSynced: 'social.metrics.synced',
+} as const
+
+export type DomainSubject = (typeof Subjects)[keyof typeof Subjects]
+
+/** Messages a consumer gave up on are re-published under `dlq.<original subject>`. */
+export const DEAD_LETTER_PREFIX = 'dlq'
+export const deadLetterSubject = (subject: string): string => `${DEAD_LETTER_PREFIX}.${subject}`
+
+/** A JetStream stream declaration: name and the subjects it captures. */
+export interface StreamSpec {
+  name: string
+  subjects: string[]
+  /** Retention of messages, in seconds. */
+  maxAgeSec: number
+  /** Window in which a repeated `Nats-Msg-Id` is dropped as a duplicate, in seconds. */
+  duplicateWindowSec: number
+}
+
+const DAY_SEC = 86_400
+
+/** Every stream of the system. Webhooks are kept 7 days: TikTok retries for 72 h and consumers may lag. */
+export const Streams = {
+  tiktokWebhooks: {
+    name: 'TIKTOK_WEBHOOKS',
+    subjects: [`${TIKTOK_WEBHOOK_SUBJECT_PREFIX}.>`],
+    maxAgeSec: 7 * DAY_SEC,
+    duplicateWindowSec: 2 * DAY_SEC,
+  },
+  socialEvents: {
+    name: 'SOCIAL_EVENTS',
+    subjects: ['social.>'],
+    maxAgeSec: 7 * DAY_SEC,
+    duplicateWindowSec: 10 * 60,
+  },
+  deadLetters: {
+    name: 'DEAD_LETTERS',
+    subjects: [`${DEAD_LETTER_PREFIX}.>`],
+    maxAgeSec: 30 * DAY_SEC,
+    duplicateWindowSec: 10 * 60,
+  },
+} as const satisfies Record<string, StreamSpec>
+
+/** `subject` under `namespace` (`''` means none): `ns.subject`. */
+export const namespacedSubject = (namespace: string, subject: string): string =>
+  namespace ? `${namespace}.${subject}` : subject
+
+/** `stream` under `namespace`: stream names may not contain dots, so `NS_STREAM`. */
+export const namespacedStream = (namespace: string, stream: StreamSpec): StreamSpec =>
+  namespace
+    ? {
+        ...stream,
+        name: `${namespace.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase()}_${stream.name}`,
+        subjects: stream.subjects.map((s) => namespacedSubject(namespace, s)),
+      }
+    : stream

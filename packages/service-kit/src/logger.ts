@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyServerOptions, RawRequestDefaultExpression } from 'fastify'
+import { type DestinationStream, type LoggerOptions, pino } from 'pino'
+import { redactDeep, redactText } from './redact.js'
+
+/** Header carrying the request id between the CRM, the gateway and every service. */
+export const REQUEST_ID_HEADER = 'x-request-id'
+const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/**
+ * pino options for every service: JSON lines with `service` and the request id (`reqId`), and
+ * every secret scrubbed (see `redact.ts`) from the merged object, the message and the
+ * request URL — a log line built from a request carrying tokens contains none of them.
+ */
+export function createLoggerOptions(opts: { service: string; level?: string }): LoggerOptions {
+  return {
+    level: opts.level ?? 'info',
+    base: { service: opts.service },
+    formatters: {
+      log: (object) => redactDeep(object) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        const scrubbed = args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<
+          typeof method
+        >
+        method.apply(this, scrubbed)
+      },
+    },
+    serializers: {
+      req: (req: { method?: string; url?: string; ip?: string; raw?: { url?: string } }) => ({
+        method: req.method,
+        url: redactText(String(req.url ?? req.raw?.url ?? '')),
+        remoteAddress: req.ip,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  }
+}
+
+/** Takes a well-formed incoming `x-request-id`, or makes a new UUID. */
+export function genReqId(req: RawRequestDefaultExpression): string {
+  const incoming = req.headers[REQUEST_ID_HEADER]
+  return typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID()
+}
+
+/**
+ * Fastify options shared by every service: logger, request ids, and HTTP timeouts (ms).
+ * `bodyLimit` is in bytes (default 1 MiB). `logStream` sends log lines elsewhere than stdout
+ * (tests capture them).
+ */
+export function createFastifyOptions(opts: {
+  service: string
+  logLevel?: string
+  bodyLimit?: number
+  logStream?: DestinationStream
+}): FastifyServerOptions {
+  const loggerOptions = createLoggerOptions({ service: opts.service, level: opts.logLevel })
+  return {
+    ...(opts.logStream ? { loggerInstance: pino(loggerOptions, opts.logStream) } : { logger: loggerOptions }),
+    genReqId,
+    requestIdHeader: false,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    connectionTimeout: 0,
+    keepAliveTimeout: 72_000,
+    requestTimeout: 0,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }
+}

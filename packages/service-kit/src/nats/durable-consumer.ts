@@ -1,0 +1,154 @@
+import { AckPolicy, DeliverPolicy, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { headers, type NatsConnection, nanos } from '@nats-io/transport-node'
+import {
+  AnyEventEnvelope,
+  deadLetterSubject,
+  type Envelope,
+  namespacedStream,
+  namespacedSubject,
+  type StreamSpec,
+} from '@social-bridge/contracts'
+import type { TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+
+/** Where a handler's message came from. */
+export interface DeliveryContext {
+  /** Subject without the namespace, e.g. `tiktok.webhook.post.publish.complete`. */
+  subject: string
+  /** 1 on first delivery. */
+  deliveryCount: number
+  streamSequence: number
+}
+
+/** Options of `startDurableConsumer`. */
+export interface DurableConsumerOptions<D> {
+  nc: NatsConnection
+  namespace?: string
+  /** The stream (un-namespaced spec from contracts) the consumer reads. */
+  stream: StreamSpec
+  /** Durable name: one per service and purpose; replicas share it and split the work. */
+  durableName: string
+  /** Subject filter, un-namespaced; wildcards allowed. */
+  filterSubject: string
+  /** Validates `data`; an envelope that fails is dead-lettered at once (poison). */
+  payloadSchema?: TSchema
+  /** Commit the effect, then resolve. Throwing means "not done": the message is redelivered. */
+  handler: (envelope: Envelope<D>, ctx: DeliveryContext) => Promise<void>
+  /** Deliveries before dead-lettering. Default 5. */
+  maxDeliver?: number
+  /** Redelivery delays in ms, by attempt (the last repeats). Default 1 s, 5 s, 15 s, 30 s. */
+  backoffMs?: number[]
+  /** Time a delivery may stay unacknowledged before the server redelivers it, ms. Default 30 s. */
+  ackWaitMs?: number
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
+}
+
+/** A running consumer. `stop` stops pulling and resolves once the in-flight handler has finished. */
+export interface DurableConsumer {
+  stop(): Promise<void>
+}
+
+const DEFAULT_BACKOFF_MS = [1000, 5000, 15_000, 30_000]
+
+class PoisonMessageError extends Error {
+  override name = 'PoisonMessageError'
+}
+
+function decode<D>(msg: JsMsg, schema: TSchema | undefined): Envelope<D> {
+  let parsed: unknown
+  try {
+    parsed = msg.json()
+  } catch {
+    throw new PoisonMessageError('body is not JSON')
+  }
+  if (!Value.Check(AnyEventEnvelope, parsed)) throw new PoisonMessageError('not an event envelope')
+  if (schema && !Value.Check(schema, parsed.data)) {
+    const first = [...Value.Errors(schema, parsed.data)][0]
+    throw new PoisonMessageError(`payload invalid: ${first?.instancePath} ${first?.message}`)
+  }
+  return parsed as Envelope<D>
+}
+
+/**
+ * Runs a durable JetStream pull consumer (CONVENTIONS.md 12): a message is acked (and the ack
+ * confirmed by the server) only after `handler` resolved, i.e. after its effect is committed; a
+ * handler that throws gets the message redelivered after `backoffMs`; after `maxDeliver`
+ * deliveries, or at once for a poison message (not JSON, not an envelope, invalid payload), the
+ * message is re-published to `dlq.<subject>` (stream DEAD_LETTERS) with the error in headers,
+ * then terminated. If the dead-letter publish fails the message is redelivered, never dropped.
+ */
+export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): Promise<DurableConsumer> {
+  const ns = opts.namespace ?? ''
+  const stream = namespacedStream(ns, opts.stream)
+  const maxDeliver = opts.maxDeliver ?? 5
+  const backoff = opts.backoffMs ?? DEFAULT_BACKOFF_MS
+  const jsm = await jetstreamManager(opts.nc)
+  const js = jetstream(opts.nc)
+  const config = {
+    durable_name: opts.durableName,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: namespacedSubject(ns, opts.filterSubject),
+    ack_wait: nanos(opts.ackWaitMs ?? 30_000),
+    max_deliver: -1,
+  }
+  try {
+    await jsm.consumers.add(stream.name, config)
+  } catch {
+    await jsm.consumers.update(stream.name, opts.durableName, {
+      filter_subject: config.filter_subject,
+      ack_wait: config.ack_wait,
+    })
+  }
+  const consumer = await js.consumers.get(stream.name, opts.durableName)
+  const messages = await consumer.consume({ max_messages: 32 })
+  const prefix = ns ? `${ns}.` : ''
+
+  const deadLetter = async (msg: JsMsg, subject: string, reason: string) => {
+    const h = headers()
+    h.set('Sb-Original-Subject', subject)
+    h.set('Sb-Error', reason.slice(0, 512))
+    h.set('Sb-Delivery-Count', String(msg.info.deliveryCount))
+    await js.publish(namespacedSubject(ns, deadLetterSubject(subject)), msg.data, {
+      headers: h,
+      msgID: `${stream.name}:${msg.seq}`,
+    })
+    msg.term(reason)
+  }
+
+  const handle = async (msg: JsMsg) => {
+    const subject = msg.subject.startsWith(prefix) ? msg.subject.slice(prefix.length) : msg.subject
+    const deliveryCount = msg.info.deliveryCount
+    try {
+      const envelope = decode<D>(msg, opts.payloadSchema)
+      await opts.handler(envelope, { subject, deliveryCount, streamSequence: msg.seq })
+      await msg.ackAck()
+    } catch (err) {
+      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+      const poison = err instanceof PoisonMessageError
+      if (poison || deliveryCount >= maxDeliver) {
+        opts.log?.error({ subject, deliveryCount, err }, 'message dead-lettered')
+        try {
+          await deadLetter(msg, subject, reason)
+        } catch (dlqErr) {
+          opts.log?.error({ subject, err: dlqErr }, 'dead-letter publish failed; message will be redelivered')
+          msg.nak(backoff[backoff.length - 1])
+        }
+        return
+      }
+      opts.log?.warn({ subject, deliveryCount, err }, 'handler failed; message will be redelivered')
+      msg.nak(backoff[Math.min(deliveryCount - 1, backoff.length - 1)])
+    }
+  }
+
+  const loop = (async () => {
+    for await (const msg of messages) await handle(msg)
+  })()
+
+  return {
+    async stop() {
+      await messages.close()
+      await loop
+    },
+  }
+}

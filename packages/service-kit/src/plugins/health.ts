@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+/** A readiness check: resolves when the dependency answers, rejects (or times out) when not. */
+export type ReadinessCheck = () => Promise<void>
+
+/** Registry of readiness checks; infrastructure plugins (db, nats) add theirs. */
+export interface Readiness {
+  add(name: string, check: ReadinessCheck): void
+  /** Runs every check with a timeout (ms); `ok` only when all pass. */
+  run(timeoutMs?: number): Promise<{ ok: boolean; checks: Record<string, 'ok' | string> }>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readiness: Readiness
+  }
+}
+
+function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+}
+
+export function createReadiness(): Readiness {
+  const checks = new Map<string, ReadinessCheck>()
+  return {
+    add: (name, check) => void checks.set(name, check),
+    async run(timeoutMs = 2000) {
+      const results: Record<string, string> = {}
+      await Promise.all(
+        [...checks].map(async ([name, check]) => {
+          try {
+            await withTimeout(check(), timeoutMs)
+            results[name] = 'ok'
+          } catch (err) {
+            results[name] = err instanceof Error ? err.message : 'failed'
+          }
+        }),
+      )
+      return { ok: Object.values(results).every((r) => r === 'ok'), checks: results }
+    },
+  }
+}
+
+/**
+ * `GET /healthz` — 200 while the process serves requests (liveness).
+ * `GET /readyz` — 200 when every registered dependency answers, else 503 with each check's state.
+ * Register it before the db and nats plugins, which add their checks to `app.readiness`.
+ */
+export const healthPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorate('readiness', createReadiness())
+    app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
+    app.get('/readyz', { logLevel: 'warn' }, async (_req, reply) => {
+      const { ok, checks } = await app.readiness.run()
+      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks })
+    })
+  },
+  { name: 'sb-health', fastify: '5.x' },
+)

@@ -1,0 +1,76 @@
+/**
+ * Scrubbing of secrets from anything that may reach a log line: TikTok access and refresh
+ * tokens, client secrets, OAuth authorization codes and PKCE verifiers, bearer credentials and
+ * cookies — wherever they appear (object keys at any depth, URL query strings, free text).
+ */
+
+export const REDACTED = '[REDACTED]'
+
+/** Keys whose values are always secret, compared case-insensitively without `_`/`-`. */
+const SECRET_KEYS = new Set(
+  [
+    'authorization',
+    'cookie',
+    'set-cookie',
+    'access_token',
+    'refresh_token',
+    'client_secret',
+    'code_verifier',
+    'id_token',
+    'token',
+    'password',
+    'secret',
+    'x-internal-token',
+  ].map(normalizeKey),
+)
+
+/** Query/form parameters that are secret in a URL (the OAuth callback carries `code`). */
+const SECRET_PARAMS = ['code', 'access_token', 'refresh_token', 'client_secret', 'code_verifier', 'token']
+
+/** TikTok token literals (`act.`, `rft.`, `clt.` prefixes, REFERENCE.md 1.4) and bearer credentials in text. */
+const TOKEN_IN_TEXT = /\b(?:act|rft|clt)\.[A-Za-z0-9._~*!%-]{8,}|\bBearer\s+[A-Za-z0-9._~+/=*!%-]+/g
+const PARAM_IN_TEXT = new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"']*`, 'gi')
+
+function normalizeKey(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '')
+}
+
+/** True when `key` names a secret. `code` is secret except inside an error object, where it is an error code. */
+function isSecretKey(key: string, parentKey: string | undefined): boolean {
+  const k = normalizeKey(key)
+  if (SECRET_KEYS.has(k) || k.endsWith('token') || k.endsWith('secret')) return true
+  return k === 'code' && parentKey !== 'err' && parentKey !== 'error' && parentKey !== 'cause'
+}
+
+/** Replaces secret query parameters and token literals inside a string. */
+export function redactText(text: string): string {
+  return text.replace(PARAM_IN_TEXT, `$1${REDACTED}`).replace(TOKEN_IN_TEXT, REDACTED)
+}
+
+/**
+ * Returns a deep copy of `value` with secret keys replaced by `[REDACTED]` and secrets inside
+ * strings scrubbed. Errors become plain objects (`type`, `message`, `stack`, `code`, own props).
+ * Cycles and depth beyond 8 are cut.
+ */
+export function redactDeep(
+  value: unknown,
+  parentKey?: string,
+  depth = 0,
+  seen = new WeakSet<object>(),
+): unknown {
+  if (typeof value === 'string') return redactText(value)
+  if (value === null || typeof value !== 'object') return value
+  if (seen.has(value) || depth > 8) return '[Circular or too deep]'
+  seen.add(value)
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, parentKey, depth + 1, seen))
+  const source: Record<string, unknown> =
+    value instanceof Error
+      ? { ...value, type: value.name, message: value.message, stack: value.stack }
+      : (value as Record<string, unknown>)
+  if (value instanceof Error && 'cause' in value) source.cause = value.cause
+  const out: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(source)) {
+    out[key] = isSecretKey(key, parentKey) && v != null ? REDACTED : redactDeep(v, key, depth + 1, seen)
+  }
+  return out
+}

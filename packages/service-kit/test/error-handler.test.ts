@@ -1,0 +1,102 @@
+import t from 'tap'
+import { Type } from 'typebox'
+import { defineError, type Teardownable, withDetails } from '../src/index.js'
+import { build } from './helper.js'
+
+const TitleTooLong = defineError('TITLE_TOO_LONG', 422, 'Title is %s UTF-16 units long; TikTok allows 2200')
+const Down = defineError('TIKTOK_UNAVAILABLE', 503, 'TikTok did not answer; try again shortly')
+
+async function app(t: Teardownable) {
+  return build(
+    t,
+    (app) => {
+      app.post(
+        '/items',
+        { schema: { body: Type.Object({ name: Type.String({ minLength: 1 }) }) } },
+        async () => ({ ok: true }),
+      )
+      app.get('/title', async () => {
+        throw withDetails(new TitleTooLong(2300), { limit: 2200 })
+      })
+      app.get('/down', async () => {
+        throw withDetails(new Down(), { retryAfterSec: 30 })
+      })
+      app.get('/bug', async () => {
+        throw new Error('connection to 10.0.0.5 refused: password=hunter2')
+      })
+    },
+    { bodyLimit: 64 },
+  )
+}
+
+t.test('a schema violation answers 400 VALIDATION_FAILED with the issues', async (t) => {
+  const res = await (await app(t)).inject({ method: 'POST', url: '/items', payload: { name: '' } })
+  t.equal(res.statusCode, 400)
+  const body = res.json()
+  t.equal(body.error.code, 'VALIDATION_FAILED')
+  t.ok(body.requestId)
+  t.equal(body.error.details.issues[0].path, '/name')
+})
+
+t.test('a body that is not JSON answers 400 BAD_REQUEST', async (t) => {
+  const res = await (await app(t)).inject({
+    method: 'POST',
+    url: '/items',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"name":',
+  })
+  t.equal(res.statusCode, 400)
+  t.equal(res.json().error.code, 'BAD_REQUEST')
+})
+
+t.test('an oversized body answers 413 PAYLOAD_TOO_LARGE', async (t) => {
+  const res = await (await app(t)).inject({
+    method: 'POST',
+    url: '/items',
+    payload: { name: 'x'.repeat(200) },
+  })
+  t.equal(res.statusCode, 413)
+  t.equal(res.json().error.code, 'PAYLOAD_TOO_LARGE')
+})
+
+t.test('an unsupported content type answers 415', async (t) => {
+  const res = await (await app(t)).inject({
+    method: 'POST',
+    url: '/items',
+    headers: { 'content-type': 'application/xml' },
+    payload: '<a/>',
+  })
+  t.equal(res.statusCode, 415)
+  t.equal(res.json().error.code, 'UNSUPPORTED_MEDIA_TYPE')
+})
+
+t.test('a defined error keeps its code, message, status and details', async (t) => {
+  const res = await (await app(t)).inject('/title')
+  t.equal(res.statusCode, 422)
+  t.same(res.json().error, {
+    code: 'TITLE_TOO_LONG',
+    message: 'Title is 2300 UTF-16 units long; TikTok allows 2200',
+    details: { limit: 2200 },
+  })
+})
+
+t.test('a defined 503 keeps its message and sets Retry-After', async (t) => {
+  const res = await (await app(t)).inject('/down')
+  t.equal(res.statusCode, 503)
+  t.equal(res.json().error.code, 'TIKTOK_UNAVAILABLE')
+  t.equal(res.headers['retry-after'], '30')
+})
+
+t.test('an unexpected error answers 500 without internals', async (t) => {
+  const res = await (await app(t)).inject('/bug')
+  t.equal(res.statusCode, 500)
+  t.same(res.json().error, { code: 'INTERNAL_ERROR', message: 'Internal server error' })
+  t.notMatch(res.body, /hunter2|10\.0\.0\.5/)
+})
+
+t.test('an unknown route answers 404 in the shared shape', async (t) => {
+  const res = await (await app(t)).inject('/nope?x=1')
+  t.equal(res.statusCode, 404)
+  t.equal(res.json().error.code, 'NOT_FOUND')
+  t.equal(res.json().requestId, res.headers['x-request-id'])
+})

@@ -1,0 +1,50 @@
+import { Writable } from 'node:stream'
+import Fastify, { type FastifyInstance } from 'fastify'
+import {
+  createFastifyOptions,
+  errorHandlerPlugin,
+  healthPlugin,
+  metricsPlugin,
+  requestIdPlugin,
+  type Teardownable,
+} from '../src/index.js'
+
+/** Collects pino's JSON lines in memory. */
+export function captureLogs(): { stream: Writable; lines: () => string[]; text: () => string } {
+  const chunks: string[] = []
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(chunk.toString())
+      cb()
+    },
+  })
+  const text = () => chunks.join('')
+  return { stream, text, lines: () => text().split('\n').filter(Boolean) }
+}
+
+/**
+ * Builds a Fastify app with the kit's base plugins in the services' fixed order (error handler,
+ * request id, health, metrics), lets `register` add more, and closes it at teardown.
+ */
+export async function build(
+  t: Teardownable,
+  register?: (app: FastifyInstance) => Promise<void> | void,
+  opts: { logStream?: Writable; bodyLimit?: number } = {},
+): Promise<FastifyInstance> {
+  const app = Fastify(
+    createFastifyOptions({
+      service: 'kit-test',
+      logStream: opts.logStream,
+      logLevel: opts.logStream ? 'info' : 'silent',
+      bodyLimit: opts.bodyLimit,
+    }),
+  )
+  await app.register(errorHandlerPlugin)
+  await app.register(requestIdPlugin)
+  await app.register(healthPlugin)
+  await app.register(metricsPlugin, { service: 'kit-test' })
+  if (register) await register(app)
+  t.teardown(() => app.close())
+  await app.ready()
+  return app
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's two commands, working on a fresh machine (Node 20 + npm, PostgreSQL and NATS
+# installed): installs pnpm and the workspace's dependencies if needed, then
+#   bash scripts/run.sh start   — runs the whole local stack (pnpm start)
+#   bash scripts/run.sh test    — starts PostgreSQL/NATS if they are down, runs the tests (pnpm test)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm --version)" != 10.* ]]; then
+  npm install -g pnpm@10.34.9
+fi
+pnpm install --frozen-lockfile --prefer-offline --reporter=silent
+
+case "${1:-}" in
+  start) exec pnpm start ;;
+  test)
+    bash scripts/ensure-services.sh
+    bash scripts/ensure-tools.sh
+    exec pnpm test
+    ;;
+  *)
+    echo "usage: bash scripts/run.sh start|test" >&2
+    exit 2
+    ;;
+esac

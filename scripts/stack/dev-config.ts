@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** Repository root. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+/** Local state of the stack (secrets, logs); git-ignored. */
+export const LOCAL_DIR = resolve(ROOT, '.local')
+/** Real sample videos beside the repository. */
+export const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? resolve(ROOT, '../shared/media')
+
+const host = '127.0.0.1'
+/** Ports of the local stack (services/README.md). */
+export const PORTS = {
+  gateway: 3000,
+  auth: 3001,
+  publish: 3002,
+  ingest: 3003,
+  analytics: 3004,
+  sandbox: 3100,
+  media: 3101,
+}
+export const url = (port: number) => `http://${host}:${port}`
+
+/** The CRM's JWT settings in development. */
+export const DEV_JWT = { issuer: 'https://crm.local', audience: 'social-bridge', tenantId: 'demo-tenant' }
+/** The sandbox app and its verified URL prefix (served from MEDIA_DIR by the stack). */
+export const DEV_TIKTOK = {
+  clientKey: 'sbx_demo_client_key',
+  verifiedPrefix: 'https://media.socialbridge.test/',
+  users: [
+    { openId: 'demo-creator', displayName: 'Demo Creator', private: false, maxVideoPostDurationSec: 600 },
+    { openId: 'demo-private', displayName: 'Private Creator', private: true, maxVideoPostDurationSec: 180 },
+  ],
+}
+
+/** Secrets of the local stack: generated on first start and kept so a second start can read its data. */
+export interface DevSecrets {
+  jwtSecret: string
+  internalJwtSecret: string
+  tiktokClientSecret: string
+  tokenKey: string
+  cookieSecret: string
+}
+
+export function loadDevSecrets(): DevSecrets {
+  const file = resolve(LOCAL_DIR, 'dev-secrets.json')
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets
+  const secrets: DevSecrets = {
+    jwtSecret: randomBytes(32).toString('hex'),
+    internalJwtSecret: randomBytes(32).toString('hex'),
+    tiktokClientSecret: randomBytes(24).toString('hex'),
+    tokenKey: randomBytes(32).toString('base64'),
+    cookieSecret: randomBytes(32).toString('hex'),
+  }
+  mkdirSync(LOCAL_DIR, { recursive: true })
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  return secrets
+}

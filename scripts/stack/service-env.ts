@@ -1,0 +1,76 @@
+import { DEV_JWT, DEV_TIKTOK, type DevSecrets, PORTS, url } from './dev-config.js'
+
+export type StackPorts = typeof PORTS
+
+/** Infrastructure addresses of the local stack. */
+export interface Infra {
+  databaseUrl: string
+  natsUrl: string
+  /** Subject/stream prefix (e2e runs use their own); empty for the local stack. */
+  natsNamespace?: string
+}
+
+/** Environment of every process of the local stack (each service's `.env.example` names the same variables). */
+export function stackEnv(
+  s: DevSecrets,
+  infra: Infra,
+  ports: StackPorts = PORTS,
+): Record<string, Record<string, string>> {
+  const common = {
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    DATABASE_URL: infra.databaseUrl,
+    NATS_URL: infra.natsUrl,
+    NATS_NAMESPACE: infra.natsNamespace ?? '',
+    INTERNAL_JWT_SECRET: s.internalJwtSecret,
+    TIKTOK_CLIENT_KEY: DEV_TIKTOK.clientKey,
+    TIKTOK_CLIENT_SECRET: s.tiktokClientSecret,
+    TIKTOK_AUTH_BASE_URL: url(ports.sandbox),
+    TIKTOK_API_BASE_URL: url(ports.sandbox),
+    AUTH_SERVICE_URL: url(ports.auth),
+  }
+  const callback = `${url(ports.gateway)}/v1/connections/tiktok/callback`
+  return {
+    sandbox: {
+      SANDBOX_PORT: String(ports.sandbox),
+      SANDBOX_HOST: '127.0.0.1',
+      SANDBOX_CLIENT_KEY: DEV_TIKTOK.clientKey,
+      SANDBOX_CLIENT_SECRET: s.tiktokClientSecret,
+      SANDBOX_REDIRECT_URIS: callback,
+      SANDBOX_WEBHOOK_URL: `${url(ports.ingest)}/webhooks/tiktok`,
+      SANDBOX_VERIFIED_URL_PREFIXES: DEV_TIKTOK.verifiedPrefix,
+      SANDBOX_SEED_USERS: JSON.stringify(DEV_TIKTOK.users),
+      SANDBOX_SETTINGS: JSON.stringify({
+        pullUrlRewrites: { [DEV_TIKTOK.verifiedPrefix]: `${url(ports.media)}/` },
+        processingDelayMs: 1500,
+        publiclyAvailableDelayMs: 3000,
+      }),
+    },
+    'auth-service': {
+      ...common,
+      PORT: String(ports.auth),
+      TIKTOK_REDIRECT_URI: callback,
+      TOKEN_ENCRYPTION_KEYS: `dev1:${s.tokenKey}`,
+      TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'dev1',
+      OAUTH_COOKIE_SECRET: s.cookieSecret,
+      RETURN_URL_ALLOWLIST: `${url(ports.gateway)}/`,
+      DEFAULT_RETURN_URL: `${url(ports.gateway)}/docs`,
+    },
+    'publish-service': {
+      ...common,
+      PORT: String(ports.publish),
+      PULL_FROM_URL_PREFIXES: DEV_TIKTOK.verifiedPrefix,
+    },
+    'webhook-ingest': { ...common, PORT: String(ports.ingest) },
+    'analytics-service': { ...common, PORT: String(ports.analytics) },
+    gateway: {
+      ...common,
+      PORT: String(ports.gateway),
+      JWT_SECRET: s.jwtSecret,
+      JWT_ISSUER: DEV_JWT.issuer,
+      JWT_AUDIENCE: DEV_JWT.audience,
+      PUBLISH_SERVICE_URL: url(ports.publish),
+      ANALYTICS_SERVICE_URL: url(ports.analytics),
+    },
+  }
+}

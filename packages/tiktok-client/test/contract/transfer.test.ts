@@ -1,0 +1,294 @@
+import { createReadStream, statSync } from 'node:fs'
+import path from 'node:path'
+import t from 'tap'
+import { request } from 'undici'
+import {
+  type ChunkAck,
+  MIB,
+  planChunks,
+  type TikTokError,
+  TikTokUploadError,
+  TikTokUploadUrlExpiredError,
+} from '../../src/index.js'
+import { type Harness, login, MEDIA_DIR, startHarness, waitForPublish } from '../helpers/sandbox.js'
+
+const CLIP_15 = path.join(MEDIA_DIR, 'clip-15s-vertical.mp4')
+const CLIP_40 = path.join(MEDIA_DIR, 'clip-40s-vertical.mp4')
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+
+/** Logs in a public user with video.publish and inits a Direct Post for `file` in `chunkSize` chunks. */
+async function initUpload(h: Harness, file: string, chunkSize = 10_000_000) {
+  const { tokens } = await login(h, ['video.publish'], h.sandbox.addUser({ private: false }))
+  const init = await h.client.posting.initDirectPost(tokens.accessToken, {
+    postInfo: { privacyLevel: 'PUBLIC_TO_EVERYONE', title: 'contract #test', videoCoverTimestampMs: 1000 },
+    source: { source: 'FILE_UPLOAD', videoSize: statSync(file).size, preferredChunkSize: chunkSize },
+  })
+  return { tokens, init, plan: init.chunkPlan!, uploadUrl: init.uploadUrl! }
+}
+
+const uploads = (h: Harness) => h.sandbox.requestLog().filter((e) => e.endpoint === 'upload')
+
+t.test(
+  'clip-15s goes as one chunk (201), is published, and its 19-digit post id arrives intact',
+  async (t) => {
+    const h = await startHarness(t)
+    const { tokens, init, plan, uploadUrl } = await initUpload(h, CLIP_15)
+    t.equal(plan.totalChunkCount, 1)
+    t.equal(plan.chunkSize, 4_052_217)
+    const result = await h.client.transfer.uploadVideo({ uploadUrl, chunkPlan: plan, source: CLIP_15 })
+    t.same(result, { uploadedBytes: 4_052_217, chunksSent: 1, recoveredFrom416: 0 })
+    t.same(
+      uploads(h).map((e) => [e.status, e.contentRange, e.bytes]),
+      [[201, 'bytes 0-4052216/4052217', 4_052_217]],
+    )
+    await waitForPublish(h.sandbox, init.publishId, (p) => p.postIds.length > 0 || p.status === 'FAILED')
+    const status = await h.client.posting.fetchStatus(tokens.accessToken, init.publishId)
+    t.equal(status.status, 'PUBLISH_COMPLETE', `fail_reason ${status.failReason}`)
+    t.equal(status.uploadedBytes, 4_052_217)
+    t.equal(status.publicalyAvailablePostId.length, 1)
+    t.match(status.publicalyAvailablePostId[0], /^\d{19}$/)
+    t.same(
+      status.publicalyAvailablePostId,
+      h.sandbox.getPublish(init.publishId)?.postIds,
+      'same digits as the sandbox',
+    )
+  },
+)
+
+t.test(
+  'clip-40s goes in 5 MiB chunks: 206 for each but the last, 201 at the end, every chunk acknowledged',
+  async (t) => {
+    const h = await startHarness(t)
+    const { tokens, init, plan, uploadUrl } = await initUpload(h, CLIP_40, 5 * MIB)
+    t.equal(plan.totalChunkCount, 4)
+    const acks: ChunkAck[] = []
+    const result = await h.client.transfer.uploadVideo({
+      uploadUrl,
+      chunkPlan: plan,
+      source: CLIP_40,
+      onChunkAcknowledged: (ack) => {
+        acks.push(ack)
+      },
+    })
+    t.equal(result.chunksSent, 4)
+    t.same(
+      uploads(h).map((e) => e.status),
+      [206, 206, 206, 201],
+    )
+    t.same(
+      uploads(h).map((e) => e.contentRange),
+      plan.chunks.map((c) => `bytes ${c.firstByte}-${c.lastByte}/26001955`),
+    )
+    t.same(
+      acks.map((a) => [a.chunkIndex, a.uploadedBytes, a.complete]),
+      [
+        [0, 5 * MIB, false],
+        [1, 10 * MIB, false],
+        [2, 15 * MIB, false],
+        [3, 26_001_955, true],
+      ],
+    )
+    await waitForPublish(h.sandbox, init.publishId, (p) => p.status !== 'PROCESSING_UPLOAD')
+    const status = await h.client.posting.fetchStatus(tokens.accessToken, init.publishId)
+    t.equal(status.status, 'PUBLISH_COMPLETE', `fail_reason ${status.failReason}`)
+    t.equal(status.uploadedBytes, 26_001_955)
+  },
+)
+
+t.test('a chunk source function is called per chunk range and streamed', async (t) => {
+  const h = await startHarness(t)
+  const { plan, uploadUrl } = await initUpload(h, CLIP_40, 8 * MIB)
+  const ranges: [number, number][] = []
+  await h.client.transfer.uploadVideo({
+    uploadUrl,
+    chunkPlan: plan,
+    source: (start, end) => {
+      ranges.push([start, end])
+      return createReadStream(CLIP_40, { start, end })
+    },
+  })
+  t.same(
+    ranges,
+    plan.chunks.map((c) => [c.firstByte, c.lastByte]),
+  )
+  t.equal(uploads(h).at(-1)?.status, 201)
+})
+
+t.test('a 416 is recovered by resuming from the server-reported Content-Range', async (t) => {
+  const h = await startHarness(t)
+  const { plan, uploadUrl } = await initUpload(h, CLIP_40, 5 * MIB)
+  // Two chunks reach the server but the caller's record of them is lost.
+  for (const c of plan.chunks.slice(0, 2)) {
+    const res = await request(uploadUrl, {
+      method: 'PUT',
+      headers: {
+        'content-type': 'video/mp4',
+        'content-length': String(c.size),
+        'content-range': `bytes ${c.firstByte}-${c.lastByte}/${plan.videoSize}`,
+      },
+      body: createReadStream(CLIP_40, { start: c.firstByte, end: c.lastByte }),
+    })
+    await res.body.dump()
+    t.equal(res.statusCode, 206)
+  }
+  const acks: number[] = []
+  const result = await h.client.transfer.uploadVideo({
+    uploadUrl,
+    chunkPlan: plan,
+    source: CLIP_40,
+    startChunk: 0,
+    onChunkAcknowledged: (a) => {
+      acks.push(a.chunkIndex)
+    },
+  })
+  t.equal(result.recoveredFrom416, 1)
+  t.equal(result.chunksSent, 2)
+  t.same(acks, [0, 1, 2, 3], 'chunks the server already held are reported as acknowledged')
+  t.same(
+    uploads(h).map((e) => e.status),
+    [206, 206, 416, 206, 201],
+  )
+})
+
+t.test('after a crash the caller resumes from its recorded chunk and the upload completes', async (t) => {
+  const h = await startHarness(t)
+  const { tokens, init, plan, uploadUrl } = await initUpload(h, CLIP_40, 5 * MIB)
+  let recorded = -1
+  const crash = await fail(
+    h.client.transfer.uploadVideo({
+      uploadUrl,
+      chunkPlan: plan,
+      source: CLIP_40,
+      onChunkAcknowledged: (a) => {
+        recorded = a.chunkIndex
+        if (a.chunkIndex === 1) throw new Error('process crashed')
+      },
+    }),
+  )
+  t.match(crash, { message: 'process crashed' })
+  t.equal(recorded, 1)
+  const result = await h.client.transfer.uploadVideo({
+    uploadUrl,
+    chunkPlan: plan,
+    source: CLIP_40,
+    startChunk: recorded + 1,
+  })
+  t.equal(result.chunksSent, 2)
+  t.equal(result.recoveredFrom416, 0)
+  await waitForPublish(h.sandbox, init.publishId, (p) => p.status !== 'PROCESSING_UPLOAD')
+  t.equal((await h.client.posting.fetchStatus(tokens.accessToken, init.publishId)).status, 'PUBLISH_COMPLETE')
+})
+
+t.test('an expired upload_url (403) raises TikTokUploadUrlExpiredError and is not retried', async (t) => {
+  const h = await startHarness(t)
+  const { plan, uploadUrl } = await initUpload(h, CLIP_15)
+  h.sandbox.advanceClock(3600_000 + 1)
+  const err = await fail(
+    h.client.transfer.uploadVideo({ uploadUrl, chunkPlan: plan, source: CLIP_15, retryBaseDelayMs: 1 }),
+  )
+  t.ok(err instanceof TikTokUploadUrlExpiredError)
+  t.equal((err as TikTokError).code, 'TIKTOK_UPLOAD_URL_EXPIRED')
+  t.equal((err as TikTokError).httpStatus, 403)
+  t.equal((err as TikTokError).category, 'permanent')
+  t.notOk((err as Error).message.includes(new URL(uploadUrl).searchParams.get('upload_token') ?? '???'))
+  t.equal(uploads(h).length, 1)
+})
+
+t.test('5xx answers to a chunk are retried with backoff and the upload completes', async (t) => {
+  const h = await startHarness(t)
+  const { plan, uploadUrl } = await initUpload(h, CLIP_40, 5 * MIB)
+  h.sandbox.injectFault({ endpoint: 'upload', kind: 'internal_error', status: 503, count: 2 })
+  const result = await h.client.transfer.uploadVideo({
+    uploadUrl,
+    chunkPlan: plan,
+    source: CLIP_40,
+    retryBaseDelayMs: 1,
+  })
+  t.equal(result.uploadedBytes, 26_001_955)
+  t.same(
+    uploads(h).map((e) => e.status),
+    [503, 503, 206, 206, 206, 201],
+  )
+})
+
+t.test('retries are bounded: persistent 5xx ends in a retryable TikTokUploadError', async (t) => {
+  const h = await startHarness(t)
+  const { plan, uploadUrl } = await initUpload(h, CLIP_15)
+  h.sandbox.injectFault({ endpoint: 'upload', kind: 'internal_error', count: 10 })
+  const err = await fail(
+    h.client.transfer.uploadVideo({
+      uploadUrl,
+      chunkPlan: plan,
+      source: CLIP_15,
+      maxRetries: 2,
+      retryBaseDelayMs: 1,
+    }),
+  )
+  t.ok(err instanceof TikTokUploadError)
+  t.equal((err as TikTokUploadError).httpStatus, 500)
+  t.equal((err as TikTokUploadError).category, 'retryable')
+  t.equal(uploads(h).length, 3, 'one try and two retries')
+})
+
+t.test('a chunk PUT that times out or is reset is retried', async (t) => {
+  const h = await startHarness(t, { uploadTimeoutMs: 500 })
+  const { plan, uploadUrl } = await initUpload(h, CLIP_40, 5 * MIB)
+  h.sandbox.injectFault({ endpoint: 'upload', kind: 'timeout', holdMs: 5000 })
+  h.sandbox.injectFault({ endpoint: 'upload', kind: 'connection_reset' })
+  const result = await h.client.transfer.uploadVideo({
+    uploadUrl,
+    chunkPlan: plan,
+    source: CLIP_40,
+    retryBaseDelayMs: 1,
+  })
+  t.equal(result.uploadedBytes, 26_001_955)
+  t.same(
+    uploads(h).map((e) => e.fault ?? e.status),
+    ['timeout', 'connection_reset', 206, 206, 206, 201],
+  )
+})
+
+t.test('an unknown upload (wrong upload_token) is a permanent TikTokUploadError 404', async (t) => {
+  const h = await startHarness(t)
+  const { plan, uploadUrl } = await initUpload(h, CLIP_15)
+  const bad = new URL(uploadUrl)
+  bad.searchParams.set('upload_token', 'nope')
+  const err = await fail(
+    h.client.transfer.uploadVideo({ uploadUrl: bad.toString(), chunkPlan: plan, source: CLIP_15 }),
+  )
+  t.ok(err instanceof TikTokUploadError)
+  t.equal((err as TikTokUploadError).httpStatus, 404)
+  t.equal((err as TikTokUploadError).category, 'permanent')
+})
+
+t.test('a file whose size differs from the plan is refused before any PUT', async (t) => {
+  const h = await startHarness(t)
+  const { uploadUrl } = await initUpload(h, CLIP_15)
+  const err = await fail(
+    h.client.transfer.uploadVideo({ uploadUrl, chunkPlan: planChunks(26_001_955, 5 * MIB), source: CLIP_15 }),
+  )
+  t.match(err, { code: 'TIKTOK_INVALID_ARGUMENT' })
+  t.equal(uploads(h).length, 0)
+})
+
+t.test('inbox upload of clip-15s lands in the inbox (SEND_TO_USER_INBOX)', async (t) => {
+  const h = await startHarness(t)
+  const { tokens } = await login(h, ['video.upload'])
+  const init = await h.client.posting.initInboxUpload(tokens.accessToken, {
+    source: { source: 'FILE_UPLOAD', videoSize: statSync(CLIP_15).size },
+  })
+  await h.client.transfer.uploadVideo({
+    uploadUrl: init.uploadUrl!,
+    chunkPlan: init.chunkPlan!,
+    source: CLIP_15,
+  })
+  await waitForPublish(h.sandbox, init.publishId, (p) => p.status !== 'PROCESSING_UPLOAD')
+  t.equal(
+    (await h.client.posting.fetchStatus(tokens.accessToken, init.publishId)).status,
+    'SEND_TO_USER_INBOX',
+  )
+})

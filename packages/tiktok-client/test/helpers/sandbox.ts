@@ -1,0 +1,87 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  createSandbox,
+  type Sandbox,
+  type SandboxSettings,
+  type SandboxUser,
+} from '@social-bridge/tiktok-sandbox'
+import type { Test } from 'tap'
+import { createPkcePair, createTikTokClient, type TikTokClient, type TokenSet } from '../../src/index.js'
+
+export const CLIENT_KEY = 'sbx_contract_key'
+export const CLIENT_SECRET = 'sbx_contract_secret_value'
+export const REDIRECT_URI = 'http://127.0.0.1:3000/callback'
+export const VERIFIED_PREFIX = 'https://media.example.com/videos/'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..')
+/** `/work/shared/media` next to the checkout, overridable with SHARED_MEDIA_DIR. */
+export const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? path.resolve(repoRoot, '../shared/media')
+
+export interface Harness {
+  sandbox: Sandbox
+  client: TikTokClient
+}
+
+/** A sandbox on port 0 with fast processing, and a client pointed at it; both closed in teardown. */
+export async function startHarness(
+  t: Test,
+  options: {
+    settings?: Partial<SandboxSettings>
+    timeoutMs?: number
+    uploadTimeoutMs?: number
+    webhookUrl?: string
+  } = {},
+): Promise<Harness> {
+  const sandbox = await createSandbox({
+    clientKey: CLIENT_KEY,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [REDIRECT_URI],
+    verifiedUrlPrefixes: [VERIFIED_PREFIX],
+    ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}),
+    settings: { processingDelayMs: 0, publiclyAvailableDelayMs: 0, ...options.settings },
+  })
+  const client = createTikTokClient({
+    clientKey: CLIENT_KEY,
+    clientSecret: CLIENT_SECRET,
+    redirectUri: REDIRECT_URI,
+    authBaseUrl: sandbox.url,
+    apiBaseUrl: sandbox.url,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    uploadTimeoutMs: options.uploadTimeoutMs ?? 60_000,
+  })
+  t.teardown(async () => {
+    await client.close()
+    await sandbox.close()
+  })
+  return { sandbox, client }
+}
+
+/** Runs the whole Login Kit flow for a new (or given) user: authorize URL → consent → code exchange. */
+export async function login(
+  h: Harness,
+  scopes: string[],
+  user: SandboxUser = h.sandbox.addUser({}),
+): Promise<{ user: SandboxUser; tokens: TokenSet }> {
+  const pkce = createPkcePair()
+  const url = h.client.oauth.buildAuthorizeUrl({ scopes, state: 'st', codeChallenge: pkce.codeChallenge })
+  const callback = h.client.oauth.parseCallback(await h.sandbox.approve(url, { openId: user.openId }))
+  if (!callback.code) throw new Error(`no code in callback: ${callback.error} ${callback.errorDescription}`)
+  const tokens = await h.client.oauth.exchangeCode({ code: callback.code, codeVerifier: pkce.codeVerifier })
+  return { user, tokens }
+}
+
+/** Waits (real timers: processing runs in the background) until the sandbox's view of a publish satisfies `done`. */
+export async function waitForPublish(
+  sandbox: Sandbox,
+  publishId: string,
+  done: (p: NonNullable<ReturnType<Sandbox['getPublish']>>) => boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const p = sandbox.getPublish(publishId)
+    if ((p && done(p)) || Date.now() > until) return
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}

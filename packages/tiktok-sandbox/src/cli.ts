@@ -1,0 +1,26 @@
+import { loadCliOptions } from './config.js'
+import { createSandbox } from './sandbox.js'
+
+/** `tsx src/cli.ts`: runs the sandbox for the local stack; configuration in config.ts. */
+async function main(): Promise<void> {
+  let sandbox: Awaited<ReturnType<typeof createSandbox>>
+  try {
+    sandbox = await createSandbox(loadCliOptions(process.env))
+  } catch (err) {
+    console.error(`tiktok-sandbox: cannot start: ${(err as Error).message}`)
+    process.exit(1)
+  }
+  console.log(`tiktok-sandbox listening on ${sandbox.url} (client_key ${sandbox.clientKey})`)
+  for (const u of sandbox.listUsers()) {
+    console.log(`  user ${u.openId} ${u.displayName}${u.private ? ' (private)' : ''}`)
+  }
+  const stop = async (signal: string) => {
+    console.log(`tiktok-sandbox: ${signal}, closing`)
+    await sandbox.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop('SIGINT'))
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+}
+
+await main()

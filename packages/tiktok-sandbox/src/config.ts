@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs'
+import type { SandboxOptions } from './sandbox.js'
+import type { AddUserInput } from './state/users.js'
+
+/** Default port of the CLI (tests use port 0 through `createSandbox`). */
+export const DEFAULT_CLI_PORT = 4010
+
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+
+function parseJson(name: string, raw: string): unknown {
+  try {
+    return JSON.parse(raw)
+  } catch (err) {
+    throw new Error(`${name} is not valid JSON: ${(err as Error).message}`)
+  }
+}
+
+/** `SANDBOX_SEED_USERS`: a count (`3`) or a JSON array of AddUserInput. */
+function seedUsers(raw: string): AddUserInput[] {
+  if (/^\d+$/.test(raw.trim())) return Array.from({ length: Number(raw) }, () => ({}))
+  const users = parseJson('SANDBOX_SEED_USERS', raw)
+  if (!Array.isArray(users)) throw new Error('SANDBOX_SEED_USERS must be a number or a JSON array of users')
+  return users as AddUserInput[]
+}
+
+/**
+ * CLI configuration: the JSON file named by `SANDBOX_CONFIG` (a `SandboxOptions` object), then
+ * env vars on top: SANDBOX_PORT, SANDBOX_HOST, SANDBOX_PUBLIC_URL, SANDBOX_CLIENT_KEY,
+ * SANDBOX_CLIENT_SECRET, SANDBOX_REDIRECT_URIS (comma-separated), SANDBOX_WEBHOOK_URL,
+ * SANDBOX_VERIFIED_URL_PREFIXES (comma-separated), SANDBOX_SEED_USERS (count or JSON array),
+ * SANDBOX_SETTINGS (JSON, partial SandboxSettings). Throws `Error` with a readable message.
+ */
+export function loadCliOptions(env: NodeJS.ProcessEnv): SandboxOptions {
+  const options: SandboxOptions = env.SANDBOX_CONFIG
+    ? (parseJson('SANDBOX_CONFIG file', readFileSync(env.SANDBOX_CONFIG, 'utf8')) as SandboxOptions)
+    : {}
+  if (env.SANDBOX_PORT !== undefined) {
+    const port = Number(env.SANDBOX_PORT)
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new Error('SANDBOX_PORT must be a port number')
+    options.port = port
+  }
+  options.port ??= DEFAULT_CLI_PORT
+  if (env.SANDBOX_HOST) options.host = env.SANDBOX_HOST
+  if (env.SANDBOX_PUBLIC_URL) options.publicUrl = env.SANDBOX_PUBLIC_URL.replace(/\/$/, '')
+  if (env.SANDBOX_CLIENT_KEY) options.clientKey = env.SANDBOX_CLIENT_KEY
+  if (env.SANDBOX_CLIENT_SECRET) options.clientSecret = env.SANDBOX_CLIENT_SECRET
+  if (env.SANDBOX_REDIRECT_URIS) options.redirectUris = list(env.SANDBOX_REDIRECT_URIS)
+  if (env.SANDBOX_WEBHOOK_URL) options.webhookUrl = env.SANDBOX_WEBHOOK_URL
+  if (env.SANDBOX_VERIFIED_URL_PREFIXES) options.verifiedUrlPrefixes = list(env.SANDBOX_VERIFIED_URL_PREFIXES)
+  if (env.SANDBOX_SEED_USERS) options.users = seedUsers(env.SANDBOX_SEED_USERS)
+  if (env.SANDBOX_SETTINGS) {
+    options.settings = {
+      ...options.settings,
+      ...(parseJson('SANDBOX_SETTINGS', env.SANDBOX_SETTINGS) as object),
+    }
+  }
+  return options
+}

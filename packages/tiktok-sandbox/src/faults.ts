@@ -1,0 +1,65 @@
+/**
+ * Fault injection: the next `count` requests to an endpoint fail in a chosen way.
+ * - `internal_error`: HTTP `status` (default 500) with the `internal_error` envelope
+ *   (OAuth endpoints: flat `server_error`).
+ * - `rate_limit`: HTTP 429 `rate_limit_exceeded`.
+ * - `timeout`: hold the request open for `holdMs` (default `settings.faultTimeoutHoldMs`),
+ *   then drop the connection without a response.
+ * - `connection_reset`: destroy the socket immediately.
+ */
+export type FaultKind = 'internal_error' | 'rate_limit' | 'timeout' | 'connection_reset'
+
+/** A queued fault. `endpoint` is a request-log endpoint name or `*` for any. */
+export interface Fault {
+  endpoint: string
+  kind: FaultKind
+  /** Remaining requests to fail. */
+  count: number
+  /** HTTP status for `internal_error` (500–599). */
+  status?: number
+  /** ms to hold for `timeout`. */
+  holdMs?: number
+}
+
+export interface FaultInput {
+  endpoint: string
+  kind: FaultKind
+  count?: number
+  status?: number
+  holdMs?: number
+}
+
+const KINDS: FaultKind[] = ['internal_error', 'rate_limit', 'timeout', 'connection_reset']
+
+/** The fault queue, consumed in injection order. */
+export interface Faults {
+  inject(input: FaultInput): Fault
+  /** Takes one fault for this endpoint, if any. */
+  take(endpoint: string): Fault | undefined
+  list(): Fault[]
+  clear(): void
+}
+
+export function createFaults(): Faults {
+  let faults: Fault[] = []
+  return {
+    inject(input) {
+      if (!KINDS.includes(input.kind))
+        throw new Error(`Unknown fault kind "${input.kind}" (use ${KINDS.join(', ')})`)
+      const f: Fault = { ...input, count: input.count ?? 1 }
+      faults.push(f)
+      return f
+    },
+    take(endpoint) {
+      const f = faults.find((x) => x.count > 0 && (x.endpoint === endpoint || x.endpoint === '*'))
+      if (!f) return undefined
+      f.count--
+      faults = faults.filter((x) => x.count > 0)
+      return { ...f }
+    },
+    list: () => faults.map((f) => ({ ...f })),
+    clear() {
+      faults = []
+    },
+  }
+}

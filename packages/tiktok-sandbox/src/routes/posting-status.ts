@@ -1,0 +1,60 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { authenticate } from '../auth.js'
+import type { SandboxContext } from '../context.js'
+import { TikTokApiError } from '../errors.js'
+import { logId } from '../ids.js'
+import { sendData } from '../reply.js'
+import type { Publish } from '../state/posts.js'
+
+function ownedPublish(ctx: SandboxContext, openId: string, id: unknown): Publish {
+  const p = typeof id === 'string' ? ctx.posts.publish(id) : undefined
+  if (!p) throw new TikTokApiError(400, 'invalid_publish_id', 'The publish_id does not exist.')
+  if (p.openId !== openId) {
+    throw new TikTokApiError(
+      400,
+      'token_not_authorized_for_specified_publish_id',
+      'The access token is not authorized for this publish_id.',
+    )
+  }
+  return p
+}
+
+/**
+ * `POST /v2/post/publish/status/fetch/` (REFERENCE 3.8) and `POST /v2/post/publish/cancel/` (3.7).
+ * `publicaly_available_post_id` is a list of 19-digit ints written as exact JSON numbers.
+ */
+export const postingStatusRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (app, { ctx }) => {
+  app.post<{ Body: { publish_id?: unknown } | undefined }>(
+    '/v2/post/publish/status/fetch/',
+    { config: { endpoint: 'status.fetch' } },
+    async (request, reply) => {
+      const { user } = authenticate(ctx, request, ['video.upload', 'video.publish'])
+      const p = ownedPublish(ctx, user.openId, request.body?.publish_id)
+      const data: Record<string, unknown> = { status: p.status }
+      if (p.status === 'FAILED') data.fail_reason = p.failReason
+      data.publicaly_available_post_id = [...p.postIds]
+      if (p.source === 'FILE_UPLOAD') data.uploaded_bytes = p.uploadedBytes
+      else data.downloaded_bytes = p.downloadedBytes
+      return sendData(reply, ctx, data)
+    },
+  )
+
+  app.post<{ Body: { publish_id?: unknown } | undefined }>(
+    '/v2/post/publish/cancel/',
+    { config: { endpoint: 'cancel' } },
+    async (request, reply) => {
+      const { user } = authenticate(ctx, request, ['video.upload', 'video.publish'])
+      const p = ownedPublish(ctx, user.openId, request.body?.publish_id)
+      if (!ctx.processor.cancel(p)) {
+        throw new TikTokApiError(
+          400,
+          'publish_not_cancellable',
+          'Only an in-progress PULL_FROM_URL download can be cancelled.',
+        )
+      }
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify({ error: { code: 'ok', message: '', log_id: logId(ctx.clock.now()) } }))
+    },
+  )
+}

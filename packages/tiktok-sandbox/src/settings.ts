@@ -1,0 +1,182 @@
+/**
+ * Runtime-tunable behaviour of the sandbox. Every field has a default that follows
+ * REFERENCE.md section 0 ("what to build"); tests lower delays, caps and limits.
+ * Change at runtime with `sandbox.updateSettings(patch)` or `PATCH /_sandbox/settings`.
+ */
+export interface SandboxSettings {
+  // --- OAuth (REFERENCE 1) ---
+  /** PKCE on the authorize page: `optional` (verified when a challenge is sent) or `required`. (1.2) */
+  pkce: 'optional' | 'required'
+  /** Also accept an RFC 7636 base64url challenge, not only TikTok's lowercase hex one. (1.2) */
+  acceptBase64urlChallenge: boolean
+  /** Authorization code lifetime in ms; codes are single use. (1.3, UNCONFIRMED) */
+  codeTtlMs: number
+  /** Access token lifetime in seconds (`expires_in`). Current rule: 7200; legacy: 86400. (0, 1.4) */
+  accessTokenTtlSec: number
+  /** Refresh token lifetime in seconds (`refresh_expires_in`). Current: 15552000 (180 d); legacy: 31536000. */
+  refreshTokenTtlSec: number
+  /**
+   * What a refresh does to the refresh token: `invalidate` returns a new one and the old one stops
+   * working (current rule); `keep` returns a new one and the old one keeps working; `none` returns
+   * the same token. (0, 1.4b)
+   */
+  refreshRotation: 'invalidate' | 'keep' | 'none'
+  /** Whether a refresh restarts the refresh-token lifetime (false: absolute from first issuance). (1.4) */
+  refreshExtendsExpiry: boolean
+  /** Client access token (`clt.`) lifetime in seconds. (1.4c) */
+  clientTokenTtlSec: number
+  /** HTTP status of OAuth errors at /v2/oauth/token/ and /v2/oauth/revoke/: 200 or 400. (1.6) */
+  oauthErrorHttpStatus: 200 | 400
+  /** Send `authorization.removed` (reason 5) when the app revokes a token. (1.5, inferred) */
+  revokeSendsWebhook: boolean
+
+  // --- v2 envelope (REFERENCE 2.1) ---
+  /** Include `data: {}` in v2 error responses. (2.1: both occur) */
+  includeEmptyDataOnError: boolean
+  /** Error code for /v2/user/info/ fields whose scope was not granted. (2.1, ambiguous) */
+  userInfoScopeErrorCode: 'scope_permission_missed' | 'scope_not_authorized'
+  /** Error code for non-chunk validation errors on posting endpoints (chunk maths always uses `invalid_params`). (3.2) */
+  postingInvalidParamCode: 'invalid_params' | 'invalid_param'
+
+  // --- Metrics (REFERENCE 2.5) ---
+  /** Seed of the PRNG behind metrics growth; same seed + same virtual time = same numbers. */
+  metricsSeed: number
+
+  // --- Content posting policy (REFERENCE 3.10, 3.3) ---
+  /** Unaudited Direct Post client: private accounts only, posts forced to SELF_ONLY, active-user cap. */
+  unauditedClient: boolean
+  /** Distinct users that may Direct Post per 24 h for an unaudited client (`reached_active_user_cap`). */
+  unauditedActiveUserCap: number
+  /** Distinct users per 24 h for an audited client; null = unlimited. */
+  activeUserCap: number | null
+  /** Direct posts per creator per 24 h (`spam_risk_too_many_posts`). Docs: about 15. */
+  dailyPostCap: number
+  /** Inbox shares per creator (`spam_risk_too_many_pending_share`, 403). Docs: 5. */
+  pendingShareCap: number
+  /** `window24h`: count inbox inits in the last 24 h; `pending`: count drafts not yet posted or failed. */
+  pendingShareCounting: 'window24h' | 'pending'
+
+  // --- Upload and processing (REFERENCE 3.5, 3.6, 3.8, 3.9) ---
+  /** Lifetime of `upload_url` in ms (1 h). Expired URLs answer 403. */
+  uploadUrlTtlMs: number
+  /** Delay in ms between the last byte (upload 201 / download end) and the processing verdict. */
+  processingDelayMs: number
+  /** Delay in ms between PUBLISH_COMPLETE of a public post and `publicaly_available_post_id`. */
+  publiclyAvailableDelayMs: number
+  /** Maximum PULL_FROM_URL download time in ms (1 h), else `video_pull_failed`. */
+  pullTimeoutMs: number
+  /** Maps a verified URL prefix to a local http base to download from (tests cannot serve https). */
+  pullUrlRewrites: Record<string, string>
+
+  // --- Webhooks (REFERENCE 4) ---
+  /** First retry delay in ms; doubles per attempt. */
+  webhookRetryBaseDelayMs: number
+  /** Upper bound of a single retry delay in ms. */
+  webhookRetryMaxDelayMs: number
+  /** Maximum delivery attempts per event (first try included). */
+  webhookMaxAttempts: number
+  /** Give up after this many ms since the event (virtual clock), 72 h. */
+  webhookRetryWindowMs: number
+  /** Per-attempt response timeout in ms. */
+  webhookTimeoutMs: number
+  /** Re-sign each retry with a fresh `t` (true) or resend the first signature (false). UNCONFIRMED (0). */
+  webhookResignRetries: boolean
+  /** How `post_id` appears inside `content` of `post.publish.publicly_available`. (4.4, [L]) */
+  webhookPostIdAs: 'number' | 'string'
+
+  // --- Rate limits (REFERENCE 5) ---
+  /** Per-endpoint limits per sliding window; `key` is `app` (client_key) or `token` (access token). */
+  rateLimits: Record<string, { limit: number; key: 'app' | 'token' }>
+  /** Sliding window length in ms (1 min). */
+  rateLimitWindowMs: number
+
+  // --- Faults ---
+  /** How long a `timeout` fault holds a request open before dropping the connection, ms. */
+  faultTimeoutHoldMs: number
+}
+
+/** Token lifetimes of the current "Manage user access tokens" page (REFERENCE 0). */
+export const CURRENT_TOKEN_RULES = {
+  accessTokenTtlSec: 7200,
+  refreshTokenTtlSec: 180 * 24 * 3600,
+  refreshRotation: 'invalidate',
+} as const satisfies Partial<SandboxSettings>
+
+/** Token lifetimes of the older v2 page: 24 h / 365 days, "may rotate" (REFERENCE 1.4). */
+export const LEGACY_TOKEN_RULES = {
+  accessTokenTtlSec: 86400,
+  refreshTokenTtlSec: 365 * 24 * 3600,
+  refreshRotation: 'none',
+} as const satisfies Partial<SandboxSettings>
+
+/** Default limits from REFERENCE 5; endpoint names are the request-log names. */
+export const DEFAULT_RATE_LIMITS: SandboxSettings['rateLimits'] = {
+  'user.info': { limit: 600, key: 'app' },
+  'video.list': { limit: 600, key: 'app' },
+  'video.query': { limit: 600, key: 'app' },
+  'video.init': { limit: 6, key: 'token' },
+  'inbox.init': { limit: 6, key: 'token' },
+  creator_info: { limit: 20, key: 'token' },
+  'status.fetch': { limit: 30, key: 'token' },
+}
+
+/** Returns a fresh copy of the defaults. */
+export function defaultSettings(): SandboxSettings {
+  return {
+    pkce: 'optional',
+    acceptBase64urlChallenge: false,
+    codeTtlMs: 10 * 60_000,
+    ...CURRENT_TOKEN_RULES,
+    refreshExtendsExpiry: false,
+    clientTokenTtlSec: 7200,
+    oauthErrorHttpStatus: 400,
+    revokeSendsWebhook: true,
+    includeEmptyDataOnError: true,
+    userInfoScopeErrorCode: 'scope_permission_missed',
+    postingInvalidParamCode: 'invalid_params',
+    metricsSeed: 42,
+    unauditedClient: false,
+    unauditedActiveUserCap: 5,
+    activeUserCap: null,
+    dailyPostCap: 15,
+    pendingShareCap: 5,
+    pendingShareCounting: 'window24h',
+    uploadUrlTtlMs: 3600_000,
+    processingDelayMs: 2000,
+    publiclyAvailableDelayMs: 5000,
+    pullTimeoutMs: 3600_000,
+    pullUrlRewrites: {},
+    webhookRetryBaseDelayMs: 1000,
+    webhookRetryMaxDelayMs: 3600_000,
+    webhookMaxAttempts: 20,
+    webhookRetryWindowMs: 72 * 3600_000,
+    webhookTimeoutMs: 5000,
+    webhookResignRetries: true,
+    webhookPostIdAs: 'number',
+    rateLimits: structuredClone(DEFAULT_RATE_LIMITS),
+    rateLimitWindowMs: 60_000,
+    faultTimeoutHoldMs: 120_000,
+  }
+}
+
+/**
+ * Applies a partial patch to `target` in place after checking every key exists and has the
+ * default's JSON type. Throws `Error` naming the bad key (the CLI stops with it).
+ * `rateLimits` and `pullUrlRewrites` are merged key by key.
+ */
+export function applySettings(target: SandboxSettings, patch: Partial<SandboxSettings>): SandboxSettings {
+  const defaults = defaultSettings() as unknown as Record<string, unknown>
+  for (const [key, value] of Object.entries(patch)) {
+    if (!(key in defaults)) throw new Error(`Unknown sandbox setting "${key}"`)
+    const expected = defaults[key]
+    const nullable = key === 'activeUserCap'
+    if (!(nullable && value === null) && typeof value !== typeof expected) {
+      throw new Error(`Sandbox setting "${key}" must be a ${typeof expected}`)
+    }
+  }
+  const { rateLimits, pullUrlRewrites, ...rest } = patch
+  Object.assign(target, rest)
+  if (rateLimits) target.rateLimits = { ...target.rateLimits, ...rateLimits }
+  if (pullUrlRewrites) target.pullUrlRewrites = { ...target.pullUrlRewrites, ...pullUrlRewrites }
+  return target
+}

@@ -1,0 +1,147 @@
+import { request } from 'undici'
+import { toJson } from '../json.js'
+import type { SandboxSettings } from '../settings.js'
+import type { Clock } from '../state/clock.js'
+import { signWebhook } from './sign.js'
+
+/** Webhook event names the sandbox emits (REFERENCE 4.4). */
+export type WebhookEvent =
+  | 'post.publish.inbox_delivered'
+  | 'post.publish.complete'
+  | 'post.publish.publicly_available'
+  | 'post.publish.no_longer_publicaly_available'
+  | 'post.publish.failed'
+  | 'authorization.removed'
+
+/** One delivery attempt. */
+export interface WebhookAttempt {
+  /** Real Unix ms when sent. */
+  at: number
+  /** HTTP status answered, absent on network error or timeout. */
+  status?: number
+  error?: string
+  /** The `TikTok-Signature` header sent. */
+  signature: string
+}
+
+/** An event and its delivery history, readable by tests (`sandbox.webhookDeliveries()`). */
+export interface WebhookDelivery {
+  id: number
+  event: WebhookEvent
+  userOpenId?: string
+  /** The decoded `content` object (bigints are post ids). */
+  content: Record<string, unknown>
+  /** The exact raw body POSTed (envelope of REFERENCE 4.3). */
+  body: string
+  url?: string
+  /** Virtual Unix ms of the event. */
+  createdAt: number
+  attempts: WebhookAttempt[]
+  /** `no_url`: no webhook URL configured, nothing sent. */
+  state: 'pending' | 'delivered' | 'failed' | 'no_url'
+}
+
+/** Sends signed webhooks in the background with bounded exponential backoff. */
+export interface WebhookSender {
+  /** Queues an event; never blocks or throws. */
+  emit(event: WebhookEvent, userOpenId: string | undefined, content: Record<string, unknown>): WebhookDelivery
+  deliveries(): WebhookDelivery[]
+  clear(): void
+  close(): void
+}
+
+export interface WebhookSenderDeps {
+  clientKey: string
+  clientSecret: string
+  webhookUrl: () => string | undefined
+  settings: SandboxSettings
+  clock: Clock
+}
+
+/** Creates the sender. Only HTTP 200 counts as delivered (REFERENCE 4.1). */
+export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
+  let deliveries: WebhookDelivery[] = []
+  const timers = new Set<NodeJS.Timeout>()
+  let nextId = 1
+  let closed = false
+  const inflight = new AbortController()
+
+  async function attempt(d: WebhookDelivery, url: string): Promise<void> {
+    const s = deps.settings
+    const first = d.attempts[0]
+    const signature =
+      s.webhookResignRetries || !first
+        ? signWebhook(deps.clientSecret, d.body, Math.floor(Date.now() / 1000))
+        : first.signature
+    const a: WebhookAttempt = { at: Date.now(), signature }
+    d.attempts.push(a)
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        body: d.body,
+        headers: { 'content-type': 'application/json', 'tiktok-signature': signature },
+        headersTimeout: s.webhookTimeoutMs,
+        bodyTimeout: s.webhookTimeoutMs,
+        signal: inflight.signal,
+      })
+      a.status = res.statusCode
+      await res.body.dump()
+    } catch (err) {
+      a.error = err instanceof Error ? err.message : String(err)
+    }
+    if (a.status === 200) {
+      d.state = 'delivered'
+      return
+    }
+    const exhausted =
+      d.attempts.length >= s.webhookMaxAttempts || deps.clock.now() - d.createdAt >= s.webhookRetryWindowMs
+    if (exhausted || closed) {
+      d.state = 'failed'
+      return
+    }
+    const delay = Math.min(s.webhookRetryBaseDelayMs * 2 ** (d.attempts.length - 1), s.webhookRetryMaxDelayMs)
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      void attempt(d, url)
+    }, delay)
+    timers.add(timer)
+  }
+
+  return {
+    emit(event, userOpenId, content) {
+      const now = deps.clock.now()
+      const envelope: Record<string, unknown> = {
+        client_key: deps.clientKey,
+        event,
+        create_time: Math.floor(now / 1000),
+      }
+      if (userOpenId) envelope.user_openid = userOpenId
+      envelope.content = toJson(content)
+      const url = deps.webhookUrl()
+      const d: WebhookDelivery = {
+        id: nextId++,
+        event,
+        userOpenId,
+        content,
+        body: JSON.stringify(envelope),
+        url,
+        createdAt: now,
+        attempts: [],
+        state: url ? 'pending' : 'no_url',
+      }
+      deliveries.push(d)
+      if (url && !closed) setImmediate(() => void attempt(d, url))
+      return d
+    },
+    deliveries: () => deliveries,
+    clear() {
+      deliveries = []
+    },
+    close() {
+      closed = true
+      inflight.abort()
+      for (const t of timers) clearTimeout(t)
+      timers.clear()
+    },
+  }
+}

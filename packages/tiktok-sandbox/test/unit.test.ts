@@ -1,0 +1,92 @@
+import t from 'tap'
+import { loadCliOptions } from '../src/config.js'
+import { checkChunks, checkMedia, type MediaSummary, urlOwnershipVerified } from '../src/index.js'
+import { grow } from '../src/metrics.js'
+import { redirectUriMatches } from '../src/oauth/redirect-uri.js'
+
+const good: MediaSummary = {
+  container: 'MPEG-4',
+  truncated: false,
+  hasVideo: true,
+  videoCodec: 'AVC',
+  durationSec: 15,
+  width: 1080,
+  height: 1920,
+  frameRate: 30,
+}
+
+t.test('media checks map each limit of REFERENCE 3.9 to its fail_reason', async (t) => {
+  t.equal(checkMedia(good, 60), null)
+  t.equal(checkMedia({ ...good, container: 'Matroska' }, 60), 'file_format_check_failed')
+  t.equal(checkMedia({ ...good, truncated: true }, 60), 'file_format_check_failed')
+  t.equal(checkMedia({ ...good, durationSec: 61 }, 60), 'duration_check_failed')
+  t.equal(checkMedia({ ...good, width: 359 }, 60), 'picture_size_check_failed')
+  t.equal(checkMedia({ ...good, height: 4097 }, 60), 'picture_size_check_failed')
+  t.equal(checkMedia({ ...good, frameRate: 22 }, 60), 'frame_rate_check_failed')
+  t.equal(checkMedia({ ...good, frameRate: 61 }, 60), 'frame_rate_check_failed')
+  t.equal(checkMedia({ ...good, container: 'WebM', videoCodec: 'VP9' }, 60), null)
+})
+
+t.test('chunk rules: floor count, 5 MiB single chunk, 64 MiB chunks, 128 MiB last chunk', async (t) => {
+  t.equal(checkChunks(50_000_123, 10_000_000, 5), null)
+  t.equal(checkChunks(50_000_123, 10_000_000, 6), 'The total chunk count is invalid')
+  t.equal(checkChunks(4_000_000, 4_000_000, 1), null)
+  t.equal(checkChunks(10_000_000, 10_000_000, 1), null)
+  t.equal(
+    checkChunks(15_000_000, 10_000_000, 1),
+    'The chunk size is invalid',
+    'one chunk must be the whole file',
+  )
+  t.equal(checkChunks(200 * 2 ** 20, 64 * 2 ** 20, 3), null)
+  t.equal(checkChunks(100 * 2 ** 20, 4 * 2 ** 20, 25), 'The chunk size is invalid', 'chunks under 5 MiB')
+})
+
+t.test('url ownership rules of REFERENCE 3.6', async (t) => {
+  const verified = ['https://a.example.com/v/', 'static.example.com']
+  t.ok(urlOwnershipVerified('https://a.example.com/v/x.mp4', verified))
+  t.notOk(urlOwnershipVerified('https://a.example.com/vx.mp4', verified))
+  t.ok(urlOwnershipVerified('https://video.static.example.com/x.mp4', verified))
+  t.notOk(urlOwnershipVerified('https://example.com/x.mp4', verified))
+  t.notOk(urlOwnershipVerified('https://[::1]/x.mp4', ['::1']))
+})
+
+t.test('desktop redirect URIs may use a * port on localhost', async (t) => {
+  t.ok(redirectUriMatches(['http://127.0.0.1:*/callback/'], 'http://127.0.0.1:53123/callback/'))
+  t.notOk(redirectUriMatches(['http://127.0.0.1:*/callback/'], 'http://127.0.0.1/callback/'))
+  t.notOk(redirectUriMatches(['https://app.example.com/cb'], 'https://app.example.com/cb/'))
+})
+
+t.test('metric growth is monotonic and a pure function of its inputs', async (t) => {
+  const values = Array.from({ length: 500 }, (_, i) => grow(1, 'k', 100, 10, i * 7 * 60_000))
+  t.ok(
+    values.every((v, i) => i === 0 || v >= values[i - 1]!),
+    'non-decreasing every 7 minutes over 58 hours',
+  )
+  t.ok(values[values.length - 1]! > 100 + 500)
+  t.equal(grow(1, 'k', 100, 10, 5e6), grow(1, 'k', 100, 10, 5e6))
+  const series = (seed: number) =>
+    Array.from({ length: 20 }, (_, i) => grow(seed, 'k', 100, 10, i * 3 * 3600_000))
+  t.notSame(series(1), series(2), 'another seed gives another series')
+})
+
+t.test('CLI options come from env vars on top of defaults', async (t) => {
+  const opts = loadCliOptions({
+    SANDBOX_PORT: '0',
+    SANDBOX_CLIENT_KEY: 'ck',
+    SANDBOX_REDIRECT_URIS: 'http://localhost:3000/cb, http://localhost:3001/cb',
+    SANDBOX_VERIFIED_URL_PREFIXES: 'https://m.example.com/',
+    SANDBOX_SEED_USERS: '2',
+    SANDBOX_SETTINGS: '{"pkce":"required"}',
+  })
+  t.match(opts, {
+    port: 0,
+    clientKey: 'ck',
+    redirectUris: ['http://localhost:3000/cb', 'http://localhost:3001/cb'],
+    verifiedUrlPrefixes: ['https://m.example.com/'],
+    settings: { pkce: 'required' },
+  })
+  t.equal(opts.users?.length, 2)
+  t.equal(loadCliOptions({}).port, 4010)
+  t.throws(() => loadCliOptions({ SANDBOX_PORT: 'abc' }), /SANDBOX_PORT/)
+  t.throws(() => loadCliOptions({ SANDBOX_SETTINGS: '{' }), /SANDBOX_SETTINGS/)
+})

@@ -1,0 +1,95 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import Fastify from 'fastify'
+import t from 'tap'
+import { build, connectUser, postForm, waitFor } from './helper.js'
+
+const SECRET = 'sbx_client_secret'
+
+/** A receiver that verifies TikTok-Signature over the raw body and answers with `statuses` in turn. */
+async function receiver(t: { teardown(fn: () => unknown): void }, statuses: number[]) {
+  const app = Fastify()
+  const received: { raw: string; valid: boolean; t: number }[] = []
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body))
+  app.post('/webhooks/tiktok', async (request, reply) => {
+    const raw = request.body as string
+    const header = String(request.headers['tiktok-signature'] ?? '')
+    const parts = Object.fromEntries(header.split(',').map((kv) => kv.split('=') as [string, string]))
+    const expected = createHmac('sha256', SECRET).update(`${parts.t}.${raw}`).digest('hex')
+    const valid = parts.s?.length === 64 && timingSafeEqual(Buffer.from(expected), Buffer.from(parts.s))
+    received.push({ raw, valid, t: Number(parts.t) })
+    return reply.code(statuses[received.length - 1] ?? 200).send('ok')
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(() => app.close())
+  const { port } = app.server.address() as { port: number }
+  return { url: `http://127.0.0.1:${port}/webhooks/tiktok`, received }
+}
+
+t.test(
+  'a webhook arrives signed, with content as a JSON string, and is retried until HTTP 200',
+  async (t) => {
+    const hook = await receiver(t, [500, 204, 200])
+    const sandbox = await build(t, { webhookUrl: hook.url })
+    const user = sandbox.addUser()
+    sandbox.revokeAuthorization(user.openId, { reason: 2 })
+    await waitFor(() => sandbox.webhookDeliveries()[0]?.state === 'delivered')
+    t.equal(hook.received.length, 3, '500 and 204 do not count as delivered')
+    t.ok(
+      hook.received.every((r) => r.valid),
+      'every attempt carries a valid signature',
+    )
+    t.ok(Math.abs(hook.received[0]!.t - Date.now() / 1000) < 60, 't is unix seconds')
+    const body = JSON.parse(hook.received[0]!.raw)
+    t.same(Object.keys(body).sort(), ['client_key', 'content', 'create_time', 'event', 'user_openid'])
+    t.match(body, { client_key: sandbox.clientKey, event: 'authorization.removed', user_openid: user.openId })
+    t.equal(typeof body.content, 'string')
+    t.same(JSON.parse(body.content), { reason: 2 })
+    const attempts = sandbox.webhookDeliveries()[0]!.attempts
+    t.same(
+      attempts.map((a) => a.status),
+      [500, 204, 200],
+    )
+    t.ok(attempts[2]!.at - attempts[1]!.at >= attempts[1]!.at - attempts[0]!.at, 'backoff grows')
+  },
+)
+
+t.test('retries stop after webhookMaxAttempts', async (t) => {
+  const hook = await receiver(t, [500, 500, 500, 500, 500])
+  const sandbox = await build(t, { webhookUrl: hook.url, settings: { webhookMaxAttempts: 3 } })
+  sandbox.revokeAuthorization(sandbox.addUser().openId)
+  await waitFor(() => sandbox.webhookDeliveries()[0]?.state === 'failed')
+  t.equal(hook.received.length, 3)
+})
+
+t.test('retries stop once the 72 h window has passed on the virtual clock', async (t) => {
+  const hook = await receiver(t, [500, 500, 500, 500, 500])
+  const sandbox = await build(t, { webhookUrl: hook.url, settings: { webhookRetryBaseDelayMs: 200 } })
+  sandbox.revokeAuthorization(sandbox.addUser().openId)
+  await waitFor(() => hook.received.length === 1)
+  sandbox.advanceClock(72 * 3600_000)
+  await waitFor(() => sandbox.webhookDeliveries()[0]?.state === 'failed')
+  t.equal(hook.received.length, 2, 'the attempt after the window is the last')
+})
+
+t.test('webhook delivery never blocks API responses', async (t) => {
+  const app = Fastify()
+  app.post('/slow', () => new Promise(() => {})) // never answers
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(() => app.close())
+  const { port } = app.server.address() as { port: number }
+  const sandbox = await build(t, {
+    webhookUrl: `http://127.0.0.1:${port}/slow`,
+    settings: { webhookTimeoutMs: 30_000 },
+  })
+  const { accessToken } = await connectUser(sandbox, ['user.info.basic'])
+  const res = await postForm(`${sandbox.url}/v2/oauth/revoke/`, {
+    client_key: sandbox.clientKey,
+    client_secret: SECRET,
+    token: accessToken,
+  })
+  t.equal(res.status, 200, 'the revoke answered')
+  const delivery = sandbox.webhookDeliveries()[0]
+  t.equal(delivery?.event, 'authorization.removed')
+  t.equal(delivery?.state, 'pending', 'while the receiver still has not answered')
+})

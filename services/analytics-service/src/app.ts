@@ -1,0 +1,70 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Streams } from '@social-bridge/contracts'
+import {
+  dbPlugin,
+  errorHandlerPlugin,
+  healthPlugin,
+  internalAuthPlugin,
+  metricsPlugin,
+  natsPlugin,
+  requestIdPlugin,
+} from '@social-bridge/service-kit'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { AnalyticsConfig } from './config.js'
+import { analyticsPlugin } from './plugins/app/analytics.js'
+import { leaseClientPlugin } from './plugins/external/auth-service.js'
+import { pgPlugin } from './plugins/external/pg.js'
+import { tiktokPlugin } from './plugins/external/tiktok.js'
+import { analyticsRoutes } from './routes/analytics/index.js'
+import { workersPlugin } from './workers/index.js'
+
+const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle')
+
+/** Options of the app plugin: the validated config, and optionally the app clock (tests follow the sandbox's). */
+export interface AppOptions {
+  config: AnalyticsConfig
+  /** Clock for cadence, due times and measured_at. Default: the system clock. */
+  clock?: () => Date
+}
+
+/**
+ * analytics-service as a Fastify plugin (never listens; `server.ts` does). Registration order:
+ * infrastructure, external clients, domain, routes, workers (services/README.md). Wrapped in
+ * fastify-plugin so `app.analytics`, `app.scheduler`, `app.pg` are visible to tests and benchmarks.
+ */
+async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
+  const { config } = opts
+  await fastify.register(errorHandlerPlugin)
+  await fastify.register(requestIdPlugin)
+  await fastify.register(healthPlugin)
+  await fastify.register(metricsPlugin, { service: 'analytics-service' })
+  await fastify.register(internalAuthPlugin, { secret: config.INTERNAL_JWT_SECRET })
+  await fastify.register(dbPlugin, {
+    connectionString: config.DATABASE_URL,
+    schema: 'analytics',
+    migrationsFolder,
+    poolSize: 2,
+  })
+  await fastify.register(pgPlugin, { connectionString: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE })
+  await fastify.register(natsPlugin, {
+    servers: config.NATS_URL,
+    name: 'analytics-service',
+    namespace: config.NATS_NAMESPACE,
+    streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
+  })
+  await fastify.register(tiktokPlugin, {
+    clientKey: config.TIKTOK_CLIENT_KEY,
+    apiBaseUrl: config.TIKTOK_API_BASE_URL,
+  })
+  await fastify.register(leaseClientPlugin, {
+    authServiceUrl: config.AUTH_SERVICE_URL,
+    internalJwtSecret: config.INTERNAL_JWT_SECRET,
+  })
+  await fastify.register(analyticsPlugin, { config, clock: opts.clock })
+  await fastify.register(analyticsRoutes, { config })
+  await fastify.register(workersPlugin, { config })
+}
+
+export default fp(analyticsApp, { name: 'analytics-service', fastify: '5.x' })

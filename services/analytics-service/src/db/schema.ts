@@ -1,0 +1,176 @@
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core'
+
+/**
+ * analytics-service owns this schema (ARCHITECTURE.md "Data ownership"): the accounts and videos
+ * it tracks, the append-only metric time series, the shared TikTok call budget, processed event
+ * ids and the outbox of `social.metrics.synced`. Every tracked row has a `provider` column.
+ */
+export const analytics = pgSchema('analytics')
+
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+/**
+ * A connected account we sync. `status`: `active` (synced) or `stale` (reauth required,
+ * disconnected, revoked: skipped and shown as stale). `statusAt` is the `occurredAt` of the
+ * event that set the status, so an older event arriving late cannot undo a newer one.
+ */
+export const connections = analytics.table(
+  'connections',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    provider: text('provider').notNull().default('tiktok'),
+    /** Unknown until a `connected` event or the catch-up list names it. */
+    openId: text('open_id'),
+    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    status: text('status').notNull(),
+    staleReason: text('stale_reason'),
+    statusAt: tz('status_at').notNull(),
+    /** When the scheduler should sync it next (app clock); null = nothing to do. */
+    nextSyncAt: tz('next_sync_at'),
+    /** Set by `POST …/sync`: the next sync queries every tracked video, due or not. */
+    fullSyncRequested: boolean('full_sync_requested').notNull().default(false),
+    /** Last accepted on-demand sync (app clock): at most one per 5 minutes. */
+    manualSyncAt: tz('manual_sync_at'),
+    lastSyncedAt: tz('last_synced_at'),
+    /** Last video list import (app clock); null = never imported. */
+    videosListedAt: tz('videos_listed_at'),
+    /** Scheduler lease (database clock): a replica owns the account until then. */
+    leaseUntil: tz('lease_until'),
+    syncFailures: integer('sync_failures').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('connections_due_idx').on(t.status, t.nextSyncAt),
+    index('connections_open_id_idx').on(t.provider, t.openId),
+    index('connections_tenant_idx').on(t.tenantId),
+  ],
+)
+
+/** A video of a tracked account (TikTok id: 19-digit string). */
+export const videos = analytics.table(
+  'videos',
+  {
+    connectionId: uuid('connection_id').notNull(),
+    videoId: text('video_id').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    provider: text('provider').notNull().default('tiktok'),
+    /** TikTok `create_time` (REFERENCE.md §2.5); null until a list or query returned it. */
+    createdOnProviderAt: tz('created_on_provider_at'),
+    title: text('title'),
+    shareUrl: text('share_url'),
+    firstSeenAt: tz('first_seen_at').notNull(),
+    /** Null once the video is older than the cadence's last step (tracking stopped). */
+    nextSyncAt: tz('next_sync_at'),
+    lastSyncedAt: tz('last_synced_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.videoId] }),
+    index('videos_due_idx').on(t.connectionId, t.nextSyncAt),
+  ],
+)
+
+/** Our post (publish-service UUID) and its TikTok `publish_id`. */
+export const posts = analytics.table(
+  'posts',
+  {
+    postId: uuid('post_id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    connectionId: uuid('connection_id').notNull(),
+    provider: text('provider').notNull().default('tiktok'),
+    publishId: text('publish_id').notNull(),
+  },
+  (t) => [index('posts_publish_idx').on(t.provider, t.publishId)],
+)
+
+/** Video ids a `publish_id` produced (from `social.post.published` or the publicly_available webhook). */
+export const publishVideos = analytics.table(
+  'publish_videos',
+  {
+    provider: text('provider').notNull().default('tiktok'),
+    publishId: text('publish_id').notNull(),
+    videoId: text('video_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.publishId, t.videoId] })],
+)
+
+/** Append-only: one row per video per sync. Counts are TikTok's (views int64). */
+export const videoMetricsSnapshots = analytics.table(
+  'video_metrics_snapshots',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    connectionId: uuid('connection_id').notNull(),
+    videoId: text('video_id').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    provider: text('provider').notNull().default('tiktok'),
+    measuredAt: tz('measured_at').notNull(),
+    views: bigint('views', { mode: 'number' }).notNull(),
+    likes: bigint('likes', { mode: 'number' }).notNull(),
+    comments: bigint('comments', { mode: 'number' }).notNull(),
+    shares: bigint('shares', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('video_snapshots_series_idx').on(t.connectionId, t.videoId, t.measuredAt)],
+)
+
+/** Append-only: one row per account per sync (`user.info.stats`, REFERENCE.md §2.2). */
+export const accountStatsSnapshots = analytics.table(
+  'account_stats_snapshots',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    connectionId: uuid('connection_id').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    provider: text('provider').notNull().default('tiktok'),
+    measuredAt: tz('measured_at').notNull(),
+    followers: bigint('followers', { mode: 'number' }).notNull(),
+    following: bigint('following', { mode: 'number' }).notNull(),
+    likes: bigint('likes', { mode: 'number' }).notNull(),
+    videoCount: bigint('video_count', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('account_snapshots_series_idx').on(t.connectionId, t.measuredAt)],
+)
+
+/** Sliding-window log of TikTok calls, shared by every replica; `key` = `<client_key>:<endpoint>`. */
+export const apiCalls = analytics.table(
+  'api_calls',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    key: text('key').notNull(),
+    at: tz('at').notNull(),
+  },
+  (t) => [index('api_calls_key_at_idx').on(t.key, t.at)],
+)
+
+/** After a 429 from TikTok, every replica waits until `blockedUntil` (database clock) on that key. */
+export const apiBlocks = analytics.table('api_blocks', {
+  key: text('key').primaryKey(),
+  blockedUntil: tz('blocked_until').notNull(),
+})
+
+/** Envelope ids already applied (dedupe of redeliveries and re-publishes). */
+export const processedEvents = analytics.table('processed_events', {
+  eventId: text('event_id').primaryKey(),
+  subject: text('subject').notNull(),
+  processedAt: tz('processed_at').notNull().defaultNow(),
+})
+
+/** Events written in the transaction that stored their fact, published (then deleted) after commit. */
+export const outbox = analytics.table('outbox', {
+  id: uuid('id').primaryKey(),
+  subject: text('subject').notNull(),
+  tenantId: text('tenant_id'),
+  data: text('data').notNull(),
+  occurredAt: tz('occurred_at').notNull(),
+})

@@ -1,0 +1,206 @@
+import type { Sql } from 'postgres'
+import { CONNECTION_COLUMNS, type Queryable, type TrackedConnection } from './db-types.js'
+
+/** Input of {@link ConnectionsRepository.trackConnected}. `occurredAt`: the event's time (real clock). */
+export interface ConnectedInput {
+  id: string
+  tenantId: string
+  provider: string
+  openId: string
+  scopes: string[]
+  occurredAt: Date
+  /** App clock: the account becomes due now. */
+  now: Date
+}
+
+/** Outcome of an on-demand sync request. */
+export type ManualSyncOutcome =
+  | { kind: 'accepted'; queuedAt: Date }
+  | { kind: 'too_frequent'; retryAfterSec: number }
+  | { kind: 'stale'; reason: string }
+  | { kind: 'not_found' }
+
+/**
+ * The accounts analytics-service tracks (`analytics.connections`). Status changes carry the
+ * time they happened (`status_at`, real clock) and an older change never overrides a newer one,
+ * so connection events may arrive in any order.
+ */
+export interface ConnectionsRepository {
+  /** `social.connection.connected`: active and due now, unless a newer event made it stale. */
+  trackConnected(q: Queryable, input: ConnectedInput): Promise<void>
+  /** `reauth_required` / `disconnected` (or a refused lease): stale, unless a newer event reactivated it. */
+  markStale(
+    q: Queryable,
+    input: { id: string; tenantId: string; reason: string; occurredAt?: Date },
+  ): Promise<void>
+  /** Catch-up: tracks listed active connections we do not know (status as of `listedAt`). */
+  trackListed(
+    input: { id: string; tenantId: string; provider: string; openId: string; scopes: string[] }[],
+    listedAt: Date,
+    now: Date,
+  ): Promise<number>
+  /** Active connections with this `open_id` (webhooks name the account by it). */
+  findByOpenId(q: Queryable, provider: string, openId: string): Promise<TrackedConnection[]>
+  /** The connection, only if it belongs to `tenantId`. */
+  findForTenant(id: string, tenantId: string): Promise<TrackedConnection | null>
+  /** Makes an active account due at `now` (keeps an earlier due time). */
+  makeDue(q: Queryable, id: string, now: Date): Promise<void>
+  /**
+   * Leases up to `limit` due active accounts for `leaseMs` (FOR UPDATE SKIP LOCKED: replicas
+   * never lease the same account). `now` is the app clock, the lease runs on the database clock.
+   */
+  leaseDue(now: Date, limit: number, leaseMs: number): Promise<TrackedConnection[]>
+  /** Ends a lease after a sync. A manual request that arrived meanwhile keeps the account due. */
+  finishSync(
+    q: Queryable,
+    input: {
+      id: string
+      startedAt: Date
+      syncedAt: Date | null
+      nextSyncAt: Date | null
+      listedAt?: Date | undefined
+      /** A partial sync keeps an on-demand full sync pending. */
+      keepFullSync?: boolean
+    },
+  ): Promise<void>
+  /** Ends a lease after a failure; the account is retried at `retryAt`. */
+  failSync(input: { id: string; retryAt: Date; error: string }): Promise<void>
+  /** On-demand sync, at most once per `minIntervalMs` per account across replicas (atomic). */
+  requestManualSync(input: {
+    id: string
+    tenantId: string
+    now: Date
+    minIntervalMs: number
+  }): Promise<ManualSyncOutcome>
+}
+
+/** Creates the repository on the pool `sql` (transactional calls take a `Queryable`). */
+export function createConnectionsRepository({ sql }: { sql: Sql }): ConnectionsRepository {
+  const cols = sql.unsafe(CONNECTION_COLUMNS)
+  return {
+    async trackConnected(q, c) {
+      await q`
+        insert into analytics.connections
+          (id, tenant_id, provider, open_id, scopes, status, status_at, next_sync_at)
+        values (${c.id}, ${c.tenantId}, ${c.provider}, ${c.openId}, ${c.scopes}, 'active', ${c.occurredAt}, ${c.now})
+        on conflict (id) do update set
+          open_id = excluded.open_id,
+          scopes = excluded.scopes,
+          status = case when excluded.status_at >= connections.status_at then 'active' else connections.status end,
+          stale_reason = case when excluded.status_at >= connections.status_at then null else connections.stale_reason end,
+          sync_failures = case when excluded.status_at >= connections.status_at then 0 else connections.sync_failures end,
+          next_sync_at = case when excluded.status_at >= connections.status_at
+            then least(coalesce(connections.next_sync_at, excluded.next_sync_at), excluded.next_sync_at)
+            else connections.next_sync_at end,
+          status_at = greatest(connections.status_at, excluded.status_at)`
+    },
+
+    async markStale(q, s) {
+      const at = s.occurredAt ?? null
+      await q`
+        insert into analytics.connections (id, tenant_id, status, stale_reason, status_at)
+        values (${s.id}, ${s.tenantId}, 'stale', ${s.reason}, coalesce(${at}::timestamptz, now()))
+        on conflict (id) do update set
+          status = 'stale', stale_reason = excluded.stale_reason, status_at = excluded.status_at,
+          next_sync_at = null, full_sync_requested = false
+        where excluded.status_at >= connections.status_at`
+    },
+
+    async trackListed(items, listedAt, now) {
+      if (items.length === 0) return 0
+      const rows = items.map((c) => ({
+        id: c.id,
+        tenant_id: c.tenantId,
+        provider: c.provider,
+        open_id: c.openId,
+        scopes: c.scopes,
+        status: 'active',
+        status_at: listedAt,
+        next_sync_at: now,
+      }))
+      const inserted = await sql`
+        insert into analytics.connections ${sql(rows)}
+        on conflict (id) do update set open_id = excluded.open_id, scopes = excluded.scopes
+        where connections.open_id is null
+        returning id`
+      return inserted.length
+    },
+
+    async findByOpenId(q, provider, openId) {
+      return q<TrackedConnection[]>`
+        select ${cols} from analytics.connections
+        where provider = ${provider} and open_id = ${openId} and status = 'active'`
+    },
+
+    async findForTenant(id, tenantId) {
+      const [row] = await sql<TrackedConnection[]>`
+        select ${cols} from analytics.connections where id = ${id} and tenant_id = ${tenantId}`
+      return row ?? null
+    },
+
+    async makeDue(q, id, now) {
+      await q`
+        update analytics.connections set next_sync_at = least(coalesce(next_sync_at, ${now}), ${now})
+        where id = ${id} and status = 'active'`
+    },
+
+    async leaseDue(now, limit, leaseMs) {
+      return sql<TrackedConnection[]>`
+        update analytics.connections set lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+        where id in (
+          select id from analytics.connections
+          where status = 'active' and open_id is not null and next_sync_at <= ${now}
+            and (lease_until is null or lease_until < now())
+          order by next_sync_at
+          limit ${limit}
+          for update skip locked)
+        returning ${cols}`
+    },
+
+    async finishSync(q, f) {
+      await q`
+        update analytics.connections set
+          lease_until = null,
+          sync_failures = 0,
+          last_error = null,
+          last_synced_at = coalesce(${f.syncedAt}, last_synced_at),
+          videos_listed_at = coalesce(${f.listedAt ?? null}::timestamptz, videos_listed_at),
+          full_sync_requested = full_sync_requested and (${f.keepFullSync ?? false} or coalesce(manual_sync_at > ${f.startedAt}, false)),
+          next_sync_at = case when manual_sync_at > ${f.startedAt} then least(${f.nextSyncAt}, manual_sync_at)
+                              else ${f.nextSyncAt}::timestamptz end
+        where id = ${f.id} and status = 'active'`
+    },
+
+    async failSync(f) {
+      await sql`
+        update analytics.connections set lease_until = null, sync_failures = sync_failures + 1,
+          last_error = ${f.error.slice(0, 500)}, next_sync_at = ${f.retryAt}
+        where id = ${f.id} and status = 'active'`
+    },
+
+    async requestManualSync({ id, tenantId, now, minIntervalMs }) {
+      const [row] = await sql<
+        { accepted: boolean; status: string; staleReason: string | null; manualSyncAt: Date | null }[]
+      >`
+        with target as (
+          select id, status, stale_reason, manual_sync_at from analytics.connections
+          where id = ${id} and tenant_id = ${tenantId} for update),
+        accepted as (
+          update analytics.connections c set manual_sync_at = ${now}, full_sync_requested = true,
+            next_sync_at = ${now}
+          from target
+          where c.id = target.id and target.status = 'active'
+            and (target.manual_sync_at is null
+                 or target.manual_sync_at <= ${now}::timestamptz - make_interval(secs => ${minIntervalMs / 1000}))
+          returning c.id)
+        select (select count(*) from accepted) > 0 as accepted, status, stale_reason as "staleReason",
+          manual_sync_at as "manualSyncAt"
+        from target`
+      if (!row) return { kind: 'not_found' }
+      if (row.accepted) return { kind: 'accepted', queuedAt: now }
+      if (row.status !== 'active') return { kind: 'stale', reason: row.staleReason ?? 'inactive' }
+      const readyAt = (row.manualSyncAt?.getTime() ?? 0) + minIntervalMs
+      return { kind: 'too_frequent', retryAfterSec: Math.max(1, Math.ceil((readyAt - now.getTime()) / 1000)) }
+    },
+  }
+}

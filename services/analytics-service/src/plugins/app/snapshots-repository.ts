@@ -1,0 +1,64 @@
+import type { Queryable } from './db-types.js'
+
+/** One video measurement (counts from TikTok's Video Object, REFERENCE.md §2.5). */
+export interface VideoSnapshotRow {
+  connectionId: string
+  videoId: string
+  tenantId: string
+  provider: string
+  measuredAt: Date
+  views: number
+  likes: number
+  comments: number
+  shares: number
+}
+
+/** One account measurement (`user.info.stats`, REFERENCE.md §2.2). */
+export interface AccountSnapshotRow {
+  connectionId: string
+  tenantId: string
+  provider: string
+  measuredAt: Date
+  followers: number
+  following: number
+  likes: number
+  videoCount: number
+}
+
+/** Appends measurements; rows are never updated or deleted (the time series is the history). */
+export interface SnapshotsRepository {
+  appendVideoSnapshots(q: Queryable, rows: VideoSnapshotRow[]): Promise<number>
+  appendAccountSnapshot(q: Queryable, row: AccountSnapshotRow): Promise<void>
+}
+
+export function createSnapshotsRepository(): SnapshotsRepository {
+  return {
+    async appendVideoSnapshots(q, rows) {
+      if (rows.length === 0) return 0
+      const values = rows.map((r) => ({
+        connection_id: r.connectionId,
+        video_id: r.videoId,
+        tenant_id: r.tenantId,
+        provider: r.provider,
+        measured_at: r.measuredAt,
+        views: r.views,
+        likes: r.likes,
+        comments: r.comments,
+        shares: r.shares,
+      }))
+      // bounded statements: postgres allows 65,535 parameters per query
+      for (let i = 0; i < values.length; i += 5000) {
+        await q`insert into analytics.video_metrics_snapshots ${q(values.slice(i, i + 5000))}`
+      }
+      return rows.length
+    },
+
+    async appendAccountSnapshot(q, r) {
+      await q`
+        insert into analytics.account_stats_snapshots
+          (connection_id, tenant_id, provider, measured_at, followers, following, likes, video_count)
+        values (${r.connectionId}, ${r.tenantId}, ${r.provider}, ${r.measuredAt}, ${r.followers},
+          ${r.following}, ${r.likes}, ${r.videoCount})`
+    },
+  }
+}

@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { AnalyticsRangeQuery, ErrorResponse, PostAnalytics, PostIdParams } from '@social-bridge/contracts'
+import { NotFoundError, requireUser } from '@social-bridge/service-kit'
+import { delta, engagementRate } from '../../domain/engagement.js'
+import { rangeDto, resolveRange } from './range.js'
+
+const ROLES = ['admin', 'social_marketing']
+const COUNTS = ['views', 'likes', 'comments', 'shares'] as const
+
+/**
+ * `GET /analytics/posts/:id` (gateway `/v1/analytics/posts/:id`): a post published through us
+ * (publish-service UUID) — latest views, likes, comments, shares summed over its TikTok videos,
+ * engagement rate, history within `from`/`to` (default the last 30 days) and growth over it.
+ * 404 for an unknown post or another tenant's.
+ */
+export const postAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/analytics/posts/:id',
+    {
+      schema: {
+        params: PostIdParams,
+        querystring: AnalyticsRangeQuery,
+        response: { 200: PostAnalytics, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request, ROLES)
+      const { readModel, clock } = app.analytics
+      const post = await readModel.findPost(request.params.id, user.tenantId)
+      if (!post) throw new NotFoundError('Post')
+      const range = resolveRange(request.query, clock())
+      const [history, latest] = await Promise.all([
+        readModel.postHistory(post, range),
+        readModel.postLatest(post),
+      ])
+      const dto = (p: (typeof history)[number]) => ({ ...p, measuredAt: p.measuredAt.toISOString() })
+      return {
+        postId: request.params.id,
+        latest: latest ? dto(latest) : null,
+        engagementRate: engagementRate(latest),
+        history: history.map(dto),
+        stale: post.stale,
+        range: rangeDto(range),
+        delta: delta(history[0], history[history.length - 1], COUNTS),
+      }
+    },
+  )
+}

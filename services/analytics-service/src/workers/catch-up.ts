@@ -1,0 +1,29 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { AnalyticsDomain } from '../plugins/app/analytics.js'
+import type { LeaseClient } from '../plugins/external/lease-client.js'
+
+/**
+ * Start-up catch-up: lists auth-service's active connections (`GET /internal/connections?status=active`)
+ * and tracks the ones no `connected` event told us about (e.g. connected before this service
+ * existed, or while its consumer lagged). Retries with a capped backoff while auth-service is
+ * unreachable, until `signal` aborts.
+ * @returns how many connections were newly tracked (or filled in).
+ */
+export async function catchUpConnections(deps: {
+  authLeases: LeaseClient
+  domain: AnalyticsDomain
+  signal: AbortSignal
+  log?: { warn(obj: object, msg: string): void }
+}): Promise<number> {
+  for (let attempt = 0; !deps.signal.aborted; attempt++) {
+    const listedAt = new Date()
+    try {
+      const items = await deps.authLeases.listActiveConnections()
+      return await deps.domain.connections.trackListed(items, listedAt, deps.domain.clock())
+    } catch (err) {
+      deps.log?.warn({ err, attempt }, 'connection catch-up failed; retrying')
+      await sleep(Math.min(30_000, 500 * 2 ** attempt), undefined, { signal: deps.signal }).catch(() => {})
+    }
+  }
+  return 0
+}

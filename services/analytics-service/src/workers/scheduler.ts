@@ -1,0 +1,70 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { EventBus } from '@social-bridge/service-kit'
+import type { AnalyticsDomain } from '../plugins/app/analytics.js'
+import type { SyncOutcome } from '../plugins/app/sync/sync-service.js'
+
+/** Options of {@link createScheduler}; durations in ms. */
+export interface SchedulerOptions {
+  domain: AnalyticsDomain
+  bus: EventBus
+  tickMs: number
+  /** Accounts synced at once by this replica. */
+  concurrency: number
+  leaseMs: number
+  log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void }
+}
+
+/** The sync scheduler of one replica. */
+export interface Scheduler {
+  /**
+   * Leases due accounts (`FOR UPDATE SKIP LOCKED`, so replicas split the work) and syncs them,
+   * `concurrency` at a time, until none is due; also publishes any pending outbox events.
+   * @returns the outcome of each account synced.
+   */
+  drain(): Promise<SyncOutcome[]>
+  /** Runs `drain` every `tickMs` until `stop`. */
+  start(): void
+  /** Stops the loop and waits for the syncs in flight. */
+  stop(): Promise<void>
+}
+
+export function createScheduler(opts: SchedulerOptions): Scheduler {
+  const { domain } = opts
+  let running = false
+  let loop: Promise<void> | null = null
+  const wake = new AbortController()
+
+  async function drain(): Promise<SyncOutcome[]> {
+    const outcomes: SyncOutcome[] = []
+    await domain.outbox.flush(opts.bus)
+    for (;;) {
+      const leased = await domain.connections.leaseDue(domain.clock(), opts.concurrency, opts.leaseMs)
+      if (leased.length === 0) return outcomes
+      outcomes.push(...(await Promise.all(leased.map((c) => domain.sync.syncConnection(c)))))
+      if (!running && loop) return outcomes
+    }
+  }
+
+  return {
+    drain,
+    start() {
+      if (running) return
+      running = true
+      loop = (async () => {
+        while (running) {
+          try {
+            await drain()
+          } catch (err) {
+            opts.log?.error({ err }, 'sync scheduler tick failed')
+          }
+          await sleep(opts.tickMs, undefined, { signal: wake.signal }).catch(() => {})
+        }
+      })()
+    },
+    async stop() {
+      running = false
+      wake.abort()
+      await loop
+    },
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Plays publish-service and webhook-ingest for tests: a real Direct Post through the sandbox
+ * (init + chunked upload of a sample clip), then the events those services would publish —
+ * `social.post.published` and the verified `tiktok.webhook.post.publish.publicly_available`.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import { stat } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import {
+  type Envelope,
+  type PostPublishedV1,
+  Subjects,
+  type TikTokWebhookV1,
+  tiktokWebhookSubject,
+} from '@social-bridge/contracts'
+import { createEnvelope, createInternalTokenSigner } from '@social-bridge/service-kit'
+import { createTikTokClient, parseWebhookEvent } from '@social-bridge/tiktok-client'
+import type { Sandbox } from '@social-bridge/tiktok-sandbox'
+import { createLeaseClient } from '../src/plugins/external/lease-client.js'
+import { INTERNAL_SECRET, type TestContext, waitUntil } from './helper.js'
+
+const CLIP = fileURLToPath(new URL('../../../../shared/media/clip-15s-vertical.mp4', import.meta.url))
+
+/** Publishes a public video on the account through the sandbox's Content Posting API; returns its publish_id. */
+export async function directPost(ctx: TestContext, connectionId: string): Promise<string> {
+  const lease = createLeaseClient({
+    baseUrl: ctx.config.AUTH_SERVICE_URL,
+    signer: createInternalTokenSigner({ secret: INTERNAL_SECRET }),
+    service: 'publish-service',
+  })
+  const tiktok = createTikTokClient({
+    clientKey: ctx.sandbox.clientKey,
+    clientSecret: 'x',
+    apiBaseUrl: ctx.sandbox.url,
+  })
+  try {
+    const { accessToken } = await lease.lease(connectionId)
+    const videoSize = (await stat(CLIP)).size
+    const init = await tiktok.posting.initDirectPost(accessToken, {
+      postInfo: { privacyLevel: 'PUBLIC_TO_EVERYONE', title: 'launch day' },
+      source: { source: 'FILE_UPLOAD', videoSize },
+    })
+    await tiktok.transfer.uploadVideo({
+      uploadUrl: init.uploadUrl!,
+      chunkPlan: init.chunkPlan!,
+      source: CLIP,
+    })
+    return init.publishId
+  } finally {
+    await tiktok.close()
+    await lease.close()
+  }
+}
+
+/** The sandbox's publicly_available webhook for `publishId` as webhook-ingest publishes it (envelope id = SHA-256 of the raw body). */
+export async function publiclyAvailableEnvelope(
+  sandbox: Sandbox,
+  publishId: string,
+): Promise<Envelope<TikTokWebhookV1>> {
+  let body = ''
+  await waitUntil(() => {
+    const d = sandbox
+      .webhookDeliveries()
+      .find((w) => w.event === 'post.publish.publicly_available' && w.content.publish_id === publishId)
+    body = d?.body ?? ''
+    return Boolean(d)
+  }, 20_000)
+  if (!body) throw new Error(`no publicly_available webhook for ${publishId}`)
+  const event = parseWebhookEvent(body)
+  return createEnvelope({
+    id: createHash('sha256').update(body).digest('hex'),
+    type: tiktokWebhookSubject(event.event),
+    tenantId: null,
+    data: {
+      clientKey: event.clientKey,
+      event: event.event,
+      createTime: event.createTime,
+      userOpenId: event.userOpenId,
+      content: {
+        publish_id: event.content.publishId,
+        post_id: event.content.postId,
+        publish_type: event.content.publishType,
+      },
+      receivedAt: new Date().toISOString(),
+    },
+  })
+}
+
+/** A `social.post.published` envelope as publish-service emits it. */
+export function postPublishedEnvelope(
+  tenantId: string,
+  data: PostPublishedV1,
+  id = randomUUID(),
+): Envelope<PostPublishedV1> {
+  return createEnvelope({ id, type: Subjects.postPublished, tenantId, data })
+}

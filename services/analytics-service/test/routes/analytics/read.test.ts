@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto'
+import t from 'tap'
+import { asUser, build, waitTracked } from '../../helper.js'
+
+t.test('analytics routes act only for admin and social_marketing users of the same tenant', async (t) => {
+  const ctx = await build(t)
+  const user = ctx.sandbox.addUser()
+  const connectionId = await ctx.connect(user.openId)
+  t.ok(await waitTracked(ctx, connectionId))
+  const url = `/analytics/connections/${connectionId}`
+  t.equal((await ctx.app.inject({ url })).statusCode, 401, 'no internal token')
+  t.equal((await ctx.app.inject({ url, headers: await asUser('tenant-a', ['sales']) })).statusCode, 403)
+  t.equal((await ctx.app.inject({ url, headers: await asUser('tenant-a', ['admin']) })).statusCode, 200)
+  t.equal((await ctx.app.inject({ url, headers: await asUser('tenant-b', ['admin']) })).statusCode, 404)
+  const post = await ctx.app.inject({
+    url: `/analytics/posts/${randomUUID()}`,
+    headers: await asUser('tenant-a'),
+  })
+  t.equal(post.statusCode, 404)
+  t.equal(
+    (await ctx.app.inject({ url: '/analytics/posts/not-a-uuid', headers: await asUser('tenant-a') }))
+      .statusCode,
+    400,
+  )
+})
+
+t.test('the history honours the requested range and the summary sums the tenant', async (t) => {
+  const ctx = await build(t)
+  const user = ctx.sandbox.addUser()
+  ctx.sandbox.seedVideos(user.openId, 4, { spacingMs: 60_000 })
+  const connectionId = await ctx.connect(user.openId)
+  t.ok(await waitTracked(ctx, connectionId))
+  const times: string[] = []
+  for (let i = 0; i < 3; i++) {
+    const [outcome] = await ctx.app.scheduler.drain()
+    if (outcome?.kind === 'synced') times.push(outcome.measuredAt.toISOString())
+    ctx.sandbox.advanceClock(61 * 60_000)
+  }
+  t.equal(times.length, 3)
+  const headers = await asUser('tenant-a')
+  const ranged = (
+    await ctx.app.inject({
+      url: `/analytics/connections/${connectionId}?from=${times[1]}&to=${times[2]}`,
+      headers,
+    })
+  ).json()
+  t.same(
+    ranged.history.map((h: { measuredAt: string }) => h.measuredAt),
+    [times[1], times[2]],
+    'only the snapshots inside the range',
+  )
+  const bad = await ctx.app.inject({
+    url: `/analytics/connections/${connectionId}?from=${times[2]}&to=${times[0]}`,
+    headers,
+  })
+  t.equal(bad.statusCode, 400)
+
+  const summary = (await ctx.app.inject({ url: '/analytics/summary', headers })).json()
+  t.match(summary, { connections: { total: 1, active: 1, stale: 0 }, totals: { videos: 4 } })
+  t.ok(summary.totals.views > 0 && summary.delta.views > 0, 'views and their growth over the range')
+  const rate = (summary.totals.likes + summary.totals.comments + summary.totals.shares) / summary.totals.views
+  t.equal(summary.engagementRate, rate, 'engagement rate = (likes + comments + shares) / views')
+  const empty = (
+    await ctx.app.inject({ url: '/analytics/summary', headers: await asUser('tenant-z') })
+  ).json()
+  t.match(empty, { connections: { total: 0 }, totals: { videos: 0, views: 0 }, engagementRate: null })
+})

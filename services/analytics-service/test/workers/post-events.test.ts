@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto'
+import { Subjects, tiktokWebhookSubject } from '@social-bridge/contracts'
+import t from 'tap'
+import { asUser, build, waitTracked, waitUntil } from '../helper.js'
+import { directPost, postPublishedEnvelope, publiclyAvailableEnvelope } from '../publish-helper.js'
+
+t.test(
+  'a post published through publish-service shows up in analytics after its events, without a manual step',
+  async (t) => {
+    const ctx = await build(t, {
+      overrides: { SCHEDULER_ENABLED: true, SCHEDULER_TICK_MS: 50 },
+      sandboxSettings: { processingDelayMs: 10, publiclyAvailableDelayMs: 10 },
+    })
+    const user = ctx.sandbox.addUser()
+    const connectionId = await ctx.connect(user.openId)
+    t.ok(await waitTracked(ctx, connectionId))
+    const publishId = await directPost(ctx, connectionId)
+    const postId = randomUUID()
+    const bus = ctx.app.nats.bus
+    // publish-service at PUBLISH_COMPLETE: no post id yet
+    await bus.publish(
+      Subjects.postPublished,
+      postPublishedEnvelope('tenant-a', { postId, connectionId, publishId, tiktokPostIds: [] }),
+    )
+    // webhook-ingest: TikTok's publicly_available webhook carries the post id
+    const webhook = await publiclyAvailableEnvelope(ctx.sandbox, publishId)
+    await bus.publish(tiktokWebhookSubject('post.publish.publicly_available'), webhook)
+    const tiktokPostId = String(webhook.data.content.post_id)
+    t.match(tiktokPostId, /^[0-9]{19}$/, 'the 19-digit post id survived as a string')
+
+    const headers = await asUser('tenant-a')
+    let body: { latest: { views: number } | null; history: unknown[]; stale: boolean } | undefined
+    t.ok(
+      await waitUntil(async () => {
+        const res = await ctx.app.inject({ url: `/analytics/posts/${postId}`, headers })
+        body = res.statusCode === 200 ? res.json() : undefined
+        return Boolean(body?.latest)
+      }, 15_000),
+      'the scheduler measured the new video on its own',
+    )
+    t.equal(body?.history.length, 1)
+    t.equal(body?.stale, false)
+    const queried = ctx.sandbox.requestLog().filter((e) => e.endpoint === 'video.query' && e.status === 200)
+    t.ok(queried.length >= 1, 'measured with video query')
+  },
+)

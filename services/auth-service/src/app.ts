@@ -1,0 +1,77 @@
+import { fileURLToPath } from 'node:url'
+import cookie from '@fastify/cookie'
+import { Streams } from '@social-bridge/contracts'
+import {
+  dbPlugin,
+  errorHandlerPlugin,
+  healthPlugin,
+  internalAuthPlugin,
+  metricsPlugin,
+  natsPlugin,
+  requestIdPlugin,
+} from '@social-bridge/service-kit'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { AuthConfig } from './config.js'
+import { domainPlugin } from './plugins/app/index.js'
+import { tiktokPlugin } from './plugins/external/tiktok.js'
+import { vaultPlugin } from './plugins/external/vault.js'
+import { connectionsRoutes } from './routes/connections/index.js'
+import { internalRoutes } from './routes/internal/index.js'
+import { workersPlugin } from './workers/index.js'
+
+/** Options of the auth-service app plugin. */
+export interface AuthAppOptions {
+  /** Validated configuration (`loadConfig(AuthConfig)`, or an object built in a test). */
+  config: AuthConfig
+  /** Delays between in-request retries of a transient refresh failure, ms (default [200, 1000]). */
+  refreshRetryDelaysMs?: number[]
+  /** Database pool size (default 20). */
+  poolSize?: number
+}
+
+const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
+
+/**
+ * auth-service as a Fastify plugin that never listens (CONVENTIONS.md 1): TikTok OAuth connect,
+ * the encrypted token vault, token leases and refresh, disconnect/revoke. Register it on a Fastify
+ * built with service-kit's `createFastifyOptions`; importing this module has no side effects.
+ * Wrapped in fastify-plugin so `app.auth`, `app.db`… are visible to tests.
+ */
+async function authApp(app: FastifyInstance, opts: AuthAppOptions) {
+  const { config } = opts
+  // infrastructure
+  await app.register(errorHandlerPlugin)
+  await app.register(requestIdPlugin)
+  await app.register(healthPlugin)
+  await app.register(metricsPlugin, { service: 'auth-service' })
+  await app.register(internalAuthPlugin, { secret: config.INTERNAL_JWT_SECRET })
+  await app.register(dbPlugin, {
+    connectionString: config.DATABASE_URL,
+    schema: 'auth',
+    migrationsFolder,
+    poolSize: opts.poolSize ?? 20,
+  })
+  await app.register(natsPlugin, {
+    servers: config.NATS_URL,
+    name: 'auth-service',
+    namespace: config.NATS_NAMESPACE,
+    streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
+  })
+  await app.register(cookie, { secret: config.OAUTH_COOKIE_SECRET })
+  // external
+  await app.register(vaultPlugin, { config })
+  await app.register(tiktokPlugin, { config })
+  // domain
+  await app.register(domainPlugin, {
+    config,
+    ...(opts.refreshRetryDelaysMs ? { refreshRetryDelaysMs: opts.refreshRetryDelaysMs } : {}),
+  })
+  // routes
+  await app.register(connectionsRoutes, { config })
+  await app.register(internalRoutes)
+  // workers
+  await app.register(workersPlugin, { config })
+}
+
+export default fp(authApp, { name: 'auth-service', fastify: '5.x' })

@@ -1,0 +1,39 @@
+import { BaseConfig } from '@social-bridge/service-kit'
+import { type Static, Type } from 'typebox'
+
+/** TikTok scopes asked for on connect (REFERENCE.md §1.7), comma-separated. */
+export const DEFAULT_TIKTOK_SCOPES =
+  'user.info.basic,user.info.profile,user.info.stats,video.list,video.upload,video.publish'
+
+/**
+ * auth-service configuration: the shared variables plus its own (see `.env.example`).
+ * Validated once at start (`loadConfigOrExit(AuthConfig)` in `server.ts`); tests build the object.
+ */
+export const AuthConfig = Type.Object({
+  ...BaseConfig.properties,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
+  /** HS256 secret of internal identity tokens (≥ 32 bytes), shared with the gateway and peers. */
+  INTERNAL_JWT_SECRET: Type.String({ minLength: 32 }),
+  TIKTOK_CLIENT_KEY: Type.String({ minLength: 1 }),
+  TIKTOK_CLIENT_SECRET: Type.String({ minLength: 1 }),
+  TIKTOK_AUTH_BASE_URL: Type.String({ default: 'https://www.tiktok.com' }),
+  TIKTOK_API_BASE_URL: Type.String({ default: 'https://open.tiktokapis.com' }),
+  /** The registered redirect URI: the gateway's public `/v1/connections/tiktok/callback`. */
+  TIKTOK_REDIRECT_URI: Type.String({ pattern: '^https?://' }),
+  TIKTOK_SCOPES: Type.String({ minLength: 1, default: DEFAULT_TIKTOK_SCOPES }),
+  /** `kid1:base64key,kid2:base64key`; every key is 32 bytes (AES-256-GCM). */
+  TOKEN_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
+  /** Key id new ciphertexts are written under; must be one of TOKEN_ENCRYPTION_KEYS. */
+  TOKEN_ENCRYPTION_ACTIVE_KEY_ID: Type.String({ minLength: 1 }),
+  /** Signs the OAuth state cookie (≥ 32 chars). */
+  OAUTH_COOKIE_SECRET: Type.String({ minLength: 32 }),
+  /** Comma-separated origins (`https://crm.example.com`) or URL prefixes the CRM may return to. */
+  RETURN_URL_ALLOWLIST: Type.String({ default: '' }),
+  /** Where the callback sends the browser when the authorize request named no `returnUrl`. */
+  DEFAULT_RETURN_URL: Type.String({ pattern: '^https?://' }),
+  /** Refresh an access token when it expires within this many seconds. */
+  REFRESH_MARGIN_SEC: Type.Integer({ minimum: 0, default: 300 }),
+  /** Period of the refresh scheduler, ms; 0 disables it. */
+  REFRESH_SCHEDULER_INTERVAL_MS: Type.Integer({ minimum: 0, default: 60_000 }),
+})
+export type AuthConfig = Static<typeof AuthConfig>

@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  Connection,
+  ConnectionDetail,
+  ConnectionIdParams,
+  ConnectionList,
+  ErrorResponse,
+} from '@social-bridge/contracts'
+import { NotFoundError, requireUser } from '@social-bridge/service-kit'
+import type { AuthConfig } from '../../config.js'
+import { toConnectionDto } from '../../plugins/app/connections-repository.js'
+import { oauthRoutes } from './oauth.js'
+
+const READERS = ['admin', 'social_marketing']
+const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse }
+
+/**
+ * The tenant's connections behind the gateway's `/v1/connections…` (ARCHITECTURE.md REST table):
+ * list, detail, refresh now (admin), disconnect (admin), plus the OAuth routes. Tenant-scoped:
+ * another tenant's id answers 404.
+ */
+export const connectionsRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (
+  app,
+  { config },
+) => {
+  await app.register(oauthRoutes, { config })
+
+  app.get('/connections', { schema: { response: { 200: ConnectionList, ...errors } } }, async (request) => {
+    const user = requireUser(request, READERS)
+    const rows = await app.auth.connections.listForTenant(user.tenantId)
+    return { items: rows.map(toConnectionDto) }
+  })
+
+  app.get(
+    '/connections/:id',
+    { schema: { params: ConnectionIdParams, response: { 200: ConnectionDetail, ...errors } } },
+    async (request) => {
+      const user = requireUser(request, READERS)
+      const row = await app.auth.connections.findForTenant(user.tenantId, request.params.id)
+      if (!row) throw new NotFoundError('Connection')
+      return toConnectionDto(row)
+    },
+  )
+
+  app.post(
+    '/connections/:id/refresh',
+    { schema: { params: ConnectionIdParams, response: { 200: Connection, ...errors } } },
+    async (request) => {
+      const user = requireUser(request, ['admin'])
+      const row = await app.auth.connections.findForTenant(user.tenantId, request.params.id)
+      if (!row) throw new NotFoundError('Connection')
+      const after = await app.auth.tokens.refresh(row.id, {
+        trigger: 'manual',
+        force: true,
+        seenVersion: row.tokenVersion,
+      })
+      return toConnectionDto(after)
+    },
+  )
+
+  app.delete(
+    '/connections/:id',
+    { schema: { params: ConnectionIdParams, response: { 200: Connection, ...errors } } },
+    async (request) => {
+      const user = requireUser(request, ['admin'])
+      const row = await app.auth.disconnect.disconnect({
+        tenantId: user.tenantId,
+        id: request.params.id,
+        userId: user.userId,
+      })
+      return toConnectionDto(row)
+    },
+  )
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { AuthConfig } from '../config.js'
+import { startAuthorizationRemovedConsumer } from './authorization-removed.js'
+import { startOutboxRelay } from './outbox-relay.js'
+import { createRefreshScheduler, type RefreshScheduler } from './refresh-scheduler.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The refresh scheduler (tests call `runOnce()`). */
+    refreshScheduler: RefreshScheduler
+  }
+}
+
+/**
+ * Starts the workers once the app is ready and stops them on close: the `authorization.removed`
+ * consumer, the outbox relay (every 2 s) and the refresh scheduler (REFRESH_SCHEDULER_INTERVAL_MS; 0 = off).
+ */
+export const workersPlugin = fp(
+  async (app: FastifyInstance, { config }: { config: AuthConfig }) => {
+    const scheduler = createRefreshScheduler({
+      db: app.db,
+      refresher: app.auth.refresher,
+      outbox: app.auth.outbox,
+      intervalMs: config.REFRESH_SCHEDULER_INTERVAL_MS,
+      log: app.log,
+    })
+    app.decorate('refreshScheduler', scheduler)
+    const stops: (() => Promise<void>)[] = []
+    app.addHook('onReady', async () => {
+      const consumer = await startAuthorizationRemovedConsumer({
+        nc: app.nats.nc,
+        namespace: app.nats.namespace,
+        disconnect: app.auth.disconnect,
+        log: app.log,
+      })
+      stops.push(() => consumer.stop())
+      const relay = startOutboxRelay({ outbox: app.auth.outbox, intervalMs: 2000, log: app.log })
+      stops.push(() => relay.stop())
+      if (config.REFRESH_SCHEDULER_INTERVAL_MS > 0) {
+        scheduler.start()
+        stops.push(() => scheduler.stop())
+      }
+    })
+    app.addHook('onClose', async () => {
+      await Promise.all(stops.map((s) => s()))
+    })
+  },
+  { name: 'auth-workers', fastify: '5.x', dependencies: ['auth-domain'] },
+)

@@ -1,0 +1,111 @@
+import { Writable } from 'node:stream'
+import t from 'tap'
+import { collectEvents, expireStoredAccessToken } from '../db.js'
+import {
+  asService,
+  asUser,
+  build,
+  callbackPath,
+  consent,
+  cookieHeader,
+  startSandbox,
+  waitUntil,
+} from '../helper.js'
+
+t.test('no token, secret or code appears in logs, error bodies, events or the database', async (t) => {
+  const sandbox = await startSandbox(t)
+  const chunks: string[] = []
+  const logStream = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(chunk.toString())
+      cb()
+    },
+  })
+  const { app, config } = await build(t, { sandbox, logStream })
+  const events = collectEvents(app)
+  const secrets = new Set<string>([
+    config.TIKTOK_CLIENT_SECRET,
+    config.OAUTH_COOKIE_SECRET,
+    config.INTERNAL_JWT_SECRET,
+  ])
+  const bodies: string[] = []
+  const user = { tenantId: 't1', userId: 'u1' }
+  const creator = sandbox.addUser()
+  const other = sandbox.addUser()
+
+  // connect (redirect mode), recording the code and the state
+  const connect = async (openId: string) => {
+    const start = await app.inject({ url: '/connections/tiktok/authorize', headers: await asUser(user) })
+    const location = await consent(String(start.headers.location), openId)
+    secrets.add(new URL(location).searchParams.get('code')!)
+    const done = await app.inject({
+      url: callbackPath(location),
+      headers: { ...(await asService('gateway')), cookie: cookieHeader(start.headers['set-cookie']) },
+    })
+    bodies.push(done.body, String(done.headers.location))
+    // replaying the same callback (reused state) is an error body to check too
+    const replay = await app.inject({
+      url: callbackPath(location),
+      headers: { ...(await asService('gateway')), cookie: cookieHeader(start.headers['set-cookie']) },
+    })
+    bodies.push(replay.body)
+    return new URL(String(done.headers.location)).searchParams.get('connectionId')!
+  }
+  const id = await connect(creator.openId)
+  const id2 = await connect(other.openId)
+  const headers = await asService('publish-service')
+  const lease = async (connectionId: string, payload: object = {}) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/internal/connections/${connectionId}/lease`,
+      headers,
+      payload,
+    })
+    if (res.statusCode === 200) secrets.add(res.json().accessToken)
+    else bodies.push(res.body)
+    return res
+  }
+  await lease(id)
+  await lease(id, { forceRefresh: true })
+  await expireStoredAccessToken(app, id)
+  sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', count: 3 })
+  await lease(id) // 503 after retries
+  await lease(id) // refreshed
+  sandbox.expireTokens(other.openId, { access: true, refresh: true })
+  await expireStoredAccessToken(app, id2)
+  await lease(id2) // invalid_grant → 409
+  sandbox.injectFault({ endpoint: 'oauth.revoke', kind: 'internal_error' })
+  bodies.push(
+    (await app.inject({ method: 'DELETE', url: `/connections/${id}`, headers: await asUser(user) })).body,
+  )
+  await waitUntil(() => events.events.some((e) => e.subject === 'social.connection.disconnected'))
+
+  // a dump of every text, bytea, jsonb and array column of every auth table
+  const dump: string[] = []
+  const tables = await app.sql`select table_name, column_name, data_type from information_schema.columns
+    where table_schema = 'auth' and data_type in ('text', 'bytea', 'jsonb', 'ARRAY')`
+  t.ok(tables.length > 10)
+  for (const col of tables) {
+    const rows = await app.sql.unsafe(`select "${col.column_name}"::text as v from auth."${col.table_name}"`)
+    for (const r of rows) if (r.v) dump.push(String(r.v))
+    const raw =
+      col.data_type === 'bytea'
+        ? await app.sql.unsafe(`select "${col.column_name}" as v from auth."${col.table_name}"`)
+        : []
+    for (const r of raw) if (r.v) dump.push(Buffer.from(r.v as Uint8Array).toString('latin1'))
+  }
+
+  const places = {
+    logs: chunks.join(''),
+    bodies: bodies.join('\n'),
+    events: events.events.map((e) => e.body).join('\n'),
+    database: dump.join('\n'),
+  }
+  t.ok(secrets.size >= 7, 'codes, tokens and secrets were collected')
+  t.ok(places.logs.length > 1000 && places.events.length > 100, 'there was output to check')
+  for (const [place, text] of Object.entries(places)) {
+    for (const secret of secrets)
+      t.notOk(text.includes(secret), `${place} has no ${secret.slice(0, 4)}… value`)
+    t.notMatch(text, /\b(act|rft)\.[A-Za-z0-9]/, `${place} has no TikTok token`)
+  }
+})

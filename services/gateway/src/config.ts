@@ -1,0 +1,30 @@
+import { BaseConfig } from '@social-bridge/service-kit'
+import { type Static, Type } from 'typebox'
+
+const { HOST, LOG_LEVEL } = BaseConfig.properties
+
+/**
+ * Gateway configuration (ARCHITECTURE.md "Configuration"). Exactly one of `JWT_SECRET` (HS256)
+ * or `JWT_JWKS_URL` (RS256/ES256/EdDSA) verifies the CRM's JWTs; the check is in `loadGatewayConfig`.
+ */
+export const GatewayConfig = Type.Object({
+  HOST,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  LOG_LEVEL,
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  JWT_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  JWT_ISSUER: Type.String({ minLength: 1 }),
+  JWT_AUDIENCE: Type.String({ minLength: 1 }),
+  /** Comma-separated allowlist; defaults to HS256 with a secret, RS256,ES256,EdDSA with JWKS. */
+  JWT_ALGORITHMS: Type.Optional(Type.String()),
+  JWT_CLOCK_TOLERANCE_SEC: Type.Integer({ minimum: 0, maximum: 300, default: 5 }),
+  INTERNAL_JWT_SECRET: Type.String({ minLength: 32 }),
+  AUTH_SERVICE_URL: Type.String({ pattern: '^https?://' }),
+  PUBLISH_SERVICE_URL: Type.String({ pattern: '^https?://' }),
+  ANALYTICS_SERVICE_URL: Type.String({ pattern: '^https?://' }),
+  /** Per-user request budget per minute. */
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  /** Deadline for an upstream's response headers, ms (uploads stream their bodies without one). */
+  UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
+})
+export type GatewayConfig = Static<typeof GatewayConfig>

@@ -1,0 +1,107 @@
+import replyFrom from '@fastify/reply-from'
+import {
+  createInternalTokenSigner,
+  INTERNAL_TOKEN_HEADER,
+  REQUEST_ID_HEADER,
+  ServiceUnavailableError,
+} from '@social-bridge/service-kit'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { Agent, request as undiciRequest } from 'undici'
+import type { GatewayConfig } from '../../config.js'
+
+/** The services behind the gateway. */
+export type Upstream = 'auth' | 'publish' | 'analytics'
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /**
+     * Forwards the request to `upstream` at the same path without `/v1`, streaming the body
+     * both ways, with the caller's identity as an internal token (the CRM JWT is not forwarded).
+     * Cookies are forwarded only when `withCookies` (the OAuth routes).
+     */
+    proxyTo(upstream: Upstream, opts?: { withCookies?: boolean }): Promise<FastifyReply>
+  }
+  interface FastifyInstance {
+    /** GET `path` on `upstream` as the request's caller; the parsed JSON body and status. */
+    upstreamGet(
+      upstream: Upstream,
+      path: string,
+      request: FastifyRequest,
+    ): Promise<{ status: number; body: unknown }>
+  }
+}
+
+const HOP_BY_HOP_AND_PRIVATE = ['authorization', 'cookie', INTERNAL_TOKEN_HEADER]
+
+/**
+ * Proxying with @fastify/reply-from on a pooled undici agent: headers timeout
+ * `UPSTREAM_TIMEOUT_MS`, no body timeout (uploads stream), keep-alive. An upstream that cannot
+ * be reached answers 503 `SERVICE_UNAVAILABLE` in the shared shape.
+ */
+export const proxyPlugin = fp(
+  async (app: FastifyInstance, opts: { config: GatewayConfig }) => {
+    const bases: Record<Upstream, string> = {
+      auth: opts.config.AUTH_SERVICE_URL.replace(/\/$/, ''),
+      publish: opts.config.PUBLISH_SERVICE_URL.replace(/\/$/, ''),
+      analytics: opts.config.ANALYTICS_SERVICE_URL.replace(/\/$/, ''),
+    }
+    const signer = createInternalTokenSigner({ secret: opts.config.INTERNAL_JWT_SECRET })
+    await app.register(replyFrom, {
+      undici: {
+        connections: 64,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        headersTimeout: opts.config.UPSTREAM_TIMEOUT_MS,
+        bodyTimeout: 0,
+      },
+      disableRequestLogging: true,
+    })
+
+    async function identityToken(request: FastifyRequest): Promise<string> {
+      const user = request.crmUser
+      return user
+        ? signer.cached({ kind: 'user', tenantId: user.tenantId, userId: user.userId, roles: user.roles })
+        : signer.forService('gateway')
+    }
+
+    const agent = new Agent({ connections: 32, headersTimeout: opts.config.UPSTREAM_TIMEOUT_MS })
+    app.addHook('onClose', () => agent.close())
+    app.decorate('upstreamGet', async (upstream: Upstream, path: string, request: FastifyRequest) => {
+      try {
+        const res = await undiciRequest(`${bases[upstream]}${path}`, {
+          dispatcher: agent,
+          headers: { [INTERNAL_TOKEN_HEADER]: await identityToken(request), [REQUEST_ID_HEADER]: request.id },
+        })
+        return { status: res.statusCode, body: await res.body.json() }
+      } catch (err) {
+        request.log.warn({ err, upstream }, 'upstream failed')
+        throw new ServiceUnavailableError(`The ${upstream} service is not answering; try again shortly`)
+      }
+    })
+
+    app.decorateReply('proxyTo', async function (this: FastifyReply, upstream: Upstream, o = {}) {
+      const request = this.request
+      const token = await identityToken(request)
+      const path = request.url.replace(/^\/v1/, '')
+      return this.from(`${bases[upstream]}${path}`, {
+        rewriteRequestHeaders: (_req, headers) => {
+          const out: Record<string, unknown> = { ...headers }
+          for (const h of HOP_BY_HOP_AND_PRIVATE) delete out[h]
+          if (o.withCookies && headers.cookie) out.cookie = headers.cookie
+          out[INTERNAL_TOKEN_HEADER] = token
+          out[REQUEST_ID_HEADER] = request.id
+          return out as typeof headers
+        },
+        onError: (reply, { error }) => {
+          request.log.warn({ err: error, upstream }, 'upstream failed')
+          const unavailable = new ServiceUnavailableError(
+            `The ${upstream} service is not answering; try again shortly`,
+          )
+          reply.send(unavailable)
+        },
+      })
+    })
+  },
+  { name: 'gateway-proxy', fastify: '5.x' },
+)

@@ -1,0 +1,110 @@
+import { createHash, randomBytes } from 'node:crypto'
+import t from 'tap'
+import { auth, build, crmToken } from './helper.js'
+
+t.test('an uploaded video streams through unchanged', async (t) => {
+  const { app, upstreams } = await build(t)
+  const body = randomBytes(3 * 1024 * 1024 + 17)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/media',
+    headers: { ...auth(await crmToken()), 'content-type': 'video/mp4' },
+    payload: body,
+  })
+  t.equal(res.statusCode, 200)
+  const seen = upstreams.publish.seen[0]
+  t.equal(seen?.bodyBytes, body.length)
+  t.equal(seen?.bodySha256, createHash('sha256').update(body).digest('hex'))
+  t.equal(seen?.headers['content-type'], 'video/mp4')
+})
+
+t.test(
+  'the OAuth callback needs no CRM JWT and reaches auth-service as the gateway, with the cookie',
+  async (t) => {
+    const { app, upstreams } = await build(t)
+    const res = await app.inject({
+      url: '/v1/connections/tiktok/callback?code=abc&state=xyz',
+      headers: { cookie: 'sb_oauth_state=signed-value' },
+    })
+    t.equal(res.statusCode, 200)
+    const seen = upstreams.auth.seen[0]
+    t.same(seen?.identity, { kind: 'service', service: 'gateway' })
+    t.equal(seen?.headers.cookie, 'sb_oauth_state=signed-value')
+    t.match(
+      String(res.headers['set-cookie']),
+      /from_auth=1/,
+      'the service can set cookies through the gateway',
+    )
+  },
+)
+
+t.test('cookies are not forwarded to other routes', async (t) => {
+  const { app, upstreams } = await build(t)
+  await app.inject({ url: '/v1/posts', headers: { ...auth(await crmToken()), cookie: 'crm_session=secret' } })
+  t.notOk(upstreams.publish.seen[0]?.headers.cookie)
+})
+
+t.test('a connection is answered with its posting quota merged in', async (t) => {
+  const id = '3f1b2c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d'
+  const connection = {
+    id,
+    provider: 'tiktok',
+    openId: 'open-1',
+    displayName: 'Demo',
+    avatarUrl: null,
+    scopes: ['video.publish'],
+    status: 'active',
+    accessTokenExpiresAt: null,
+    refreshTokenExpiresAt: null,
+    lastRefreshedAt: null,
+    createdAt: new Date().toISOString(),
+  }
+  const quota = { initsLastMinute: 2, initsPerMinuteLimit: 6, inboxDraftsLast24h: 1, inboxDraftsLimit: 5 }
+  const { app } = await build(
+    t,
+    {},
+    {
+      auth: { [`/connections/${id}`]: connection },
+      publish: { [`/connections/${id}/quota`]: quota },
+    },
+  )
+  const res = await app.inject({ url: `/v1/connections/${id}`, headers: auth(await crmToken()) })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { ...connection, postingQuota: quota })
+})
+
+t.test('an upstream that is down answers 503 SERVICE_UNAVAILABLE', async (t) => {
+  const { app } = await build(t, { ANALYTICS_SERVICE_URL: 'http://127.0.0.1:9' })
+  const res = await app.inject({ url: '/v1/analytics/summary', headers: auth(await crmToken()) })
+  t.equal(res.statusCode, 503)
+  t.equal(res.json().error.code, 'SERVICE_UNAVAILABLE')
+  t.equal((await app.inject('/readyz')).statusCode, 503, 'readiness reports it too')
+})
+
+t.test('a user over the per-minute budget gets 429 with Retry-After', async (t) => {
+  const { app } = await build(t, { RATE_LIMIT_PER_MINUTE: 3 })
+  const token = await crmToken({ sub: 'busy-user' })
+  const codes: number[] = []
+  for (let i = 0; i < 4; i++)
+    codes.push((await app.inject({ url: '/v1/posts', headers: auth(token) })).statusCode)
+  t.same(codes, [200, 200, 200, 429])
+  const res = await app.inject({ url: '/v1/posts', headers: auth(token) })
+  t.equal(res.json().error.code, 'RATE_LIMITED')
+  t.ok(Number(res.headers['retry-after']) > 0)
+  const other = await crmToken({ sub: 'other-user' })
+  t.equal(
+    (await app.inject({ url: '/v1/posts', headers: auth(other) })).statusCode,
+    200,
+    'budgets are per user',
+  )
+})
+
+t.test('the OpenAPI document lists the /v1 routes at /docs/json', async (t) => {
+  const { app } = await build(t)
+  const res = await app.inject('/docs/json')
+  t.equal(res.statusCode, 200)
+  const paths = Object.keys(res.json().paths)
+  for (const p of ['/v1/posts', '/v1/media', '/v1/connections/{id}', '/v1/analytics/connections/{id}/sync']) {
+    t.ok(paths.includes(p), p)
+  }
+})

@@ -1,0 +1,88 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Streams } from '@social-bridge/contracts'
+import {
+  dbPlugin,
+  errorHandlerPlugin,
+  healthPlugin,
+  internalAuthPlugin,
+  metricsPlugin,
+  natsPlugin,
+  requestIdPlugin,
+} from '@social-bridge/service-kit'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { PublishConfig } from './config.js'
+import { domainPlugin } from './plugins/app/domain.js'
+import { leaseClientPlugin } from './plugins/external/lease-client.js'
+import { mediaStorePlugin } from './plugins/external/media-store.js'
+import { tiktokPlugin } from './plugins/external/tiktok.js'
+import connectionRoutes from './routes/connections/index.js'
+import mediaRoutes from './routes/media/index.js'
+import postsRoutes from './routes/posts/index.js'
+import type { WorkerHooks } from './workers/deps.js'
+import { workersPlugin } from './workers/plugin.js'
+
+const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle')
+
+/** Options of the publish-service app plugin. */
+export interface PublishAppOptions {
+  config: PublishConfig
+  /** Worker observation hooks (tests). */
+  workerHooks?: WorkerHooks
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    publishConfig: PublishConfig
+  }
+}
+
+/**
+ * publish-service (issue 5): media intake, posts, creator_info checks, the publish worker,
+ * status from polling and webhooks. A Fastify plugin that never listens (server.ts does); wrapped
+ * in fastify-plugin so `app.publish`, `app.db`… are visible to tests and the benchmark.
+ */
+async function publishApp(fastify: FastifyInstance, opts: PublishAppOptions): Promise<void> {
+  const { config } = opts
+  fastify.decorate('publishConfig', config)
+  // infrastructure
+  await fastify.register(errorHandlerPlugin)
+  await fastify.register(requestIdPlugin)
+  await fastify.register(healthPlugin)
+  await fastify.register(metricsPlugin, { service: 'publish-service' })
+  await fastify.register(internalAuthPlugin, { secret: config.INTERNAL_JWT_SECRET })
+  await fastify.register(dbPlugin, {
+    connectionString: config.DATABASE_URL,
+    schema: 'publish',
+    migrationsFolder,
+  })
+  await fastify.register(natsPlugin, {
+    servers: config.NATS_URL,
+    name: 'publish-service',
+    namespace: config.NATS_NAMESPACE,
+    streams: [Streams.tiktokWebhooks, Streams.socialEvents, Streams.deadLetters],
+  })
+  // external
+  await fastify.register(mediaStorePlugin, { bucket: config.MEDIA_BUCKET })
+  await fastify.register(leaseClientPlugin, {
+    authServiceUrl: config.AUTH_SERVICE_URL,
+    internalJwtSecret: config.INTERNAL_JWT_SECRET,
+  })
+  await fastify.register(tiktokPlugin, {
+    clientKey: config.TIKTOK_CLIENT_KEY,
+    clientSecret: config.TIKTOK_CLIENT_SECRET,
+    apiBaseUrl: config.TIKTOK_API_BASE_URL,
+    rateLimitBackoffMs: config.TIKTOK_RATE_LIMIT_BACKOFF_MS,
+  })
+  // domain
+  await fastify.register(domainPlugin, { config })
+  // routes
+  await fastify.register(mediaRoutes)
+  await fastify.register(postsRoutes)
+  await fastify.register(connectionRoutes)
+  // workers
+  await fastify.register(workersPlugin, { config, hooks: opts.workerHooks })
+}
+
+export default fp(publishApp, { name: 'publish-service', fastify: '5.x' })

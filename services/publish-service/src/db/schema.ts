@@ -1,0 +1,160 @@
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  bigserial,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
+
+/** publish-service owns the `publish` schema (ARCHITECTURE.md "Data ownership"). */
+export const publishSchema = pgSchema('publish')
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+/** Stored videos (bytes live in the JetStream object store under `objectName`). Sizes in bytes. */
+export const media = publishSchema.table(
+  'media',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    provider: text('provider').notNull().default('tiktok'),
+    objectName: text('object_name').notNull(),
+    contentType: text('content_type').notNull(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    durationSec: doublePrecision('duration_sec'),
+    width: integer('width'),
+    height: integer('height'),
+    frameRate: doublePrecision('frame_rate'),
+    codec: text('codec'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('media_tenant_idx').on(t.tenantId, t.createdAt)],
+)
+
+/**
+ * One publish request and its job state. `status` is what the CRM sees; `phase` is where the
+ * worker stands (see src/workers/README.md). Lease columns let replicas share the work.
+ */
+export const posts = publishSchema.table(
+  'posts',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    provider: text('provider').notNull().default('tiktok'),
+    connectionId: uuid('connection_id').notNull(),
+    createdBy: text('created_by').notNull(),
+    mode: text('mode').$type<'direct' | 'inbox'>().notNull(),
+    source: text('source').$type<'FILE_UPLOAD' | 'PULL_FROM_URL'>().notNull(),
+    mediaId: uuid('media_id'),
+    videoUrl: text('video_url'),
+    title: text('title'),
+    privacyLevel: text('privacy_level').notNull(),
+    /** camelCase `CreatePostRequest` interaction/brand flags as sent by the CRM. */
+    options: jsonb('options').$type<PostOptions>().notNull(),
+    creatorUsername: text('creator_username'),
+    idempotencyKey: text('idempotency_key'),
+    requestHash: text('request_hash'),
+    status: text('status').notNull(),
+    phase: text('phase').notNull(),
+    publishId: text('publish_id'),
+    uploadUrl: text('upload_url'),
+    uploadUrlExpiresAt: ts('upload_url_expires_at'),
+    videoSize: bigint('video_size', { mode: 'number' }),
+    chunkSize: bigint('chunk_size', { mode: 'number' }),
+    totalChunkCount: integer('total_chunk_count'),
+    /** Index of the next chunk to send (= chunks TikTok acknowledged). */
+    nextChunk: integer('next_chunk').notNull().default(0),
+    uploadedBytes: bigint('uploaded_bytes', { mode: 'number' }).notNull().default(0),
+    tiktokPostIds: text('tiktok_post_ids').array().notNull().default(sql`'{}'::text[]`),
+    failReason: text('fail_reason'),
+    failMessage: text('fail_message'),
+    initCount: integer('init_count').notNull().default(0),
+    /** Consecutive transient failures of the current step. */
+    attempts: integer('attempts').notNull().default(0),
+    pollCount: integer('poll_count').notNull().default(0),
+    /** Status polling gives up at this time (init + POLL_DEADLINE_MS, later the slower deadlines). */
+    pollDeadlineAt: ts('poll_deadline_at'),
+    nextRunAt: ts('next_run_at'),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: ts('lease_until'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('posts_idempotency_uq').on(t.tenantId, t.idempotencyKey),
+    index('posts_publish_id_idx').on(t.publishId),
+    index('posts_due_idx').on(t.nextRunAt),
+    index('posts_tenant_idx').on(t.tenantId, t.createdAt, t.id),
+  ],
+)
+
+/** Interaction and brand flags of a post (REFERENCE.md §3.2 `post_info`). */
+export interface PostOptions {
+  disableComment?: boolean
+  disableDuet?: boolean
+  disableStitch?: boolean
+  coverTimestampMs?: number
+  brandContentToggle?: boolean
+  brandOrganicToggle?: boolean
+  isAigc?: boolean
+}
+
+/** Every status change of a post, with its time. */
+export const postStatusHistory = publishSchema.table(
+  'post_status_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    postId: uuid('post_id').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    publishId: text('publish_id'),
+    failReason: text('fail_reason'),
+    /** What caused it: `api`, `worker`, `poll`, `webhook`. */
+    cause: text('cause').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('post_status_history_post_idx').on(t.postId, t.id)],
+)
+
+/** Transactional outbox: events written with the state change, published to JetStream by the relay. */
+export const outbox = publishSchema.table(
+  'outbox',
+  {
+    id: uuid('id').primaryKey(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    subject: text('subject').notNull(),
+    envelope: jsonb('envelope').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    publishedAt: ts('published_at'),
+  },
+  (t) => [index('outbox_pending_idx').on(t.seq).where(sql`published_at is null`)],
+)
+
+/** Calls counted against TikTok's per-token limits (init, status) and the inbox cap, per connection. */
+export const quotaEvents = publishSchema.table(
+  'quota_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    connectionId: uuid('connection_id').notNull(),
+    provider: text('provider').notNull().default('tiktok'),
+    kind: text('kind').$type<QuotaKind>().notNull(),
+    postId: uuid('post_id'),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('quota_events_idx').on(t.connectionId, t.kind, t.at)],
+)
+
+/** `init`: video/inbox init calls (6/min); `status`: status fetches (30/min); `inbox_share`: inbox drafts (5/24 h). */
+export type QuotaKind = 'init' | 'status' | 'inbox_share'
+
+export type MediaRow = typeof media.$inferSelect
+export type PostRow = typeof posts.$inferSelect

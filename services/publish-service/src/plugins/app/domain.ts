@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { PublishConfig } from '../../config.js'
+import { createMediaIntake, type MediaIntake } from './media-intake.js'
+import { createMediaRepository, type MediaRepository } from './media-repository.js'
+import { createPostState, type PostState } from './post-state.js'
+import { createPostsRepository, type PostsRepository } from './posts-repository.js'
+import { createQuota, type Quota } from './quota.js'
+
+/** The domain services routes and workers share (plain factories, see each file). */
+export interface PublishDomain {
+  media: MediaRepository
+  intake: MediaIntake
+  posts: PostsRepository
+  quota: Quota
+  postState: PostState
+  /** Wakes the outbox relay after a commit that wrote events (set by the relay). */
+  nudgeOutbox: () => void
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    publish: PublishDomain
+  }
+}
+
+/** Builds the domain services from `app.db` and `app.mediaStore`; decorates `app.publish`. */
+export function createDomain(app: FastifyInstance, config: PublishConfig): PublishDomain {
+  const domain: PublishDomain = {} as PublishDomain
+  const nudge = () => domain.nudgeOutbox()
+  const quota = createQuota({ db: app.db })
+  Object.assign(domain, {
+    media: createMediaRepository({ db: app.db }),
+    intake: createMediaIntake({ store: app.mediaStore, tmpDir: config.MEDIA_TMP_DIR }),
+    quota,
+    posts: createPostsRepository({ db: app.db, quota, onCommitted: nudge }),
+    postState: createPostState({ db: app.db, timing: config, onCommitted: nudge }),
+    nudgeOutbox: () => {},
+  })
+  return domain
+}
+
+/** Decorates `app.publish` (after db, nats, media store, lease client and TikTok client). */
+export const domainPlugin = fp(
+  async (app: FastifyInstance, opts: { config: PublishConfig }) => {
+    app.decorate('publish', createDomain(app, opts.config))
+  },
+  {
+    name: 'publish-domain',
+    fastify: '5.x',
+    dependencies: ['sb-db', 'publish-media-store'],
+  },
+)

@@ -1,0 +1,91 @@
+import type { PostingQuota } from '@social-bridge/contracts'
+import type { Database } from '@social-bridge/service-kit'
+import { and, eq, sql } from 'drizzle-orm'
+import { type QuotaKind, quotaEvents } from '../../db/schema.js'
+
+/** TikTok's per-token limits (REFERENCE.md §5, §3.3): calls per window, window in seconds. */
+export const QUOTA_LIMITS: Record<QuotaKind, { limit: number; windowSec: number }> = {
+  init: { limit: 6, windowSec: 60 },
+  status: { limit: 30, windowSec: 60 },
+  inbox_share: { limit: 5, windowSec: 86_400 },
+}
+
+/** Outcome of a reservation: granted, or refused with the wait until a slot frees (seconds). */
+export type Reservation = { ok: true } | { ok: false; retryAfterSec: number }
+
+/** A drizzle database or transaction. */
+type Executor = Pick<Database, 'execute' | 'insert' | 'select' | 'delete'>
+
+/**
+ * Counts TikTok calls per connection (one access token each) in PostgreSQL, so the limits hold
+ * across every replica: a reservation takes a transaction-scoped advisory lock on
+ * (connection, kind), counts the sliding window, and inserts a row when below the limit.
+ */
+export interface Quota {
+  /**
+   * Reserves one call of `kind` for `connectionId` now. Pass a transaction `tx` to make the
+   * reservation part of it (and hold the lock until it commits); otherwise one is opened.
+   */
+  reserve(connectionId: string, kind: QuotaKind, postId?: string, tx?: Executor): Promise<Reservation>
+  /** Whether a reservation would be granted now (no lock, nothing written): a cheap pre-check. */
+  peek(connectionId: string, kind: QuotaKind): Promise<Reservation>
+  /** Gives back a post's reservations of `kind` (e.g. an inbox draft that never reached TikTok). */
+  release(postId: string, kind: QuotaKind): Promise<void>
+  /** Current usage, as `GET /connections/:id/quota` shows it. */
+  usage(connectionId: string): Promise<PostingQuota>
+}
+
+export function createQuota({ db }: { db: Database }): Quota {
+  const window = async (tx: Executor, connectionId: string, kind: QuotaKind): Promise<Reservation> => {
+    const { limit, windowSec } = QUOTA_LIMITS[kind]
+    const rows = await tx.execute<{ n: number; wait: number | null }>(sql`
+      select count(*)::int as n,
+             extract(epoch from (min(at) + make_interval(secs => ${windowSec}) - now()))::float8 as wait
+        from ${quotaEvents}
+       where connection_id = ${connectionId} and kind = ${kind}
+         and at > now() - make_interval(secs => ${windowSec})`)
+    const row = rows[0] as { n: number; wait: number | null } | undefined
+    if ((row?.n ?? 0) >= limit) {
+      return { ok: false, retryAfterSec: Math.max(1, Math.ceil(row?.wait ?? windowSec)) }
+    }
+    return { ok: true }
+  }
+  const reserveIn = async (
+    tx: Executor,
+    connectionId: string,
+    kind: QuotaKind,
+    postId?: string,
+  ): Promise<Reservation> => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`publish-quota:${connectionId}:${kind}`}))`)
+    const free = await window(tx, connectionId, kind)
+    if (!free.ok) return free
+    await tx.insert(quotaEvents).values({ connectionId, kind, postId: postId ?? null })
+    return { ok: true }
+  }
+  return {
+    reserve(connectionId, kind, postId, tx) {
+      if (tx) return reserveIn(tx, connectionId, kind, postId)
+      return db.transaction((t) => reserveIn(t, connectionId, kind, postId))
+    },
+    peek: (connectionId, kind) => window(db, connectionId, kind),
+    async release(postId, kind) {
+      await db.delete(quotaEvents).where(and(eq(quotaEvents.postId, postId), eq(quotaEvents.kind, kind)))
+    },
+    async usage(connectionId) {
+      const rows = await db.execute<{ kind: QuotaKind; n: number }>(sql`
+        select kind, count(*)::int as n from ${quotaEvents}
+         where connection_id = ${connectionId}
+           and ((kind = 'init' and at > now() - interval '60 seconds')
+             or (kind = 'inbox_share' and at > now() - interval '24 hours'))
+         group by kind`)
+      const count = (k: QuotaKind) =>
+        (rows as unknown as { kind: QuotaKind; n: number }[]).find((r) => r.kind === k)?.n ?? 0
+      return {
+        initsLastMinute: count('init'),
+        initsPerMinuteLimit: QUOTA_LIMITS.init.limit,
+        inboxDraftsLast24h: count('inbox_share'),
+        inboxDraftsLimit: QUOTA_LIMITS.inbox_share.limit,
+      }
+    },
+  }
+}

@@ -1,0 +1,89 @@
+import type { JetStreamClient } from '@nats-io/jetstream'
+import { StorageType } from '@nats-io/jetstream'
+import { type ObjectStore, Objm } from '@nats-io/obj'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { createRangeReader, type RangeReader } from './object-range-reader.js'
+
+/** Media bytes where every replica can read them: the JetStream object store (ARCHITECTURE.md). */
+export interface MediaStore {
+  /** The bucket name actually used (`<namespace>_<bucket>` under a namespace). */
+  readonly bucket: string
+  /**
+   * Stores `body` under `name`, reading it as it arrives (never whole in memory).
+   * @returns stored size in bytes.
+   * @throws when NATS refuses or the body stream errors (chunks already written are purged).
+   */
+  put(name: string, body: ReadableStream<Uint8Array>): Promise<{ size: number }>
+  /** A reader of byte ranges of `name`, for chunked uploads. @throws when the object is missing. */
+  openRangeReader(name: string): Promise<RangeReader>
+  /** Deletes `name` (no error when absent). */
+  delete(name: string): Promise<void>
+  /** Size in bytes, or null when absent. */
+  size(name: string): Promise<number | null>
+}
+
+/**
+ * Bytes per object-store chunk message: larger than the library's 128 KiB so intake needs fewer
+ * publish round trips; NATS caps it at the server's max_payload (1 MiB by default).
+ */
+export const OBJECT_CHUNK_BYTES = 512 * 1024
+
+/** Bucket name for a namespace (object store names allow `[A-Za-z0-9_-]`). */
+export function mediaBucketName(namespace: string, bucket: string): string {
+  return namespace ? `${namespace}_${bucket}` : bucket
+}
+
+/** Opens (creating if needed) the media bucket, file-backed. */
+export async function createMediaStore(opts: {
+  js: JetStreamClient
+  namespace: string
+  bucket: string
+}): Promise<MediaStore> {
+  const bucket = mediaBucketName(opts.namespace, opts.bucket)
+  const os: ObjectStore = await new Objm(opts.js).create(bucket, { storage: StorageType.File })
+  return {
+    bucket,
+    async put(name, body) {
+      const info = await os.put({ name, options: { max_chunk_size: OBJECT_CHUNK_BYTES } }, body)
+      return { size: info.size }
+    },
+    async openRangeReader(name) {
+      const info = await os.info(name)
+      if (!info || info.deleted) throw new Error(`media object ${name} not found`)
+      return createRangeReader(opts.js, {
+        stream: `OBJ_${bucket}`,
+        chunkSubject: `$O.${bucket}.C.${info.nuid}`,
+        chunkBytes: info.options?.max_chunk_size ?? 128 * 1024,
+        size: info.size,
+      })
+    },
+    async delete(name) {
+      const info = await os.info(name)
+      if (info && !info.deleted) await os.delete(name)
+    },
+    async size(name) {
+      const info = await os.info(name)
+      return info && !info.deleted ? info.size : null
+    },
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    mediaStore: MediaStore
+  }
+}
+
+/** Decorates `app.mediaStore` on the app's JetStream connection (register after natsPlugin). */
+export const mediaStorePlugin = fp(
+  async (app: FastifyInstance, opts: { bucket: string }) => {
+    const store = await createMediaStore({
+      js: app.nats.js,
+      namespace: app.nats.namespace,
+      bucket: opts.bucket,
+    })
+    app.decorate('mediaStore', store)
+  },
+  { name: 'publish-media-store', fastify: '5.x', dependencies: ['sb-nats'] },
+)

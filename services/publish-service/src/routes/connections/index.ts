@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ConnectionIdParams, CreatorInfo, ErrorResponse, PostingQuota } from '@social-bridge/contracts'
+import { requireUser } from '@social-bridge/service-kit'
+import { withAccessToken } from '../../plugins/app/token-call.js'
+import { toPublicError } from '../public-errors.js'
+
+const ROLES = ['admin', 'social_marketing']
+
+/**
+ * `GET /connections/:id/creator-info` — TikTok creator_info (REFERENCE.md §3.1), camelCased;
+ * `GET /connections/:id/quota` — posting quota usage counted by this service (§5, §3.3).
+ * Both check through auth-service's lease that the connection is the caller's tenant's (else 404).
+ */
+const connectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/connections/:id/creator-info',
+    {
+      schema: {
+        params: ConnectionIdParams,
+        response: { 200: CreatorInfo, '4xx': ErrorResponse, '5xx': ErrorResponse },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request, ROLES)
+      try {
+        const info = await withAccessToken(
+          app.leaseClient,
+          { connectionId: request.params.id, tenantId: user.tenantId },
+          (token) => app.tiktok.posting.queryCreatorInfo(token),
+        )
+        return {
+          creatorAvatarUrl: info.creatorAvatarUrl ?? '',
+          creatorUsername: info.creatorUsername ?? '',
+          creatorNickname: info.creatorNickname ?? '',
+          privacyLevelOptions: info.privacyLevelOptions,
+          commentDisabled: info.commentDisabled,
+          duetDisabled: info.duetDisabled,
+          stitchDisabled: info.stitchDisabled,
+          maxVideoPostDurationSec: info.maxVideoPostDurationSec ?? 0,
+        }
+      } catch (err) {
+        throw toPublicError(err)
+      }
+    },
+  )
+
+  app.get(
+    '/connections/:id/quota',
+    {
+      schema: {
+        params: ConnectionIdParams,
+        response: { 200: PostingQuota, '4xx': ErrorResponse, '5xx': ErrorResponse },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request, ROLES)
+      try {
+        // Ownership check only: the leased token is dropped unused.
+        await app.leaseClient.lease(request.params.id, { tenantId: user.tenantId })
+      } catch (err) {
+        throw toPublicError(err)
+      }
+      return app.publish.quota.usage(request.params.id)
+    },
+  )
+}
+
+export default connectionRoutes

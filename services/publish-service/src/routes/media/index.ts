@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto'
+import type { Readable } from 'node:stream'
+import { ErrorResponse, MAX_MEDIA_BYTES, Media, type MediaContentType } from '@social-bridge/contracts'
+import { requireUser, withDetails } from '@social-bridge/service-kit'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import {
+  LengthRequiredError,
+  MediaNotVideoError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../../errors.js'
+
+/** Content types accepted by `POST /media` (REFERENCE.md §3.9 formats). */
+export const VIDEO_CONTENT_TYPES: MediaContentType[] = ['video/mp4', 'video/quicktime', 'video/webm']
+const ROLES = ['admin', 'social_marketing']
+
+function contentTypeOf(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+}
+
+/**
+ * Checks the headers before a byte is read: 415 for another Content-Type, 411 without
+ * Content-Length, 413 above 4 GiB (`MAX_MEDIA_BYTES`), 422 for an empty body.
+ * @returns the declared length in bytes.
+ */
+function checkHeaders(request: FastifyRequest): number {
+  if (!VIDEO_CONTENT_TYPES.includes(contentTypeOf(request) as MediaContentType)) {
+    throw new UnsupportedMediaTypeError()
+  }
+  const raw = request.headers['content-length']
+  if (raw === undefined || !/^\d+$/.test(raw)) throw new LengthRequiredError()
+  const length = Number(raw)
+  if (length > MAX_MEDIA_BYTES) {
+    throw withDetails(
+      new PayloadTooLargeError(`The video is ${length} bytes; the limit is ${MAX_MEDIA_BYTES} bytes (4 GiB)`),
+      {
+        declaredBytes: length,
+        maxBytes: MAX_MEDIA_BYTES,
+      },
+    )
+  }
+  if (length === 0) throw new MediaNotVideoError('The body is empty')
+  return length
+}
+
+/**
+ * `POST /media` (gateway `POST /v1/media`): streams a video into the media store (SHA-256 while
+ * streaming, never whole in memory), inspects it with mediainfo.js and answers 201 `Media`.
+ * A file with no video track is refused with 422 `MEDIA_NOT_VIDEO` and its bytes deleted.
+ */
+const mediaRoutes: FastifyPluginAsync = async (app) => {
+  // Hand the raw request stream to the handler (no buffering, no fastify body limit applies).
+  app.addContentTypeParser(VIDEO_CONTENT_TYPES, (_request, payload, done) => done(null, payload))
+
+  app.post(
+    '/media',
+    {
+      bodyLimit: MAX_MEDIA_BYTES,
+      schema: {
+        response: { 201: Media, '4xx': ErrorResponse, '5xx': ErrorResponse },
+      },
+      onRequest: async (request) => {
+        requireUser(request, ROLES)
+        checkHeaders(request)
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request, ROLES)
+      const declared = checkHeaders(request)
+      const id = randomUUID()
+      const contentType = contentTypeOf(request) as MediaContentType
+      const { size, sha256, inspection } = await app.publish.intake.intake(
+        id,
+        request.body as Readable,
+        declared,
+      )
+      const row = await app.publish.media
+        .insert({
+          id,
+          tenantId: user.tenantId,
+          objectName: id,
+          contentType,
+          sizeBytes: size,
+          sha256,
+          durationSec: inspection.durationSec ?? null,
+          width: inspection.width ?? null,
+          height: inspection.height ?? null,
+          frameRate: inspection.frameRate ?? null,
+          codec: inspection.codec ?? null,
+          createdBy: user.userId,
+        })
+        .catch(async (err) => {
+          await app.mediaStore.delete(id).catch(() => undefined) // no row, no bytes
+          throw err
+        })
+      return reply.status(201).send({
+        id: row.id,
+        sizeBytes: row.sizeBytes,
+        sha256: row.sha256,
+        contentType,
+        ...(row.durationSec != null ? { durationSec: row.durationSec } : {}),
+        ...(row.width != null ? { width: row.width } : {}),
+        ...(row.height != null ? { height: row.height } : {}),
+        ...(row.frameRate != null ? { frameRate: row.frameRate } : {}),
+        ...(row.codec != null ? { codec: row.codec } : {}),
+      })
+    },
+  )
+}
+
+export default mediaRoutes

@@ -1,0 +1,120 @@
+import type { CreatePostRequest } from '@social-bridge/contracts'
+import { NotFoundError, withDetails } from '@social-bridge/service-kit'
+import { type CreatorInfo, TikTokError } from '@social-bridge/tiktok-client'
+import type { FastifyInstance } from 'fastify'
+import { pullPrefixes } from '../../config.js'
+import type { PostOptions } from '../../db/schema.js'
+import {
+  InteractionDisabledError,
+  PostingLimitReachedError,
+  PrivacyLevelNotAllowedError,
+  TitleTooLongError,
+  UrlNotVerifiedError,
+  VideoTooLongError,
+} from '../../errors.js'
+import {
+  checkAgainstCreatorInfo,
+  checkPullUrl,
+  checkTitle,
+  effectiveInteractions,
+  type RuleViolation,
+} from '../../plugins/app/creator-rules.js'
+import { withAccessToken } from '../../plugins/app/token-call.js'
+import { toPublicError } from '../public-errors.js'
+
+const ERRORS = {
+  PRIVACY_LEVEL_NOT_ALLOWED: PrivacyLevelNotAllowedError,
+  INTERACTION_DISABLED_BY_CREATOR: InteractionDisabledError,
+  VIDEO_TOO_LONG: VideoTooLongError,
+  TITLE_TOO_LONG: TitleTooLongError,
+  URL_NOT_VERIFIED: UrlNotVerifiedError,
+} as const
+
+/** Throws the 422 of a rule violation, with its details. */
+export function throwViolation(v: RuleViolation): never {
+  throw withDetails(new ERRORS[v.code](v.message), v.details ?? {})
+}
+
+/**
+ * The inbox pending-share cap (5 per 24 h, REFERENCE.md §3.3) checked before TikTok is called;
+ * the reservation itself is taken when the post is stored.
+ * @throws PostingLimitReachedError (429) with `details.retryAfterSec`.
+ */
+async function refuseWhenInboxFull(app: FastifyInstance, connectionId: string): Promise<void> {
+  const free = await app.publish.quota.peek(connectionId, 'inbox_share')
+  if (!free.ok) throw inboxCapError(free.retryAfterSec)
+}
+
+/** 429 `POSTING_LIMIT_REACHED` for the inbox cap, with the wait in seconds. */
+export function inboxCapError(retryAfterSec: number) {
+  return withDetails(
+    new PostingLimitReachedError(
+      'This TikTok account already has 5 inbox drafts from the last 24 hours; TikTok allows no more for now',
+    ),
+    { retryAfterSec, limit: 'inbox_pending_shares', max: 5 },
+  )
+}
+
+/** What the checks learnt, stored with the post. */
+export interface CheckedPost {
+  videoSize?: number
+  creatorUsername?: string
+  interactions: Pick<PostOptions, 'disableComment' | 'disableDuet' | 'disableStitch'>
+}
+
+/**
+ * Synchronous checks of `POST /posts`, all before TikTok is asked to post anything: the media
+ * belongs to the tenant (404), a URL is https, not an IP and under `PULL_FROM_URL_PREFIXES`
+ * (422 `URL_NOT_VERIFIED`), the title fits (422 `TITLE_TOO_LONG`), and the account's live
+ * creator_info (REFERENCE.md §3.1) allows the privacy level, interactions and duration (422).
+ * An inbox post on an account without the `video.publish` scope skips creator_info (TikTok
+ * lets the creator choose in the app).
+ * @throws the public errors above, and lease/TikTok failures via `toPublicError`.
+ */
+export async function checkPostRequest(
+  app: FastifyInstance,
+  tenantId: string,
+  body: CreatePostRequest,
+): Promise<CheckedPost> {
+  let durationSec: number | null = null
+  let videoSize: number | undefined
+  if ('mediaId' in body.source) {
+    const media = await app.publish.media.get(tenantId, body.source.mediaId)
+    if (!media) throw new NotFoundError('Media')
+    durationSec = media.durationSec
+    videoSize = media.sizeBytes
+  } else {
+    const bad = checkPullUrl(body.source.url, pullPrefixes(app.publishConfig))
+    if (bad) throwViolation(bad)
+  }
+  const titleViolation = checkTitle(body.title)
+  if (titleViolation) throwViolation(titleViolation)
+
+  let info: CreatorInfo | null = null
+  try {
+    // The lease is also the ownership check: another tenant's connection answers 404 here.
+    const lease = await app.leaseClient.lease(body.connectionId, { tenantId })
+    if (body.mode === 'inbox') await refuseWhenInboxFull(app, body.connectionId)
+    info = await withAccessToken(
+      app.leaseClient,
+      { connectionId: body.connectionId, tenantId },
+      (token) => app.tiktok.posting.queryCreatorInfo(token),
+      undefined,
+      lease,
+    )
+  } catch (err) {
+    if (err instanceof PostingLimitReachedError) throw err
+    const skippable =
+      body.mode === 'inbox' && err instanceof TikTokError && err.tiktokCode === 'scope_not_authorized'
+    if (!skippable) throw toPublicError(err)
+  }
+  if (info) {
+    const violation = checkAgainstCreatorInfo(body, info, durationSec)
+    if (violation) throwViolation(violation)
+  }
+  return {
+    videoSize,
+    creatorUsername: info?.creatorUsername,
+    interactions: effectiveInteractions(body, info),
+  }
+}

@@ -1,0 +1,93 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  CreatePostRequest,
+  ErrorResponse,
+  Post,
+  PostIdParams,
+  PostList,
+  PostListQuery,
+} from '@social-bridge/contracts'
+import { NotFoundError, requireUser, withDetails } from '@social-bridge/service-kit'
+import { Type } from 'typebox'
+import { IdempotencyKeyReusedError } from '../../errors.js'
+import { toPostDto } from '../../plugins/app/post-dto.js'
+import { checkPostRequest, inboxCapError } from './check-post.js'
+
+const ROLES = ['admin', 'social_marketing']
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+})
+
+/**
+ * `POST /posts`, `GET /posts`, `GET /posts/:id` (gateway `/v1/posts…`), scoped by tenant.
+ * Create checks the request against the account's live creator_info and the verified URL
+ * prefixes before anything is sent to TikTok, then answers 202 with the queued post; the
+ * worker does the rest. `Idempotency-Key` returns the same post for the same request, and 422
+ * `IDEMPOTENCY_KEY_REUSED` for a different one.
+ */
+const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/posts',
+    {
+      schema: {
+        body: CreatePostRequest,
+        headers: IdempotencyHeaders,
+        response: { 202: Post, '4xx': ErrorResponse, '5xx': ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request, ROLES)
+      const body = request.body
+      const key = request.headers['idempotency-key']
+      if (key) {
+        const prior = await app.publish.posts.findByIdempotencyKey(user.tenantId, key, body)
+        if (prior?.kind === 'existing') return reply.status(202).send(toPostDto(prior.post))
+        if (prior?.kind === 'key_reused') throw keyReused(prior.post.id)
+      }
+      const checked = await checkPostRequest(app, user.tenantId, body)
+      const result = await app.publish.posts.create({
+        tenantId: user.tenantId,
+        userId: user.userId,
+        request: body,
+        idempotencyKey: key,
+        videoSize: checked.videoSize,
+        creatorUsername: checked.creatorUsername,
+        interactions: checked.interactions,
+      })
+      if (result.kind === 'inbox_cap') throw inboxCapError(result.retryAfterSec)
+      if (result.kind === 'key_reused') throw keyReused(result.post.id)
+      if (result.kind === 'created') app.publishWorker?.nudge() // this replica looks for it at once
+      return reply.status(202).send(toPostDto(result.post))
+    },
+  )
+
+  app.get(
+    '/posts',
+    { schema: { querystring: PostListQuery, response: { 200: PostList, '4xx': ErrorResponse } } },
+    async (request) => {
+      const user = requireUser(request, ROLES)
+      const page = await app.publish.posts.list(user.tenantId, request.query)
+      return { items: page.items.map(toPostDto), nextCursor: page.nextCursor }
+    },
+  )
+
+  app.get(
+    '/posts/:id',
+    { schema: { params: PostIdParams, response: { 200: Post, '4xx': ErrorResponse } } },
+    async (request) => {
+      const user = requireUser(request, ROLES)
+      const row = await app.publish.posts.get(user.tenantId, request.params.id)
+      if (!row) throw new NotFoundError('Post')
+      return toPostDto(row)
+    },
+  )
+}
+
+function keyReused(postId: string) {
+  return withDetails(
+    new IdempotencyKeyReusedError('This Idempotency-Key was already used for a different post request'),
+    { postId },
+  )
+}
+
+export default postsRoutes

@@ -1,0 +1,46 @@
+import { NotFoundError, ServiceUnavailableError, withDetails } from '@social-bridge/service-kit'
+import { TikTokError } from '@social-bridge/tiktok-client'
+import {
+  ConnectionNotActiveError,
+  PostingLimitReachedError,
+  ReauthRequiredError,
+  TikTokRejectedError,
+  TikTokUnavailableError,
+} from '../errors.js'
+import { failMessage } from '../plugins/app/fail-reasons.js'
+import { LeaseError } from '../plugins/external/lease-client.js'
+
+/**
+ * Turns a lease or TikTok failure met while answering the CRM into the public error:
+ * lease `not_found` → 404, `reauth_required`/`not_active` → 409, `unavailable` → 503;
+ * TikTok `rate_limited` → 429 `POSTING_LIMIT_REACHED` (with `retryAfterSec`), `retryable` → 503
+ * `TIKTOK_UNAVAILABLE`, anything else → 422 `TIKTOK_REJECTED` with TikTok's code and a sentence.
+ * Other errors are returned unchanged.
+ */
+export function toPublicError(err: unknown): unknown {
+  if (err instanceof LeaseError) {
+    if (err.failure === 'not_found') return new NotFoundError('Connection')
+    if (err.failure === 'reauth_required')
+      return new ReauthRequiredError('The TikTok account must be reconnected before posting')
+    if (err.failure === 'not_active')
+      return new ConnectionNotActiveError('The TikTok account is not connected')
+    return new ServiceUnavailableError('The account service is unavailable; try again shortly')
+  }
+  if (err instanceof TikTokError) {
+    if (err.category === 'rate_limited') {
+      const retryAfterSec = Math.ceil((err.retryAfterMs ?? 60_000) / 1000)
+      return withDetails(
+        new PostingLimitReachedError('TikTok is limiting requests for this account; try again later'),
+        {
+          retryAfterSec,
+          limit: 'tiktok_rate_limit',
+        },
+      )
+    }
+    if (err.category === 'retryable')
+      return new TikTokUnavailableError('TikTok is unavailable; try again shortly')
+    const code = err.tiktokCode ?? err.code
+    return withDetails(new TikTokRejectedError(failMessage(code)), { tiktokCode: code })
+  }
+  return err
+}

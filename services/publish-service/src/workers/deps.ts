@@ -1,0 +1,55 @@
+import type { Database } from '@social-bridge/service-kit'
+import type { TikTokClient } from '@social-bridge/tiktok-client'
+import type { FastifyBaseLogger } from 'fastify'
+import type { PublishConfig } from '../config.js'
+import type { PostRow } from '../db/schema.js'
+import type { PublishDomain } from '../plugins/app/domain.js'
+import type { LeaseClient } from '../plugins/external/lease-client.js'
+import type { MediaStore } from '../plugins/external/media-store.js'
+import type { JobQueue } from './job-queue.js'
+
+/** Observation points for operators and tests (e.g. crash-resume tests stop a worker here). */
+export interface WorkerHooks {
+  /** After chunk `chunkIndex` (0-based) of `totalChunks` was acknowledged by TikTok and recorded. */
+  afterChunkRecorded?(postId: string, chunkIndex: number, totalChunks: number): void | Promise<void>
+}
+
+/** What the publish worker needs; built from the app's decorations (src/workers/plugin.ts). */
+export interface WorkerDeps {
+  db: Database
+  config: PublishConfig
+  tiktok: TikTokClient
+  leases: LeaseClient
+  mediaStore: MediaStore
+  domain: PublishDomain
+  queue: JobQueue
+  log: FastifyBaseLogger
+  hooks?: WorkerHooks
+}
+
+/** One claimed job: the post as claimed, the lease owner and an abort signal (lease lost / shutdown). */
+export interface Job {
+  post: PostRow
+  owner: string
+  signal: AbortSignal
+}
+
+/**
+ * A step's outcome: the updated post when the same job should go on at once with the lease still
+ * held (e.g. init → upload), or null when the lease was released (or lost).
+ */
+export type StepResult = PostRow | null
+
+/** `upload_url` lifetime (REFERENCE.md §3.2: valid for 1 hour), ms. */
+export const UPLOAD_URL_TTL_MS = 3600_000
+/** Treat an upload URL this close to expiry as expired, ms. */
+export const UPLOAD_URL_MARGIN_MS = 120_000
+/** Inits per post (first + fresh inits after an expired URL / unknown outcome) before giving up. */
+export const MAX_INITS_PER_POST = 5
+/** Transient failures of one step before the post fails. */
+export const MAX_STEP_ATTEMPTS = 12
+
+/** Backoff before retrying a step: RETRY_BASE_DELAY_MS × 2^attempts, capped at 10 min. */
+export function retryDelayMs(config: PublishConfig, attempts: number): number {
+  return Math.min(600_000, config.RETRY_BASE_DELAY_MS * 2 ** attempts)
+}

@@ -1,0 +1,78 @@
+import type { Database } from '@social-bridge/service-kit'
+import { and, asc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm'
+import { type PostRow, posts } from '../db/schema.js'
+
+/** The worker lost its lease on a post (another replica owns it now): stop without writing. */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError'
+}
+
+/**
+ * The posts table is the job queue. A job is due when `next_run_at <= now()`; a replica claims
+ * it with `FOR UPDATE SKIP LOCKED` and a lease (`lease_owner`, `lease_until`), renews the lease
+ * while it works, and every write it makes is fenced by `lease_owner`. A crashed replica's jobs
+ * are claimable again once its lease lapses.
+ */
+export interface JobQueue {
+  /** Claims up to `limit` due jobs for `owner` for `leaseMs`. */
+  claim(owner: string, leaseMs: number, limit: number): Promise<PostRow[]>
+  /** Extends the lease; false when `owner` no longer holds it. */
+  renew(postId: string, owner: string, leaseMs: number): Promise<boolean>
+  /** Writes `patch` while keeping the lease; false when the lease was lost. */
+  update(postId: string, owner: string, patch: Partial<PostRow>): Promise<boolean>
+  /** Writes `patch` and gives the lease up; false when the lease was lost. */
+  release(postId: string, owner: string, patch?: Partial<PostRow>): Promise<boolean>
+}
+
+export function createJobQueue({ db }: { db: Database }): JobQueue {
+  const fenced = (postId: string, owner: string) => and(eq(posts.id, postId), eq(posts.leaseOwner, owner))
+  return {
+    claim(owner, leaseMs, limit) {
+      return db.transaction(async (tx) => {
+        const now = new Date()
+        const due = await tx
+          .select({ id: posts.id })
+          .from(posts)
+          .where(and(lte(posts.nextRunAt, now), or(isNull(posts.leaseUntil), lt(posts.leaseUntil, now))))
+          .orderBy(asc(posts.nextRunAt))
+          .limit(limit)
+          .for('update', { skipLocked: true })
+        if (due.length === 0) return []
+        return tx
+          .update(posts)
+          .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) })
+          .where(
+            inArray(
+              posts.id,
+              due.map((d) => d.id),
+            ),
+          )
+          .returning()
+      })
+    },
+    async renew(postId, owner, leaseMs) {
+      const rows = await db
+        .update(posts)
+        .set({ leaseUntil: new Date(Date.now() + leaseMs) })
+        .where(fenced(postId, owner))
+        .returning({ id: posts.id })
+      return rows.length === 1
+    },
+    async update(postId, owner, patch) {
+      const rows = await db
+        .update(posts)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(fenced(postId, owner))
+        .returning({ id: posts.id })
+      return rows.length === 1
+    },
+    async release(postId, owner, patch = {}) {
+      const rows = await db
+        .update(posts)
+        .set({ ...patch, leaseOwner: null, leaseUntil: null, updatedAt: new Date() })
+        .where(fenced(postId, owner))
+        .returning({ id: posts.id })
+      return rows.length === 1
+    },
+  }
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import type { WorkerDeps } from './deps.js'
+import { runJob } from './run-job.js'
+
+/** A running publish worker. */
+export interface PublishWorker {
+  /** This replica's lease owner id. */
+  readonly owner: string
+  /** Look for due jobs now (e.g. right after a post was created). */
+  nudge(): void
+  /** Stops claiming, hands running jobs back (their uploads stop before the next chunk), resolves when idle. */
+  stop(): Promise<void>
+}
+
+/**
+ * Claims due posts (FOR UPDATE SKIP LOCKED + lease, see job-queue.ts) up to
+ * `WORKER_CONCURRENCY` at a time and runs them; idles `WORKER_POLL_INTERVAL_MS` between looks.
+ */
+export function startPublishWorker(d: WorkerDeps): PublishWorker {
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
+  const stopper = new AbortController()
+  const active = new Set<Promise<void>>()
+  let wake: (() => void) | undefined
+  const nudge = () => wake?.()
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        wake = undefined
+        resolve()
+      }
+      wake = done
+    })
+
+  const loop = (async () => {
+    while (!stopper.signal.aborted) {
+      const free = d.config.WORKER_CONCURRENCY - active.size
+      let claimed = 0
+      if (free > 0) {
+        try {
+          const jobs = await d.queue.claim(owner, d.config.WORKER_LEASE_MS, free)
+          claimed = jobs.length
+          for (const post of jobs) {
+            const run: Promise<void> = runJob(d, post, owner, stopper.signal).finally(() => {
+              active.delete(run)
+              nudge()
+            })
+            active.add(run)
+          }
+        } catch (err) {
+          d.log.error({ err }, 'claiming jobs failed')
+        }
+      }
+      if (stopper.signal.aborted) break
+      if (claimed === 0 || active.size >= d.config.WORKER_CONCURRENCY)
+        await idle(d.config.WORKER_POLL_INTERVAL_MS)
+    }
+    await Promise.allSettled([...active])
+  })()
+
+  return {
+    owner,
+    nudge,
+    async stop() {
+      stopper.abort(new Error('worker stopping'))
+      nudge()
+      await loop
+    },
+  }
+}

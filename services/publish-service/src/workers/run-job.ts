@@ -1,0 +1,113 @@
+import { TikTokError } from '@social-bridge/tiktok-client'
+import type { PostRow } from '../db/schema.js'
+import { LeaseError } from '../plugins/external/lease-client.js'
+import { type Job, MAX_STEP_ATTEMPTS, retryDelayMs, type StepResult, type WorkerDeps } from './deps.js'
+import { LeaseLostError } from './job-queue.js'
+import { failJob, retryJobLater } from './steps/fail.js'
+import { resolveUnknownInit, runInit } from './steps/init.js'
+import { runPoll } from './steps/poll.js'
+import { runUpload } from './steps/upload.js'
+
+/** Steps one job may chain while holding its lease (init → upload → …). */
+const MAX_CHAINED_STEPS = 6
+
+function runStep(d: WorkerDeps, job: Job): Promise<StepResult> {
+  switch (job.post.phase) {
+    case 'init':
+      return runInit(d, job)
+    case 'initiating':
+      // A worker died (or lost its lease) between "initiating" and recording the result.
+      return resolveUnknownInit(d, job)
+    case 'upload':
+      return runUpload(d, job)
+    case 'poll':
+    case 'inbox':
+    case 'post_ids':
+      return runPoll(d, job)
+    default:
+      return d.queue.release(job.post.id, job.owner, { nextRunAt: null }).then(() => null)
+  }
+}
+
+const LEASE_FAILURE_REASON = {
+  not_found: 'connection_not_found',
+  reauth_required: 'reauth_required',
+  not_active: 'connection_not_active',
+} as const
+
+/**
+ * What to do with an error a step did not handle: lease lost → nothing (another replica owns
+ * the job); shutdown → give the job back at once; a connection that cannot post → fail; auth-
+ * service or TikTok briefly down, or rate limited → retry later (never dropped); a permanent
+ * TikTok error → fail with TikTok's code.
+ */
+async function onStepError(d: WorkerDeps, job: Job, err: unknown): Promise<void> {
+  const { post } = job
+  if (err instanceof LeaseLostError || (job.signal.reason instanceof LeaseLostError && job.signal.aborted))
+    return
+  if (job.signal.aborted) {
+    await d.queue.release(post.id, job.owner, { nextRunAt: new Date() })
+    return
+  }
+  if (err instanceof LeaseError && err.failure !== 'unavailable') {
+    await failJob(d, job, LEASE_FAILURE_REASON[err.failure], post.initCount === 0)
+    return
+  }
+  if (err instanceof TikTokError && err.category === 'rate_limited') {
+    await retryJobLater(d, job, err.retryAfterMs ?? 60_000)
+    return
+  }
+  if (err instanceof TikTokError && err.category !== 'retryable') {
+    await failJob(d, job, err.tiktokCode ?? err.code, post.initCount === 0)
+    return
+  }
+  d.log.warn({ postId: post.id, phase: post.phase, err }, 'step failed; will retry')
+  if (post.phase === 'init' && post.attempts + 1 >= MAX_STEP_ATTEMPTS) {
+    await failJob(d, job, 'tiktok_unavailable', post.initCount === 0)
+    return
+  }
+  await retryJobLater(d, job, retryDelayMs(d.config, post.attempts), { attempts: post.attempts + 1 })
+}
+
+/**
+ * Runs one claimed job to the end of what can be done now, renewing its lease every third of
+ * `WORKER_LEASE_MS`; if a renewal finds the lease gone, the job's signal aborts (an upload stops
+ * before its next chunk). `stopSignal` (shutdown) aborts too, and the job is handed back.
+ */
+export async function runJob(
+  d: WorkerDeps,
+  claimed: PostRow,
+  owner: string,
+  stopSignal: AbortSignal,
+): Promise<void> {
+  const controller = new AbortController()
+  const onStop = () => controller.abort(stopSignal.reason)
+  stopSignal.addEventListener('abort', onStop, { once: true })
+  const heartbeat = setInterval(
+    () => {
+      d.queue
+        .renew(claimed.id, owner, d.config.WORKER_LEASE_MS)
+        .then((held) => {
+          if (!held) controller.abort(new LeaseLostError('lease lost'))
+        })
+        .catch((err) => d.log.warn({ err, postId: claimed.id }, 'lease renewal failed'))
+    },
+    Math.max(50, Math.floor(d.config.WORKER_LEASE_MS / 3)),
+  )
+  let job: Job = { post: claimed, owner, signal: controller.signal }
+  try {
+    for (let i = 0; i < MAX_CHAINED_STEPS; i++) {
+      const next = await runStep(d, job)
+      if (!next) return
+      job = { ...job, post: next }
+    }
+    await d.queue.release(job.post.id, owner, { nextRunAt: new Date() })
+  } catch (err) {
+    await onStepError(d, job, err).catch((e) =>
+      d.log.error({ err: e, postId: claimed.id }, 'could not reschedule job'),
+    )
+  } finally {
+    clearInterval(heartbeat)
+    stopSignal.removeEventListener('abort', onStop)
+  }
+}

@@ -1,0 +1,28 @@
+import type { Job, StepResult, WorkerDeps } from '../deps.js'
+
+/**
+ * Fails the job's post with `reason` (TikTok's code or ours). `releaseInboxDraft`: TikTok
+ * certainly holds no draft for this post, so its inbox reservation is given back.
+ */
+export async function failJob(
+  d: WorkerDeps,
+  job: Job,
+  reason: string,
+  releaseInboxDraft: boolean,
+): Promise<StepResult> {
+  await d.domain.postState.fail(job.post.id, reason, { cause: 'worker', owner: job.owner })
+  if (releaseInboxDraft && job.post.mode === 'inbox') await d.domain.quota.release(job.post.id, 'inbox_share')
+  d.log.info({ postId: job.post.id, reason }, 'post failed')
+  return null
+}
+
+/** Gives the lease back and runs the job again after `delayMs` (ms), with `patch` written. */
+export async function retryJobLater(
+  d: WorkerDeps,
+  job: Job,
+  delayMs: number,
+  patch: Parameters<WorkerDeps['queue']['release']>[2] = {},
+): Promise<StepResult> {
+  await d.queue.release(job.post.id, job.owner, { nextRunAt: new Date(Date.now() + delayMs), ...patch })
+  return null
+}

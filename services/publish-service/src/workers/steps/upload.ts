@@ -1,0 +1,117 @@
+import {
+  buildPlan,
+  type ChunkAck,
+  TikTokError,
+  TikTokUploadError,
+  TikTokUploadUrlExpiredError,
+  type VideoContentType,
+} from '@social-bridge/tiktok-client'
+import {
+  type Job,
+  MAX_INITS_PER_POST,
+  MAX_STEP_ATTEMPTS,
+  retryDelayMs,
+  type StepResult,
+  UPLOAD_URL_MARGIN_MS,
+  type WorkerDeps,
+} from '../deps.js'
+import { LeaseLostError } from '../job-queue.js'
+import { failJob, retryJobLater } from './fail.js'
+
+/**
+ * Phase `upload` (REFERENCE.md §3.5): sends the chunks with tiktok-client `transfer.uploadVideo`
+ * from `next_chunk` on, reading each chunk's byte range from the object store, and records every
+ * acknowledged chunk (fenced by the lease) before the next is sent — a crash resumes at the next
+ * chunk. 5xx chunks are retried with backoff by the client. An expired (403) or vanished (404)
+ * upload starts over with a fresh init; after the last chunk the post is `processing`.
+ */
+export async function runUpload(d: WorkerDeps, job: Job): Promise<StepResult> {
+  const { post, owner } = job
+  const expiresAt = post.uploadUrlExpiresAt?.getTime() ?? 0
+  if (!post.uploadUrl || expiresAt - UPLOAD_URL_MARGIN_MS <= Date.now())
+    return freshInit(d, job, 'upload_url_expired')
+  const media = await d.domain.media.get(post.tenantId, post.mediaId ?? '')
+  if (!media || !post.videoSize || !post.chunkSize || !post.totalChunkCount)
+    return failJob(d, job, 'media_missing', false)
+  const plan = buildPlan(post.videoSize, post.chunkSize, post.totalChunkCount)
+
+  if (post.nextChunk < plan.totalChunkCount) {
+    const reader = await d.mediaStore.openRangeReader(media.objectName)
+    const onChunkAcknowledged = async (ack: ChunkAck) => {
+      const recorded = await d.queue.update(post.id, owner, {
+        nextChunk: ack.chunkIndex + 1,
+        uploadedBytes: ack.uploadedBytes,
+        leaseUntil: new Date(Date.now() + d.config.WORKER_LEASE_MS),
+      })
+      if (!recorded) throw new LeaseLostError('lease lost during upload')
+      await d.hooks?.afterChunkRecorded?.(post.id, ack.chunkIndex, plan.totalChunkCount)
+    }
+    try {
+      await d.tiktok.transfer.uploadVideo({
+        uploadUrl: post.uploadUrl,
+        chunkPlan: plan,
+        source: (first, last) => reader.read(first, last),
+        contentType: media.contentType as VideoContentType,
+        startChunk: post.nextChunk,
+        onChunkAcknowledged,
+        retryBaseDelayMs: d.config.CHUNK_RETRY_BASE_DELAY_MS,
+        signal: job.signal,
+      })
+    } catch (err) {
+      return onUploadError(d, job, err)
+    } finally {
+      await reader.close()
+    }
+  }
+  await d.domain.postState.move(
+    post.id,
+    'processing',
+    {
+      phase: 'poll',
+      attempts: 0,
+      nextChunk: plan.totalChunkCount,
+      uploadedBytes: plan.videoSize,
+      nextRunAt: new Date(Date.now() + d.config.POLL_INITIAL_INTERVAL_MS),
+    },
+    { cause: 'worker', owner },
+  )
+  d.log.info({ postId: post.id, chunks: plan.totalChunkCount }, 'upload complete')
+  return null
+}
+
+async function onUploadError(d: WorkerDeps, job: Job, err: unknown): Promise<StepResult> {
+  if (err instanceof LeaseLostError || job.signal.aborted) throw err
+  if (err instanceof TikTokUploadUrlExpiredError) return freshInit(d, job, 'upload_url_expired')
+  if (err instanceof TikTokUploadError && err.httpStatus === 404) return freshInit(d, job, 'upload_rejected')
+  const transient = err instanceof TikTokError && (err.retryable || (err.httpStatus ?? 0) >= 500)
+  if (!transient) {
+    d.log.warn({ postId: job.post.id, err }, 'upload rejected')
+    return failJob(d, job, 'upload_rejected', false)
+  }
+  if (job.post.attempts + 1 >= MAX_STEP_ATTEMPTS) return failJob(d, job, 'tiktok_unavailable', false)
+  // Re-read the post's progress on the next run: acknowledged chunks stay recorded.
+  return retryJobLater(d, job, retryDelayMs(d.config, job.post.attempts), { attempts: job.post.attempts + 1 })
+}
+
+/**
+ * The upload URL expired (valid 1 h, §3.2) or TikTok lost the task: start over with a fresh
+ * init from chunk 0 — the old publish can never complete. Gives up after MAX_INITS_PER_POST.
+ */
+async function freshInit(d: WorkerDeps, job: Job, reason: string): Promise<StepResult> {
+  if (job.post.initCount >= MAX_INITS_PER_POST) return failJob(d, job, reason, false)
+  d.log.warn(
+    { postId: job.post.id, publishId: job.post.publishId, reason },
+    'starting over with a fresh init',
+  )
+  const patch = {
+    phase: 'init',
+    publishId: null,
+    uploadUrl: null,
+    uploadUrlExpiresAt: null,
+    nextChunk: 0,
+    uploadedBytes: 0,
+    nextRunAt: new Date(),
+  }
+  const ok = await d.queue.update(job.post.id, job.owner, patch)
+  return ok ? { ...job.post, ...patch } : null
+}

@@ -1,0 +1,212 @@
+import t from 'tap'
+import { asUser, buildStack, createPost, media, uploadMedia, VERIFIED_PREFIX } from '../helper.js'
+
+// One stack, no worker: every refusal here must happen before TikTok is asked to post.
+const stack = await buildStack(t, { worker: false })
+const publicUser = await stack.connect({ maxVideoPostDurationSec: 300 })
+const privateUser = await stack.connect({ private: true, commentDisabled: true })
+const shortUser = await stack.connect({ maxVideoPostDurationSec: 10 })
+const clip15 = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id as string
+
+const postingCalls = () =>
+  stack.sandbox.requestLog().filter((e) => ['video.init', 'inbox.init', 'upload'].includes(e.endpoint)).length
+
+t.test('a privacy level outside the creator options is refused with PRIVACY_LEVEL_NOT_ALLOWED', async (t) => {
+  const res = await createPost(stack.app, {
+    connectionId: privateUser.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'PUBLIC_TO_EVERYONE',
+  })
+  t.equal(res.statusCode, 422)
+  t.equal(res.json().error.code, 'PRIVACY_LEVEL_NOT_ALLOWED')
+  t.same(res.json().error.details.privacyLevelOptions, [
+    'FOLLOWER_OF_CREATOR',
+    'MUTUAL_FOLLOW_FRIENDS',
+    'SELF_ONLY',
+  ])
+  t.equal(postingCalls(), 0)
+})
+
+t.test('a post without a privacy level is refused: there is no default', async (t) => {
+  const res = await createPost(stack.app, {
+    connectionId: publicUser.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+  })
+  t.equal(res.statusCode, 400)
+  t.equal(res.json().error.code, 'VALIDATION_FAILED')
+})
+
+t.test(
+  'enabling comments the creator disabled is refused with INTERACTION_DISABLED_BY_CREATOR',
+  async (t) => {
+    const res = await createPost(stack.app, {
+      connectionId: privateUser.connectionId,
+      mode: 'direct',
+      source: { mediaId: clip15 },
+      privacyLevel: 'SELF_ONLY',
+      disableComment: false,
+    })
+    t.equal(res.statusCode, 422)
+    t.equal(res.json().error.code, 'INTERACTION_DISABLED_BY_CREATOR')
+    t.equal(res.json().error.details.interaction, 'comment')
+  },
+)
+
+t.test('enabling duets on a private account (duets disabled) is refused', async (t) => {
+  const res = await createPost(stack.app, {
+    connectionId: privateUser.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'SELF_ONLY',
+    disableDuet: false,
+  })
+  t.equal(res.statusCode, 422)
+  t.equal(res.json().error.details.interaction, 'duet')
+})
+
+t.test('a video longer than max_video_post_duration_sec is refused with VIDEO_TOO_LONG', async (t) => {
+  const res = await createPost(stack.app, {
+    connectionId: shortUser.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'SELF_ONLY',
+  })
+  t.equal(res.statusCode, 422)
+  t.equal(res.json().error.code, 'VIDEO_TOO_LONG')
+  t.equal(res.json().error.details.maxVideoPostDurationSec, 10)
+})
+
+t.test('a title over 2,200 UTF-16 units is refused with TITLE_TOO_LONG, counting emoji as two', async (t) => {
+  const title = '😀'.repeat(1101) // 1,101 code points, 2,202 UTF-16 units
+  const res = await createPost(stack.app, {
+    connectionId: publicUser.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'SELF_ONLY',
+    title,
+  })
+  t.equal(res.statusCode, 422)
+  t.equal(res.json().error.code, 'TITLE_TOO_LONG')
+  t.equal(res.json().error.details.length, 2202)
+  const ok = await createPost(stack.app, {
+    connectionId: publicUser.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'SELF_ONLY',
+    title: '😀'.repeat(1100),
+  })
+  t.equal(ok.statusCode, 202, 'exactly 2,200 units is accepted')
+})
+
+t.test('a URL outside the verified prefixes is refused before TikTok is called', async (t) => {
+  for (const url of [
+    'https://elsewhere.example.com/videos/clip.mp4',
+    'http://media.social-bridge.test/videos/clip.mp4',
+    'https://93.184.216.34/videos/clip.mp4',
+    `${VERIFIED_PREFIX.replace('/videos/', '/other/')}clip.mp4`,
+  ]) {
+    const res = await createPost(stack.app, {
+      connectionId: publicUser.connectionId,
+      mode: 'direct',
+      source: { url },
+      privacyLevel: 'SELF_ONLY',
+    })
+    t.equal(res.statusCode, 422, url)
+    t.equal(res.json().error.code, 'URL_NOT_VERIFIED', url)
+  }
+  t.equal(postingCalls(), 0, 'the sandbox saw no init')
+})
+
+t.test("another tenant's connection, media and post answer 404", async (t) => {
+  const other = await stack.connect({}, 'tenant-b')
+  const res = await createPost(stack.app, {
+    connectionId: other.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'SELF_ONLY',
+  })
+  t.equal(res.statusCode, 404, 'connection of tenant-b')
+  const bHeaders = await asUser({ tenantId: 'tenant-b', userId: 'u-b', roles: ['admin'] })
+  const asB = await stack.app.inject({
+    method: 'POST',
+    url: '/posts',
+    headers: bHeaders,
+    payload: {
+      connectionId: other.connectionId,
+      mode: 'direct',
+      source: { mediaId: clip15 },
+      privacyLevel: 'SELF_ONLY',
+    },
+  })
+  t.equal(asB.statusCode, 404, "tenant-a's media")
+  const mine = await createPost(stack.app, {
+    connectionId: publicUser.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'SELF_ONLY',
+  })
+  const read = await stack.app.inject({ method: 'GET', url: `/posts/${mine.json().id}`, headers: bHeaders })
+  t.equal(read.statusCode, 404, "tenant-a's post")
+  const list = await stack.app.inject({ method: 'GET', url: '/posts', headers: bHeaders })
+  t.same(list.json().items, [], 'tenant-b lists none of them')
+  const info = await stack.app.inject({
+    method: 'GET',
+    url: `/connections/${other.connectionId}/creator-info`,
+    headers: await asUser(),
+  })
+  t.equal(info.statusCode, 404, "tenant-b's creator info")
+})
+
+t.test('creator info is served camelCased from TikTok', async (t) => {
+  const res = await stack.app.inject({
+    method: 'GET',
+    url: `/connections/${privateUser.connectionId}/creator-info`,
+    headers: await asUser(),
+  })
+  t.equal(res.statusCode, 200)
+  t.match(res.json(), {
+    privacyLevelOptions: ['FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'],
+    commentDisabled: true,
+    duetDisabled: true,
+    stitchDisabled: true,
+    maxVideoPostDurationSec: 300,
+    creatorUsername: String,
+  })
+})
+
+t.test('posts are listed newest first with a cursor, filtered by connection', async (t) => {
+  const ids: string[] = []
+  for (let i = 0; i < 3; i++) {
+    const res = await createPost(stack.app, {
+      connectionId: shortUser.connectionId,
+      mode: 'direct',
+      source: {
+        mediaId: (await uploadMedia(stack.app, media('clip-8s-vertical.webm'), 'video/webm')).json().id,
+      },
+      privacyLevel: 'SELF_ONLY',
+    })
+    ids.push(res.json().id)
+  }
+  const headers = await asUser()
+  const page1 = await stack.app.inject({
+    method: 'GET',
+    url: `/posts?connectionId=${shortUser.connectionId}&limit=2`,
+    headers,
+  })
+  t.same(
+    page1.json().items.map((p: { id: string }) => p.id),
+    [ids[2], ids[1]],
+  )
+  const page2 = await stack.app.inject({
+    method: 'GET',
+    url: `/posts?connectionId=${shortUser.connectionId}&limit=2&cursor=${page1.json().nextCursor}`,
+    headers,
+  })
+  t.same(
+    page2.json().items.map((p: { id: string }) => p.id),
+    [ids[0]],
+  )
+  t.equal(page2.json().nextCursor, null)
+})

@@ -1,0 +1,51 @@
+import { Streams } from '@social-bridge/contracts'
+import {
+  errorHandlerPlugin,
+  healthPlugin,
+  metricsPlugin,
+  natsPlugin,
+  requestIdPlugin,
+} from '@social-bridge/service-kit'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from './config.js'
+import { webhookIngestorPlugin } from './plugins/app/webhook-ingestor.js'
+import { streamReadinessPlugin } from './plugins/external/stream-readiness.js'
+import webhookRoutes from './routes/webhooks/index.js'
+
+/** Name in logs, metrics and NATS monitoring. */
+export const SERVICE_NAME = 'webhook-ingest'
+
+/** Options of the app plugin. */
+export interface AppOptions {
+  config: Config
+}
+
+/**
+ * webhook-ingest: verifies TikTok webhooks, stores them durably in JetStream
+ * (`Streams.tiktokWebhooks`, subjects `tiktok.webhook.>`), then answers 200. Never listens
+ * (`server.ts` does).
+ *
+ * No `internalAuthPlugin` and no `dbPlugin`: the only business route is TikTok's public
+ * callback (signature-authenticated), and JetStream is the store of record.
+ */
+async function app(fastify: FastifyInstance, { config }: AppOptions): Promise<void> {
+  // infrastructure
+  await fastify.register(errorHandlerPlugin)
+  await fastify.register(requestIdPlugin)
+  await fastify.register(healthPlugin)
+  await fastify.register(metricsPlugin, { service: SERVICE_NAME })
+  await fastify.register(natsPlugin, {
+    servers: config.NATS_URL,
+    name: SERVICE_NAME,
+    namespace: config.NATS_NAMESPACE,
+    streams: [Streams.tiktokWebhooks],
+  })
+  await fastify.register(streamReadinessPlugin)
+  // domain
+  await fastify.register(webhookIngestorPlugin, { config })
+  // routes
+  await fastify.register(webhookRoutes)
+}
+
+export default fp(app, { name: SERVICE_NAME, fastify: '5.x' })

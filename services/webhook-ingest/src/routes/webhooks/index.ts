@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ErrorResponse } from '@social-bridge/contracts'
+import { WEBHOOK_SIGNATURE_HEADER } from '@social-bridge/tiktok-client'
+import { Type } from 'typebox'
+import { WEBHOOK_BODY_LIMIT_BYTES } from '../../config.js'
+
+/**
+ * `POST /webhooks/tiktok` — TikTok's webhook callback (REFERENCE.md §4). Public: authenticated by
+ * `TikTok-Signature`, not by an internal token. The body is read as raw bytes whatever its
+ * content type (the signature covers the exact bytes; re-serialised JSON would not verify), up
+ * to 1 MiB (else 413). Answers 200 `{}` only once JetStream has acknowledged the event (a
+ * duplicate delivery included); 401 bad signature / stale `t` / foreign `client_key`; 400 a
+ * verified body that is not an envelope; 503 not stored, so TikTok retries.
+ */
+const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Encapsulated: only this plugin's routes see the raw-body parser.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
+    (_req, body, done) => done(null, body),
+  )
+
+  app.post(
+    '/webhooks/tiktok',
+    {
+      bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
+      schema: {
+        // The body is raw bytes, checked by signature then parsed by the ingestor (§4.2–§4.3).
+        headers: Type.Object({ [WEBHOOK_SIGNATURE_HEADER]: Type.Optional(Type.String()) }),
+        response: {
+          200: Type.Object({}, { additionalProperties: false }),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          413: ErrorResponse,
+          503: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
+      const stored = await app.webhookIngestor.ingest(request.headers[WEBHOOK_SIGNATURE_HEADER], rawBody)
+      request.log.debug(stored, 'webhook stored')
+      return {}
+    },
+  )
+}
+
+export default webhookRoutes

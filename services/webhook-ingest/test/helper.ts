@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { connect } from '@nats-io/transport-node'
+import { type Envelope, namespacedStream, Streams, type TikTokWebhookV1 } from '@social-bridge/contracts'
+import {
+  createFastifyOptions,
+  createTestNamespace,
+  waitUntil as kitWaitUntil,
+  loadConfig,
+  TEST_NATS_URL,
+  type Teardownable,
+} from '@social-bridge/service-kit'
+import { signWebhook } from '@social-bridge/tiktok-client'
+import Fastify, { type FastifyInstance } from 'fastify'
+import appPlugin, { SERVICE_NAME } from '../src/app.js'
+import { Config, WEBHOOK_BODY_LIMIT_BYTES } from '../src/config.js'
+
+/** The sandbox's default credentials, so a default sandbox is a valid sender. */
+export const CLIENT_KEY = 'sbx_client_key'
+export const CLIENT_SECRET = 'sbx_client_secret'
+
+/** The service's config for a test: env defaults plus `env`. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig(Config, {
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    NATS_URL: TEST_NATS_URL,
+    TIKTOK_CLIENT_KEY: CLIENT_KEY,
+    TIKTOK_CLIENT_SECRET: CLIENT_SECRET,
+    ...env,
+  })
+}
+
+/** Builds the app (not listening) on its own NATS namespace unless `env` names one; closed at teardown. */
+export async function build(t: Teardownable, env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const config = testConfig({ NATS_NAMESPACE: env.NATS_NAMESPACE ?? createTestNamespace(t), ...env })
+  const app = Fastify(
+    createFastifyOptions({ service: SERVICE_NAME, logLevel: 'silent', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }),
+  )
+  await app.register(appPlugin, { config })
+  t.teardown(() => app.close())
+  await app.ready()
+  return app
+}
+
+/** A webhook body as TikTok sends it (REFERENCE.md §4.3); `content` objects become a JSON string. */
+export function webhookBody(
+  fields: {
+    client_key?: string
+    event?: string
+    create_time?: number
+    user_openid?: string
+    content?: string | Record<string, unknown>
+  } = {},
+): string {
+  const { content = { publish_id: 'v_pub_file~v2-1.1', publish_type: 'DIRECT_POST' }, ...rest } = fields
+  return JSON.stringify({
+    client_key: CLIENT_KEY,
+    event: 'post.publish.complete',
+    create_time: 1_700_000_000,
+    user_openid: 'open_id_1',
+    ...rest,
+    content: typeof content === 'string' ? content : JSON.stringify(content),
+  })
+}
+
+/** Headers of a signed delivery: `TikTok-Signature` over `body` with `secret` at `timestampSec` (default now). */
+export function signedHeaders(
+  body: string | Buffer,
+  opts: { secret?: string; timestampSec?: number } = {},
+): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'tiktok-signature': signWebhook({
+      secret: opts.secret ?? CLIENT_SECRET,
+      rawBody: body,
+      timestampSec: opts.timestampSec,
+    }),
+  }
+}
+
+/** Delivers `body` to `POST /webhooks/tiktok` through `app.inject`, signed unless `headers` are given. */
+export function deliver(app: FastifyInstance, body: string | Buffer, headers = signedHeaders(body)) {
+  return app.inject({ method: 'POST', url: '/webhooks/tiktok', headers, payload: body })
+}
+
+/** Hex SHA-256, the envelope id of a raw body. */
+export const sha256Hex = (body: string | Buffer): string => createHash('sha256').update(body).digest('hex')
+
+/** One message of the webhook stream. */
+export interface StoredMessage {
+  /** Subject without the namespace. */
+  subject: string
+  /** `Nats-Msg-Id` header. */
+  msgId: string
+  envelope: Envelope<TikTokWebhookV1>
+}
+
+/** Every message of the webhook stream under `namespace`, read with its own connection to `servers`. */
+export async function storedMessages(namespace: string, servers = TEST_NATS_URL): Promise<StoredMessage[]> {
+  const nc = await connect({ servers })
+  try {
+    const stream = namespacedStream(namespace, Streams.tiktokWebhooks).name
+    const total = (await (await jetstreamManager(nc)).streams.info(stream)).state.messages
+    const out: StoredMessage[] = []
+    if (total === 0) return out
+    const consumer = await jetstream(nc).consumers.get(stream)
+    const prefix = namespace ? `${namespace}.` : ''
+    while (out.length < total) {
+      const batch = await consumer.fetch({ max_messages: Math.min(total - out.length, 1000), expires: 5000 })
+      for await (const m of batch) {
+        out.push({
+          subject: m.subject.slice(prefix.length),
+          msgId: m.headers?.get('Nats-Msg-Id') ?? '',
+          envelope: m.json<Envelope<TikTokWebhookV1>>(),
+        })
+      }
+    }
+    return out
+  } finally {
+    await nc.close()
+  }
+}
+
+/** Polls `check` until it holds; false after `timeoutMs` (default 15 s). */
+export const waitUntil = (check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<boolean> =>
+  kitWaitUntil(check, timeoutMs)

@@ -1,0 +1,140 @@
+/**
+ * auth-service benchmark (run: `pnpm exec tsx bench/auth-lease.ts`), against a real PostgreSQL and
+ * NATS and the in-process TikTok sandbox:
+ *  1. lease latency (p50/p99, ms) of a cached valid token: `POST /internal/connections/:id/lease`
+ *     through `app.inject`, BENCH_LEASES sequential calls (default 5,000) after a warm-up;
+ *  2. the time to refresh BENCH_CONNECTIONS connections (default 10,000) that are all due, by one
+ *     refresh-scheduler pass, and the number of TikTok token calls it made (from the sandbox's
+ *     request log): calls / connections should be 1.0.
+ * Connections for (2) are seeded through real OAuth grants at the sandbox (approve + code
+ * exchange), then stored sealed by the service's own vault.
+ */
+import { randomUUID } from 'node:crypto'
+import { createPkcePair, createTikTokClient } from '../packages/tiktok-client/src/index.js'
+import { sealTokens } from '../services/auth-service/src/domain/sealed-tokens.js'
+import { tokenTiming } from '../services/auth-service/src/domain/token-timing.js'
+import {
+  asService,
+  build,
+  connectAccount,
+  REDIRECT_URI,
+  startSandbox,
+} from '../services/auth-service/test/helper.js'
+
+const LEASES = Number(process.env.BENCH_LEASES ?? 5000)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10_000)
+
+const teardowns: (() => unknown)[] = []
+const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) }
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+
+async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n)
+  let next = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++
+        out[i] = await fn(i)
+      }
+    }),
+  )
+  return out
+}
+
+async function main() {
+  const sandbox = await startSandbox(t)
+  const { app, config } = await build(t, { sandbox })
+
+  // 1. lease latency of a cached valid token
+  const creator = sandbox.addUser()
+  const { connectionId } = await connectAccount(app, { tenantId: 'bench', userId: 'u' }, creator.openId)
+  const headers = { ...(await asService('publish-service')), 'content-type': 'application/json' }
+  const lease = () =>
+    app.inject({ method: 'POST', url: `/internal/connections/${connectionId}/lease`, headers, payload: '{}' })
+  for (let i = 0; i < 300; i++) await lease()
+  sandbox.clearRequestLog()
+  const latencies: number[] = []
+  for (let i = 0; i < LEASES; i++) {
+    const start = process.hrtime.bigint()
+    const res = await lease()
+    latencies.push(Number(process.hrtime.bigint() - start) / 1e6)
+    if (res.statusCode !== 200) throw new Error(`lease answered ${res.statusCode}`)
+  }
+  latencies.sort((a, b) => a - b)
+  const leaseCalls = sandbox.requestLog().length
+  console.log(`lease (cached valid token, ${LEASES} sequential app.inject calls):`)
+  console.log(
+    `  p50 ${pct(latencies, 50).toFixed(3)} ms   p99 ${pct(latencies, 99).toFixed(3)} ms   TikTok calls ${leaseCalls}`,
+  )
+
+  // 2. refresh CONNECTIONS due connections in one scheduler pass
+  const tiktok = createTikTokClient({
+    clientKey: config.TIKTOK_CLIENT_KEY,
+    clientSecret: config.TIKTOK_CLIENT_SECRET,
+    redirectUri: REDIRECT_URI,
+    authBaseUrl: sandbox.url,
+    apiBaseUrl: sandbox.url,
+    connections: 32,
+  })
+  t.teardown(() => tiktok.close())
+  const users = Array.from({ length: Math.ceil(CONNECTIONS / 10) }, () => sandbox.addUser().openId)
+  const seedStart = Date.now()
+  const rows = await pool(CONNECTIONS, 32, async (i) => {
+    const pkce = createPkcePair()
+    const url = tiktok.oauth.buildAuthorizeUrl({
+      scopes: ['user.info.basic'],
+      state: `s${i}`,
+      codeChallenge: pkce.codeChallenge,
+    })
+    const code = new URL(sandbox.approve(url, { openId: users[i % users.length]! })).searchParams.get('code')!
+    const tokens = await tiktok.oauth.exchangeCode({ code, codeVerifier: pkce.codeVerifier })
+    const owner = {
+      tenantId: `tenant-${Math.floor(i / users.length)}`,
+      provider: 'tiktok',
+      openId: tokens.openId,
+    }
+    const timing = tokenTiming(new Date(), tokens.expiresInSec, tokens.refreshExpiresInSec, 300)
+    const sealed = sealTokens(app.vault, owner, tokens.accessToken, tokens.refreshToken)
+    return {
+      id: randomUUID(),
+      tenant_id: owner.tenantId,
+      open_id: owner.openId,
+      scopes: tokens.scopes,
+      access_token_sealed: sealed.accessTokenSealed,
+      refresh_token_sealed: sealed.refreshTokenSealed,
+      token_key_id: sealed.tokenKeyId,
+      access_token_expires_at: timing.accessTokenExpiresAt.toISOString(),
+      refresh_token_expires_at: timing.refreshTokenExpiresAt.toISOString(),
+      next_refresh_at: new Date(Date.now() - 1000).toISOString(),
+      connected_by: 'bench',
+    }
+  })
+  for (let i = 0; i < rows.length; i += 1000) {
+    await app.sql`insert into auth.connections ${app.sql(rows.slice(i, i + 1000))}`
+  }
+  console.log(
+    `seeded ${CONNECTIONS} connections through real grants in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`,
+  )
+
+  sandbox.clearRequestLog()
+  const start = Date.now()
+  const pass = await app.refreshScheduler.runOnce()
+  const seconds = (Date.now() - start) / 1000
+  const calls = sandbox.requestLog().filter((e) => e.endpoint === 'oauth.token').length
+  console.log(`refresh of ${CONNECTIONS} due connections (one scheduler pass, 16 parallel claims):`)
+  console.log(
+    `  ${seconds.toFixed(2)} s (${(CONNECTIONS / seconds).toFixed(0)} connections/s)   refreshed ${pass.refreshed}, failed ${pass.failed}, reauth ${pass.reauthRequired}`,
+  )
+  console.log(
+    `  TikTok token calls ${calls}   calls/connections ${(calls / CONNECTIONS).toFixed(3)} (ideal 1.0)`,
+  )
+}
+
+try {
+  await main()
+} finally {
+  for (const fn of teardowns.reverse()) await fn()
+}

@@ -1,0 +1,297 @@
+/**
+ * webhook-ingest benchmark: signed TikTok webhook deliveries against the real service (verify →
+ * JetStream publish → wait for the ack → 200) beside a bare Fastify route returning 200, in the
+ * same run on the same machine, with autocannon at 100 connections.
+ *
+ *   pnpm exec tsx bench/webhook-ingest.ts
+ *   BENCH_DURATION_SEC=20 BENCH_CONNECTIONS=100 pnpm exec tsx bench/webhook-ingest.ts
+ *
+ * Both servers run in one child process (so the server has its own event loop and autocannon
+ * does not steal it); the ingest uses the machine's NATS (NATS_URL, default 127.0.0.1:4222) in a
+ * fresh namespace whose stream is deleted at the end. Every ingest request carries a distinct,
+ * pre-signed body, so each one is a new event. Each measured run sends a fixed number of
+ * requests (the warm-up's rate × BENCH_DURATION_SEC, so about that long) and waits for every
+ * answer, so none is cut off in flight; then the child reads the stream and checks that it holds
+ * exactly one message per 200 the server answered, and that every 200 the client saw is among
+ * them ("every request durable"). Prints figures; asserts nothing on time.
+ * Target (issue 6): ingest ≥ 0.5 × bare throughput with p99 < 25 ms.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { loadavg, tmpdir } from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+// Server-side code is imported by path from the packages that own it (the bench workspace does
+// not depend on them); fastify resolves from the service's own dependencies.
+import { createFastifyOptions, loadConfig } from '../packages/service-kit/src/index.js'
+import Fastify from '../services/webhook-ingest/node_modules/fastify/fastify.js'
+import appPlugin, { SERVICE_NAME } from '../services/webhook-ingest/src/app.js'
+import { Config, WEBHOOK_BODY_LIMIT_BYTES } from '../services/webhook-ingest/src/config.js'
+
+const SELF = fileURLToPath(import.meta.url)
+const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 10)
+const WARMUP_REQUESTS = Number(process.env.BENCH_WARMUP_REQUESTS ?? 5000)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100)
+const POOL = Number(process.env.BENCH_POOL ?? 400_000)
+const CLIENT_KEY = 'bench_client_key'
+const CLIENT_SECRET = 'bench_client_secret'
+const PATH = '/webhooks/tiktok'
+
+// ---------------------------------------------------------------- child: the two servers
+
+interface Ready {
+  ingest: string
+  bare: string
+}
+interface Verdict {
+  streamMessages: number
+  server200: number
+  client200: number
+  client200Missing: number
+}
+
+async function serve(): Promise<void> {
+  const namespace = `bench${randomBytes(4).toString('hex')}`
+  const config = loadConfig(Config, {
+    PORT: '0',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    NATS_NAMESPACE: namespace,
+    TIKTOK_CLIENT_KEY: CLIENT_KEY,
+    TIKTOK_CLIENT_SECRET: CLIENT_SECRET,
+  })
+  const ingest = Fastify(
+    createFastifyOptions({
+      service: SERVICE_NAME,
+      logLevel: config.LOG_LEVEL,
+      bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
+    }),
+  )
+  let server200 = 0
+  ingest.addHook('onResponse', async (request, reply) => {
+    if (request.url === PATH && reply.statusCode === 200) server200++
+  })
+  await ingest.register(appPlugin, { config })
+  const bare = Fastify()
+  bare.post(PATH, async () => ({}))
+  const ready: Ready = {
+    ingest: await ingest.listen({ host: '127.0.0.1', port: 0 }),
+    bare: await bare.listen({ host: '127.0.0.1', port: 0 }),
+  }
+  process.stdout.write(`${JSON.stringify(ready)}\n`)
+
+  const stream = `${namespace.toUpperCase()}_TIKTOK_WEBHOOKS`
+  for await (const line of createInterface({ input: process.stdin })) {
+    const cmd = JSON.parse(line) as { verify?: string }
+    if (!cmd.verify) break
+    const expected = readFileSync(cmd.verify, 'utf8').split('\n').filter(Boolean)
+    const total = (await ingest.nats.jsm.streams.info(stream)).state.messages
+    const ids = new Set<string>()
+    const consumer = await ingest.nats.js.consumers.get(stream)
+    while (ids.size < total) {
+      const batch = await consumer.fetch({ max_messages: Math.min(10_000, total - ids.size), expires: 5000 })
+      for await (const m of batch) ids.add(m.headers?.get('Nats-Msg-Id') ?? '')
+    }
+    const verdict: Verdict = {
+      streamMessages: total,
+      server200,
+      client200: expected.length,
+      client200Missing: expected.filter((id) => !ids.has(id)).length,
+    }
+    process.stdout.write(`${JSON.stringify(verdict)}\n`)
+  }
+  await ingest.nats.jsm.streams.delete(stream)
+  await ingest.close()
+  await bare.close()
+}
+
+// ---------------------------------------------------------------- parent: autocannon
+
+/** The part of autocannon's API used here (the package ships no types). */
+interface AutocannonRequest {
+  method: string
+  path: string
+  setupRequest?: (req: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown>
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void
+}
+interface AutocannonResult {
+  requests: { average: number; total: number }
+  /** Seconds the run took. */
+  duration: number
+  latency: { p50: number; p99: number; average: number; max: number }
+  statusCodeStats: Record<string, { count: number }>
+  errors: number
+  timeouts: number
+  non2xx: number
+}
+type Autocannon = (opts: {
+  url: string
+  connections: number
+  amount: number
+  requests: AutocannonRequest[]
+}) => Promise<AutocannonResult>
+const autocannon = createRequire(path.join(path.dirname(SELF), 'package.json'))('autocannon') as Autocannon
+
+/** `count` distinct webhook bodies (REFERENCE.md §4.3), each with its `TikTok-Signature` (§4.2). */
+function signedPool(count: number): { bodies: string[]; signatures: string[] } {
+  const t = Math.floor(Date.now() / 1000)
+  const bodies: string[] = new Array(count)
+  const signatures: string[] = new Array(count)
+  for (let i = 0; i < count; i++) {
+    const content = JSON.stringify({ publish_id: `v_pub_file~v2-1.${i}`, publish_type: 'DIRECT_POST' })
+    const body = JSON.stringify({
+      client_key: CLIENT_KEY,
+      event: 'post.publish.complete',
+      create_time: t,
+      user_openid: `open_id_${i % 1000}`,
+      content,
+    })
+    bodies[i] = body
+    signatures[i] = `t=${t},s=${createHmac('sha256', CLIENT_SECRET).update(`${t}.${body}`).digest('hex')}`
+  }
+  return { bodies, signatures }
+}
+
+/** Where a run's requests come from in the pool, and which ones were answered 200. */
+interface Cursor {
+  next: number
+  ok: number[]
+}
+
+/** An autocannon result plus the rate measured from the first request to the last answer. */
+interface Run extends AutocannonResult {
+  rps: number
+  seconds: number
+}
+
+/** Sends `amount` requests to `url` over the connections, each the next body of the pool; waits for every answer. */
+async function load(
+  url: string,
+  amount: number,
+  pool: ReturnType<typeof signedPool>,
+  cursor: Cursor,
+): Promise<Run> {
+  let answered = 0
+  let lastAnswerAt = 0
+  const startedAt = performance.now()
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    amount,
+    requests: [
+      {
+        method: 'POST',
+        path: PATH,
+        setupRequest: (req, context) => {
+          const i = cursor.next++ % pool.bodies.length
+          context.i = i
+          return {
+            ...req,
+            headers: { 'content-type': 'application/json', 'tiktok-signature': pool.signatures[i] },
+            body: pool.bodies[i],
+          }
+        },
+        onResponse: (status, _body, context) => {
+          answered++
+          lastAnswerAt = performance.now()
+          if (status === 200) cursor.ok.push(context.i as number)
+        },
+      },
+    ],
+  })
+  // autocannon ends a run on its next 1-second tick, so its own duration overstates short runs
+  const seconds = (lastAnswerAt - startedAt) / 1000
+  return { ...result, rps: answered / seconds, seconds }
+}
+
+function startChild(): Promise<{ child: ChildProcess; ready: Ready; next: () => Promise<string> }> {
+  const child = spawn(process.execPath, [...process.execArgv, SELF, '--serve'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]()
+  const next = async () => {
+    const r = await lines.next()
+    if (r.done) throw new Error('the server process ended')
+    return r.value as string
+  }
+  return next().then((line) => ({ child, ready: JSON.parse(line) as Ready, next }))
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits })
+
+function row(name: string, r: Run) {
+  const codes = Object.entries(r.statusCodeStats)
+    .map(([code, s]) => `${code}×${s.count}`)
+    .join(' ')
+  return `${name.padEnd(22)} ${fmt(r.rps).padStart(8)} req/s over ${fmt(r.seconds, 1)} s   p50 ${fmt(r.latency.p50, 1).padStart(5)} ms   p99 ${fmt(r.latency.p99, 1).padStart(5)} ms   max ${fmt(r.latency.max)} ms   [${codes}${r.errors ? ` errors×${r.errors}` : ''}${r.timeouts ? ` timeouts×${r.timeouts}` : ''}]`
+}
+
+async function main(): Promise<void> {
+  const poolStart = performance.now()
+  const pool = signedPool(POOL)
+  console.log(
+    `webhook-ingest bench: ${CONNECTIONS} connections, ~${DURATION_SEC} s per run after ${fmt(WARMUP_REQUESTS)} warm-up requests; ` +
+      `${fmt(POOL)} distinct signed bodies precomputed in ${fmt(performance.now() - poolStart)} ms`,
+  )
+  const { child, ready, next } = await startChild()
+  try {
+    const bareCursor: Cursor = { next: 0, ok: [] }
+    const ingestCursor: Cursor = { next: 0, ok: [] }
+    const measure = async (url: string, cursor: Cursor) => {
+      const warm = await load(url, WARMUP_REQUESTS, pool, cursor)
+      // the warmed-up rate sizes a ~2 s calibration run, whose rate sizes the measured run
+      const calibration = await load(url, Math.max(1000, Math.round(warm.rps * 2)), pool, cursor)
+      return load(url, Math.max(1000, Math.round(calibration.rps * DURATION_SEC)), pool, cursor)
+    }
+    console.log(
+      `load average before: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    )
+    const bare = await measure(ready.bare, bareCursor)
+    const ingest = await measure(ready.ingest, ingestCursor)
+    console.log(
+      `load average after:  ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    )
+
+    console.log(row('bare Fastify 200', bare))
+    console.log(row('webhook-ingest', ingest))
+    const ratio = ingest.rps / bare.rps
+    console.log(`throughput ratio ingest/bare: ${fmt(ratio, 2)}`)
+
+    const wrapped = ingestCursor.next > POOL // only the ingest run stores bodies
+    const idsFile = path.join(tmpdir(), `webhook-ingest-bench-${process.pid}.ids`)
+    writeFileSync(
+      idsFile,
+      ingestCursor.ok.map((i) => createHash('sha256').update(pool.bodies[i]!).digest('hex')).join('\n'),
+    )
+    child.stdin!.write(`${JSON.stringify({ verify: idsFile })}\n`)
+    const v = JSON.parse(await next()) as Verdict
+    rmSync(idsFile, { force: true })
+    const distinct = new Set(ingestCursor.ok).size
+    console.log(
+      `durability (warm-up + run): server answered 200 × ${fmt(v.server200)}, stream holds ${fmt(v.streamMessages)} ` +
+        `messages; client saw 200 × ${fmt(v.client200)} (${fmt(distinct)} distinct bodies), ${fmt(v.client200Missing)} of them missing from the stream` +
+        (wrapped ? '; WARNING: the body pool wrapped, later requests were duplicates' : ''),
+    )
+    const durable = v.server200 === v.streamMessages && v.client200Missing === 0 && !wrapped
+    console.log(durable ? 'every request durable: yes' : 'every request durable: NO')
+    const met = ratio >= 0.5 && ingest.latency.p99 < 25
+    console.log(
+      `target (≥ 0.5 × bare throughput, p99 < 25 ms): ${met ? 'met' : 'MISSED'} ` +
+        `(ratio ${fmt(ratio, 2)}, p99 ${fmt(ingest.latency.p99, 1)} ms)`,
+    )
+    if (!durable) process.exitCode = 1
+  } finally {
+    child.stdin!.end()
+    await new Promise((r) => child.once('exit', r))
+  }
+}
+
+if (process.argv.includes('--serve')) await serve()
+else await main()

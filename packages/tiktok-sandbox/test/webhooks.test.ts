@@ -50,7 +50,8 @@ t.test(
       attempts.map((a) => a.status),
       [500, 204, 200],
     )
-    t.ok(attempts[2]!.at - attempts[1]!.at >= attempts[1]!.at - attempts[0]!.at, 'backoff grows')
+    t.ok(attempts[1]!.retryInMs! > attempts[0]!.retryInMs!, 'the scheduled backoff grows')
+    t.equal(attempts[2]!.retryInMs, undefined, 'nothing is scheduled after the 200')
   },
 )
 

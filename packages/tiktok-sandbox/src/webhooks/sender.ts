@@ -22,6 +22,8 @@ export interface WebhookAttempt {
   error?: string
   /** The `TikTok-Signature` header sent. */
   signature: string
+  /** Backoff (ms) scheduled before the next attempt; absent when this attempt was the last. */
+  retryInMs?: number
 }
 
 /** An event and its delivery history, readable by tests (`sandbox.webhookDeliveries()`). */
@@ -100,6 +102,7 @@ export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
       return
     }
     const delay = Math.min(s.webhookRetryBaseDelayMs * 2 ** (d.attempts.length - 1), s.webhookRetryMaxDelayMs)
+    a.retryInMs = delay
     const timer = setTimeout(() => {
       timers.delete(timer)
       void attempt(d, url)

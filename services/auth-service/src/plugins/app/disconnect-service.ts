@@ -57,17 +57,19 @@ export function createDisconnectService(opts: {
   return {
     async disconnect({ tenantId, id, userId }) {
       const scope = and(eq(connections.id, id), eq(connections.tenantId, tenantId))
-      const [current] = await opts.db.select().from(connections).where(scope).limit(1)
-      if (!current) throw new NotFoundError('Connection')
-      if (current.status === 'disconnected' || current.status === 'revoked') return current
-      await revokeAtTikTok(current)
-      const row = await opts.db.transaction(async (tx) => {
+      // The row lock is held across the revoke (bounded by the client's timeout): revoking makes
+      // TikTok send `authorization.removed`, whose consumer must wait for this transaction and
+      // then find the connection already ended, not race it to `revoked`.
+      const outcome = await opts.db.transaction(async (tx) => {
+        const [current] = await tx.select().from(connections).where(scope).limit(1).for('update')
+        if (!current) throw new NotFoundError('Connection')
+        if (current.status === 'disconnected' || current.status === 'revoked') return { row: current, changed: false }
+        await revokeAtTikTok(current)
         const [updated] = await tx
           .update(connections)
           .set({ ...ENDED, status: 'disconnected', updatedAt: new Date() })
-          .where(and(scope, inArray(connections.status, ['active', 'reauth_required'])))
+          .where(scope)
           .returning()
-        if (!updated) return undefined
         await recordAudit(tx, {
           tenantId,
           connectionId: id,
@@ -80,10 +82,10 @@ export function createDisconnectService(opts: {
           initiatedBy: 'user',
           userId,
         })
-        return updated
+        return { row: updated!, changed: true }
       })
-      await flush()
-      return row ?? (await opts.db.select().from(connections).where(scope).limit(1))[0]!
+      if (outcome.changed) await flush()
+      return outcome.row
     },
 
     async markRevoked(openId, reason) {

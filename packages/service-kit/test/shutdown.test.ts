@@ -21,6 +21,7 @@ t.test('closing lets an in-flight request finish, refuses new ones, and drains N
 
   const res = await inFlight
   t.equal(res.statusCode, 200)
+  t.equal(res.headers.connection, 'close', 'the keep-alive client is told to leave')
   t.same(await res.body.json(), { done: true })
   await closing
   t.ok(finished)

@@ -50,9 +50,19 @@ export function createReadiness(): Readiness {
  * `GET /healthz` — 200 while the process serves requests (liveness).
  * `GET /readyz` — 200 when every registered dependency answers, else 503 with each check's state.
  * Register it before the db and nats plugins, which add their checks to `app.readiness`.
+ *
+ * Once `app.close()` has begun, every answer still being written carries `Connection: close`, so
+ * a keep-alive client leaves and shutdown does not wait out the 72 s keep-alive timeout.
  */
 export const healthPlugin = fp(
   async (app: FastifyInstance) => {
+    let closing = false
+    app.addHook('preClose', async () => {
+      closing = true
+    })
+    app.addHook('onSend', async (_req, reply) => {
+      if (closing) reply.header('connection', 'close')
+    })
     app.decorate('readiness', createReadiness())
     app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
     app.get('/readyz', { logLevel: 'warn' }, async (_req, reply) => {

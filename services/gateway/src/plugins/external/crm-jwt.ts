@@ -51,20 +51,17 @@ export const crmJwtPlugin = fp(
       : c.JWT_SECRET
         ? ['HS256']
         : ['RS256', 'ES256', 'EdDSA']
-    // Verified tokens are remembered until they expire (at most 60 s), so a busy user's
-    // requests skip the signature check; expiry is still enforced.
-    const verified = new Map<string, { user: CrmUser; until: number }>()
+    // Every request is verified afresh: an HS256/ES256 check costs microseconds, and a cache
+    // keyed by token would be one more place where expiry could be got wrong.
+    const options = {
+      algorithms,
+      issuer: c.JWT_ISSUER,
+      audience: c.JWT_AUDIENCE,
+      clockTolerance: c.JWT_CLOCK_TOLERANCE_SEC,
+      requiredClaims: ['exp', 'sub'],
+    }
     const verify = async (token: string): Promise<CrmUser> => {
-      const hit = verified.get(token)
-      if (hit && hit.until > Date.now()) return hit.user
       try {
-        const options = {
-          algorithms,
-          issuer: c.JWT_ISSUER,
-          audience: c.JWT_AUDIENCE,
-          clockTolerance: c.JWT_CLOCK_TOLERANCE_SEC,
-          requiredClaims: ['exp', 'sub'],
-        }
         const { payload } =
           key instanceof Uint8Array
             ? await jwtVerify(token, key, options)

@@ -1,7 +1,6 @@
 import {
   CreatePostRequest,
   ErrorResponse,
-  MAX_MEDIA_BYTES,
   Media,
   Post,
   PostIdParams,
@@ -11,6 +10,7 @@ import {
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { bearerSecurity, errorResponses, READERS } from './common.js'
+import { checkUploadLength } from './upload-length.js'
 
 const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm']
 
@@ -20,7 +20,6 @@ export default async function publishingRoutes(app: FastifyInstance) {
   app.addContentTypeParser(VIDEO_TYPES, (_request, payload, done) => done(null, payload))
 
   app.post('/media', {
-    bodyLimit: MAX_MEDIA_BYTES,
     schema: {
       tags: ['media'],
       summary:
@@ -36,7 +35,8 @@ export default async function publishingRoutes(app: FastifyInstance) {
         ...errorResponses,
       },
     },
-    onRequest: app.authenticate(READERS),
+    // Who may upload first (401/403), then the declared size (411/413), before any body byte.
+    onRequest: [app.authenticate(READERS), checkUploadLength],
     handler: (_req, reply) => reply.proxyTo('publish'),
   })
 

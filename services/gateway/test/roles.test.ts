@@ -2,6 +2,7 @@ import t from 'tap'
 import { auth, build, crmToken } from './helper.js'
 
 const ID = '3f1b2c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d'
+const aPost = { connectionId: ID, mode: 'direct', source: { mediaId: ID }, privacyLevel: 'SELF_ONLY' }
 const everyRoute: [string, string][] = [
   ['GET', '/v1/connections/tiktok/authorize'],
   ['GET', '/v1/connections'],
@@ -9,6 +10,8 @@ const everyRoute: [string, string][] = [
   ['POST', `/v1/connections/${ID}/refresh`],
   ['DELETE', `/v1/connections/${ID}`],
   ['GET', `/v1/connections/${ID}/creator-info`],
+  ['POST', '/v1/media'],
+  ['POST', '/v1/posts'],
   ['GET', '/v1/posts'],
   ['GET', `/v1/posts/${ID}`],
   ['GET', `/v1/analytics/posts/${ID}`],
@@ -27,6 +30,33 @@ t.test('sales gets 403 on every route', async (t) => {
   }
 })
 
+t.test('the list above covers every /v1 route of the OpenAPI document but the OAuth callback', async (t) => {
+  const { app } = await build(t)
+  const documented = Object.entries((await app.inject('/docs/json')).json().paths as Record<string, object>)
+    .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+    .filter((r) => r !== 'GET /v1/connections/tiktok/callback')
+  const listed = everyRoute.map(([m, url]) => `${m} ${url.replace(ID, '{id}')}`)
+  t.same(listed.sort(), documented.sort())
+})
+
+t.test(
+  'sales gets 403 on uploads and posts even with a valid body, and nothing reaches the service',
+  async (t) => {
+    const { app, upstreams } = await build(t)
+    const headers = auth(await crmToken({ roles: ['sales'] }))
+    const upload = await app.inject({
+      method: 'POST',
+      url: '/v1/media',
+      headers: { ...headers, 'content-type': 'video/mp4' },
+      payload: Buffer.alloc(1024),
+    })
+    t.equal(upload.statusCode, 403)
+    const post = await app.inject({ method: 'POST', url: '/v1/posts', headers, payload: aPost })
+    t.equal(post.statusCode, 403)
+    t.equal(upstreams.publish.seen.length, 0)
+  },
+)
+
 t.test('social_marketing cannot disconnect or refresh, but can read and publish', async (t) => {
   const { app } = await build(t)
   const token = await crmToken({ roles: ['social_marketing'] })
@@ -41,6 +71,35 @@ t.test('social_marketing cannot disconnect or refresh, but can read and publish'
   )
   t.equal((await app.inject({ url: '/v1/connections', headers: auth(token) })).statusCode, 200)
   t.equal((await app.inject({ url: `/v1/analytics/posts/${ID}`, headers: auth(token) })).statusCode, 200)
+})
+
+t.test('social_marketing may upload and publish: both reach publish-service as that user', async (t) => {
+  const { app, upstreams } = await build(t)
+  const headers = auth(await crmToken({ sub: 'marketer', roles: ['social_marketing'] }))
+  const upload = await app.inject({
+    method: 'POST',
+    url: '/v1/media',
+    headers: { ...headers, 'content-type': 'video/mp4' },
+    payload: Buffer.alloc(1024),
+  })
+  t.equal(upload.statusCode, 200, 'the stand-in service answered')
+  const post = await app.inject({ method: 'POST', url: '/v1/posts', headers, payload: aPost })
+  t.equal(post.statusCode, 200, 'the stand-in service answered')
+  t.same(
+    upstreams.publish.seen.map((s) => [s.method, s.url, s.identity]),
+    [
+      [
+        'POST',
+        '/media',
+        { kind: 'user', tenantId: 'tenant-a', userId: 'marketer', roles: ['social_marketing'] },
+      ],
+      [
+        'POST',
+        '/posts',
+        { kind: 'user', tenantId: 'tenant-a', userId: 'marketer', roles: ['social_marketing'] },
+      ],
+    ],
+  )
 })
 
 t.test('admin may disconnect, and the call reaches auth-service', async (t) => {

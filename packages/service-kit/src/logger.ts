@@ -7,17 +7,40 @@ import { redactDeep, redactText } from './redact.js'
 export const REQUEST_ID_HEADER = 'x-request-id'
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
+/** Keys whose values the serializers below render (and scrub) themselves. */
+const SERIALIZED_KEYS = new Set(['req', 'res'])
+
+interface LoggedRequest {
+  method?: string
+  url?: string
+  ip?: string
+  headers?: Record<string, unknown>
+  raw?: { url?: string; headers?: Record<string, unknown> }
+}
+
 /**
  * pino options for every service: JSON lines with `service` and the request id (`reqId`), and
- * every secret scrubbed (see `redact.ts`) from the merged object, the message and the
- * request URL — a log line built from a request carrying tokens contains none of them.
+ * every secret scrubbed (see `redact.ts`) from the merged object, the message, and the request
+ * URL and headers (`authorization`, `cookie`, `x-internal-token` … become `[REDACTED]`) — a log
+ * line built from a request carrying tokens contains none of them.
+ *
+ * pino runs `formatters.log` before the serializers, so `req`/`res` are left to their
+ * serializers (a deep copy of a Fastify request would lose its getters: method, ip, statusCode).
  */
 export function createLoggerOptions(opts: { service: string; level?: string }): LoggerOptions {
   return {
     level: opts.level ?? 'info',
     base: { service: opts.service },
     formatters: {
-      log: (object) => redactDeep(object) as Record<string, unknown>,
+      log: (object) => {
+        const rest: Record<string, unknown> = {}
+        const serialized: Record<string, unknown> = {}
+        for (const [key, value] of Object.entries(object)) {
+          if (SERIALIZED_KEYS.has(key)) serialized[key] = value
+          else rest[key] = value
+        }
+        return { ...(redactDeep(rest) as Record<string, unknown>), ...serialized }
+      },
     },
     hooks: {
       logMethod(args, method) {
@@ -28,10 +51,11 @@ export function createLoggerOptions(opts: { service: string; level?: string }): 
       },
     },
     serializers: {
-      req: (req: { method?: string; url?: string; ip?: string; raw?: { url?: string } }) => ({
+      req: (req: LoggedRequest) => ({
         method: req.method,
         url: redactText(String(req.url ?? req.raw?.url ?? '')),
         remoteAddress: req.ip,
+        headers: redactDeep(req.headers ?? req.raw?.headers ?? {}, 'headers'),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },

@@ -24,12 +24,35 @@ const SECRET_KEYS = new Set(
   ].map(normalizeKey),
 )
 
-/** Query/form parameters that are secret in a URL (the OAuth callback carries `code`). */
-const SECRET_PARAMS = ['code', 'access_token', 'refresh_token', 'client_secret', 'code_verifier', 'token']
+/**
+ * Query/form parameters that are secret in a URL: the OAuth callback carries `code`; TikTok's
+ * `upload_url` carries `upload_token`, a credential valid for 1 hour (REFERENCE.md 3.2, 3.5).
+ */
+const SECRET_PARAMS = [
+  'code',
+  'access_token',
+  'refresh_token',
+  'client_secret',
+  'code_verifier',
+  'token',
+  'upload_token',
+]
+/** Parameters secret enough to scrub as `name=value` / `"name":"value"` anywhere in free text. */
+const SECRET_FIELDS_IN_TEXT = [
+  'access_token',
+  'refresh_token',
+  'client_secret',
+  'code_verifier',
+  'upload_token',
+]
 
 /** TikTok token literals (`act.`, `rft.`, `clt.` prefixes, REFERENCE.md 1.4) and bearer credentials in text. */
 const TOKEN_IN_TEXT = /\b(?:act|rft|clt)\.[A-Za-z0-9._~*!%-]{8,}|\bBearer\s+[A-Za-z0-9._~+/=*!%-]+/g
 const PARAM_IN_TEXT = new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"']*`, 'gi')
+const FIELD_IN_TEXT = new RegExp(
+  `(\\b(?:${SECRET_FIELDS_IN_TEXT.join('|')})["']?\\s*[=:]\\s*["']?)[^&#\\s"',}]+`,
+  'gi',
+)
 
 function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[-_]/g, '')
@@ -42,9 +65,15 @@ function isSecretKey(key: string, parentKey: string | undefined): boolean {
   return k === 'code' && parentKey !== 'err' && parentKey !== 'error' && parentKey !== 'cause'
 }
 
-/** Replaces secret query parameters and token literals inside a string. */
+/**
+ * Replaces secrets inside a string: secret query parameters (`?code=…`, `&upload_token=…`),
+ * `access_token=…` / `"refresh_token":"…"`-style fields, and token literals (`act.…`, `Bearer …`).
+ */
 export function redactText(text: string): string {
-  return text.replace(PARAM_IN_TEXT, `$1${REDACTED}`).replace(TOKEN_IN_TEXT, REDACTED)
+  return text
+    .replace(PARAM_IN_TEXT, `$1${REDACTED}`)
+    .replace(FIELD_IN_TEXT, `$1${REDACTED}`)
+    .replace(TOKEN_IN_TEXT, REDACTED)
 }
 
 /**

@@ -75,6 +75,36 @@ t.test('a handler that throws is redelivered, then dead-lettered with the error'
   t.equal(attempts, 3, 'not delivered again after dead-lettering')
 })
 
+t.test('the dead-letter Sb-Error header carries no token or upload_token from the error', async (t) => {
+  const { nc, namespace } = await natsForTest(t)
+  const secrets = ['act.SECRETaccess1234567890', 'UPLOADTOKENsecret42']
+  const consumer = await startDurableConsumer({
+    nc,
+    namespace,
+    stream: Streams.socialEvents,
+    durableName: 'leaky-consumer',
+    filterSubject: subject,
+    maxDeliver: 1,
+    handler: async () => {
+      throw new Error(
+        `PUT https://upload.example/video/?upload_id=1&upload_token=${secrets[1]} as Bearer ${secrets[0]} failed`,
+      )
+    },
+  })
+  t.teardown(() => consumer.stop())
+  const js = jetstream(nc)
+  await createEventBus(js, namespace).publish(
+    subject,
+    createEnvelope({ type: subject, tenantId: 't1', data: {} }),
+  )
+  const dlqStream = namespacedStream(namespace, Streams.deadLetters).name
+  const jsm = await js.jetstreamManager()
+  t.ok(await waitUntil(async () => (await jsm.streams.info(dlqStream)).state.messages === 1))
+  const header = (await jsm.streams.getMessage(dlqStream, { seq: 1 }))?.header.get('Sb-Error') ?? ''
+  t.match(header, /upload_id=1&upload_token=\[REDACTED\]/, 'the error is still there, scrubbed')
+  for (const secret of secrets) t.notOk(header.includes(secret), `no ${secret.slice(0, 10)}…`)
+})
+
 t.test('a message whose payload breaks the schema is dead-lettered at once', async (t) => {
   const { nc, namespace } = await natsForTest(t)
   let calls = 0

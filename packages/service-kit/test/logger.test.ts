@@ -10,6 +10,13 @@ const SECRETS = [
   'SESSIONCOOKIE77',
 ] as const
 
+interface LogLine {
+  msg?: string
+  req?: { method?: string; url?: string; headers?: Record<string, unknown> }
+  res?: { statusCode?: number }
+  headers?: Record<string, unknown>
+}
+
 t.test('a log line built from a request carrying tokens contains none of them', async (t) => {
   const logs = captureLogs()
   const app = await build(
@@ -17,6 +24,7 @@ t.test('a log line built from a request carrying tokens contains none of them', 
     (app) => {
       app.post('/echo', async (request) => {
         request.log.info({ body: request.body, tokens: { nested: { access_token: SECRETS[0] } } }, 'got body')
+        request.log.info({ headers: request.headers }, 'headers logged by hand')
         request.log.info(`refreshing with ${SECRETS[1]}`)
         request.log.info({ err: new Error(`upstream said Bearer ${SECRETS[0]}`) }, 'upstream failed')
         throw new Error(`exploded holding ${SECRETS[1]}`)
@@ -30,6 +38,7 @@ t.test('a log line built from a request carrying tokens contains none of them', 
     headers: {
       authorization: `Bearer ${SECRETS[0]}`,
       cookie: `sb_oauth=${SECRETS[5]}`,
+      'user-agent': 'crm-agent/1.0',
       'x-request-id': 'req-logger-1',
     },
     payload: {
@@ -47,6 +56,23 @@ t.test('a log line built from a request carrying tokens contains none of them', 
   t.match(text, /\[REDACTED\]/)
   for (const secret of SECRETS) t.notOk(text.includes(secret), `log has no ${secret.slice(0, 12)}…`)
   t.notOk(text.includes(encodeURIComponent(SECRETS[3])), 'the url-encoded code is gone too')
+
+  // The headers really are logged (so the checks above test something), secrets replaced.
+  const parsed = logs.lines().map((l) => JSON.parse(l) as LogLine)
+  const incoming = parsed.find((l) => l.msg === 'incoming request')
+  t.match(incoming?.req, { method: 'POST', url: '/echo?code=[REDACTED]&state=abc' })
+  t.match(incoming?.req?.headers, {
+    'user-agent': 'crm-agent/1.0',
+    authorization: '[REDACTED]',
+    cookie: '[REDACTED]',
+  })
+  const byHand = parsed.find((l) => l.msg === 'headers logged by hand')
+  t.match(byHand?.headers, {
+    'user-agent': 'crm-agent/1.0',
+    authorization: '[REDACTED]',
+    cookie: '[REDACTED]',
+  })
+  t.equal(parsed.find((l) => l.msg === 'request completed')?.res?.statusCode, 500)
 })
 
 t.test('error codes survive redaction while secret codes do not', async (t) => {

@@ -10,6 +10,7 @@ import {
 } from '@social-bridge/contracts'
 import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
+import { redactText } from '../redact.js'
 
 /** Where a handler's message came from. */
 export interface DeliveryContext {
@@ -74,8 +75,10 @@ function decode<D>(msg: JsMsg, schema: TSchema | undefined): Envelope<D> {
  * confirmed by the server) only after `handler` resolved, i.e. after its effect is committed; a
  * handler that throws gets the message redelivered after `backoffMs`; after `maxDeliver`
  * deliveries, or at once for a poison message (not JSON, not an envelope, invalid payload), the
- * message is re-published to `dlq.<subject>` (stream DEAD_LETTERS) with the error in headers,
- * then terminated. If the dead-letter publish fails the message is redelivered, never dropped.
+ * message is re-published to `dlq.<subject>` (stream DEAD_LETTERS) with the error in headers
+ * (`Sb-Error`: name and message, scrubbed of tokens, codes and upload URLs' `upload_token` with
+ * `redactText`, at most 512 characters), then terminated. If the dead-letter publish fails the
+ * message is redelivered, never dropped.
  */
 export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): Promise<DurableConsumer> {
   const ns = opts.namespace ?? ''
@@ -124,7 +127,8 @@ export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): 
       await opts.handler(envelope, { subject, deliveryCount, streamSequence: msg.seq })
       await msg.ackAck()
     } catch (err) {
-      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+      // A handler's message may quote a TikTok response or URL: never copy a secret into NATS.
+      const reason = redactText(err instanceof Error ? `${err.name}: ${err.message}` : String(err))
       const poison = err instanceof PoisonMessageError
       if (poison || deliveryCount >= maxDeliver) {
         opts.log?.error({ subject, deliveryCount, err }, 'message dead-lettered')

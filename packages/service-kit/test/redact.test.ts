@@ -1,0 +1,28 @@
+import t from 'tap'
+import { REDACTED, redactDeep, redactText } from '../src/index.js'
+
+const UPLOAD_URL = 'https://open-upload.tiktokapis.com/video/?upload_id=67890&upload_token=Xza123SECRET'
+
+t.test('the upload_token of a TikTok upload_url is redacted, the upload_id kept', async (t) => {
+  const text = redactText(`PUT ${UPLOAD_URL} failed`)
+  t.notOk(text.includes('Xza123SECRET'))
+  t.equal(
+    text,
+    `PUT https://open-upload.tiktokapis.com/video/?upload_id=67890&upload_token=${REDACTED} failed`,
+  )
+})
+
+t.test('an upload_url inside a logged object loses its upload_token', async (t) => {
+  const out = JSON.stringify(redactDeep({ post: { uploadUrl: UPLOAD_URL, upload_token: 'Xza123SECRET' } }))
+  t.notOk(out.includes('Xza123SECRET'))
+  t.match(out, /upload_id=67890/)
+})
+
+t.test('secret fields echoed in free text (form or JSON) are redacted', async (t) => {
+  const text = redactText(
+    'upstream said {"access_token":"opaqueAAA111","refresh_token": "opaqueBBB222"} for client_secret=opaqueCCC333',
+  )
+  for (const secret of ['opaqueAAA111', 'opaqueBBB222', 'opaqueCCC333'])
+    t.notOk(text.includes(secret), secret)
+  t.match(text, /"access_token":"\[REDACTED\]"/)
+})

@@ -47,8 +47,15 @@ export const connections = analytics.table(
     lastSyncedAt: tz('last_synced_at'),
     /** Last video list import (app clock); null = never imported. */
     videosListedAt: tz('videos_listed_at'),
-    /** Scheduler lease (database clock): a replica owns the account until then. */
+    /** Scheduler lease (database clock): a replica owns the account until then, renewed while it syncs. */
     leaseUntil: tz('lease_until'),
+    /** Token of the lease (new per lease): only its holder may renew it or store the sync's result. */
+    leaseOwner: uuid('lease_owner'),
+    /**
+     * Where an interrupted video list import resumes: the last page's `cursor` (Unix ms,
+     * REFERENCE.md §2.3); null = start from now.
+     */
+    videosListCursor: bigint('videos_list_cursor', { mode: 'number' }),
     syncFailures: integer('sync_failures').notNull().default(0),
     lastError: text('last_error'),
     createdAt: tz('created_at').notNull().defaultNow(),

@@ -38,7 +38,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const outcomes: SyncOutcome[] = []
     await domain.outbox.flush(opts.bus)
     for (;;) {
-      const leased = await domain.connections.leaseDue(domain.clock(), opts.concurrency, opts.leaseMs)
+      const leased = await domain.leases.leaseDue(domain.clock(), opts.concurrency, opts.leaseMs)
       if (leased.length === 0) return outcomes
       outcomes.push(...(await Promise.all(leased.map((c) => domain.sync.syncConnection(c)))))
       if (!running && loop) return outcomes

@@ -8,6 +8,7 @@ import { createRateBudget, type RateBudget } from './rate-budget.js'
 import { createReadModel, type ReadModel } from './read-model.js'
 import { createSnapshotsRepository, type SnapshotsRepository } from './snapshots-repository.js'
 import { createSyncService, type SyncService } from './sync/sync-service.js'
+import { createSyncLeases, type SyncLeases } from './sync-leases.js'
 import { createVideosRepository, type VideosRepository } from './videos-repository.js'
 
 /** The domain of analytics-service, shared by routes and workers. */
@@ -16,6 +17,8 @@ export interface AnalyticsDomain {
   clock: () => Date
   cadence: Cadence
   connections: ConnectionsRepository
+  /** The scheduler's per-account sync lease. */
+  leases: SyncLeases
   videos: VideosRepository
   snapshots: SnapshotsRepository
   readModel: ReadModel
@@ -46,6 +49,7 @@ export const analyticsPlugin = fp(
     const cadence = parseCadence(config.SYNC_CADENCE)
     const callStats = new Map<string, number>()
     const connections = createConnectionsRepository({ sql })
+    const leases = createSyncLeases({ sql })
     const videos = createVideosRepository({ sql })
     const snapshots = createSnapshotsRepository()
     const outbox = createOutbox({ sql })
@@ -63,12 +67,14 @@ export const analyticsPlugin = fp(
       authLeases: app.authLeases,
       budget,
       connections,
+      leases,
       videos,
       snapshots,
       outbox,
       bus: app.nats.bus,
       cadence,
       clock,
+      leaseMs: config.SYNC_LEASE_MS,
       accountSyncIntervalMs: config.ACCOUNT_SYNC_INTERVAL_MS,
       videoRelistIntervalMs: config.VIDEO_RELIST_INTERVAL_MS,
       retryMs: config.SYNC_RETRY_MS,
@@ -83,6 +89,7 @@ export const analyticsPlugin = fp(
       clock,
       cadence,
       connections,
+      leases,
       videos,
       snapshots,
       readModel: createReadModel({ sql }),

@@ -23,7 +23,7 @@ export type ManualSyncOutcome =
 /**
  * The accounts analytics-service tracks (`analytics.connections`). Status changes carry the
  * time they happened (`status_at`, real clock) and an older change never overrides a newer one,
- * so connection events may arrive in any order.
+ * so connection events may arrive in any order. The scheduler's lease is in `sync-leases.ts`.
  */
 export interface ConnectionsRepository {
   /** `social.connection.connected`: active and due now, unless a newer event made it stale. */
@@ -45,26 +45,6 @@ export interface ConnectionsRepository {
   findForTenant(id: string, tenantId: string): Promise<TrackedConnection | null>
   /** Makes an active account due at `now` (keeps an earlier due time). */
   makeDue(q: Queryable, id: string, now: Date): Promise<void>
-  /**
-   * Leases up to `limit` due active accounts for `leaseMs` (FOR UPDATE SKIP LOCKED: replicas
-   * never lease the same account). `now` is the app clock, the lease runs on the database clock.
-   */
-  leaseDue(now: Date, limit: number, leaseMs: number): Promise<TrackedConnection[]>
-  /** Ends a lease after a sync. A manual request that arrived meanwhile keeps the account due. */
-  finishSync(
-    q: Queryable,
-    input: {
-      id: string
-      startedAt: Date
-      syncedAt: Date | null
-      nextSyncAt: Date | null
-      listedAt?: Date | undefined
-      /** A partial sync keeps an on-demand full sync pending. */
-      keepFullSync?: boolean
-    },
-  ): Promise<void>
-  /** Ends a lease after a failure; the account is retried at `retryAt`. */
-  failSync(input: { id: string; retryAt: Date; error: string }): Promise<void>
   /** On-demand sync, at most once per `minIntervalMs` per account across replicas (atomic). */
   requestManualSync(input: {
     id: string
@@ -142,40 +122,6 @@ export function createConnectionsRepository({ sql }: { sql: Sql }): ConnectionsR
       await q`
         update analytics.connections set next_sync_at = least(coalesce(next_sync_at, ${now}), ${now})
         where id = ${id} and status = 'active'`
-    },
-
-    async leaseDue(now, limit, leaseMs) {
-      return sql<TrackedConnection[]>`
-        update analytics.connections set lease_until = now() + make_interval(secs => ${leaseMs / 1000})
-        where id in (
-          select id from analytics.connections
-          where status = 'active' and open_id is not null and next_sync_at <= ${now}
-            and (lease_until is null or lease_until < now())
-          order by next_sync_at
-          limit ${limit}
-          for update skip locked)
-        returning ${cols}`
-    },
-
-    async finishSync(q, f) {
-      await q`
-        update analytics.connections set
-          lease_until = null,
-          sync_failures = 0,
-          last_error = null,
-          last_synced_at = coalesce(${f.syncedAt}, last_synced_at),
-          videos_listed_at = coalesce(${f.listedAt ?? null}::timestamptz, videos_listed_at),
-          full_sync_requested = full_sync_requested and (${f.keepFullSync ?? false} or coalesce(manual_sync_at > ${f.startedAt}, false)),
-          next_sync_at = case when manual_sync_at > ${f.startedAt} then least(${f.nextSyncAt}, manual_sync_at)
-                              else ${f.nextSyncAt}::timestamptz end
-        where id = ${f.id} and status = 'active'`
-    },
-
-    async failSync(f) {
-      await sql`
-        update analytics.connections set lease_until = null, sync_failures = sync_failures + 1,
-          last_error = ${f.error.slice(0, 500)}, next_sync_at = ${f.retryAt}
-        where id = ${f.id} and status = 'active'`
     },
 
     async requestManualSync({ id, tenantId, now, minIntervalMs }) {

@@ -23,9 +23,10 @@ export interface RateBudget {
   /**
    * Reserves `count` calls on `endpoint` (at most the limit), waiting until the window has room.
    * @returns how many were reserved (`min(count, limit)`).
-   * @throws RateBudgetExhaustedError after waiting `maxWaitMs` in vain.
+   * @throws RateBudgetExhaustedError after waiting `maxWaitMs` in vain; `signal.reason` as soon
+   *   as `signal` aborts (the wait stops, nothing is reserved).
    */
-  acquire(endpoint: BudgetEndpoint, count?: number): Promise<number>
+  acquire(endpoint: BudgetEndpoint, count?: number, opts?: { signal?: AbortSignal }): Promise<number>
   /** TikTok answered 429 anyway: pause `endpoint` for every replica for `backoffMs`. */
   penalize(endpoint: BudgetEndpoint, backoffMs?: number): Promise<void>
 }
@@ -87,16 +88,22 @@ export function createRateBudget(opts: RateBudgetOptions): RateBudget {
   }
 
   return {
-    async acquire(endpoint, count = 1) {
+    async acquire(endpoint, count = 1, { signal } = {}) {
       const n = Math.min(Math.max(1, count), opts.limit)
       const key = keyOf(endpoint)
       const started = Date.now()
       for (;;) {
+        signal?.throwIfAborted()
         const waitMs = await tryAcquire(key, n)
         if (waitMs === 0) return n
         const waited = Date.now() - started
         if (waited + waitMs > maxWaitMs) throw new RateBudgetExhaustedError(endpoint, waitMs)
-        await sleep(waitMs + Math.floor(Math.random() * 20))
+        try {
+          await sleep(waitMs + Math.floor(Math.random() * 20), undefined, { signal })
+        } catch (err) {
+          signal?.throwIfAborted()
+          throw err
+        }
       }
     },
 

@@ -13,8 +13,12 @@ const MAX_PAGES = 500
  * Imports an account's public videos with `POST /v2/video/list/` (REFERENCE.md §2.3): pages of
  * 20, newest first, following the returned millisecond `cursor` while `has_more`. With
  * `untilKnown` (a re-list) it stops at the first page holding a video we already track, since
- * everything older is known. Each page is upserted as it arrives (idempotent).
- * @returns videos newly tracked and list calls made.
+ * everything older is known. Each page is upserted as it arrives (idempotent), then the cursor
+ * of the next page is saved with `saveCursor`, so an import stopped by TikTok's rate limit
+ * (or anything else) resumes there when `startCursor` is passed back.
+ * @returns videos newly tracked, list calls made, and whether the listing reached its end
+ *   (false after the 500-page safety stop: the saved cursor continues it).
+ * @throws what `session.call` throws (TikTokRateLimitedError, RateBudgetExhaustedError, …).
  */
 export async function importVideos(deps: {
   q: Queryable
@@ -24,8 +28,11 @@ export async function importVideos(deps: {
   owner: VideoOwner
   now: Date
   untilKnown: boolean
-}): Promise<{ added: number; pages: number }> {
-  let cursor: number | undefined
+  /** Resume point (Unix ms) of an interrupted import; null/undefined = from now. */
+  startCursor?: number | null
+  saveCursor: (cursor: number) => Promise<void>
+}): Promise<{ added: number; pages: number; complete: boolean }> {
+  let cursor = deps.startCursor ?? undefined
   let added = 0
   let pages = 0
   for (; pages < MAX_PAGES; ) {
@@ -48,8 +55,9 @@ export async function importVideos(deps: {
         )
       : new Set<string>()
     added += await deps.videos.upsertVideos(deps.q, deps.owner, facts, deps.now)
-    if (!page.hasMore || page.videos.length === 0 || known.size > 0) break
+    if (!page.hasMore || page.videos.length === 0 || known.size > 0) return { added, pages, complete: true }
     cursor = page.cursor
+    await deps.saveCursor(cursor)
   }
-  return { added, pages }
+  return { added, pages, complete: false }
 }

@@ -38,7 +38,8 @@ export interface TokenSession {
 /**
  * Opens a session: leases a token for the connection now (so an unusable account is known
  * before any TikTok call). The token stays in memory for this sync only; it is never stored,
- * logged or put in an error.
+ * logged or put in an error. Once `signal` aborts (the sync lease was lost), every `call` and
+ * `prepay` throws `signal.reason` instead of calling TikTok, including one waiting for budget.
  * @throws LeaseError when auth-service refuses or is down.
  */
 export async function openTokenSession(deps: {
@@ -48,15 +49,19 @@ export async function openTokenSession(deps: {
   tenantId: string
   rateLimitBackoffMs: number
   onCall?: (endpoint: BudgetEndpoint, outcome: CallOutcome) => void
+  signal?: AbortSignal
 }): Promise<TokenSession> {
+  const { signal } = deps
   let token = (await deps.authLeases.lease(deps.connectionId, { tenantId: deps.tenantId })).accessToken
   let refreshed = 0
   const calls: Record<BudgetEndpoint, number> = { 'user.info': 0, 'video.list': 0, 'video.query': 0 }
   const prepaid: Record<BudgetEndpoint, number> = { 'user.info': 0, 'video.list': 0, 'video.query': 0 }
 
   async function attempt<T>(endpoint: BudgetEndpoint, fn: (t: string) => Promise<T>): Promise<T> {
+    signal?.throwIfAborted()
     if (prepaid[endpoint] > 0) prepaid[endpoint]--
-    else await deps.budget.acquire(endpoint)
+    else await deps.budget.acquire(endpoint, 1, { signal })
+    signal?.throwIfAborted()
     calls[endpoint]++
     try {
       const result = await fn(token)
@@ -84,7 +89,7 @@ export async function openTokenSession(deps: {
     calls,
     async prepay(endpoint, count) {
       if (count <= 0) return
-      prepaid[endpoint] += await deps.budget.acquire(endpoint, count)
+      prepaid[endpoint] += await deps.budget.acquire(endpoint, count, { signal })
     },
     get forcedRefreshes() {
       return refreshed

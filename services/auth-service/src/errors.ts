@@ -1,4 +1,5 @@
-import { defineError } from '@social-bridge/service-kit'
+import type { ErrorCode } from '@social-bridge/contracts'
+import { defineError, withDetails } from '@social-bridge/service-kit'
 
 /** 403: the OAuth state is missing, unknown, expired, already used, or bound to another user/cookie. */
 export const OAuthStateInvalidError = defineError(
@@ -22,6 +23,28 @@ export const TikTokUnavailableError = defineError(
   'TIKTOK_UNAVAILABLE',
   503,
   'TikTok is unavailable; try again later',
+)
+
+/**
+ * A {@link TikTokUnavailableError} telling the caller when to retry: `details.retryAfterSec`
+ * (whole seconds, ≥ 1), which the error handler also sends as `Retry-After`.
+ */
+export function tiktokUnavailable(retryAfterSec: number): Error {
+  return withDetails(new TikTokUnavailableError(), { retryAfterSec: Math.max(1, Math.ceil(retryAfterSec)) })
+}
+
+// Not yet in contracts `ErrorCodes` (packages/contracts/src/errors.ts is owned elsewhere); the
+// wire shape is the shared one either way.
+const TOKEN_KEY_UNAVAILABLE = 'TOKEN_KEY_UNAVAILABLE' as string as ErrorCode
+
+/**
+ * 500: the connection's tokens are sealed under a key that TOKEN_ENCRYPTION_KEYS no longer holds
+ * (or that cannot open them). An operator must restore the key; the caller cannot fix it.
+ */
+export const TokenKeyUnavailableError = defineError(
+  TOKEN_KEY_UNAVAILABLE,
+  500,
+  "The connection's tokens are sealed under an encryption key that is not configured",
 )
 
 /** 400: `returnUrl` is not on RETURN_URL_ALLOWLIST. */

@@ -40,11 +40,16 @@ export const connections = auth.table(
     refreshTokenSealed: bytea('refresh_token_sealed'),
     tokenKeyId: text('token_key_id'),
     tokenVersion: integer('token_version').notNull().default(1),
+    /** When the current access token was issued (code exchange or refresh); null on rows older than the column. */
+    accessTokenIssuedAt: ts('access_token_issued_at'),
     /** From `expires_in` at issue time. */
     accessTokenExpiresAt: ts('access_token_expires_at'),
     /** From `refresh_expires_in` at issue time. */
     refreshTokenExpiresAt: ts('refresh_token_expires_at'),
-    /** When the scheduler (or a lease) should refresh: ahead of expiry by the margin. */
+    /**
+     * When the scheduler (or a lease) should refresh: ahead of expiry by the margin, or later after a
+     * failed refresh (backoff), possibly past the expiry: leases also check the expiry itself.
+     */
     nextRefreshAt: ts('next_refresh_at'),
     /** Consecutive transient refresh failures (for the scheduler's backoff). */
     refreshFailures: integer('refresh_failures').notNull().default(0),

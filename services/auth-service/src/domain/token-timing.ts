@@ -1,10 +1,15 @@
 /** When tokens expire and when to refresh them, all computed from TikTok's answer (REFERENCE.md §0, §1.4). */
 export interface TokenTiming {
+  /** When the access token was issued (the code exchange or refresh answered). */
+  accessTokenIssuedAt: Date
   accessTokenExpiresAt: Date
   refreshTokenExpiresAt: Date
   /** Ahead of expiry by `min(marginSec, expires_in / 2)`, so short lifetimes never refresh in a loop. */
   nextRefreshAt: Date
 }
+
+/** `min(marginSec, lifetime / 2)`, in seconds: how long before expiry a token counts as due. */
+const leadSec = (lifetimeSec: number, marginSec: number) => Math.min(marginSec, lifetimeSec / 2)
 
 /**
  * Expiry and refresh times from `expires_in` / `refresh_expires_in` (seconds from `now`), never a
@@ -17,12 +22,31 @@ export function tokenTiming(
   marginSec: number,
 ): TokenTiming {
   const at = (sec: number) => new Date(now.getTime() + sec * 1000)
-  const lead = Math.min(marginSec, expiresInSec / 2)
   return {
+    accessTokenIssuedAt: now,
     accessTokenExpiresAt: at(expiresInSec),
     refreshTokenExpiresAt: at(refreshExpiresInSec),
-    nextRefreshAt: at(expiresInSec - lead),
+    nextRefreshAt: at(expiresInSec - leadSec(expiresInSec, marginSec)),
   }
+}
+
+/**
+ * The instant from which an access token is within the margin of its expiry
+ * (`expires_at − min(marginSec, expires_in / 2)`, the first `nextRefreshAt` of {@link tokenTiming}):
+ * from then on a lease refreshes first and never hands it out. It does not move when a failed
+ * refresh reschedules `next_refresh_at`. A row without `issuedAt` (written before it was stored)
+ * uses the whole margin. @returns null when the row holds no expiry.
+ */
+export function accessTokenStaleAt(
+  row: { accessTokenIssuedAt: Date | null; accessTokenExpiresAt: Date | null },
+  marginSec: number,
+): Date | null {
+  const expiresAt = row.accessTokenExpiresAt
+  if (!expiresAt) return null
+  const lifetimeSec = row.accessTokenIssuedAt
+    ? Math.max(0, (expiresAt.getTime() - row.accessTokenIssuedAt.getTime()) / 1000)
+    : Number.POSITIVE_INFINITY
+  return new Date(expiresAt.getTime() - leadSec(lifetimeSec, marginSec) * 1000)
 }
 
 /** Scheduler backoff after `failures` consecutive transient refresh failures: 30 s × 2^(n-1), at most 15 min. */

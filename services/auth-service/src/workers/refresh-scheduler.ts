@@ -18,7 +18,9 @@ export interface RefreshScheduler {
    * `batchSize`, locks each with `FOR UPDATE SKIP LOCKED` (re-checking it is still due) — so
    * replicas and concurrent leases never refresh the same row twice — and refreshes it in that
    * transaction, `concurrency` at a time, until none is due.
-   * `next_refresh_at` comes from the stored `expires_in` (see token-timing.ts).
+   * `next_refresh_at` comes from the stored `expires_in` (see token-timing.ts). One row never fails
+   * the pass: a token sealed under a key that is not configured is recorded, rescheduled with
+   * backoff and counted in `failed`; any other error of a row is logged and the row skipped.
    */
   runOnce(): Promise<SchedulerPass>
   /** Runs `runOnce` every `intervalMs` (no overlap) until `stop()`. */
@@ -71,8 +73,21 @@ export function createRefreshScheduler(opts: {
     })
   }
 
+  /** Refreshes one candidate; an unexpected error of this row is logged and the row skipped. */
+  async function attempt(id: string, pass: SchedulerPass, skipped: Set<string>): Promise<boolean> {
+    try {
+      return await claimAndRefresh(id, pass)
+    } catch (err) {
+      skipped.add(id)
+      pass.failed++
+      opts.log?.error({ err, connectionId: id }, 'refresh of one connection failed; skipped in this pass')
+      return false
+    }
+  }
+
   async function runOnce(): Promise<SchedulerPass> {
     const pass: SchedulerPass = { refreshed: 0, reauthRequired: 0, failed: 0 }
+    const skipped = new Set<string>()
     while (!stopped) {
       // Candidates are read without locks; each is then locked alone with SKIP LOCKED and the
       // due predicate re-checked on the locked version, so replicas share the work safely.
@@ -82,17 +97,17 @@ export function createRefreshScheduler(opts: {
         .where(due())
         .orderBy(asc(connections.nextRefreshAt))
         .limit(batchSize)
-      if (candidates.length === 0) break
-      const ids = shuffle(candidates.map((c) => c.id))
+      const ids = shuffle(candidates.map((c) => c.id).filter((id) => !skipped.has(id)))
+      if (ids.length === 0) break
       let claimed = 0
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
           for (let id = ids.pop(); id !== undefined && !stopped; id = ids.pop()) {
-            if (await claimAndRefresh(id, pass)) claimed++
+            if (await attempt(id, pass, skipped)) claimed++
           }
         }),
       )
-      if (claimed === 0) break // everything left is held by someone else
+      if (claimed === 0) break // everything left is held by someone else, or failed
     }
     await opts.outbox.flush()
     if (pass.refreshed + pass.reauthRequired + pass.failed > 0)

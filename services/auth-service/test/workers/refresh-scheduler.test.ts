@@ -1,5 +1,5 @@
 import t from 'tap'
-import { asService, build, connectAccount, startSandbox } from '../helper.js'
+import { asService, build, connectAccount, newKey, startSandbox } from '../helper.js'
 
 t.test(
   'the scheduler refreshes every connection before expiry when TikTok issues short lifetimes',
@@ -71,4 +71,37 @@ t.test('two scheduler replicas refresh each due connection exactly once', async 
     calls.every((c) => c.refreshToken === 'current'),
     'no stale refresh token presented',
   )
+})
+
+t.test('a row whose key is no longer configured is skipped and recorded; the pass goes on', async (t) => {
+  const sandbox = await startSandbox(t)
+  const a = await build(t, {
+    sandbox,
+    overrides: { TOKEN_ENCRYPTION_KEYS: `A:${newKey()}`, TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'A' },
+  })
+  const lost = await connectAccount(a.app, { tenantId: 't1', userId: 'u1' }, sandbox.addUser().openId)
+  const b = await build(t, {
+    sandbox,
+    databaseUrl: a.config.DATABASE_URL,
+    namespace: a.config.NATS_NAMESPACE,
+    overrides: { TOKEN_ENCRYPTION_KEYS: `B:${newKey()}`, TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'B' },
+  })
+  const kept = await connectAccount(b.app, { tenantId: 't1', userId: 'u1' }, sandbox.addUser().openId)
+  await b.app.sql`update auth.connections set next_refresh_at = now() - interval '1 second'`
+  sandbox.clearRequestLog()
+
+  t.same(await b.app.refreshScheduler.runOnce(), { refreshed: 1, reauthRequired: 0, failed: 1 })
+  t.equal(sandbox.requestLog().length, 1, 'only the readable row reached TikTok')
+  const rows = await b.app.sql`select id, status, next_refresh_at > now() as later from auth.connections`
+  t.same(
+    rows.map((r) => [r.id, r.status, r.later]).sort(),
+    [
+      [lost.connectionId, 'active', true],
+      [kept.connectionId, 'active', true],
+    ].sort(),
+    'the unreadable row is rescheduled, not dropped',
+  )
+  const [attempt] = await b.app
+    .sql`select outcome, error_code from auth.refresh_attempts where connection_id = ${lost.connectionId}`
+  t.same(attempt, { outcome: 'failed', error_code: 'token_key_unavailable' })
 })

@@ -177,6 +177,7 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
               accessTokenSealed: sql`excluded.access_token_sealed`,
               refreshTokenSealed: sql`coalesce(excluded.refresh_token_sealed, ${connections.refreshTokenSealed})`,
               tokenKeyId: sql`excluded.token_key_id`,
+              accessTokenIssuedAt: sql`excluded.access_token_issued_at`,
               accessTokenExpiresAt: sql`excluded.access_token_expires_at`,
               refreshTokenExpiresAt: sql`excluded.refresh_token_expires_at`,
               nextRefreshAt: sql`excluded.next_refresh_at`,

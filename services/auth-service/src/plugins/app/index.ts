@@ -50,6 +50,7 @@ export const domainPlugin = fp(
         repo: connections,
         refresher,
         outbox,
+        marginSec,
         log,
         ...(refreshRetryDelaysMs ? { retryDelaysMs: refreshRetryDelaysMs } : {}),
       }),

@@ -1,13 +1,14 @@
 import { Subjects } from '@social-bridge/contracts'
 import { type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
 import { eq, sql } from 'drizzle-orm'
-import { type ConnectionRow, connections, refreshAttempts } from '../../db/schema.js'
+import { type ConnectionRow, connections } from '../../db/schema.js'
 import type { Tx } from '../../db/types.js'
 import { openToken, sealTokens } from '../../domain/sealed-tokens.js'
 import { refreshBackoffMs, tokenTiming } from '../../domain/token-timing.js'
-import type { Vault } from '../../domain/vault.js'
+import { type Vault, VaultError } from '../../domain/vault.js'
 import { recordAudit } from './audit.js'
 import type { Outbox } from './outbox.js'
+import { recordRefreshAttempt } from './refresh-attempts.js'
 
 /** What started a refresh (recorded with each attempt). */
 export type RefreshTrigger = 'lease' | 'force' | 'scheduler' | 'manual'
@@ -20,6 +21,11 @@ export type RefreshOutcome =
   | { outcome: 'transient_failure'; row: ConnectionRow; errorCode: string }
   /** TikTok refused for a reason that is not the grant (e.g. `invalid_client`): the row stays `active`. */
   | { outcome: 'failed'; row: ConnectionRow; errorCode: string }
+  /**
+   * The refresh token is sealed under a key TOKEN_ENCRYPTION_KEYS no longer holds: nothing was sent
+   * to TikTok; recorded as `failed` / `token_key_unavailable` and rescheduled with backoff.
+   */
+  | { outcome: 'key_unavailable'; row: ConnectionRow; errorCode: 'token_key_unavailable' }
 
 /** Options of {@link createRefresher}. */
 export interface RefresherOptions {
@@ -28,7 +34,7 @@ export interface RefresherOptions {
   outbox: Outbox
   /** REFRESH_MARGIN_SEC. */
   marginSec: number
-  log?: { warn(obj: object, msg: string): void }
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
   sleep?: (ms: number) => Promise<void>
 }
 
@@ -40,8 +46,9 @@ export interface Refresher {
    * attempt, the audit entry and the event (`social.connection.refreshed` or `…reauth_required`).
    * Transient failures (tiktok-client category `retryable`/`rate_limited`) are retried after each
    * of `retryDelaysMs`, then recorded with the connection left `active` and rescheduled with
-   * backoff; `invalid_grant`, or a refresh token past its stored expiry, marks `reauth_required`.
-   * Never throws for a TikTok failure (only for database errors).
+   * backoff; `invalid_grant`, or a refresh token past its stored expiry, marks `reauth_required`;
+   * a refresh token whose key is not configured gives `key_unavailable` (logged, without a token).
+   * Never throws for a TikTok or key failure (only for database errors).
    */
   refreshLocked(
     tx: Tx,
@@ -60,13 +67,10 @@ export function createRefresher(opts: RefresherOptions): Refresher {
     tx: Tx,
     row: ConnectionRow,
     trigger: string,
-    outcome: string,
+    outcome: 'refreshed' | 'transient_failure' | 'failed' | 'reauth_required',
     errorCode: string | null,
     calls: number,
-  ) =>
-    tx
-      .insert(refreshAttempts)
-      .values({ connectionId: row.id, trigger, outcome, errorCode, tiktokCalls: calls })
+  ) => recordRefreshAttempt(tx, { connectionId: row.id, trigger, outcome, errorCode, tiktokCalls: calls })
 
   async function markReauth(tx: Tx, row: ConnectionRow, trigger: string, reason: string, calls: number) {
     const [updated] = await tx
@@ -97,7 +101,8 @@ export function createRefresher(opts: RefresherOptions): Refresher {
     return { outcome: 'reauth_required' as const, row: updated!, reason }
   }
 
-  async function markFailure(tx: Tx, row: ConnectionRow, trigger: string, err: TikTokError, calls: number) {
+  /** Keeps the row `active`, counts the failure and reschedules it with backoff. */
+  async function reschedule(tx: Tx, row: ConnectionRow) {
     const failures = row.refreshFailures + 1
     const [updated] = await tx
       .update(connections)
@@ -108,18 +113,34 @@ export function createRefresher(opts: RefresherOptions): Refresher {
       })
       .where(eq(connections.id, row.id))
       .returning()
+    return updated!
+  }
+
+  async function markFailure(tx: Tx, row: ConnectionRow, trigger: string, err: TikTokError, calls: number) {
+    const updated = await reschedule(tx, row)
     const transient = err.category === 'retryable' || err.category === 'rate_limited'
     const errorCode = err.tiktokCode ?? err.code
     await recordAttempt(tx, row, trigger, transient ? 'transient_failure' : 'failed', errorCode, calls)
     opts.log?.warn(
-      { connectionId: row.id, errorCode, category: err.category, failures },
+      { connectionId: row.id, errorCode, category: err.category, failures: updated.refreshFailures },
       'token refresh failed; connection stays active',
     )
     return {
       outcome: transient ? ('transient_failure' as const) : ('failed' as const),
-      row: updated!,
+      row: updated,
       errorCode,
     }
+  }
+
+  async function markKeyUnavailable(tx: Tx, row: ConnectionRow, trigger: string, err: VaultError) {
+    const updated = await reschedule(tx, row)
+    const errorCode = 'token_key_unavailable' as const
+    await recordAttempt(tx, row, trigger, 'failed', errorCode, 0)
+    opts.log?.error(
+      { connectionId: row.id, tokenKeyId: row.tokenKeyId, err: { message: err.message } },
+      'refresh token cannot be opened: its encryption key is not configured',
+    )
+    return { outcome: 'key_unavailable' as const, row: updated, errorCode }
   }
 
   return {
@@ -128,7 +149,13 @@ export function createRefresher(opts: RefresherOptions): Refresher {
       if (!row.refreshTokenSealed || (row.refreshTokenExpiresAt && row.refreshTokenExpiresAt <= now)) {
         return markReauth(tx, row, trigger, 'refresh_token_expired', 0)
       }
-      const refreshToken = openToken(opts.vault, row, 'refresh', row.refreshTokenSealed)
+      let refreshToken: string
+      try {
+        refreshToken = openToken(opts.vault, row, 'refresh', row.refreshTokenSealed)
+      } catch (err) {
+        if (err instanceof VaultError) return markKeyUnavailable(tx, row, trigger, err)
+        throw err
+      }
       let calls = 0
       for (let attempt = 0; ; attempt++) {
         try {

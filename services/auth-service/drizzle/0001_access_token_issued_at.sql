@@ -1,0 +1,1 @@
+ALTER TABLE "auth"."connections" ADD COLUMN "access_token_issued_at" timestamp with time zone;

@@ -69,13 +69,17 @@ export interface SandboxSettings {
   pullUrlRewrites: Record<string, string>
 
   // --- Webhooks (REFERENCE 4) ---
-  /** First retry delay in ms; doubles per attempt. */
+  /** First retry delay in ms (virtual clock); doubles per attempt. */
   webhookRetryBaseDelayMs: number
   /** Upper bound of a single retry delay in ms. */
   webhookRetryMaxDelayMs: number
-  /** Maximum delivery attempts per event (first try included). */
-  webhookMaxAttempts: number
-  /** Give up after this many ms since the event (virtual clock), 72 h. */
+  /**
+   * Maximum delivery attempts per event (first try included); null (default) = no count limit,
+   * retries run until a 200 or the end of `webhookRetryWindowMs`, as TikTok does (4.1). With the
+   * default delays that is 83 attempts over 72 h.
+   */
+  webhookMaxAttempts: number | null
+  /** No attempt is scheduled later than this many ms after the event (virtual clock): 72 h (4.1). */
   webhookRetryWindowMs: number
   /** Per-attempt response timeout in ms. */
   webhookTimeoutMs: number
@@ -148,7 +152,7 @@ export function defaultSettings(): SandboxSettings {
     pullUrlRewrites: {},
     webhookRetryBaseDelayMs: 1000,
     webhookRetryMaxDelayMs: 3600_000,
-    webhookMaxAttempts: 20,
+    webhookMaxAttempts: null,
     webhookRetryWindowMs: 72 * 3600_000,
     webhookTimeoutMs: 5000,
     webhookResignRetries: true,
@@ -159,6 +163,9 @@ export function defaultSettings(): SandboxSettings {
   }
 }
 
+/** Settings that are a number or null (null = no limit). */
+const NULLABLE_NUMBERS = new Set(['activeUserCap', 'webhookMaxAttempts'])
+
 /**
  * Applies a partial patch to `target` in place after checking every key exists and has the
  * default's JSON type. Throws `Error` naming the bad key (the CLI stops with it).
@@ -168,9 +175,13 @@ export function applySettings(target: SandboxSettings, patch: Partial<SandboxSet
   const defaults = defaultSettings() as unknown as Record<string, unknown>
   for (const [key, value] of Object.entries(patch)) {
     if (!(key in defaults)) throw new Error(`Unknown sandbox setting "${key}"`)
+    if (NULLABLE_NUMBERS.has(key)) {
+      if (value !== null && typeof value !== 'number')
+        throw new Error(`Sandbox setting "${key}" must be a number or null`)
+      continue
+    }
     const expected = defaults[key]
-    const nullable = key === 'activeUserCap'
-    if (!(nullable && value === null) && typeof value !== typeof expected) {
+    if (typeof value !== typeof expected) {
       throw new Error(`Sandbox setting "${key}" must be a ${typeof expected}`)
     }
   }

@@ -1,8 +1,15 @@
 import t from 'tap'
 import { loadCliOptions } from '../src/config.js'
-import { checkChunks, checkMedia, type MediaSummary, urlOwnershipVerified } from '../src/index.js'
+import {
+  checkChunks,
+  checkMedia,
+  defaultSettings,
+  type MediaSummary,
+  urlOwnershipVerified,
+} from '../src/index.js'
 import { grow } from '../src/metrics.js'
 import { redirectUriMatches } from '../src/oauth/redirect-uri.js'
+import { applySettings } from '../src/settings.js'
 
 const good: MediaSummary = {
   container: 'MPEG-4',
@@ -89,4 +96,12 @@ t.test('CLI options come from env vars on top of defaults', async (t) => {
   t.equal(loadCliOptions({}).port, 4010)
   t.throws(() => loadCliOptions({ SANDBOX_PORT: 'abc' }), /SANDBOX_PORT/)
   t.throws(() => loadCliOptions({ SANDBOX_SETTINGS: '{' }), /SANDBOX_SETTINGS/)
+})
+
+t.test('limit settings take a number or null; other types are refused', async (t) => {
+  const s = applySettings(defaultSettings(), { activeUserCap: 3, webhookMaxAttempts: 5 })
+  t.equal(s.activeUserCap, 3)
+  t.equal(s.webhookMaxAttempts, 5)
+  t.equal(applySettings(s, { webhookMaxAttempts: null }).webhookMaxAttempts, null)
+  t.throws(() => applySettings(s, { webhookMaxAttempts: '5' as never }), /number or null/)
 })

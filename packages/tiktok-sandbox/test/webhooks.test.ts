@@ -5,8 +5,15 @@ import { build, connectUser, postForm, waitFor } from './helper.js'
 
 const SECRET = 'sbx_client_secret'
 
-/** A receiver that verifies TikTok-Signature over the raw body and answers with `statuses` in turn. */
-async function receiver(t: { teardown(fn: () => unknown): void }, statuses: number[]) {
+/**
+ * A receiver that verifies TikTok-Signature over the raw body and answers with `statuses` in turn
+ * (then 200), or with `statuses(n)` for the n-th request (1-based).
+ */
+async function receiver(
+  t: { teardown(fn: () => unknown): void },
+  statuses: number[] | ((n: number) => number),
+) {
+  const statusFor = (n: number) => (typeof statuses === 'function' ? statuses(n) : (statuses[n - 1] ?? 200))
   const app = Fastify()
   const received: { raw: string; valid: boolean; t: number }[] = []
   app.removeContentTypeParser('application/json')
@@ -18,7 +25,7 @@ async function receiver(t: { teardown(fn: () => unknown): void }, statuses: numb
     const expected = createHmac('sha256', SECRET).update(`${parts.t}.${raw}`).digest('hex')
     const valid = parts.s?.length === 64 && timingSafeEqual(Buffer.from(expected), Buffer.from(parts.s))
     received.push({ raw, valid, t: Number(parts.t) })
-    return reply.code(statuses[received.length - 1] ?? 200).send('ok')
+    return reply.code(statusFor(received.length)).send('ok')
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(() => app.close())
@@ -72,6 +79,46 @@ t.test('retries stop once the 72 h window has passed on the virtual clock', asyn
   await waitFor(() => sandbox.webhookDeliveries()[0]?.state === 'failed')
   t.equal(hook.received.length, 2, 'the attempt after the window is the last')
 })
+
+t.test(
+  'by default a failing delivery is retried with exponential backoff for the whole 72 h window, then dropped',
+  async (t) => {
+    const hook = await receiver(t, () => 500)
+    // The sandbox's defaults (1 s base, 1 h cap, no attempt count), on the virtual clock.
+    const sandbox = await build(t, { webhookUrl: hook.url, settings: { webhookRetryBaseDelayMs: 1000 } })
+    t.equal(sandbox.getSettings().webhookMaxAttempts, null, 'no attempt count limit by default')
+    sandbox.revokeAuthorization(sandbox.addUser().openId)
+    const delivery = () => sandbox.webhookDeliveries()[0]!
+    /** The latest attempt has its answer and its follow-up (a scheduled retry or the end). */
+    const settled = (n: number) => () => {
+      const last = delivery()?.attempts[n - 1]
+      return last?.status !== undefined && (last.retryAt !== undefined || delivery().state !== 'pending')
+    }
+    await waitFor(settled(1))
+    while (delivery().state === 'pending') {
+      const n = delivery().attempts.length
+      sandbox.advanceClock(Math.max(0, delivery().attempts[n - 1]!.retryAt! - sandbox.now()))
+      await waitFor(settled(n + 1))
+    }
+    // Expected schedule: delays 1 s, 2 s, … 2048 s, then 1 h each, while within 72 h.
+    const windowMs = 72 * 3600_000
+    let expected = 1
+    for (let at = 0, delay = 1000; at + delay <= windowMs; at += delay, delay = Math.min(delay * 2, 3600_000))
+      expected++
+    const { attempts, createdAt, state } = delivery()
+    t.equal(state, 'failed')
+    t.equal(expected, 83)
+    t.equal(attempts.length, expected, 'attempts are bounded by the window, not by a small count')
+    t.equal(hook.received.length, expected)
+    t.same(
+      attempts.slice(0, 14).map((a) => a.retryInMs),
+      [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 3600, 3600].map((s) => s * 1000),
+    )
+    const lastAt = attempts.at(-1)!.virtualAt - createdAt
+    t.ok(lastAt <= windowMs && lastAt > windowMs - 3600_000, 'the last attempt is in the final hour of 72 h')
+    t.equal(attempts.at(-1)!.retryAt, undefined, 'nothing is scheduled after the window')
+  },
+)
 
 t.test('webhook delivery never blocks API responses', async (t) => {
   const app = Fastify()

@@ -2,6 +2,7 @@ import { request } from 'undici'
 import { toJson } from '../json.js'
 import type { SandboxSettings } from '../settings.js'
 import type { Clock } from '../state/clock.js'
+import { createVirtualTimers } from '../state/virtual-timers.js'
 import { signWebhook } from './sign.js'
 
 /** Webhook event names the sandbox emits (REFERENCE 4.4). */
@@ -17,6 +18,8 @@ export type WebhookEvent =
 export interface WebhookAttempt {
   /** Real Unix ms when sent. */
   at: number
+  /** Virtual Unix ms when sent (the clock retries and the 72 h window are measured on). */
+  virtualAt: number
   /** HTTP status answered, absent on network error or timeout. */
   status?: number
   error?: string
@@ -24,6 +27,8 @@ export interface WebhookAttempt {
   signature: string
   /** Backoff (ms) scheduled before the next attempt; absent when this attempt was the last. */
   retryInMs?: number
+  /** Virtual Unix ms the next attempt is due (`virtualAt + retryInMs`); absent when this was the last. */
+  retryAt?: number
 }
 
 /** An event and its delivery history, readable by tests (`sandbox.webhookDeliveries()`). */
@@ -43,7 +48,12 @@ export interface WebhookDelivery {
   state: 'pending' | 'delivered' | 'failed' | 'no_url'
 }
 
-/** Sends signed webhooks in the background with bounded exponential backoff. */
+/**
+ * Sends signed webhooks in the background. A delivery that does not get HTTP 200 is retried
+ * with exponential backoff (`webhookRetryBaseDelayMs` × 2^n, at most `webhookRetryMaxDelayMs`)
+ * on the virtual clock until a 200, or until the next attempt would fall outside
+ * `webhookRetryWindowMs` (72 h, REFERENCE 4.1) after the event, or `webhookMaxAttempts` when set.
+ */
 export interface WebhookSender {
   /** Queues an event; never blocks or throws. */
   emit(event: WebhookEvent, userOpenId: string | undefined, content: Record<string, unknown>): WebhookDelivery
@@ -63,7 +73,7 @@ export interface WebhookSenderDeps {
 /** Creates the sender. Only HTTP 200 counts as delivered (REFERENCE 4.1). */
 export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
   let deliveries: WebhookDelivery[] = []
-  const timers = new Set<NodeJS.Timeout>()
+  const timers = createVirtualTimers(deps.clock)
   let nextId = 1
   let closed = false
   const inflight = new AbortController()
@@ -75,7 +85,7 @@ export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
       s.webhookResignRetries || !first
         ? signWebhook(deps.clientSecret, d.body, Math.floor(Date.now() / 1000))
         : first.signature
-    const a: WebhookAttempt = { at: Date.now(), signature }
+    const a: WebhookAttempt = { at: Date.now(), virtualAt: deps.clock.now(), signature }
     d.attempts.push(a)
     try {
       const res = await request(url, {
@@ -95,19 +105,18 @@ export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
       d.state = 'delivered'
       return
     }
+    const delay = Math.min(s.webhookRetryBaseDelayMs * 2 ** (d.attempts.length - 1), s.webhookRetryMaxDelayMs)
+    const retryAt = deps.clock.now() + delay
     const exhausted =
-      d.attempts.length >= s.webhookMaxAttempts || deps.clock.now() - d.createdAt >= s.webhookRetryWindowMs
+      (s.webhookMaxAttempts !== null && d.attempts.length >= s.webhookMaxAttempts) ||
+      retryAt - d.createdAt > s.webhookRetryWindowMs
     if (exhausted || closed) {
       d.state = 'failed'
       return
     }
-    const delay = Math.min(s.webhookRetryBaseDelayMs * 2 ** (d.attempts.length - 1), s.webhookRetryMaxDelayMs)
     a.retryInMs = delay
-    const timer = setTimeout(() => {
-      timers.delete(timer)
-      void attempt(d, url)
-    }, delay)
-    timers.add(timer)
+    a.retryAt = retryAt
+    timers.at(retryAt, () => void attempt(d, url))
   }
 
   return {
@@ -143,8 +152,7 @@ export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
     close() {
       closed = true
       inflight.abort()
-      for (const t of timers) clearTimeout(t)
-      timers.clear()
+      timers.close()
     },
   }
 }

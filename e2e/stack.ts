@@ -18,6 +18,17 @@ import { type StackProcess, startProcess, stopAll, waitReady } from '../scripts/
 import { type StackPorts, stackEnv } from '../scripts/stack/service-env.js'
 import { stackProcesses } from '../scripts/stack/stack-processes.js'
 
+/** Claims and signing overrides of `E2eStack.jwt`. */
+export interface JwtOptions {
+  roles?: string[]
+  tenant?: string
+  sub?: string
+  audience?: string
+  /** Unix seconds. */
+  expiresAt?: number
+  secret?: string
+}
+
 /** A running whole stack for black-box tests: the same processes and wiring as `pnpm start`. */
 export interface E2eStack {
   gateway: string
@@ -25,8 +36,12 @@ export interface E2eStack {
   sandbox: string
   ports: StackPorts
   logDir: string
-  /** A CRM JWT for `roles` in `tenant` (HS256 with the stack's secret). */
-  jwt(opts?: { roles?: string[]; tenant?: string; sub?: string }): Promise<string>
+  /**
+   * A CRM JWT for `roles` in `tenant`: HS256 with the stack's secret, its issuer and audience,
+   * valid for an hour. `audience`, `expiresAt` (Unix seconds) and `secret` override those, to
+   * forge tokens the gateway must refuse.
+   */
+  jwt(opts?: JwtOptions): Promise<string>
   /** The identity token the gateway would send a service for that user (benchmarks call services directly). */
   internalToken(opts?: { roles?: string[]; tenant?: string; sub?: string }): Promise<string>
 }
@@ -88,14 +103,21 @@ export async function startStack(
         userId: sub,
         roles,
       }),
-    jwt: ({ roles = ['admin'], tenant = DEV_JWT.tenantId, sub = 'e2e-user' } = {}) =>
+    jwt: ({
+      roles = ['admin'],
+      tenant = DEV_JWT.tenantId,
+      sub = 'e2e-user',
+      audience = DEV_JWT.audience,
+      expiresAt,
+      secret = secrets.jwtSecret,
+    }: JwtOptions = {}) =>
       new SignJWT({ tenant_id: tenant, roles })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(sub)
         .setIssuer(DEV_JWT.issuer)
-        .setAudience(DEV_JWT.audience)
-        .setIssuedAt()
-        .setExpirationTime('1h')
-        .sign(new TextEncoder().encode(secrets.jwtSecret)),
+        .setAudience(audience)
+        .setIssuedAt(expiresAt === undefined ? undefined : expiresAt - 3600)
+        .setExpirationTime(expiresAt ?? '1h')
+        .sign(new TextEncoder().encode(secret)),
   }
 }

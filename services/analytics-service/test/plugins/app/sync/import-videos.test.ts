@@ -45,3 +45,30 @@ t.test('an import stopped by the rate limit resumes at its saved cursor on the n
   )
   t.ok(done.listedAt, 'and its time is saved')
 })
+
+t.test('a re-list picks up videos posted on the account outside Social Bridge', async (t) => {
+  const ctx = await build(t)
+  const user = ctx.sandbox.addUser()
+  ctx.sandbox.seedVideos(user.openId, 3, { spacingMs: 60_000 })
+  const connectionId = await ctx.connect(user.openId)
+  t.ok(await waitTracked(ctx, connectionId))
+  t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 3 }])
+
+  ctx.sandbox.advanceClock(ctx.config.VIDEO_RELIST_INTERVAL_MS)
+  // posted in the TikTok app, not through us: no event tells analytics about them
+  const posted = ctx.sandbox.seedVideos(user.openId, 2, { spacingMs: 60_000 })
+  ctx.sandbox.clearRequestLog()
+  t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 5 }])
+
+  t.equal(listCalls(ctx.sandbox.requestLog()), 1, 'one page: it reaches known videos')
+  const rows = await ctx.app.pg<{ videoId: string; snapshots: number }[]>`
+    select v.video_id as "videoId", count(s.id)::int as snapshots
+    from analytics.videos v left join analytics.video_metrics_snapshots s using (connection_id, video_id)
+    where v.connection_id = ${connectionId} and v.video_id = any(${posted.map((v) => v.id)}::text[])
+    group by v.video_id order by v.video_id`
+  t.same(
+    rows,
+    posted.map((v) => ({ videoId: v.id, snapshots: 1 })).sort((a, b) => a.videoId.localeCompare(b.videoId)),
+    'the new videos are tracked and measured',
+  )
+})

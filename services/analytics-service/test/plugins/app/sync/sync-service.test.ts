@@ -1,5 +1,10 @@
+import { EventEnvelope, MetricsSyncedV1 } from '@social-bridge/contracts'
 import t from 'tap'
+import { Value } from 'typebox/value'
+import { readEvents } from '../../../events.js'
 import { asUser, build, waitTracked } from '../../../helper.js'
+
+const DAY_MS = 86_400_000
 
 const countCalls = (log: { endpoint: string; status: number }[], endpoint: string) =>
   log.filter((e) => e.endpoint === endpoint && e.status === 200).length
@@ -66,4 +71,53 @@ t.test('metrics grow over time and the history shows each snapshot', async (t) =
     where video_id = ${video!.id} order by measured_at`
   t.equal(series.length, 3, 'three snapshots of the video, none overwritten')
   t.ok(Number(series[2]!.views) > Number(series[0]!.views), 'views grew')
+})
+
+t.test('a sync emits social.metrics.synced with the account, the measuring time and its calls', async (t) => {
+  const ctx = await build(t)
+  const user = ctx.sandbox.addUser()
+  ctx.sandbox.seedVideos(user.openId, 25, { spacingMs: 60_000 })
+  const connectionId = await ctx.connect(user.openId)
+  t.ok(await waitTracked(ctx, connectionId))
+
+  const [outcome] = await ctx.app.scheduler.drain()
+
+  t.match(outcome, { kind: 'synced' })
+  const measuredAt = outcome?.kind === 'synced' ? outcome.measuredAt.toISOString() : ''
+  const events = await readEvents(ctx.app, 'social.metrics.synced')
+  t.equal(events.length, 1, 'one event for the sync')
+  const [event] = events
+  t.equal(event?.subject, `${ctx.namespace}.social.metrics.synced`)
+  t.ok(Value.Check(EventEnvelope(MetricsSyncedV1), event?.envelope), 'valid against the contract')
+  t.match(event?.envelope, {
+    type: 'social.metrics.synced',
+    tenantId: 'tenant-a',
+    occurredAt: measuredAt,
+    data: { connectionId, measuredAt, videoCount: 25, apiCalls: 3 },
+  })
+  const [outbox] = await ctx.app.pg<{ n: number }[]>`select count(*)::int as n from analytics.outbox`
+  t.equal(outbox?.n, 0, 'the outbox row is gone once published')
+})
+
+t.test("a video is no longer synced once it is older than the cadence's 90 days", async (t) => {
+  const ctx = await build(t) // SYNC_CADENCE 1d=15m,7d=1h,90d=1d
+  const user = ctx.sandbox.addUser()
+  const [video] = ctx.sandbox.seedVideos(user.openId, 1, { spacingMs: 89.5 * DAY_MS })
+  const connectionId = await ctx.connect(user.openId)
+  t.ok(await waitTracked(ctx, connectionId))
+  t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 1 }], 'synced at 89.5 days')
+  ctx.sandbox.advanceClock(DAY_MS)
+  t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 1 }], 'synced daily: at 90.5 days')
+
+  ctx.sandbox.advanceClock(DAY_MS)
+  ctx.sandbox.clearRequestLog()
+  t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 0 }], 'the account is still synced')
+
+  const log = ctx.sandbox.requestLog()
+  t.equal(countCalls(log, 'video.query'), 0, 'the video is not queried any more')
+  t.equal(countCalls(log, 'user.info'), 1)
+  const [row] = await ctx.app.pg<{ snapshots: number; next: Date | null }[]>`
+    select (select count(*)::int from analytics.video_metrics_snapshots where video_id = ${video!.id}) as snapshots,
+      (select next_sync_at from analytics.videos where video_id = ${video!.id}) as next`
+  t.same(row, { snapshots: 2, next: null }, 'two snapshots, then tracking stopped')
 })

@@ -2,6 +2,7 @@ import { BaseConfig } from '@social-bridge/service-kit'
 import { type Static, Type } from 'typebox'
 
 const { HOST, LOG_LEVEL } = BaseConfig.properties
+const ALG = '(HS256|HS384|HS512|RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA)'
 
 /**
  * Gateway configuration (ARCHITECTURE.md "Configuration"). Exactly one of `JWT_SECRET` (HS256)
@@ -15,8 +16,12 @@ export const GatewayConfig = Type.Object({
   JWT_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   JWT_ISSUER: Type.String({ minLength: 1 }),
   JWT_AUDIENCE: Type.String({ minLength: 1 }),
-  /** Comma-separated allowlist; defaults to HS256 with a secret, RS256,ES256,EdDSA with JWKS. */
-  JWT_ALGORITHMS: Type.Optional(Type.String()),
+  /**
+   * Comma-separated allowlist of JWS algorithms; defaults to HS256 with a secret, RS256,ES256,EdDSA
+   * with JWKS. Only signing algorithms are accepted here (never `none`).
+   */
+  JWT_ALGORITHMS: Type.Optional(Type.String({ pattern: `^${ALG}(\\s*,\\s*${ALG})*$` })),
+  /** Leeway for `exp` and `nbf`, seconds. */
   JWT_CLOCK_TOLERANCE_SEC: Type.Integer({ minimum: 0, maximum: 300, default: 5 }),
   INTERNAL_JWT_SECRET: Type.String({ minLength: 32 }),
   AUTH_SERVICE_URL: Type.String({ pattern: '^https?://' }),

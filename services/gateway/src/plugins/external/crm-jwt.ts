@@ -51,6 +51,14 @@ export const crmJwtPlugin = fp(
       : c.JWT_SECRET
         ? ['HS256']
         : ['RS256', 'ES256', 'EdDSA']
+    // A secret verifies HMAC only and a JWKS public keys only: no algorithm confusion by config.
+    if (algorithms.some((a) => a.startsWith('HS') !== Boolean(c.JWT_SECRET))) {
+      throw new Error(
+        c.JWT_SECRET
+          ? 'JWT_ALGORITHMS may list only HS256, HS384 or HS512 with JWT_SECRET'
+          : 'JWT_ALGORITHMS may not list HS* algorithms with JWT_JWKS_URL',
+      )
+    }
     // Every request is verified afresh: an HS256/ES256 check costs microseconds, and a cache
     // keyed by token would be one more place where expiry could be got wrong.
     const options = {

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs'
+import { parseEnv } from 'node:util'
+import { loadConfig } from '@social-bridge/service-kit'
+import t from 'tap'
+import { GatewayConfig } from '../src/config.js'
+import { build } from './helper.js'
+
+const example = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'))
+
+t.test('the committed .env.example is a valid configuration', async (t) => {
+  const config = loadConfig(GatewayConfig, example)
+  t.equal(config.JWT_CLOCK_TOLERANCE_SEC, 5)
+  t.equal(config.RATE_LIMIT_PER_MINUTE, 600)
+})
+
+t.test('JWT_ALGORITHMS accepts only signing algorithms', async (t) => {
+  t.equal(
+    loadConfig(GatewayConfig, { ...example, JWT_ALGORITHMS: 'HS256, HS512' }).JWT_ALGORITHMS,
+    'HS256, HS512',
+  )
+  for (const bad of ['none', 'HS256,none', 'hs256', 'HS256,']) {
+    t.throws(
+      () => loadConfig(GatewayConfig, { ...example, JWT_ALGORITHMS: bad }),
+      { code: 'CONFIG_INVALID' },
+      bad,
+    )
+  }
+})
+
+t.test('an asymmetric algorithm with JWT_SECRET stops the gateway at start', async (t) => {
+  await t.rejects(build(t, { JWT_ALGORITHMS: 'RS256' }), /only HS256, HS384 or HS512 with JWT_SECRET/)
+})

@@ -1,79 +1,182 @@
 import { pathToFileURL } from 'node:url'
 import { type Database, loadConfigOrExit } from '@social-bridge/service-kit'
-import { and, eq, isNotNull, ne } from 'drizzle-orm'
+import { and, count, eq, inArray, isNotNull, ne, notInArray, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { Type } from 'typebox'
 import { AuthConfig } from '../config.js'
 import { connections, oauthStates } from '../db/schema.js'
+import type { Tx } from '../db/types.js'
 import { openToken, sealTokens } from '../domain/sealed-tokens.js'
-import { createVault, type Vault } from '../domain/vault.js'
+import { createVault, type Vault, VaultError } from '../domain/vault.js'
 
-/** Rows rewritten by {@link reencryptAll}. */
+/** Rows rewritten by {@link reencryptAll}, and rows it had to leave under another key. */
 export interface ReencryptResult {
   connections: number
   oauthStates: number
+  /**
+   * Rows still sealed under a key other than the active one when it returned: held by another
+   * transaction past `lockWaitMs`, sealed under a key TOKEN_ENCRYPTION_KEYS no longer holds, or
+   * failing authentication. Both 0 means every other key can be retired.
+   */
+  remaining: { connections: number; oauthStates: number }
+}
+
+/** Options of {@link reencryptAll}. */
+export interface ReencryptOptions {
+  db: Database
+  vault: Vault
+  /** Rows per transaction. Default 500. */
+  batchSize?: number
+  /** How long to wait for one row another transaction holds (a refresh), ms. Default 10,000. */
+  lockWaitMs?: number
+}
+
+/** One batch: how many rows it locked and how many of them it rewrote. */
+type Batch = (tx: Tx, lock: { skipLocked: boolean }) => Promise<{ locked: number; rewritten: number }>
+
+const LOCK_NOT_AVAILABLE = '55P03'
+const pgCode = (err: unknown): unknown =>
+  (err as { code?: unknown })?.code ?? (err as { cause?: { code?: unknown } })?.cause?.code
+
+/**
+ * Runs `batch` until no row is left: first skipping rows other transactions hold (live replicas
+ * keep working), then waiting for those, each lock at most `lockWaitMs` (`lock_timeout`).
+ * @returns rows rewritten; stops early (leaving rows) only when a lock wait times out.
+ */
+async function drain(db: Database, batch: Batch, lockWaitMs: number): Promise<number> {
+  let rewritten = 0
+  for (const skipLocked of [true, false]) {
+    for (;;) {
+      let n: { locked: number; rewritten: number }
+      try {
+        n = await db.transaction(async (tx) => {
+          if (!skipLocked) await tx.execute(sql.raw(`set local lock_timeout = ${Math.ceil(lockWaitMs)}`))
+          return batch(tx, { skipLocked })
+        })
+      } catch (err) {
+        if (pgCode(err) === LOCK_NOT_AVAILABLE) return rewritten
+        throw err
+      }
+      rewritten += n.rewritten
+      if (n.locked === 0) break
+    }
+  }
+  return rewritten
 }
 
 /**
- * Rewrites every sealed value (access/refresh tokens, PKCE verifiers) that is not under the
- * vault's active key, `batchSize` rows per transaction (`FOR UPDATE SKIP LOCKED`, so it can run
- * beside live replicas and a refresh holding a row simply waits for the next batch). Once it
- * returns, keys other than the active one can be removed from TOKEN_ENCRYPTION_KEYS.
- * @throws VaultError when a row's key is no longer configured (nothing after it is lost: rerun).
+ * Rewrites every sealed value (access/refresh tokens, PKCE verifiers) that is under another
+ * configured key than the vault's active one, `batchSize` rows per transaction, until none is
+ * left (see `drain`). Rows it cannot open are skipped and counted in `remaining`, never fatal.
+ * Once `remaining` is 0/0, keys other than the active one can be removed from TOKEN_ENCRYPTION_KEYS.
  */
-export async function reencryptAll(opts: {
-  db: Database
-  vault: Vault
-  batchSize?: number
-}): Promise<ReencryptResult> {
+export async function reencryptAll(opts: ReencryptOptions): Promise<ReencryptResult> {
   const { db, vault } = opts
   const batchSize = opts.batchSize ?? 500
-  const result: ReencryptResult = { connections: 0, oauthStates: 0 }
-  for (;;) {
-    const n = await db.transaction(async (tx) => {
-      const rows = await tx
-        .select()
-        .from(connections)
-        .where(and(isNotNull(connections.tokenKeyId), ne(connections.tokenKeyId, vault.activeKeyId)))
-        .limit(batchSize)
-        .for('update', { skipLocked: true })
-      for (const row of rows) {
-        const access = openToken(vault, row, 'access', row.accessTokenSealed!)
-        const refresh = openToken(vault, row, 'refresh', row.refreshTokenSealed!)
-        await tx
-          .update(connections)
-          .set(sealTokens(vault, row, access, refresh))
-          .where(eq(connections.id, row.id))
-      }
-      return rows.length
-    })
-    result.connections += n
-    if (n < batchSize) break
+  const lockWaitMs = opts.lockWaitMs ?? 10_000
+  const oldKeys = vault.keyIds.filter((k) => k !== vault.activeKeyId)
+  const unreadable = { connections: new Set<string>(), oauthStates: new Set<string>() }
+  const result: ReencryptResult = {
+    connections: 0,
+    oauthStates: 0,
+    remaining: { connections: 0, oauthStates: 0 },
   }
-  for (;;) {
-    const n = await db.transaction(async (tx) => {
-      const rows = await tx
-        .select()
-        .from(oauthStates)
-        .where(ne(oauthStates.keyId, vault.activeKeyId))
-        .limit(batchSize)
-        .for('update', { skipLocked: true })
-      for (const row of rows) {
-        const aad = `oauth_state|${row.stateHash}`
-        const verifier = vault.open({ keyId: row.keyId, blob: row.codeVerifierSealed }, aad)
-        const sealed = vault.seal(verifier, aad)
-        await tx
-          .update(oauthStates)
-          .set({ codeVerifierSealed: sealed.blob, keyId: sealed.keyId })
-          .where(eq(oauthStates.stateHash, row.stateHash))
-      }
-      return rows.length
-    })
-    result.oauthStates += n
-    if (n < batchSize) break
+  if (oldKeys.length > 0) {
+    result.connections = await drain(
+      db,
+      async (tx, lock) => {
+        const skip = [...unreadable.connections]
+        const rows = await tx
+          .select()
+          .from(connections)
+          .where(
+            and(
+              inArray(connections.tokenKeyId, oldKeys),
+              skip.length ? notInArray(connections.id, skip) : undefined,
+            ),
+          )
+          .limit(batchSize)
+          .for('update', lock)
+        let rewritten = 0
+        for (const row of rows) {
+          let sealed: ReturnType<typeof sealTokens>
+          try {
+            const access = openToken(vault, row, 'access', row.accessTokenSealed!)
+            const refresh = openToken(vault, row, 'refresh', row.refreshTokenSealed!)
+            sealed = sealTokens(vault, row, access, refresh)
+          } catch (err) {
+            if (!(err instanceof VaultError)) throw err
+            unreadable.connections.add(row.id)
+            continue
+          }
+          await tx.update(connections).set(sealed).where(eq(connections.id, row.id))
+          rewritten++
+        }
+        return { locked: rows.length, rewritten }
+      },
+      lockWaitMs,
+    )
+    result.oauthStates = await drain(
+      db,
+      async (tx, lock) => {
+        const skip = [...unreadable.oauthStates]
+        const rows = await tx
+          .select()
+          .from(oauthStates)
+          .where(
+            and(
+              inArray(oauthStates.keyId, oldKeys),
+              skip.length ? notInArray(oauthStates.stateHash, skip) : undefined,
+            ),
+          )
+          .limit(batchSize)
+          .for('update', lock)
+        let rewritten = 0
+        for (const row of rows) {
+          const aad = `oauth_state|${row.stateHash}`
+          let verifier: string
+          try {
+            verifier = vault.open({ keyId: row.keyId, blob: row.codeVerifierSealed }, aad)
+          } catch (err) {
+            if (!(err instanceof VaultError)) throw err
+            unreadable.oauthStates.add(row.stateHash)
+            continue
+          }
+          const sealed = vault.seal(verifier, aad)
+          await tx
+            .update(oauthStates)
+            .set({ codeVerifierSealed: sealed.blob, keyId: sealed.keyId })
+            .where(eq(oauthStates.stateHash, row.stateHash))
+          rewritten++
+        }
+        return { locked: rows.length, rewritten }
+      },
+      lockWaitMs,
+    )
   }
+  result.remaining = await remainingUnderOtherKeys(db, vault.activeKeyId)
   return result
+}
+
+/** Rows sealed under any key but `activeKeyId`, configured or not. */
+export async function remainingUnderOtherKeys(
+  db: Database,
+  activeKeyId: string,
+): Promise<ReencryptResult['remaining']> {
+  const [c] = await db
+    .select({ n: count() })
+    .from(connections)
+    .where(and(isNotNull(connections.tokenKeyId), ne(connections.tokenKeyId, activeKeyId)))
+  const [s] = await db.select({ n: count() }).from(oauthStates).where(ne(oauthStates.keyId, activeKeyId))
+  return { connections: c?.n ?? 0, oauthStates: s?.n ?? 0 }
+}
+
+/** Distinct key ids sealed values are stored under, in both tables. */
+async function keyIdsInUse(db: Database): Promise<string[]> {
+  const rows = await db.execute<{ k: string }>(sql`select token_key_id as k from ${connections}
+    where token_key_id is not null union select key_id from ${oauthStates}`)
+  return [...rows].map((r) => r.k)
 }
 
 const CommandConfig = Type.Object({
@@ -82,19 +185,35 @@ const CommandConfig = Type.Object({
   TOKEN_ENCRYPTION_ACTIVE_KEY_ID: AuthConfig.properties.TOKEN_ENCRYPTION_ACTIVE_KEY_ID,
 })
 
-/** `pnpm exec tsx src/commands/reencrypt.ts` with DATABASE_URL and the TOKEN_ENCRYPTION_* variables. */
+/**
+ * `pnpm exec tsx src/commands/reencrypt.ts` with DATABASE_URL and the TOKEN_ENCRYPTION_* variables.
+ * Exits 0 when no row is left under another key, else 1 with how many remain (never a token).
+ */
 async function main() {
   const config = loadConfigOrExit(CommandConfig)
   const vault = createVault({
     keys: config.TOKEN_ENCRYPTION_KEYS,
     activeKeyId: config.TOKEN_ENCRYPTION_ACTIVE_KEY_ID,
   })
-  const sql = postgres(config.DATABASE_URL, { max: 2, onnotice: () => {} })
+  const client = postgres(config.DATABASE_URL, { max: 2, onnotice: () => {} })
+  const db = drizzle(client) as Database
   try {
-    const result = await reencryptAll({ db: drizzle(sql) as Database, vault })
+    const result = await reencryptAll({ db, vault })
     process.stdout.write(`re-encrypted under ${vault.activeKeyId}: ${JSON.stringify(result)}\n`)
+    const { connections: c, oauthStates: s } = result.remaining
+    if (c + s > 0) {
+      const missing = (await keyIdsInUse(db)).filter((k) => !vault.keyIds.includes(k))
+      process.stderr.write(
+        `NOT DONE: ${c} connection(s) and ${s} OAuth state(s) are still sealed under another key ` +
+          (missing.length
+            ? `(keys not in TOKEN_ENCRYPTION_KEYS: ${missing.join(', ')}; or rows locked past the wait); `
+            : '(rows locked past the wait, or failing authentication); ') +
+          'do not retire any key yet: fix and run again\n',
+      )
+      process.exitCode = 1
+    }
   } finally {
-    await sql.end({ timeout: 5 })
+    await client.end({ timeout: 5 })
   }
 }
 

@@ -22,6 +22,7 @@ export const TIKTOK_CLIENT_ERROR_CODES = [
   'TIKTOK_OAUTH_ERROR',
   'TIKTOK_UPLOAD_URL_EXPIRED',
   'TIKTOK_UPLOAD_FAILED',
+  'TIKTOK_UPLOAD_PROGRESS_UNKNOWN',
   'TIKTOK_TIMEOUT',
   'TIKTOK_CONNECTION_ERROR',
   'TIKTOK_INVALID_RESPONSE',
@@ -129,14 +130,35 @@ export class TikTokUploadUrlExpiredError extends TikTokError {
   }
 }
 
-/** The upload PUT failed otherwise (400, 404, unrecoverable 416, 5xx after the retries, §3.5). */
+/**
+ * The upload PUT failed otherwise (400, 404, unrecoverable 416, an undocumented status such as
+ * 200, 5xx after the retries, §3.5).
+ */
 export class TikTokUploadError extends TikTokError {
   override name = 'TikTokUploadError'
   /** Bytes the server had acknowledged when the upload stopped (0 when unknown). */
   readonly uploadedBytes: number
-  constructor(message: string, options: TikTokErrorOptions & { uploadedBytes?: number } = {}) {
-    super('TIKTOK_UPLOAD_FAILED', message, options)
+  constructor(
+    message: string,
+    options: TikTokErrorOptions & { uploadedBytes?: number } = {},
+    code: TikTokClientErrorCode = 'TIKTOK_UPLOAD_FAILED',
+  ) {
+    super(code, message, options)
     this.uploadedBytes = options.uploadedBytes ?? 0
+  }
+}
+
+/**
+ * A 416 came without a usable progress `Content-Range` (§3.5) and no `fetchUploadedBytes` was
+ * given: the client cannot tell where the server stands, and restarting from chunk 0 would only
+ * collide again. `permanent` as is: read the status endpoint's `uploaded_bytes` (§3.8) and resume
+ * with `startChunk`, or pass `fetchUploadedBytes` so the client does it. A subclass of
+ * {@link TikTokUploadError}; `uploadedBytes` is what this client saw acknowledged.
+ */
+export class TikTokUploadProgressUnknownError extends TikTokUploadError {
+  override name = 'TikTokUploadProgressUnknownError'
+  constructor(message: string, options: TikTokErrorOptions & { uploadedBytes?: number } = {}) {
+    super(message, { category: 'permanent', ...options }, 'TIKTOK_UPLOAD_PROGRESS_UNKNOWN')
   }
 }
 

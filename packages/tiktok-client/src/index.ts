@@ -44,6 +44,7 @@ export {
   TikTokOAuthError,
   TikTokTimeoutError,
   TikTokUploadError,
+  TikTokUploadProgressUnknownError,
   TikTokUploadUrlExpiredError,
   TikTokWebhookPayloadError,
 } from './errors.js'
@@ -68,15 +69,15 @@ export type {
   PublishStatusValue,
   VideoSource,
 } from './posting.js'
-export {
-  type ChunkAck,
-  type ChunkSource,
-  resumeIndex,
-  type TransferApi,
-  type UploadResult,
-  type UploadVideoParams,
-  type VideoContentType,
+export type {
+  ChunkAck,
+  ChunkSource,
+  TransferApi,
+  UploadResult,
+  UploadVideoParams,
+  VideoContentType,
 } from './transfer.js'
+export { chunkIndexAt, resumeIndex } from './upload-progress.js'
 export {
   parseWebhookEvent,
   type WebhookContent,

@@ -8,9 +8,11 @@ import {
   TikTokError,
   TikTokInvalidArgumentError,
   TikTokUploadError,
+  TikTokUploadProgressUnknownError,
   TikTokUploadUrlExpiredError,
 } from './errors.js'
 import { type Http, type HttpResponse, headerValue } from './http.js'
+import { chunkIndexAt, resumeIndex } from './upload-progress.js'
 
 /**
  * Where chunk bytes come from: a file path (read with a ranged stream) or a function returning a
@@ -46,6 +48,12 @@ export interface UploadVideoParams {
   startChunk?: number
   /** Awaited after each acknowledged chunk — record it to resume after a crash. Throwing stops the upload. */
   onChunkAcknowledged?: (ack: ChunkAck) => void | Promise<void>
+  /**
+   * Asked for the bytes TikTok holds when a 416 carries no progress `Content-Range`; wire it to
+   * the status endpoint's `uploaded_bytes` (`posting.fetchStatus`, §3.8). Without it such a 416
+   * raises {@link TikTokUploadProgressUnknownError}. Errors it throws propagate.
+   */
+  fetchUploadedBytes?: () => Promise<number>
   /** Retries per chunk for 5xx, timeouts and connection errors. Default 4. */
   maxRetries?: number
   /** First retry delay in ms, doubled each time up to 10 s, with jitter. Default 500. */
@@ -71,11 +79,15 @@ export interface TransferApi {
    * Sends the plan's chunks sequentially: `PUT upload_url` with `Content-Range: bytes first-last/total`,
    * `Content-Length` and the video `Content-Type`, no Authorization. Expects 206 per chunk and 201 at
    * the end. Each chunk is streamed from `source`, so memory stays below one chunk whatever the
-   * file size. A 416 is recovered by reading the server's `Content-Range` progress and resuming
-   * there; 5xx/timeouts/connection errors are retried with bounded exponential backoff.
+   * file size. A 416 is recovered by reading the server's `Content-Range` progress (either
+   * reading, see `resumeIndex`) and resuming there — never by silently restarting at chunk 0;
+   * 5xx/timeouts/connection errors are retried with bounded exponential backoff.
    *
    * @throws TikTokUploadUrlExpiredError on 403 (URL older than 1 h: init again).
-   * @throws TikTokUploadError on 400/404, an unrecoverable 416, or retries exhausted (`uploadedBytes` set).
+   * @throws TikTokUploadProgressUnknownError on a 416 without a progress header and no `fetchUploadedBytes`.
+   * @throws TikTokUploadError on 400/404, an unrecoverable 416, a status §3.5 does not list (HTTP 200
+   *   included: only 201 means complete; poll the status to learn more), or retries exhausted
+   *   (`uploadedBytes` set).
    * @throws TikTokInvalidArgumentError when the file size differs from the plan or `startChunk` is out of range.
    */
   uploadVideo(params: UploadVideoParams): Promise<UploadResult>
@@ -160,11 +172,11 @@ export function createTransferApi(ctx: TransferContext): TransferApi {
           throw err
         }
 
-        if (res.status === 201 || res.status === 206 || res.status === 200) {
+        if (res.status === 201 || res.status === 206) {
           chunksSent++
           attempt = 0
           stalled416 = 0
-          const complete = res.status !== 206
+          const complete = res.status === 201
           await ack(chunk, complete)
           if (complete) {
             if (index !== chunks.length - 1) {
@@ -185,9 +197,21 @@ export function createTransferApi(ctx: TransferContext): TransferApi {
         }
 
         if (res.status === 416) {
-          const resumeAt = resumeIndex(headerValue(res.headers, 'content-range'), plan)
+          const progress = headerValue(res.headers, 'content-range')
+          let resumeAt: number | undefined
+          if (progress !== undefined) resumeAt = resumeIndex(progress, plan)
+          else if (params.fetchUploadedBytes) resumeAt = chunkIndexAt(await params.fetchUploadedBytes(), plan)
+          else {
+            throw new TikTokUploadProgressUnknownError(
+              redactSecrets(
+                `416 without a progress Content-Range at chunk ${index}; upload progress unknown`,
+                secrets,
+              ),
+              { httpStatus: 416, uploadedBytes: ackedBytes },
+            )
+          }
           if (resumeAt === undefined || stalled416 >= MAX_416_WITHOUT_PROGRESS) {
-            throw uploadError('416: cannot resume from the reported Content-Range', res, ackedBytes, secrets)
+            throw uploadError('416: cannot resume from the reported progress', res, ackedBytes, secrets)
           }
           recoveredFrom416++
           stalled416 = resumeAt === index ? stalled416 + 1 : 0
@@ -208,6 +232,16 @@ export function createTransferApi(ctx: TransferContext): TransferApi {
         if (res.status >= 500 && attempt < maxRetries) {
           await sleep(backoff(baseDelay, attempt++), undefined, { signal: params.signal })
           continue
+        }
+        if (res.status >= 200 && res.status < 300) {
+          // §3.5 lists 206 (more expected) and 201 (all received) only; guessing "complete" from
+          // another 2xx could report an upload TikTok never finished.
+          throw uploadError(
+            `upload PUT of chunk ${index} got an undocumented success status (expected 206 or 201); poll the status`,
+            res,
+            ackedBytes,
+            secrets,
+          )
         }
         throw uploadError(`upload PUT of chunk ${index} failed`, res, ackedBytes, secrets)
       }
@@ -237,24 +271,4 @@ function uploadError(message: string, res: HttpResponse, uploadedBytes: number, 
     httpStatus: res.status,
     uploadedBytes,
   })
-}
-
-/**
- * Reads the upload host's progress header (`Content-Range: bytes 0-{N}/{total}`, §3.5) and returns
- * the index of the chunk to send next (`chunks.length` when everything is there), or `undefined`
- * when it does not fall on a chunk boundary. `N` is read as the last byte held (inclusive range,
- * next byte N+1); the byte-count reading (next byte N) is accepted too since the docs are loose.
- * An unknown range (`bytes *` then `/total`) or no header means nothing is held yet.
- */
-export function resumeIndex(contentRange: string | undefined, plan: ChunkPlan): number | undefined {
-  if (contentRange === undefined || /^bytes \*\/\d+$/.test(contentRange.trim())) return 0
-  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange.trim())
-  if (!m) return undefined
-  const n = Number(m[2])
-  for (const next of [n + 1, n]) {
-    if (next === plan.videoSize) return plan.chunks.length
-    const i = plan.chunks.findIndex((c) => c.firstByte === next)
-    if (i >= 0) return i
-  }
-  return undefined
 }

@@ -53,12 +53,37 @@ t.test('a last chunk answered 206 instead of 201 is an upload error', async (t) 
   )
 })
 
+t.test('an HTTP 200 to a chunk PUT is not taken as completion (§3.5 lists 206 and 201)', async (t) => {
+  const stub = await stubServer(t, (_req, res) => res.writeHead(200).end())
+  const client = createTikTokClient({ clientKey: 'ck', clientSecret: 'cs' })
+  t.teardown(() => client.close())
+  const acks: number[] = []
+  const err = await client.transfer
+    .uploadVideo({
+      uploadUrl: `${stub.url}/u?upload_token=tok123456`,
+      chunkPlan: buildPlan(10, 10, 1),
+      source: () => Readable.from([Buffer.alloc(10)]),
+      onChunkAcknowledged: (a) => {
+        acks.push(a.chunkIndex)
+      },
+    })
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+  t.ok(err instanceof TikTokUploadError)
+  t.match(err, { httpStatus: 200, category: 'permanent', uploadedBytes: 0 })
+  t.notOk(String((err as Error).message).includes('tok123456'))
+  t.same(acks, [], 'the chunk is not reported as acknowledged')
+})
+
 t.test('the progress Content-Range maps to the next chunk, in both readings', async (t) => {
   const plan = buildPlan(50_000_123, 10_000_000, 5)
   t.equal(resumeIndex('bytes 0-19999999/50000123', plan), 2, 'inclusive last byte')
   t.equal(resumeIndex('bytes 0-20000000/50000123', plan), 2, 'byte count')
   t.equal(resumeIndex('bytes */50000123', plan), 0)
-  t.equal(resumeIndex(undefined, plan), 0)
+  t.equal(resumeIndex(undefined, plan), undefined, 'no header: progress unknown, not chunk 0')
+  t.equal(resumeIndex('bytes 0-0/50000123', plan), 0, 'byte count: nothing held yet')
   t.equal(resumeIndex('bytes 0-50000122/50000123', plan), 5, 'everything is there')
   t.equal(resumeIndex('bytes 0-1234/50000123', plan), undefined, 'not on a chunk boundary')
   t.equal(resumeIndex('garbage', plan), undefined)

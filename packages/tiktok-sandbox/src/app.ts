@@ -19,6 +19,7 @@ export interface RequestNotes {
   refreshToken?: RefreshTokenState
   openId?: string
   contentRange?: string
+  progress?: string
   bytes?: number
   fault?: string
   /** Set when the entry was already written (dropped connections). */

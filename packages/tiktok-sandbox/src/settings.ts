@@ -59,6 +59,15 @@ export interface SandboxSettings {
   // --- Upload and processing (REFERENCE 3.5, 3.6, 3.8, 3.9) ---
   /** Lifetime of `upload_url` in ms (1 h). Expired URLs answer 403. */
   uploadUrlTtlMs: number
+  /**
+   * How the upload host's progress header (206, 201, 416) reads REFERENCE 3.5's
+   * `Content-Range: bytes 0-{UPLOADED_BYTES}/{TOTAL}`: `inclusive` (default) sends the last byte
+   * held, `bytes 0-{uploaded-1}/{total}` — HTTP ranges are inclusive (RFC 9110 14.4) and 3.5 states
+   * the request ranges are inclusive, so the placeholder is most likely loose wording;
+   * `byte_count` sends the placeholder literally, `bytes 0-{uploaded}/{total}`; `none` sends no
+   * header at all (a 416 the client cannot place).
+   */
+  uploadProgressRange: 'inclusive' | 'byte_count' | 'none'
   /** Delay in ms between the last byte (upload 201 / download end) and the processing verdict. */
   processingDelayMs: number
   /** Delay in ms between PUBLISH_COMPLETE of a public post and `publicaly_available_post_id`. */
@@ -146,6 +155,7 @@ export function defaultSettings(): SandboxSettings {
     pendingShareCap: 5,
     pendingShareCounting: 'window24h',
     uploadUrlTtlMs: 3600_000,
+    uploadProgressRange: 'inclusive',
     processingDelayMs: 2000,
     publiclyAvailableDelayMs: 5000,
     pullTimeoutMs: 3600_000,

@@ -148,6 +148,28 @@ t.test('upload answers 416 on a gap or overlap with the progress in Content-Rang
   t.equal((await putChunk(url, chunk, { first: 6_000_000, last: size - 1, total: size })).status, 201)
 })
 
+for (const [reading, before, after] of [
+  ['byte_count', 'bytes 0-0/12000000', 'bytes 0-6000000/12000000'],
+  ['none', undefined, undefined],
+] as const) {
+  t.test(`uploadProgressRange '${reading}' changes only the progress header`, async (t) => {
+    const sandbox = await build(t, { settings: { uploadProgressRange: reading } })
+    const { accessToken } = await connectUser(sandbox, ['video.upload'])
+    const size = 12_000_000
+    const init = await api(sandbox, 'POST', '/v2/post/publish/inbox/video/init/', accessToken, {
+      source_info: fileSource(size, 6_000_000, 2),
+    })
+    const url = init.json.data.upload_url
+    const chunk = Buffer.alloc(6_000_000)
+    const gap = await putChunk(url, chunk, { first: 6_000_000, last: size - 1, total: size })
+    t.same([gap.status, gap.contentRange], [416, before])
+    const first = await putChunk(url, chunk, { first: 0, last: 5_999_999, total: size })
+    t.same([first.status, first.contentRange], [206, after])
+    const overlap = await putChunk(url, chunk, { first: 0, last: 5_999_999, total: size })
+    t.same([overlap.status, overlap.contentRange], [416, after])
+  })
+}
+
 t.test('an upload_url expires after an hour and unknown uploads are 404', async (t) => {
   const sandbox = await build(t)
   const { accessToken } = await connectUser(sandbox, ['video.publish'])

@@ -1,7 +1,6 @@
 import { createReadStream, statSync } from 'node:fs'
 import path from 'node:path'
 import t from 'tap'
-import { request } from 'undici'
 import {
   type ChunkAck,
   MIB,
@@ -116,42 +115,6 @@ t.test('a chunk source function is called per chunk range and streamed', async (
     plan.chunks.map((c) => [c.firstByte, c.lastByte]),
   )
   t.equal(uploads(h).at(-1)?.status, 201)
-})
-
-t.test('a 416 is recovered by resuming from the server-reported Content-Range', async (t) => {
-  const h = await startHarness(t)
-  const { plan, uploadUrl } = await initUpload(h, CLIP_40, 5 * MIB)
-  // Two chunks reach the server but the caller's record of them is lost.
-  for (const c of plan.chunks.slice(0, 2)) {
-    const res = await request(uploadUrl, {
-      method: 'PUT',
-      headers: {
-        'content-type': 'video/mp4',
-        'content-length': String(c.size),
-        'content-range': `bytes ${c.firstByte}-${c.lastByte}/${plan.videoSize}`,
-      },
-      body: createReadStream(CLIP_40, { start: c.firstByte, end: c.lastByte }),
-    })
-    await res.body.dump()
-    t.equal(res.statusCode, 206)
-  }
-  const acks: number[] = []
-  const result = await h.client.transfer.uploadVideo({
-    uploadUrl,
-    chunkPlan: plan,
-    source: CLIP_40,
-    startChunk: 0,
-    onChunkAcknowledged: (a) => {
-      acks.push(a.chunkIndex)
-    },
-  })
-  t.equal(result.recoveredFrom416, 1)
-  t.equal(result.chunksSent, 2)
-  t.same(acks, [0, 1, 2, 3], 'chunks the server already held are reported as acknowledged')
-  t.same(
-    uploads(h).map((e) => e.status),
-    [206, 206, 416, 206, 201],
-  )
 })
 
 t.test('after a crash the caller resumes from its recorded chunk and the upload completes', async (t) => {

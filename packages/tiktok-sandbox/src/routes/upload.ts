@@ -5,12 +5,24 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { SandboxContext } from '../context.js'
 import { chunkRange } from '../posting/chunks.js'
 import { sendApiError } from '../reply.js'
+import type { SandboxSettings } from '../settings.js'
 
 const CONTENT_TYPES = ['video/mp4', 'video/quicktime', 'video/webm']
 const RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/
 
-/** `bytes 0-{uploaded-1}/{total}` progress header; `bytes *\/{total}` when nothing arrived yet. */
-export function progressRange(uploaded: number, total: number): string {
+/**
+ * The progress `Content-Range` response header of REFERENCE 3.5 (`bytes 0-{UPLOADED_BYTES}/{TOTAL}`)
+ * in the reading `settings.uploadProgressRange` picks: `inclusive` → `bytes 0-{uploaded-1}/{total}`
+ * (`bytes *\/{total}` before the first byte); `byte_count` → `bytes 0-{uploaded}/{total}`;
+ * `none` → no header (undefined).
+ */
+export function progressRange(
+  uploaded: number,
+  total: number,
+  reading: SandboxSettings['uploadProgressRange'] = 'inclusive',
+): string | undefined {
+  if (reading === 'none') return undefined
+  if (reading === 'byte_count') return `bytes 0-${uploaded}/${total}`
   return uploaded > 0 ? `bytes 0-${uploaded - 1}/${total}` : `bytes */${total}`
 }
 
@@ -19,7 +31,8 @@ export function progressRange(uploaded: number, total: number): string {
  * `Content-Range: bytes first-last/total` (inclusive) and `Content-Length`. Chunks must be
  * sequential and follow the init's floor layout. 206 for intermediate chunks, 201 for the last
  * (processing starts), 400 bad headers, 403 expired URL, 404 unknown upload, 416 gap/overlap
- * (with a progress `Content-Range` header). Bytes stream to a file; nothing is buffered whole.
+ * (with a progress `Content-Range` header, see `progressRange`). Bytes stream to a file; nothing
+ * is buffered whole.
  */
 export const uploadRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (app, { ctx }) => {
   app.removeAllContentTypeParsers()
@@ -32,6 +45,11 @@ export const uploadRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (
     async (request, reply) => {
       const bad = (r: FastifyReply, status: number, code: string, message: string) =>
         sendApiError(r, ctx, status, code, message)
+      const progress = (uploaded: number, total: number) => {
+        const value = progressRange(uploaded, total, ctx.settings.uploadProgressRange)
+        request.tt.progress = value
+        if (value !== undefined) reply.header('content-range', value)
+      }
       const header = request.headers['content-range']
       request.tt.contentRange = header
       request.tt.bytes = 0
@@ -69,7 +87,7 @@ export const uploadRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (
         return bad(reply, 400, 'invalid_params', 'Content-Length does not match the Content-Range.')
       }
       if (session.busy || first !== p.uploadedBytes) {
-        reply.header('content-range', progressRange(p.uploadedBytes, total))
+        progress(p.uploadedBytes, total)
         return bad(reply, 416, 'invalid_params', 'Content-Range does not match the upload progress.')
       }
       const index = Math.floor(first / p.chunkSize!)
@@ -100,7 +118,7 @@ export const uploadRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (
       if (received !== length)
         return bad(reply, 400, 'invalid_params', 'Content-Length does not match the body size.')
       p.uploadedBytes += received
-      reply.header('content-range', progressRange(p.uploadedBytes, total))
+      progress(p.uploadedBytes, total)
       if (p.uploadedBytes < total) return reply.code(206).send()
       ctx.processor.uploadComplete(p)
       return reply.code(201).send()

@@ -25,6 +25,8 @@ export interface RequestLogEntry {
   openId?: string
   /** Upload PUT: the Content-Range header as received. */
   contentRange?: string
+  /** Upload PUT: the progress Content-Range the sandbox answered (absent when none was sent). */
+  progress?: string
   /** Upload PUT: body bytes received. */
   bytes?: number
   /** Name of the injected fault that answered this request. */

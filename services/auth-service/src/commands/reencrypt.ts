@@ -97,7 +97,7 @@ export async function reencryptAll(opts: ReencryptOptions): Promise<ReencryptRes
             ),
           )
           .limit(batchSize)
-          .for('update', lock)
+          .for('update', lock.skipLocked ? { skipLocked: true } : undefined)
         let rewritten = 0
         for (const row of rows) {
           let sealed: ReturnType<typeof sealTokens>
@@ -131,7 +131,7 @@ export async function reencryptAll(opts: ReencryptOptions): Promise<ReencryptRes
             ),
           )
           .limit(batchSize)
-          .for('update', lock)
+          .for('update', lock.skipLocked ? { skipLocked: true } : undefined)
         let rewritten = 0
         for (const row of rows) {
           const aad = `oauth_state|${row.stateHash}`

@@ -88,11 +88,15 @@ export async function buildApp(ctx: SandboxContext): Promise<FastifyInstance> {
       throw new TikTokApiError(status, 'internal_error', 'Something went wrong. Please try again later.')
     }
     if (fault.kind === 'rate_limit') {
-      throw new TikTokApiError(
-        429,
-        'rate_limit_exceeded',
-        'The API rate limit was exceeded. Please try again later.',
-      )
+      const message = 'The API rate limit was exceeded. Please try again later.'
+      if (request.routeOptions.config.oauth) throw new OAuthError('temporarily_unavailable', message, 429)
+      throw new TikTokApiError(429, 'rate_limit_exceeded', message)
+    }
+    if (fault.kind === 'error') {
+      const code = fault.code ?? 'invalid_request'
+      const message = fault.message ?? `Injected ${code}.`
+      if (request.routeOptions.config.oauth) throw new OAuthError(code, message, fault.status)
+      throw new TikTokApiError(fault.status ?? 400, code, message)
     }
     log(request, 0)
     reply.hijack()

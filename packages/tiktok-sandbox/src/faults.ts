@@ -2,12 +2,17 @@
  * Fault injection: the next `count` requests to an endpoint fail in a chosen way.
  * - `internal_error`: HTTP `status` (default 500) with the `internal_error` envelope
  *   (OAuth endpoints: flat `server_error`).
- * - `rate_limit`: HTTP 429 `rate_limit_exceeded`.
+ * - `rate_limit`: HTTP 429; `rate_limit_exceeded` in the v2 envelope (REFERENCE 5), or on OAuth
+ *   endpoints the flat shape (1.6) with `temporarily_unavailable`, the closest value 1.6 lists.
+ * - `error`: an arbitrary TikTok error `code`: on OAuth endpoints the flat
+ *   `{error: code, error_description, log_id}` with HTTP `status` (default
+ *   `settings.oauthErrorHttpStatus`), e.g. `temporarily_unavailable`, `unauthorized_client`;
+ *   elsewhere the v2 envelope with HTTP `status` (default 400).
  * - `timeout`: hold the request open for `holdMs` (default `settings.faultTimeoutHoldMs`),
  *   then drop the connection without a response.
  * - `connection_reset`: destroy the socket immediately.
  */
-export type FaultKind = 'internal_error' | 'rate_limit' | 'timeout' | 'connection_reset'
+export type FaultKind = 'internal_error' | 'rate_limit' | 'error' | 'timeout' | 'connection_reset'
 
 /** A queued fault. `endpoint` is a request-log endpoint name or `*` for any. */
 export interface Fault {
@@ -15,21 +20,28 @@ export interface Fault {
   kind: FaultKind
   /** Remaining requests to fail. */
   count: number
-  /** HTTP status for `internal_error` (500–599). */
+  /** HTTP status for `internal_error` (500–599) or `error`. */
   status?: number
+  /** TikTok error code for `error` (OAuth `error` or v2 `error.code`). */
+  code?: string
+  /** Human text for `error`; default a generic message. */
+  message?: string
   /** ms to hold for `timeout`. */
   holdMs?: number
 }
 
+/** What `inject` takes; see {@link Fault}. `code` is required for kind `error`. */
 export interface FaultInput {
   endpoint: string
   kind: FaultKind
   count?: number
   status?: number
+  code?: string
+  message?: string
   holdMs?: number
 }
 
-const KINDS: FaultKind[] = ['internal_error', 'rate_limit', 'timeout', 'connection_reset']
+const KINDS: FaultKind[] = ['internal_error', 'rate_limit', 'error', 'timeout', 'connection_reset']
 
 /** The fault queue, consumed in injection order. */
 export interface Faults {
@@ -46,6 +58,7 @@ export function createFaults(): Faults {
     inject(input) {
       if (!KINDS.includes(input.kind))
         throw new Error(`Unknown fault kind "${input.kind}" (use ${KINDS.join(', ')})`)
+      if (input.kind === 'error' && !input.code) throw new Error('A fault of kind "error" needs a code')
       const f: Fault = { ...input, count: input.count ?? 1 }
       faults.push(f)
       return f

@@ -52,8 +52,32 @@ t.test('an injected fault on the token endpoint uses the flat OAuth shape', asyn
   t.equal(res.status, 500)
   t.equal(res.json?.error, 'server_error')
   sandbox.injectFault({ endpoint: 'oauth.token', kind: 'rate_limit' })
-  t.equal((await exchangeCode(sandbox, 'whatever')).status, 429)
+  const limited = await exchangeCode(sandbox, 'whatever')
+  t.equal(limited.status, 429)
+  t.same(
+    Object.keys(limited.json ?? {}).sort(),
+    ['error', 'error_description', 'log_id'],
+    'flat, no envelope',
+  )
+  t.equal(limited.json?.error, 'temporarily_unavailable')
 })
+
+t.test(
+  'an injected error fault answers its code: flat on OAuth endpoints, enveloped elsewhere',
+  async (t) => {
+    const sandbox = await build(t, { settings: { oauthErrorHttpStatus: 200 } })
+    const { accessToken } = await connectUser(sandbox, ['user.info.basic'])
+    sandbox.injectFault({ endpoint: 'oauth.token', kind: 'error', code: 'unauthorized_client' })
+    const oauth = await exchangeCode(sandbox, 'whatever')
+    t.equal(oauth.status, 200, 'OAuth errors follow oauthErrorHttpStatus')
+    t.match(oauth.json, { error: 'unauthorized_client', error_description: String, log_id: String })
+    sandbox.injectFault({ endpoint: 'user.info', kind: 'error', code: 'spam_risk', status: 403 })
+    const v2 = await api(sandbox, 'GET', '/v2/user/info/?fields=open_id', accessToken)
+    t.equal(v2.status, 403)
+    t.equal(v2.json.error.code, 'spam_risk')
+    t.throws(() => sandbox.injectFault({ endpoint: '*', kind: 'error' }), /needs a code/)
+  },
+)
 
 t.test('connection_reset drops the connection without a response', async (t) => {
   const sandbox = await build(t)

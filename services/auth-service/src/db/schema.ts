@@ -54,6 +54,11 @@ export const connections = auth.table(
     /** Consecutive transient refresh failures (for the scheduler's backoff). */
     refreshFailures: integer('refresh_failures').notNull().default(0),
     lastRefreshedAt: ts('last_refreshed_at'),
+    /**
+     * When the user last granted access (the code exchange of a connect or reconnect). An
+     * `authorization.removed` created before it is about an earlier grant; null on older rows.
+     */
+    authorizedAt: ts('authorized_at'),
     connectedBy: text('connected_by').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

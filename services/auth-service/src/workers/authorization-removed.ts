@@ -8,7 +8,8 @@ export const AUTHORIZATION_REMOVED_DURABLE = 'auth-service-authorization-removed
 
 /**
  * Consumes `tiktok.webhook.authorization.removed` (REFERENCE.md §4.4): every connection of the
- * webhook's `user_openid` becomes `revoked` (its token is already dead), acked only after the
+ * webhook's `user_openid` becomes `revoked` (its token is already dead) unless it was reconnected
+ * since the event's `create_time` (see `DisconnectService.markRevoked`), acked only after the
  * change committed. Idempotent: a redelivery finds nothing left to change.
  */
 export function startAuthorizationRemovedConsumer(opts: {
@@ -32,7 +33,11 @@ export function startAuthorizationRemovedConsumer(opts: {
         return
       }
       const reason = envelope.data.content.reason
-      await opts.disconnect.markRevoked(openId, typeof reason === 'number' ? reason : undefined)
+      await opts.disconnect.markRevoked(
+        openId,
+        typeof reason === 'number' ? reason : undefined,
+        envelope.data.createTime,
+      )
     },
   })
 }

@@ -1,8 +1,41 @@
-import { Subjects, tiktokWebhookSubject } from '@social-bridge/contracts'
+import { createHash } from 'node:crypto'
+import { namespacedStream, Streams, Subjects, tiktokWebhookSubject } from '@social-bridge/contracts'
 import { createEnvelope } from '@social-bridge/service-kit'
+import type { WebhookDelivery } from '@social-bridge/tiktok-sandbox'
+import type { FastifyInstance } from 'fastify'
 import t from 'tap'
+import { AUTHORIZATION_REMOVED_DURABLE } from '../../src/workers/authorization-removed.js'
 import { collectEvents, connectionRow } from '../db.js'
-import { asService, build, connectAccount, startSandbox, waitUntil } from '../helper.js'
+import { asService, asUser, build, connectAccount, startSandbox, waitUntil } from '../helper.js'
+
+/** Stores a webhook the sandbox sent (no URL configured) in the stream, as webhook-ingest would. */
+async function ingest(app: FastifyInstance, delivery: WebhookDelivery, id?: string) {
+  const body = JSON.parse(delivery.body)
+  const envelope = createEnvelope({
+    type: tiktokWebhookSubject(body.event),
+    tenantId: null,
+    id: id ?? createHash('sha256').update(delivery.body).digest('hex'),
+    data: {
+      clientKey: body.client_key,
+      event: body.event,
+      createTime: body.create_time,
+      userOpenId: body.user_openid,
+      content: JSON.parse(body.content),
+      receivedAt: new Date().toISOString(),
+    },
+  })
+  await app.nats.bus.publish(envelope.type, envelope)
+}
+
+/** Messages the auth-service durable consumer has acknowledged (its effect committed). */
+async function acked(app: FastifyInstance): Promise<number> {
+  const stream = namespacedStream(app.nats.namespace, Streams.tiktokWebhooks).name
+  const info = await app.nats.jsm.consumers.info(stream, AUTHORIZATION_REMOVED_DURABLE)
+  return info.num_ack_pending === 0 ? info.ack_floor.stream_seq : 0
+}
+
+const removedEvents = (sandbox: { webhookDeliveries(): WebhookDelivery[] }) =>
+  sandbox.webhookDeliveries().filter((d) => d.event === 'authorization.removed')
 
 t.test('authorization.removed revokes every connection of the account, once', async (t) => {
   const sandbox = await startSandbox(t)
@@ -13,34 +46,28 @@ t.test('authorization.removed revokes every connection of the account, once', as
   const a = await connectAccount(app, { tenantId: 't1', userId: 'u1' }, creator.openId)
   const b = await connectAccount(app, { tenantId: 't2', userId: 'u2' }, creator.openId)
   const untouched = await connectAccount(app, { tenantId: 't1', userId: 'u1' }, other.openId)
+  sandbox.advanceClock(1000) // a moment later at TikTok, the user removes the app
   sandbox.revokeAuthorization(creator.openId, { reason: 1 })
+  const [removed] = removedEvents(sandbox)
 
-  const envelope = createEnvelope({
-    type: tiktokWebhookSubject('authorization.removed'),
-    tenantId: null,
-    id: 'sha256-of-the-raw-body',
-    data: {
-      clientKey: 'sbx_client_key',
-      event: 'authorization.removed',
-      createTime: Math.floor(Date.now() / 1000),
-      userOpenId: creator.openId,
-      content: { reason: 1 },
-      receivedAt: new Date().toISOString(),
-    },
-  })
-  await app.nats.bus.publish(envelope.type, envelope)
-  await app.nats.bus.publish(envelope.type, { ...envelope, id: 'a-redelivery-with-another-id' })
+  await ingest(app, removed!)
+  await ingest(app, removed!, 'a-redelivery-with-another-id')
+  t.ok(await waitUntil(async () => (await acked(app)) >= 2), 'both deliveries were handled and acked')
 
-  const disconnected = () => events.events.filter((e) => e.subject === Subjects.connectionDisconnected)
-  t.ok(await waitUntil(() => disconnected().length >= 2))
   for (const id of [a.connectionId, b.connectionId]) {
     const row = await connectionRow(app, id)
     t.equal(row?.status, 'revoked')
     t.equal(row?.access_token_sealed, null, 'tokens deleted')
   }
   t.equal((await connectionRow(app, untouched.connectionId))?.status, 'active')
-  await new Promise((r) => setTimeout(r, 300))
-  t.equal(disconnected().length, 2, 'the second delivery changes nothing (idempotent)')
+  const audits = await app.sql`select actor from auth.audit_log where action = 'connection.revoked'`
+  t.same(
+    audits.map((r) => r.actor),
+    ['tiktok', 'tiktok'],
+    'the second delivery changes nothing (idempotent)',
+  )
+  const disconnected = () => events.events.filter((e) => e.subject === Subjects.connectionDisconnected)
+  t.ok(await waitUntil(() => disconnected().length === 2))
   t.match(JSON.parse(disconnected()[0]!.body).data, {
     status: 'revoked',
     initiatedBy: 'tiktok',
@@ -53,6 +80,38 @@ t.test('authorization.removed revokes every connection of the account, once', as
     payload: {},
   })
   t.equal(lease.json().error.code, 'CONNECTION_NOT_ACTIVE')
-  const [audit] = await app.sql`select actor from auth.audit_log where action = 'connection.revoked' limit 1`
-  t.equal(audit?.actor, 'tiktok')
+})
+
+t.test('a late authorization.removed for an earlier grant leaves a reconnected account active', async (t) => {
+  const sandbox = await startSandbox(t)
+  const { app } = await build(t, { sandbox })
+  const creator = sandbox.addUser()
+  const user = { tenantId: 't1', userId: 'u1' }
+  const { connectionId } = await connectAccount(app, user, creator.openId)
+  const del = await app.inject({
+    method: 'DELETE',
+    url: `/connections/${connectionId}`,
+    headers: await asUser(user),
+  })
+  t.equal(del.statusCode, 200)
+  const [late] = removedEvents(sandbox) // TikTok's answer to our revoke, not delivered yet
+  t.ok(late, 'revoking at TikTok produced authorization.removed')
+  t.equal((await connectAccount(app, user, creator.openId)).connectionId, connectionId, 'reconnected')
+
+  await ingest(app, late!)
+  t.ok(await waitUntil(async () => (await acked(app)) >= 1), 'the event was handled and acked')
+  t.equal((await connectionRow(app, connectionId))?.status, 'active', 'the new grant is kept')
+  const [audit] =
+    await app.sql`select actor, details from auth.audit_log where action = 'connection.revoke_ignored'`
+  t.match(audit, {
+    actor: 'tiktok',
+    details: { tiktokReason: 5, eventCreateTime: JSON.parse(late!.body).create_time },
+  })
+  const lease = await app.inject({
+    method: 'POST',
+    url: `/internal/connections/${connectionId}/lease`,
+    headers: await asService('publish-service'),
+    payload: {},
+  })
+  t.equal(lease.statusCode, 200, 'its token still leases')
 })

@@ -165,6 +165,7 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
             ...sealed,
             ...timing,
             lastRefreshedAt: null,
+            authorizedAt: now,
             connectedBy: state.userId,
           })
           .onConflictDoUpdate({
@@ -183,6 +184,7 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
               nextRefreshAt: sql`excluded.next_refresh_at`,
               refreshFailures: 0,
               tokenVersion: sql`${connections.tokenVersion} + 1`,
+              authorizedAt: sql`excluded.authorized_at`,
               connectedBy: sql`excluded.connected_by`,
               updatedAt: now,
             },

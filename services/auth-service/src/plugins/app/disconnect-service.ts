@@ -18,11 +18,17 @@ export interface DisconnectService {
    */
   disconnect(input: { tenantId: string; id: string; userId: string }): Promise<ConnectionRow>
   /**
-   * `authorization.removed` (REFERENCE.md §4.4): every live connection of `openId` (any tenant)
-   * becomes `revoked` with its tokens deleted, and emits `…disconnected` (`initiatedBy: 'tiktok'`).
-   * Idempotent: connections already ended are left alone. @returns how many changed.
+   * `authorization.removed` (REFERENCE.md §4.3–§4.4): every live connection of `openId` (any
+   * tenant) becomes `revoked` with its tokens deleted, and emits `…disconnected`
+   * (`initiatedBy: 'tiktok'`) — except a connection (re)authorized at or after `createTimeSec`
+   * (TikTok's `create_time`, Unix **seconds**): the event is about an earlier grant, so it is only
+   * audited as `connection.revoke_ignored`. A grant in the same second as the event counts as
+   * newer (a user cannot remove an app within the second they granted it, while a late event for
+   * the previous grant is the common race; were it wrong, the next refresh gets `invalid_grant`
+   * and marks `reauth_required`). Without `createTimeSec`, or for rows older than `authorized_at`,
+   * the event applies. Idempotent: ended connections are left alone. @returns how many changed.
    */
-  markRevoked(openId: string, reason: number | undefined): Promise<number>
+  markRevoked(openId: string, reason: number | undefined, createTimeSec?: number): Promise<number>
 }
 
 const ENDED = {
@@ -32,6 +38,12 @@ const ENDED = {
   nextRefreshAt: null,
   tokenVersion: sql`${connections.tokenVersion} + 1`,
 }
+
+/** The row's grant is at least as new as an event created at `createTimeSec` (Unix seconds). */
+const grantedSince = (row: ConnectionRow, createTimeSec: number | undefined) =>
+  createTimeSec !== undefined &&
+  row.authorizedAt !== null &&
+  row.authorizedAt.getTime() >= createTimeSec * 1000
 
 /** Builds the service. */
 export function createDisconnectService(opts: {
@@ -63,7 +75,8 @@ export function createDisconnectService(opts: {
       const outcome = await opts.db.transaction(async (tx) => {
         const [current] = await tx.select().from(connections).where(scope).limit(1).for('update')
         if (!current) throw new NotFoundError('Connection')
-        if (current.status === 'disconnected' || current.status === 'revoked') return { row: current, changed: false }
+        if (current.status === 'disconnected' || current.status === 'revoked')
+          return { row: current, changed: false }
         await revokeAtTikTok(current)
         const [updated] = await tx
           .update(connections)
@@ -88,11 +101,12 @@ export function createDisconnectService(opts: {
       return outcome.row
     },
 
-    async markRevoked(openId, reason) {
+    async markRevoked(openId, reason, createTimeSec) {
+      const tiktokReason = reason === undefined ? {} : { tiktokReason: reason }
       const changed = await opts.db.transaction(async (tx) => {
-        const rows = await tx
-          .update(connections)
-          .set({ ...ENDED, status: 'revoked', updatedAt: new Date() })
+        const live = await tx
+          .select()
+          .from(connections)
           .where(
             and(
               eq(connections.provider, 'tiktok'),
@@ -100,23 +114,43 @@ export function createDisconnectService(opts: {
               inArray(connections.status, ['active', 'reauth_required']),
             ),
           )
-          .returning()
-        for (const row of rows) {
+          .for('update')
+        let n = 0
+        for (const row of live) {
+          if (grantedSince(row, createTimeSec)) {
+            await recordAudit(tx, {
+              tenantId: row.tenantId,
+              connectionId: row.id,
+              actor: { kind: 'tiktok' },
+              action: 'connection.revoke_ignored',
+              details: {
+                ...tiktokReason,
+                eventCreateTime: createTimeSec,
+                authorizedAt: row.authorizedAt?.toISOString(),
+              },
+            })
+            continue
+          }
+          await tx
+            .update(connections)
+            .set({ ...ENDED, status: 'revoked', updatedAt: new Date() })
+            .where(eq(connections.id, row.id))
           await recordAudit(tx, {
             tenantId: row.tenantId,
             connectionId: row.id,
             actor: { kind: 'tiktok' },
             action: 'connection.revoked',
-            details: reason === undefined ? {} : { tiktokReason: reason },
+            details: tiktokReason,
           })
           await opts.outbox.enqueue(tx, Subjects.connectionDisconnected, row.tenantId, {
             connectionId: row.id,
             status: 'revoked',
             initiatedBy: 'tiktok',
-            ...(reason === undefined ? {} : { tiktokReason: reason }),
+            ...tiktokReason,
           })
+          n++
         }
-        return rows.length
+        return n
       })
       if (changed > 0) await flush()
       return changed

@@ -1,0 +1,1 @@
+ALTER TABLE "auth"."connections" ADD COLUMN "authorized_at" timestamp with time zone;

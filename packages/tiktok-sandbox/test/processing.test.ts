@@ -6,46 +6,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { api, build, connectUser, media, waitFor } from './helper.js'
-import { putChunk, uploadFile } from './upload-helper.js'
+import { directPost, finalStatus, publicPost, statusOf } from './publish-helper.js'
+import { putChunk } from './upload-helper.js'
 
 const CLIP15 = media('clip-15s-vertical.mp4')
 const CLIP40 = media('clip-40s-vertical.mp4')
 const WEBM = media('clip-8s-vertical.webm')
-const publicPost = {
-  privacy_level: 'PUBLIC_TO_EVERYONE',
-  brand_content_toggle: false,
-  brand_organic_toggle: false,
-}
-
-type Sandbox = Awaited<ReturnType<typeof build>>
-
-async function directPost(sandbox: Sandbox, token: string, file: string, chunkSize?: number) {
-  const size = (await stat(file)).size
-  const chunk = chunkSize ?? size
-  const init = await api(sandbox, 'POST', '/v2/post/publish/video/init/', token, {
-    post_info: { ...publicPost, title: 'hello #sandbox' },
-    source_info: {
-      source: 'FILE_UPLOAD',
-      video_size: size,
-      chunk_size: chunk,
-      total_chunk_count: Math.floor(size / chunk),
-    },
-  })
-  if (init.status !== 200) throw new Error(init.text)
-  const statuses = await uploadFile(init.json.data.upload_url, file, size, chunk)
-  return { publishId: init.json.data.publish_id as string, statuses, size }
-}
-
-function statusOf(sandbox: Sandbox, token: string, publishId: string) {
-  return api(sandbox, 'POST', '/v2/post/publish/status/fetch/', token, { publish_id: publishId })
-}
-
-async function finalStatus(sandbox: Sandbox, token: string, publishId: string, wanted: string[]) {
-  return waitFor(async () => {
-    const res = await statusOf(sandbox, token, publishId)
-    return wanted.includes(res.json.data.status) ? res : undefined
-  })
-}
 
 t.test(
   'clip-15s in one chunk is published, then gets a 19-digit post id as an exact JSON number',
@@ -91,7 +57,9 @@ t.test(
 t.test('clip-40s uploaded in chunks is published', async (t) => {
   const sandbox = await build(t)
   const { accessToken } = await connectUser(sandbox, ['video.publish'])
-  const { publishId, statuses } = await directPost(sandbox, accessToken, CLIP40, 6 * 1024 * 1024)
+  const { publishId, statuses } = await directPost(sandbox, accessToken, CLIP40, {
+    chunkSize: 6 * 1024 * 1024,
+  })
   t.same(statuses, [206, 206, 206, 201])
   const done = await finalStatus(sandbox, accessToken, publishId, ['PUBLISH_COMPLETE', 'FAILED'])
   t.equal(done.json.data.status, 'PUBLISH_COMPLETE')
@@ -100,7 +68,7 @@ t.test('clip-40s uploaded in chunks is published', async (t) => {
 t.test('a clip longer than the creator maximum fails with duration_check_failed', async (t) => {
   const sandbox = await build(t)
   const { accessToken } = await connectUser(sandbox, ['video.publish'], { maxVideoPostDurationSec: 30 })
-  const { publishId } = await directPost(sandbox, accessToken, CLIP40, 10_000_000)
+  const { publishId } = await directPost(sandbox, accessToken, CLIP40, { chunkSize: 10_000_000 })
   const done = await finalStatus(sandbox, accessToken, publishId, ['PUBLISH_COMPLETE', 'FAILED'])
   t.equal(done.json.data.status, 'FAILED')
   t.equal(done.json.data.fail_reason, 'duration_check_failed')

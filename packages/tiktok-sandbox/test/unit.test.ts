@@ -31,6 +31,7 @@ t.test('media checks map each limit of REFERENCE 3.9 to its fail_reason', async 
   t.equal(checkMedia({ ...good, height: 4097 }, 60), 'picture_size_check_failed')
   t.equal(checkMedia({ ...good, frameRate: 22 }, 60), 'frame_rate_check_failed')
   t.equal(checkMedia({ ...good, frameRate: 61 }, 60), 'frame_rate_check_failed')
+  t.equal(checkMedia({ ...good, frameRate: undefined }, 60), 'frame_rate_check_failed', 'unreadable rate')
   t.equal(checkMedia({ ...good, container: 'WebM', videoCodec: 'VP9' }, 60), null)
 })
 

@@ -28,17 +28,19 @@ export async function uploadFile(
   file: string,
   size: number,
   chunkSize: number,
+  contentType = 'video/mp4',
 ): Promise<number[]> {
   const total = Math.floor(size / chunkSize)
   const statuses: number[] = []
   for (let i = 0; i < total; i++) {
     const first = i * chunkSize
     const last = i === total - 1 ? size - 1 : first + chunkSize - 1
-    const res = await putChunk(uploadUrl, () => createReadStream(file, { start: first, end: last }), {
-      first,
-      last,
-      total: size,
-    })
+    const res = await putChunk(
+      uploadUrl,
+      () => createReadStream(file, { start: first, end: last }),
+      { first, last, total: size },
+      { 'content-type': contentType },
+    )
     statuses.push(res.status)
   }
   return statuses

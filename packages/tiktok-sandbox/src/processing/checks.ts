@@ -13,7 +13,11 @@ export const MEDIA_LIMITS = { minSidePx: 360, maxSidePx: 4096, minFps: 23, maxFp
  * The `fail_reason` for a media file, or null when it passes (REFERENCE 3.8/3.9). Order:
  * container/codec/truncation → `file_format_check_failed`; duration over the creator's
  * `max_video_post_duration_sec` → `duration_check_failed`; a side outside 360–4096 px →
- * `picture_size_check_failed`; frame rate outside 23–60 fps → `frame_rate_check_failed`.
+ * `picture_size_check_failed`; frame rate outside 23–60 fps, **or not readable** →
+ * `frame_rate_check_failed`. 3.9 requires 23–60 fps; a rate MediaInfo cannot report (e.g. a
+ * variable-frame-rate WebM) cannot be shown to meet it, and passing it would let the sandbox
+ * accept what TikTok may refuse — so the strict reading fails it, as a missing width fails the
+ * picture-size check.
  */
 export function checkMedia(media: MediaSummary, maxDurationSec: number): FailReason | null {
   if (!media.container || !CONTAINERS.has(media.container) || media.truncated)
@@ -25,7 +29,7 @@ export function checkMedia(media: MediaSummary, maxDurationSec: number): FailRea
   const sideOk = (v: number | undefined) =>
     v !== undefined && v >= MEDIA_LIMITS.minSidePx && v <= MEDIA_LIMITS.maxSidePx
   if (!sideOk(width) || !sideOk(height)) return 'picture_size_check_failed'
-  if (frameRate !== undefined && (frameRate < MEDIA_LIMITS.minFps || frameRate > MEDIA_LIMITS.maxFps)) {
+  if (frameRate === undefined || frameRate < MEDIA_LIMITS.minFps || frameRate > MEDIA_LIMITS.maxFps) {
     return 'frame_rate_check_failed'
   }
   return null

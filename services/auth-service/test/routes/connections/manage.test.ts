@@ -88,9 +88,12 @@ t.test('a failed revoke at TikTok does not block disconnecting', async (t) => {
 t.test('authorization.removed handled while a disconnect is revoking leaves it disconnected', async (t) => {
   const { sandbox, app, creator, connectionId, call } = await setup(t)
   // Keep the revoke call open so the disconnect is mid-way when TikTok's webhook is handled.
-  sandbox.injectFault({ endpoint: 'oauth.revoke', kind: 'timeout', holdMs: 400 })
+  sandbox.injectFault({ endpoint: 'oauth.revoke', kind: 'timeout', holdMs: 1000 })
   const disconnecting = call('DELETE', `/connections/${connectionId}`)
-  await new Promise((r) => setTimeout(r, 150))
+  t.ok(
+    await waitUntil(() => sandbox.requestLog().some((e) => e.endpoint === 'oauth.revoke')),
+    'the revoke request reached TikTok (and is held there)',
+  )
   const revoked = await app.auth.disconnect.markRevoked(creator.openId, 5)
   t.equal(revoked, 0, 'the webhook waited for the disconnect and found nothing left to end')
   t.equal((await disconnecting).statusCode, 200)

@@ -1,4 +1,6 @@
 import t, { type Test } from 'tap'
+import { hashState } from '../../../src/plugins/app/oauth-states.js'
+import { STATE_COOKIE } from '../../../src/routes/connections/state-cookie.js'
 import { collectEvents, connectionRow, count } from '../../db.js'
 import {
   asService,
@@ -219,7 +221,19 @@ t.test('invalid states are refused with 403 and nothing is stored', async (t) =>
     await expectRefused(t, await callback(app, location, start.cookie), 'expired')
   })
 
-  t.test('a reused state', async (t) => {
+  t.test('a state reused after a successful connect', async (t) => {
+    const start = await authorize(app)
+    const location = await consent(start.authorizeUrl, creator.openId)
+    const first = await callback(app, location, start.cookie)
+    t.equal(new URL(String(first.headers.location)).searchParams.get('outcome'), 'connected')
+    const replay = await callback(app, location, start.cookie)
+    t.equal(replay.statusCode, 403)
+    t.equal(replay.json().error.details.reason, 'reused')
+    t.equal(await count(app, 'connections'), 1, 'nothing more stored')
+    await app.sql`delete from auth.connections`
+  })
+
+  t.test('a state reused after a denial', async (t) => {
     const start = await authorize(app)
     const location = await consent(start.authorizeUrl, creator.openId)
     const denied = new URL(location)
@@ -229,16 +243,27 @@ t.test('invalid states are refused with 403 and nothing is stored', async (t) =>
     await expectRefused(t, await callback(app, location, start.cookie), 'reused')
   })
 
-  t.test("another user's state", async (t) => {
+  t.test("another user's state, with that user's cookie", async (t) => {
     const aliceStart = await authorize(app, alice)
     const bobStart = await authorize(app, bob)
     const aliceLocation = await consent(aliceStart.authorizeUrl, creator.openId)
     await expectRefused(t, await callback(app, aliceLocation, bobStart.cookie), 'other_user')
+  })
+
+  t.test("another user's state, even bound to it by a server-signed cookie", async (t) => {
+    // Bob holds a valid cookie naming Alice's state: only the stored tenant/user binding refuses it.
+    const aliceStart = await authorize(app, alice)
+    const aliceLocation = await consent(aliceStart.authorizeUrl, creator.openId)
+    const state = new URL(aliceLocation).searchParams.get('state')!
+    const binding = { t: bob.tenantId, u: bob.userId, h: hashState(state) }
+    const value = Buffer.from(JSON.stringify(binding), 'utf8').toString('base64url')
+    const bobCookie = `${STATE_COOKIE}=${encodeURIComponent(app.signCookie(value))}`
+    await expectRefused(t, await callback(app, aliceLocation, bobCookie), 'other_user')
     const own = await callback(app, aliceLocation, aliceStart.cookie)
     t.equal(
       new URL(String(own.headers.location)).searchParams.get('outcome'),
       'connected',
-      'the owner still can',
+      'the state was not consumed: its owner still can',
     )
     await app.sql`delete from auth.connections`
   })

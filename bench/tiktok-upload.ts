@@ -1,156 +1,39 @@
 /**
- * Upload benchmark: @social-bridge/tiktok-client `transfer.uploadVideo` versus plain undici PUTs of
- * the same chunk ranges, against the TikTok sandbox running in its own child process.
+ * Upload benchmark: @social-bridge/tiktok-client `transfer.uploadVideo` versus plain undici PUTs
+ * of the same chunk ranges, against the TikTok sandbox in its own child process, for two file
+ * sizes — so the output shows whether the client keeps ≥ 0.8 of the plain PUT's throughput and
+ * whether its peak RSS stays flat as the file grows (issue 3's acceptance).
  *
  *   pnpm exec tsx bench/tiktok-upload.ts
- *   BENCH_UPLOAD_BYTES=200000000 BENCH_CHUNK_BYTES=16777216 pnpm exec tsx bench/tiktok-upload.ts
+ *   BENCH_UPLOAD_SIZES=268435456,1100000000 BENCH_CHUNK_BYTES=67108864 \
+ *     BENCH_ORDER=client,plain,plain,client pnpm exec tsx bench/tiktok-upload.ts
  *
- * Each upload also runs in its own child process, so the peak RSS printed is that upload's alone
- * (sampled every 50 ms, and the kernel's VmHWM). Prints figures, asserts nothing on time.
+ * Per size the file is read once first (page cache warm for both sides), then uploaded in
+ * `BENCH_ORDER` (default A-B-B-A, so neither side always runs first or last); throughput is total
+ * bytes over total seconds per side. Every upload runs in its own child (lib/upload-child.ts), so
+ * its peak RSS is its own. Prints figures; asserts nothing on time.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createReadStream, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { request } from 'undici'
-// The bench workspace declares both packages; import their public entry points by path so the
-// bench also runs where the workspace links under bench/node_modules are not installed.
-import { createPkcePair, createTikTokClient, MIB, planChunks } from '../packages/tiktok-client/src/index.js'
-import { ensureVideo } from './lib/large-video.js'
+import { MIB, planChunks } from '@social-bridge/tiktok-client'
+import { ensureVideo, warmPageCache } from './lib/large-video.js'
+import type { RunResult } from './lib/upload-child.js'
 
-const SELF = fileURLToPath(import.meta.url)
-const REPO_ROOT = path.resolve(path.dirname(SELF), '..')
-const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? path.resolve(REPO_ROOT, '../shared/media')
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const CHILD = path.join(HERE, 'lib', 'upload-child.ts')
+const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? path.resolve(HERE, '../../shared/media')
 const CLIP = path.join(MEDIA_DIR, 'clip-40s-vertical.mp4')
-const VIDEO_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1_100_000_000)
+const SIZES = (process.env.BENCH_UPLOAD_SIZES ?? process.env.BENCH_UPLOAD_BYTES ?? `${256 * MIB},1100000000`)
+  .split(',')
+  .map(Number)
 const CHUNK_BYTES = Number(process.env.BENCH_CHUNK_BYTES ?? 64 * MIB)
-const CLIENT_KEY = 'bench_client_key'
-const CLIENT_SECRET = 'bench_client_secret'
-const REDIRECT_URI = 'http://127.0.0.1:3000/callback'
+const ORDER = (process.env.BENCH_ORDER ?? 'client,plain,plain,client').split(',') as ('client' | 'plain')[]
 
-interface SandboxInfo {
-  url: string
-  accessToken: string
-}
-
-interface RunResult {
-  mode: 'client' | 'plain'
-  bytes: number
-  seconds: number
-  chunks: number
-  baselineRssBytes: number
-  peakRssSampledBytes: number
-  peakRssKernelBytes: number
-}
-
-/** Child role: runs the sandbox, creates a user and a token, prints `READY {url, accessToken}`. */
-async function sandboxRole(): Promise<void> {
-  const { createSandbox } = await import('../packages/tiktok-sandbox/src/index.js')
-  const sandbox = await createSandbox({
-    clientKey: CLIENT_KEY,
-    clientSecret: CLIENT_SECRET,
-    redirectUris: [REDIRECT_URI],
-    verifiedUrlPrefixes: [],
-    // Keep media processing out of the measured window.
-    settings: { processingDelayMs: 3_600_000, uploadUrlTtlMs: 3_600_000 },
-  })
-  const user = sandbox.addUser({ displayName: 'Bench', private: true })
-  const client = createTikTokClient({
-    clientKey: CLIENT_KEY,
-    clientSecret: CLIENT_SECRET,
-    redirectUri: REDIRECT_URI,
-    authBaseUrl: sandbox.url,
-    apiBaseUrl: sandbox.url,
-  })
-  const pkce = createPkcePair()
-  const authorizeUrl = client.oauth.buildAuthorizeUrl({
-    scopes: ['video.publish', 'video.upload'],
-    state: 'bench',
-    codeChallenge: pkce.codeChallenge,
-  })
-  const callback = client.oauth.parseCallback(await sandbox.approve(authorizeUrl, { openId: user.openId }))
-  const tokens = await client.oauth.exchangeCode({
-    code: callback.code ?? '',
-    codeVerifier: pkce.codeVerifier,
-  })
-  await client.close()
-  const info: SandboxInfo = { url: sandbox.url, accessToken: tokens.accessToken }
-  process.stdout.write(`READY ${JSON.stringify(info)}\n`)
-  const stop = async () => {
-    await sandbox.close()
-    process.exit(0)
-  }
-  process.on('SIGTERM', stop)
-  process.stdin.on('end', stop)
-  process.stdin.resume()
-}
-
-/** Child role: one upload (client or plain), prints `RESULT {...}`. */
-async function uploadRole(mode: 'client' | 'plain', file: string, info: SandboxInfo): Promise<void> {
-  const client = createTikTokClient({
-    clientKey: CLIENT_KEY,
-    clientSecret: CLIENT_SECRET,
-    apiBaseUrl: info.url,
-    uploadTimeoutMs: 600_000,
-  })
-  const size = statSync(file).size
-  const init = await client.posting.initDirectPost(info.accessToken, {
-    postInfo: { privacyLevel: 'SELF_ONLY', title: `bench ${mode}` },
-    source: { source: 'FILE_UPLOAD', chunkPlan: planChunks(size, CHUNK_BYTES) },
-  })
-  const plan = init.chunkPlan!
-  const uploadUrl = init.uploadUrl!
-  global.gc?.()
-  const baselineRssBytes = process.memoryUsage().rss
-  let peak = baselineRssBytes
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss)
-  }, 50)
-  const started = process.hrtime.bigint()
-  if (mode === 'client') {
-    await client.transfer.uploadVideo({ uploadUrl, chunkPlan: plan, source: file })
-  } else {
-    for (const chunk of plan.chunks) {
-      const res = await request(uploadUrl, {
-        method: 'PUT',
-        headers: {
-          'content-type': 'video/mp4',
-          'content-length': String(chunk.size),
-          'content-range': `bytes ${chunk.firstByte}-${chunk.lastByte}/${plan.videoSize}`,
-        },
-        body: createReadStream(file, { start: chunk.firstByte, end: chunk.lastByte }),
-      })
-      await res.body.dump()
-      const expected = chunk.index === plan.chunks.length - 1 ? 201 : 206
-      if (res.statusCode !== expected)
-        throw new Error(`plain PUT of chunk ${chunk.index} got ${res.statusCode}`)
-    }
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9
-  clearInterval(sampler)
-  peak = Math.max(peak, process.memoryUsage().rss)
-  await client.close()
-  const result: RunResult = {
-    mode,
-    bytes: size,
-    seconds,
-    chunks: plan.totalChunkCount,
-    baselineRssBytes,
-    peakRssSampledBytes: peak,
-    peakRssKernelBytes: kernelPeakRss(),
-  }
-  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
-}
-
-function kernelPeakRss(): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))
-  return m ? Number(m[1]) * 1024 : 0
-}
-
-/** Spawns this file in a role and resolves with the first line starting with `prefix`. */
+/** Spawns the child script in a role and resolves with the first line starting with `prefix`. */
 function child(args: string[], prefix: string): { proc: ChildProcess; line: Promise<string> } {
-  const proc = spawn(process.execPath, [...process.execArgv, SELF, ...args], {
+  const proc = spawn(process.execPath, [...process.execArgv, CHILD, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   })
   const line = new Promise<string>((resolve, reject) => {
@@ -167,48 +50,63 @@ function child(args: string[], prefix: string): { proc: ChildProcess; line: Prom
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1)
 const mib = (bytes: number) => (bytes / MIB).toFixed(1)
+const growth = (r: RunResult) => r.peakRssSampledBytes - r.baselineRssBytes
+
+/** One side's figures for one size: throughput over all its runs, worst peak RSS. */
+function side(runs: RunResult[]) {
+  const bytes = runs.reduce((n, r) => n + r.bytes, 0)
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0)
+  const worst = runs.reduce((a, b) => (growth(b) > growth(a) ? b : a))
+  return { mbPerSec: bytes / 1e6 / seconds, peakRss: worst.peakRssSampledBytes, growth: growth(worst) }
+}
+
+async function benchSize(size: number, infoJson: string): Promise<RunResult[]> {
+  const file = await ensureVideo(CLIP, size)
+  const plan = planChunks(size, CHUNK_BYTES)
+  console.log(
+    `\n${mb(size)} MB (${file}): ${plan.totalChunkCount} chunks of ${mib(plan.chunkSize)} MiB, ` +
+      `last ${mib(plan.chunks.at(-1)!.size)} MiB; warming the page cache…`,
+  )
+  await warmPageCache(file)
+  const results: RunResult[] = []
+  for (const mode of ORDER) {
+    const run = child([mode, file, String(CHUNK_BYTES), infoJson], 'RESULT ')
+    const r = JSON.parse(await run.line) as RunResult
+    results.push(r)
+    console.log(
+      `  ${mode.padEnd(6)} ${(r.bytes / 1e6 / r.seconds).toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(2).padStart(6)} s  ` +
+        `RSS baseline ${mib(r.baselineRssBytes)} MiB, peak ${mib(r.peakRssSampledBytes)} MiB ` +
+        `(+${mib(growth(r))}), VmHWM ${mib(r.peakRssKernelBytes)} MiB`,
+    )
+  }
+  return results
+}
 
 async function main(): Promise<void> {
-  const [role, ...rest] = process.argv.slice(2)
-  if (role === 'sandbox') return sandboxRole()
-  if (role === 'client' || role === 'plain')
-    return uploadRole(role, rest[0]!, JSON.parse(rest[1]!) as SandboxInfo)
-
-  console.log(
-    `preparing a ${mb(VIDEO_BYTES)} MB video from ${CLIP} (byte repetition; ffmpeg is not required)`,
-  )
-  const file = await ensureVideo(CLIP, VIDEO_BYTES)
-  const plan = planChunks(VIDEO_BYTES, CHUNK_BYTES)
-  console.log(
-    `file ${file}: ${mb(VIDEO_BYTES)} MB, ${plan.totalChunkCount} chunks of ${mib(plan.chunkSize)} MiB ` +
-      `(last ${mib(plan.chunks.at(-1)!.size)} MiB)`,
-  )
+  console.log(`chunk size ${mib(CHUNK_BYTES)} MiB, order per size: ${ORDER.join(' → ')}`)
   const sandbox = child(['sandbox'], 'READY ')
   const infoJson = await sandbox.line
   try {
-    const results: RunResult[] = []
-    for (const mode of ['client', 'plain'] as const) {
-      const run = child([mode, file, infoJson], 'RESULT ')
-      results.push(JSON.parse(await run.line) as RunResult)
-    }
-    console.log('')
-    console.log('mode    MB/s     seconds  baseline RSS  peak RSS (sampled / VmHWM)  peak − baseline')
-    for (const r of results) {
+    const bySize: [number, RunResult[]][] = []
+    for (const size of SIZES) bySize.push([size, await benchSize(size, infoJson)])
+    console.log(
+      '\n      size   client MB/s   plain MB/s   ratio (≥ 0.8)   client peak RSS (+growth)   plain peak RSS (+growth)',
+    )
+    for (const [size, runs] of bySize) {
+      const c = side(runs.filter((r) => r.mode === 'client'))
+      const p = side(runs.filter((r) => r.mode === 'plain'))
       console.log(
-        `${r.mode.padEnd(7)} ${(r.bytes / 1e6 / r.seconds).toFixed(1).padStart(7)}  ${r.seconds.toFixed(2).padStart(7)}  ` +
-          `${mib(r.baselineRssBytes).padStart(9)} MiB  ${mib(r.peakRssSampledBytes).padStart(8)} / ${mib(r.peakRssKernelBytes)} MiB` +
-          `      ${mib(r.peakRssSampledBytes - r.baselineRssBytes).padStart(6)} MiB`,
+        `${mb(size).padStart(8)} MB  ${c.mbPerSec.toFixed(1).padStart(11)}  ${p.mbPerSec.toFixed(1).padStart(11)}  ` +
+          `${(c.mbPerSec / p.mbPerSec).toFixed(2).padStart(13)}   ${mib(c.peakRss).padStart(10)} MiB (+${mib(c.growth)})` +
+          `   ${mib(p.peakRss).padStart(12)} MiB (+${mib(p.growth)})`,
       )
     }
-    const [c, p] = results as [RunResult, RunResult]
-    const ratio = c.bytes / c.seconds / (p.bytes / p.seconds)
-    console.log('')
-    console.log(`throughput ratio client/plain: ${ratio.toFixed(2)} (target ≥ 0.8)`)
+    const growths = bySize.map(([size, runs]) => [size, side(runs.filter((r) => r.mode === 'client')).growth])
+    const [small, large] = [growths[0]!, growths.at(-1)!]
     console.log(
-      `client peak RSS ${mib(c.peakRssSampledBytes)} MiB for a ${mib(c.bytes)} MiB file with ${mib(plan.chunkSize)} MiB chunks: ` +
-        `growth over baseline ${mib(c.peakRssSampledBytes - c.baselineRssBytes)} MiB = ` +
-        `${((c.peakRssSampledBytes - c.baselineRssBytes) / plan.chunkSize).toFixed(2)} × chunk size, ` +
-        `${((c.peakRssSampledBytes - c.baselineRssBytes) / c.bytes).toFixed(3)} × file size`,
+      `\nclient RSS growth during upload: ${mib(small[1]!)} MiB at ${mb(small[0]!)} MB, ` +
+        `${mib(large[1]!)} MiB at ${mb(large[0]!)} MB (file ×${(large[0]! / small[0]!).toFixed(1)}, ` +
+        `chunk ${mib(CHUNK_BYTES)} MiB)`,
     )
   } finally {
     sandbox.proc.stdin?.end()

@@ -1,0 +1,154 @@
+/**
+ * Child processes of `bench/tiktok-upload.ts`, one role each, so every upload's memory is its own:
+ *
+ *   upload-child.ts sandbox              → runs the TikTok sandbox, prints `READY {url, accessToken}`
+ *   upload-child.ts client|plain FILE J  → one upload of FILE (J = the READY JSON), prints `RESULT {…}`
+ *
+ * `client` sends the file with @social-bridge/tiktok-client `transfer.uploadVideo`; `plain` sends
+ * the same chunk ranges with bare undici PUTs (the baseline). Both stream from disk.
+ */
+import { createReadStream, readFileSync, statSync } from 'node:fs'
+import { createPkcePair, createTikTokClient, planChunks } from '@social-bridge/tiktok-client'
+import { request } from 'undici'
+
+const CLIENT_KEY = 'bench_client_key'
+const CLIENT_SECRET = 'bench_client_secret'
+const REDIRECT_URI = 'http://127.0.0.1:3000/callback'
+
+/** What the sandbox child prints after `READY `. */
+export interface SandboxInfo {
+  url: string
+  accessToken: string
+}
+
+/** What an upload child prints after `RESULT `. Sizes in bytes, time in seconds. */
+export interface RunResult {
+  mode: 'client' | 'plain'
+  bytes: number
+  seconds: number
+  chunks: number
+  chunkSize: number
+  /** RSS after the init call, before the first PUT. */
+  baselineRssBytes: number
+  /** Highest RSS sampled every 50 ms during the upload. */
+  peakRssSampledBytes: number
+  /** The kernel's VmHWM for the whole child (includes start-up). */
+  peakRssKernelBytes: number
+}
+
+async function sandboxRole(): Promise<void> {
+  const { createSandbox } = await import('@social-bridge/tiktok-sandbox')
+  const sandbox = await createSandbox({
+    clientKey: CLIENT_KEY,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [REDIRECT_URI],
+    // Keep media processing out of the measured window; allow one init per run.
+    settings: {
+      processingDelayMs: 3_600_000,
+      uploadUrlTtlMs: 3_600_000,
+      rateLimits: { 'video.init': { limit: 1000, key: 'token' } },
+    },
+  })
+  const user = sandbox.addUser({ displayName: 'Bench', private: true })
+  const client = createTikTokClient({
+    clientKey: CLIENT_KEY,
+    clientSecret: CLIENT_SECRET,
+    redirectUri: REDIRECT_URI,
+    authBaseUrl: sandbox.url,
+    apiBaseUrl: sandbox.url,
+  })
+  const pkce = createPkcePair()
+  const authorizeUrl = client.oauth.buildAuthorizeUrl({
+    scopes: ['video.publish'],
+    state: 'bench',
+    codeChallenge: pkce.codeChallenge,
+  })
+  const callback = client.oauth.parseCallback(await sandbox.approve(authorizeUrl, { openId: user.openId }))
+  const tokens = await client.oauth.exchangeCode({
+    code: callback.code ?? '',
+    codeVerifier: pkce.codeVerifier,
+  })
+  await client.close()
+  const info: SandboxInfo = { url: sandbox.url, accessToken: tokens.accessToken }
+  process.stdout.write(`READY ${JSON.stringify(info)}\n`)
+  const stop = async () => {
+    await sandbox.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', stop)
+  process.stdin.on('end', stop)
+  process.stdin.resume()
+}
+
+async function uploadRole(
+  mode: 'client' | 'plain',
+  file: string,
+  chunkBytes: number,
+  info: SandboxInfo,
+): Promise<void> {
+  const client = createTikTokClient({
+    clientKey: CLIENT_KEY,
+    clientSecret: CLIENT_SECRET,
+    apiBaseUrl: info.url,
+    uploadTimeoutMs: 600_000,
+  })
+  const size = statSync(file).size
+  const init = await client.posting.initDirectPost(info.accessToken, {
+    postInfo: { privacyLevel: 'SELF_ONLY', title: `bench ${mode}` },
+    source: { source: 'FILE_UPLOAD', chunkPlan: planChunks(size, chunkBytes) },
+  })
+  const plan = init.chunkPlan!
+  const uploadUrl = init.uploadUrl!
+  global.gc?.()
+  const baselineRssBytes = process.memoryUsage().rss
+  let peak = baselineRssBytes
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss)
+  }, 50)
+  const started = process.hrtime.bigint()
+  if (mode === 'client') {
+    await client.transfer.uploadVideo({ uploadUrl, chunkPlan: plan, source: file })
+  } else {
+    for (const chunk of plan.chunks) {
+      const res = await request(uploadUrl, {
+        method: 'PUT',
+        headers: {
+          'content-type': 'video/mp4',
+          'content-length': String(chunk.size),
+          'content-range': `bytes ${chunk.firstByte}-${chunk.lastByte}/${plan.videoSize}`,
+        },
+        body: createReadStream(file, { start: chunk.firstByte, end: chunk.lastByte }),
+      })
+      await res.body.dump()
+      const expected = chunk.index === plan.chunks.length - 1 ? 201 : 206
+      if (res.statusCode !== expected)
+        throw new Error(`plain PUT of chunk ${chunk.index} got ${res.statusCode}`)
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  clearInterval(sampler)
+  peak = Math.max(peak, process.memoryUsage().rss)
+  await client.close()
+  const result: RunResult = {
+    mode,
+    bytes: size,
+    seconds,
+    chunks: plan.totalChunkCount,
+    chunkSize: plan.chunkSize,
+    baselineRssBytes,
+    peakRssSampledBytes: peak,
+    peakRssKernelBytes: kernelPeakRss(),
+  }
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
+}
+
+function kernelPeakRss(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))
+  return m ? Number(m[1]) * 1024 : 0
+}
+
+const [role, ...rest] = process.argv.slice(2)
+if (role === 'sandbox') await sandboxRole()
+else if (role === 'client' || role === 'plain') {
+  await uploadRole(role, rest[0]!, Number(rest[1]), JSON.parse(rest[2]!) as SandboxInfo)
+}

@@ -10,6 +10,8 @@ export const REDACTED = '[REDACTED]'
 const SECRET_KEYS = new Set(
   [
     'authorization',
+    'proxy-authorization',
+    'x-api-key',
     'cookie',
     'set-cookie',
     'access_token',

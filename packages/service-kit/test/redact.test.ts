@@ -26,3 +26,24 @@ t.test('secret fields echoed in free text (form or JSON) are redacted', async (t
     t.notOk(text.includes(secret), secret)
   t.match(text, /"access_token":"\[REDACTED\]"/)
 })
+
+t.test('credential headers are redacted by name', async (t) => {
+  const headers = {
+    authorization: 'Bearer x',
+    'proxy-authorization': 'Basic abc',
+    'x-api-key': 'k-123',
+    'x-internal-token': 'jwt',
+    cookie: 'a=b',
+    'set-cookie': ['c=d'],
+    'user-agent': 'ua',
+  }
+  t.same(redactDeep(headers, 'headers'), {
+    authorization: REDACTED,
+    'proxy-authorization': REDACTED,
+    'x-api-key': REDACTED,
+    'x-internal-token': REDACTED,
+    cookie: REDACTED,
+    'set-cookie': REDACTED,
+    'user-agent': 'ua',
+  })
+})

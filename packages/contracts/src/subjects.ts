@@ -41,13 +41,19 @@ export interface StreamSpec {
 
 const DAY_SEC = 86_400
 
-/** Every stream of the system. Webhooks are kept 7 days: TikTok retries for 72 h and consumers may lag. */
+/**
+ * Every stream of the system. Webhooks are kept 7 days: TikTok retries for 72 h and consumers may
+ * lag. Their duplicate window (4 days) covers the whole 72 h retry span with a day to spare: a
+ * retry carries the same bytes, hence the same `Nats-Msg-Id`, however late it comes, so it is
+ * stored once. webhook-ingest's WEBHOOK_TOLERANCE_SEC may not exceed this window (REFERENCE.md §0,
+ * §4.1: whether TikTok re-signs retries is unconfirmed, so a late retry may carry its first `t`).
+ */
 export const Streams = {
   tiktokWebhooks: {
     name: 'TIKTOK_WEBHOOKS',
     subjects: [`${TIKTOK_WEBHOOK_SUBJECT_PREFIX}.>`],
     maxAgeSec: 7 * DAY_SEC,
-    duplicateWindowSec: 2 * DAY_SEC,
+    duplicateWindowSec: 4 * DAY_SEC,
   },
   socialEvents: {
     name: 'SOCIAL_EVENTS',

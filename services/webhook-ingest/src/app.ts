@@ -19,6 +19,8 @@ export const SERVICE_NAME = 'webhook-ingest'
 /** Options of the app plugin. */
 export interface AppOptions {
   config: Config
+  /** Now in Unix seconds for the signature tolerance; default the wall clock (tests pin it). */
+  nowSec?: () => number
 }
 
 /**
@@ -29,7 +31,7 @@ export interface AppOptions {
  * No `internalAuthPlugin` and no `dbPlugin`: the only business route is TikTok's public
  * callback (signature-authenticated), and JetStream is the store of record.
  */
-async function app(fastify: FastifyInstance, { config }: AppOptions): Promise<void> {
+async function app(fastify: FastifyInstance, { config, nowSec }: AppOptions): Promise<void> {
   // infrastructure
   await fastify.register(errorHandlerPlugin)
   await fastify.register(requestIdPlugin)
@@ -43,7 +45,7 @@ async function app(fastify: FastifyInstance, { config }: AppOptions): Promise<vo
   })
   await fastify.register(streamReadinessPlugin)
   // domain
-  await fastify.register(webhookIngestorPlugin, { config })
+  await fastify.register(webhookIngestorPlugin, { config, ...(nowSec ? { nowSec } : {}) })
   // routes
   await fastify.register(webhookRoutes)
 }

@@ -1,3 +1,4 @@
+import { Streams } from '@social-bridge/contracts'
 import { BaseConfig } from '@social-bridge/service-kit'
 import { type Static, Type } from 'typebox'
 
@@ -11,7 +12,11 @@ const { DATABASE_URL: _noDatabase, ...base } = BaseConfig.properties
  * - `TIKTOK_CLIENT_SECRET`: signs `TikTok-Signature` (REFERENCE.md §4.2).
  * - `TIKTOK_CLIENT_SECRETS_PREVIOUS`: comma-separated older secrets still accepted while a
  *   rotation is under way (empty by default).
- * - `WEBHOOK_TOLERANCE_SEC`: max |now − t| of a signature, seconds (default 300).
+ * - `WEBHOOK_TOLERANCE_SEC`: max |now − t| of a signature, seconds (default 300). Whether TikTok
+ *   re-signs its retries (for up to 72 h) is unconfirmed (REFERENCE.md §0, §4.1): to accept a late
+ *   retry that kept its first `t`, raise it up to the webhook stream's duplicate window (4 days,
+ *   contracts `Streams.tiktokWebhooks`), never beyond: a replayed body inside the tolerance is
+ *   then a JetStream duplicate, stored once, so replay safety comes from that dedupe.
  * - `PUBLISH_TIMEOUT_MS`: how long a delivery waits for the JetStream ack before answering 503,
  *   ms (default 2000; TikTok's own response timeout is unconfirmed, §4.1).
  */
@@ -21,7 +26,11 @@ export const Config = Type.Object({
   TIKTOK_CLIENT_KEY: Type.String({ minLength: 1 }),
   TIKTOK_CLIENT_SECRET: Type.String({ minLength: 1 }),
   TIKTOK_CLIENT_SECRETS_PREVIOUS: Type.String({ default: '' }),
-  WEBHOOK_TOLERANCE_SEC: Type.Integer({ minimum: 1, maximum: 86_400, default: 300 }),
+  WEBHOOK_TOLERANCE_SEC: Type.Integer({
+    minimum: 1,
+    maximum: Streams.tiktokWebhooks.duplicateWindowSec,
+    default: 300,
+  }),
   PUBLISH_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 2000 }),
 })
 export type Config = Static<typeof Config>

@@ -31,13 +31,20 @@ export function testConfig(env: Record<string, string> = {}): Config {
   })
 }
 
-/** Builds the app (not listening) on its own NATS namespace unless `env` names one; closed at teardown. */
-export async function build(t: Teardownable, env: Record<string, string> = {}): Promise<FastifyInstance> {
+/**
+ * Builds the app (not listening) on its own NATS namespace unless `env` names one; closed at
+ * teardown. `nowSec` (Unix seconds) replaces the wall clock of the signature tolerance.
+ */
+export async function build(
+  t: Teardownable,
+  env: Record<string, string> = {},
+  opts: { nowSec?: () => number } = {},
+): Promise<FastifyInstance> {
   const config = testConfig({ NATS_NAMESPACE: env.NATS_NAMESPACE ?? createTestNamespace(t), ...env })
   const app = Fastify(
     createFastifyOptions({ service: SERVICE_NAME, logLevel: 'silent', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }),
   )
-  await app.register(appPlugin, { config })
+  await app.register(appPlugin, { config, ...opts })
   t.teardown(() => app.close())
   await app.ready()
   return app

@@ -66,14 +66,16 @@ declare module 'fastify' {
 
 /**
  * Decorates `app.webhookIngestor`, configured from `config` and publishing through `app.nats.bus`
- * (coalesced per event-loop turn, see `createCoalescingBus`).
+ * (coalesced per event-loop turn, see `createCoalescingBus`). `nowSec` (Unix seconds) replaces the
+ * wall clock of the signature tolerance in tests.
  */
 export const webhookIngestorPlugin = fp(
-  async (app: FastifyInstance, opts: { config: Config }) => {
+  async (app: FastifyInstance, opts: { config: Config; nowSec?: () => number }) => {
     const verifier = createWebhookVerifier({
       clientKey: opts.config.TIKTOK_CLIENT_KEY,
       secrets: webhookSecrets(opts.config),
       toleranceSec: opts.config.WEBHOOK_TOLERANCE_SEC,
+      ...(opts.nowSec ? { nowSec: opts.nowSec } : {}),
     })
     app.decorate(
       'webhookIngestor',

@@ -102,14 +102,20 @@ t.test(
     })
 
     t.ok(await waitUntil(() => received.length === 3), 'the consumer got every event')
-    await new Promise((r) => setTimeout(r, 1300)) // past ack_wait: an unacked message would come back
+    const stream = namespacedStream(app.nats.namespace, Streams.tiktokWebhooks).name
+    const consumerInfo = () => app.nats.jsm.consumers.info(stream, 'flow-test')
+    // every delivered message acknowledged: none can come back after ack_wait
+    t.ok(
+      await waitUntil(async () => {
+        const info = await consumerInfo()
+        return info.num_ack_pending === 0 && info.ack_floor.stream_seq === stored.length
+      }),
+      'the consumer acked all three',
+    )
     t.same(received.map((r) => r.id).sort(), stored.map((m) => m.msgId).sort(), 'each event once, none twice')
     t.same(received.map((r) => r.subject).sort(), stored.map((m) => m.subject).sort())
-    const info = await app.nats.jsm.consumers.info(
-      namespacedStream(app.nats.namespace, Streams.tiktokWebhooks).name,
-      'flow-test',
-    )
+    const info = await consumerInfo()
     t.equal(info.num_redelivered, 0)
-    t.equal(info.num_ack_pending, 0)
+    t.equal(info.delivered.stream_seq, stored.length, 'nothing delivered beyond the stored events')
   },
 )

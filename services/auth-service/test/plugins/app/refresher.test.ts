@@ -92,7 +92,11 @@ t.test(
     t.equal(res.statusCode, 503)
     t.equal(res.json().error.code, 'TIKTOK_UNAVAILABLE')
     t.equal((await connectionRow(app, connectionId))?.status, 'active')
-    t.same(await attempts(), ['transient_failure:rate_limit_exceeded'])
+    t.same(
+      await attempts(),
+      ['transient_failure:temporarily_unavailable'],
+      'a flat OAuth 429 (REFERENCE.md §1.6)',
+    )
     t.equal((await lease({ forceRefresh: true })).statusCode, 200, 'works again once TikTok recovers')
   },
 )

@@ -31,6 +31,37 @@ export const CreatePostRequest = Type.Object(
 )
 export type CreatePostRequest = Static<typeof CreatePostRequest>
 
+/**
+ * Why a post is held back and when it continues on its own: a TikTok per-account limit
+ * (`init_rate_limit` 6/min, `creator_info_rate_limit` 20/min, `status_rate_limit` 30/min,
+ * REFERENCE.md §5), `tiktok_rate_limited` (TikTok answered 429), `temporarily_unavailable`, or
+ * `init_outcome_unknown_retry` (a FILE_UPLOAD init TikTok never confirmed is started again).
+ */
+export const PostWaitingFor = Type.Object({
+  reason: Type.String(),
+  /** A sentence for the CRM user. */
+  message: Type.String(),
+  /** When the work resumes (no action needed). */
+  retryAt: IsoDateTime,
+})
+export type PostWaitingFor = Static<typeof PostWaitingFor>
+
+/**
+ * One entry of a post's status history, oldest first. `from` = `to` marks something that
+ * happened without a status change (e.g. `reason: init_outcome_unknown_retry`); a `failed` entry
+ * carries TikTok's or our fail reason.
+ */
+export const PostHistoryEntry = Type.Object({
+  from: Type.Union([PostStatus, Type.Null()]),
+  to: PostStatus,
+  reason: Type.Union([Type.String(), Type.Null()]),
+  message: Type.Union([Type.String(), Type.Null()]),
+  /** What caused it: `api`, `worker`, `poll` or `webhook`. */
+  cause: Type.String(),
+  at: IsoDateTime,
+})
+export type PostHistoryEntry = Static<typeof PostHistoryEntry>
+
 /** A post as the CRM sees it (`GET /v1/posts/:id`, and the 202 of `POST /v1/posts`). */
 export const Post = Type.Object({
   id: Uuid,
@@ -48,6 +79,10 @@ export const Post = Type.Object({
   failMessage: Type.Union([Type.String(), Type.Null()]),
   title: Type.Union([Type.String(), Type.Null()]),
   privacyLevel: PrivacyLevel,
+  /** Set while the post waits (a limit, an outage) with the reason and the retry time; else null. */
+  waitingFor: Type.Union([PostWaitingFor, Type.Null()]),
+  /** Status history with times and reasons; only in `GET /v1/posts/:id`. */
+  history: Type.Optional(Type.Array(PostHistoryEntry)),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 })
@@ -64,6 +99,7 @@ export const PostListQuery = Type.Object({
   connectionId: Type.Optional(Uuid),
   status: Type.Optional(PostStatus),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  /** `nextCursor` of the previous page; anything else answers 400 `BAD_REQUEST`. */
   cursor: Type.Optional(Type.String()),
 })
 export type PostListQuery = Static<typeof PostListQuery>

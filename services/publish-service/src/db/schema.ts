@@ -84,6 +84,11 @@ export const posts = publishSchema.table(
     /** Status polling gives up at this time (init + POLL_DEADLINE_MS, later the slower deadlines). */
     pollDeadlineAt: ts('poll_deadline_at'),
     nextRunAt: ts('next_run_at'),
+    /**
+     * Why the job is held back until `next_run_at` (a TikTok limit, an outage, an init retried
+     * after an unknown outcome — see `wait-reasons.ts`); null while it runs or is not waiting.
+     */
+    waitReason: text('wait_reason'),
     leaseOwner: text('lease_owner'),
     leaseUntil: ts('lease_until'),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -118,6 +123,11 @@ export const postStatusHistory = publishSchema.table(
     toStatus: text('to_status').notNull(),
     publishId: text('publish_id'),
     failReason: text('fail_reason'),
+    /**
+     * Why a row was written without a status change (`from_status` = `to_status`), e.g.
+     * `init_outcome_unknown_retry` or `upload_url_expired` (messages in `wait-reasons.ts`).
+     */
+    reason: text('reason'),
     /** What caused it: `api`, `worker`, `poll`, `webhook`. */
     cause: text('cause').notNull(),
     at: ts('at').notNull().defaultNow(),
@@ -139,7 +149,7 @@ export const outbox = publishSchema.table(
   (t) => [index('outbox_pending_idx').on(t.seq).where(sql`published_at is null`)],
 )
 
-/** Calls counted against TikTok's per-token limits (init, status) and the inbox cap, per connection. */
+/** Calls counted against TikTok's per-token limits (init, creator_info, status) and the inbox cap, per connection. */
 export const quotaEvents = publishSchema.table(
   'quota_events',
   {
@@ -153,8 +163,11 @@ export const quotaEvents = publishSchema.table(
   (t) => [index('quota_events_idx').on(t.connectionId, t.kind, t.at)],
 )
 
-/** `init`: video/inbox init calls (6/min); `status`: status fetches (30/min); `inbox_share`: inbox drafts (5/24 h). */
-export type QuotaKind = 'init' | 'status' | 'inbox_share'
+/**
+ * `init`: video/inbox init calls (6/min); `creator_info`: creator_info queries (20/min);
+ * `status`: status fetches (30/min); `inbox_share`: inbox drafts (5/24 h). REFERENCE.md §5, §3.3.
+ */
+export type QuotaKind = 'init' | 'creator_info' | 'status' | 'inbox_share'
 
 export type MediaRow = typeof media.$inferSelect
 export type PostRow = typeof posts.$inferSelect

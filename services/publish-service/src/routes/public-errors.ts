@@ -7,17 +7,30 @@ import {
   TikTokRejectedError,
   TikTokUnavailableError,
 } from '../errors.js'
+import { LimitReachedError } from '../plugins/app/creator-info.js'
 import { failMessage } from '../plugins/app/fail-reasons.js'
+import { QUOTA_LIMITS } from '../plugins/app/quota.js'
 import { LeaseError } from '../plugins/external/lease-client.js'
 
 /**
  * Turns a lease or TikTok failure met while answering the CRM into the public error:
  * lease `not_found` → 404, `reauth_required`/`not_active` → 409, `unavailable` → 503;
  * TikTok `rate_limited` → 429 `POSTING_LIMIT_REACHED` (with `retryAfterSec`), `retryable` → 503
- * `TIKTOK_UNAVAILABLE`, anything else → 422 `TIKTOK_REJECTED` with TikTok's code and a sentence.
+ * `TIKTOK_UNAVAILABLE`, anything else → 422 `TIKTOK_REJECTED` with TikTok's code and a sentence;
+ * a per-token limit of ours used up (LimitReachedError, nothing sent to TikTok) → 429
+ * `POSTING_LIMIT_REACHED` with `retryAfterSec` (the error handler adds Retry-After).
  * Other errors are returned unchanged.
  */
 export function toPublicError(err: unknown): unknown {
+  if (err instanceof LimitReachedError) {
+    const { limit, windowSec } = QUOTA_LIMITS[err.kind]
+    return withDetails(
+      new PostingLimitReachedError(
+        `TikTok allows ${limit} ${err.kind.replace('_', ' ')} calls per ${windowSec} seconds for this account; try again in ${err.retryAfterSec} seconds`,
+      ),
+      { retryAfterSec: err.retryAfterSec, limit: `${err.kind}_per_minute`, max: limit },
+    )
+  }
   if (err instanceof LeaseError) {
     if (err.failure === 'not_found') return new NotFoundError('Connection')
     if (err.failure === 'reauth_required')

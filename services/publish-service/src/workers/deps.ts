@@ -12,6 +12,10 @@ import type { JobQueue } from './job-queue.js'
 export interface WorkerHooks {
   /** After chunk `chunkIndex` (0-based) of `totalChunks` was acknowledged by TikTok and recorded. */
   afterChunkRecorded?(postId: string, chunkIndex: number, totalChunks: number): void | Promise<void>
+  /** After TikTok answered an init successfully, before its `publish_id` is recorded. */
+  afterInitResponse?(postId: string): void | Promise<void>
+  /** Right before an init request is sent (creator_info re-checked, init slot taken). */
+  beforeInitRequest?(postId: string): void | Promise<void>
 }
 
 /** What the publish worker needs; built from the app's decorations (src/workers/plugin.ts). */

@@ -22,6 +22,13 @@ export interface JobQueue {
   update(postId: string, owner: string, patch: Partial<PostRow>): Promise<boolean>
   /** Writes `patch` and gives the lease up; false when the lease was lost. */
   release(postId: string, owner: string, patch?: Partial<PostRow>): Promise<boolean>
+  /**
+   * Marks the post `initiating` (init call about to be sent) with `initCount`, only while
+   * `owner` holds the lease AND the post is still in phase `init` without a `publish_id` — a
+   * late init result recorded meanwhile (post-state `recordInit`) is never overwritten.
+   * @returns false when not marked: re-read the post before doing anything else.
+   */
+  markInitiating(postId: string, owner: string, initCount: number): Promise<boolean>
 }
 
 export function createJobQueue({ db }: { db: Database }): JobQueue {
@@ -38,9 +45,10 @@ export function createJobQueue({ db }: { db: Database }): JobQueue {
           .limit(limit)
           .for('update', { skipLocked: true })
         if (due.length === 0) return []
+        // Running now: whatever the post waited for is over (set again if it must wait more).
         return tx
           .update(posts)
-          .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) })
+          .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs), waitReason: null })
           .where(
             inArray(
               posts.id,
@@ -71,6 +79,14 @@ export function createJobQueue({ db }: { db: Database }): JobQueue {
         .update(posts)
         .set({ ...patch, leaseOwner: null, leaseUntil: null, updatedAt: new Date() })
         .where(fenced(postId, owner))
+        .returning({ id: posts.id })
+      return rows.length === 1
+    },
+    async markInitiating(postId, owner, initCount) {
+      const rows = await db
+        .update(posts)
+        .set({ phase: 'initiating', initCount, waitReason: null, updatedAt: new Date() })
+        .where(and(fenced(postId, owner), eq(posts.phase, 'init'), isNull(posts.publishId)))
         .returning({ id: posts.id })
       return rows.length === 1
     },

@@ -1,10 +1,12 @@
 import { TikTokError } from '@social-bridge/tiktok-client'
 import type { PostRow } from '../db/schema.js'
+import { LimitReachedError } from '../plugins/app/creator-info.js'
 import { LeaseError } from '../plugins/external/lease-client.js'
 import { type Job, MAX_STEP_ATTEMPTS, retryDelayMs, type StepResult, type WorkerDeps } from './deps.js'
 import { LeaseLostError } from './job-queue.js'
-import { failJob, retryJobLater } from './steps/fail.js'
-import { resolveUnknownInit, runInit } from './steps/init.js'
+import { failJob, retryJobLater, waitForLimit } from './steps/fail.js'
+import { runInit } from './steps/init.js'
+import { resolveUnknownInit } from './steps/init-outcome.js'
 import { runPoll } from './steps/poll.js'
 import { runUpload } from './steps/upload.js'
 
@@ -12,6 +14,8 @@ import { runUpload } from './steps/upload.js'
 const MAX_CHAINED_STEPS = 6
 
 function runStep(d: WorkerDeps, job: Job): Promise<StepResult> {
+  // Safe point between steps: a job whose lease is gone (or uncertain) or that is shutting down is not touched.
+  job.signal.throwIfAborted()
   switch (job.post.phase) {
     case 'init':
       return runInit(d, job)
@@ -53,8 +57,12 @@ async function onStepError(d: WorkerDeps, job: Job, err: unknown): Promise<void>
     await failJob(d, job, LEASE_FAILURE_REASON[err.failure], post.initCount === 0)
     return
   }
+  if (err instanceof LimitReachedError) {
+    await waitForLimit(d, job, err.kind, err.retryAfterSec)
+    return
+  }
   if (err instanceof TikTokError && err.category === 'rate_limited') {
-    await retryJobLater(d, job, err.retryAfterMs ?? 60_000)
+    await retryJobLater(d, job, err.retryAfterMs ?? 60_000, 'tiktok_rate_limited')
     return
   }
   if (err instanceof TikTokError && err.category !== 'retryable') {
@@ -66,13 +74,18 @@ async function onStepError(d: WorkerDeps, job: Job, err: unknown): Promise<void>
     await failJob(d, job, 'tiktok_unavailable', post.initCount === 0)
     return
   }
-  await retryJobLater(d, job, retryDelayMs(d.config, post.attempts), { attempts: post.attempts + 1 })
+  await retryJobLater(d, job, retryDelayMs(d.config, post.attempts), 'temporarily_unavailable', {
+    attempts: post.attempts + 1,
+  })
 }
 
 /**
  * Runs one claimed job to the end of what can be done now, renewing its lease every third of
- * `WORKER_LEASE_MS`; if a renewal finds the lease gone, the job's signal aborts (an upload stops
- * before its next chunk). `stopSignal` (shutdown) aborts too, and the job is handed back.
+ * `WORKER_LEASE_MS`. If a renewal finds the lease gone — or fails, so the lease may lapse unseen
+ * and another replica take the job — the job's signal aborts with LeaseLostError: the step in
+ * flight stops at its next safe point (an upload before its next chunk, an init before it is sent,
+ * a poll before it is applied) and nothing more is written for the job; it is claimed again once
+ * the lease lapses. `stopSignal` (shutdown) aborts too, and the job is handed back.
  */
 export async function runJob(
   d: WorkerDeps,
@@ -85,12 +98,16 @@ export async function runJob(
   stopSignal.addEventListener('abort', onStop, { once: true })
   const heartbeat = setInterval(
     () => {
+      if (controller.signal.aborted) return
       d.queue
         .renew(claimed.id, owner, d.config.WORKER_LEASE_MS)
         .then((held) => {
           if (!held) controller.abort(new LeaseLostError('lease lost'))
         })
-        .catch((err) => d.log.warn({ err, postId: claimed.id }, 'lease renewal failed'))
+        .catch((err) => {
+          d.log.warn({ err, postId: claimed.id }, 'lease renewal failed; stopping the job')
+          controller.abort(new LeaseLostError('lease renewal failed', { cause: err }))
+        })
     },
     Math.max(50, Math.floor(d.config.WORKER_LEASE_MS / 3)),
   )

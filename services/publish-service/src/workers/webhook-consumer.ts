@@ -60,6 +60,10 @@ export function startWebhookConsumer(opts: {
       const obs = observationFromWebhook(envelope.data)
       if (typeof publishId !== 'string' || !obs) return
       const post = await opts.domain.posts.findByPublishId(publishId)
+      // Unknown publish_id: another system's, a superseded init, or one whose init result is not
+      // committed yet (the webhook overtook it). Acked and dropped on purpose — not redelivered —
+      // because status polling (run by the worker once the publish_id is stored) reaches the same
+      // state; the webhook only makes it sooner. Re-applying a known event is a no-op (canMove).
       if (!post) {
         opts.log.info({ publishId, event: envelope.data.event }, 'webhook for an unknown publish_id skipped')
         return

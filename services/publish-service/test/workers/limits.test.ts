@@ -1,5 +1,16 @@
+import { and, eq } from 'drizzle-orm'
 import t from 'tap'
-import { asUser, buildStack, createPost, media, uploadMedia, waitForPost, waitUntil } from '../helper.js'
+import { quotaEvents } from '../../src/db/schema.js'
+import {
+  asUser,
+  buildStack,
+  createPost,
+  getPost,
+  media,
+  uploadMedia,
+  waitForPost,
+  waitUntil,
+} from '../helper.js'
 
 const done = (p: Record<string, unknown>) => p.status === 'failed' || p.status === 'published'
 
@@ -75,10 +86,23 @@ t.test('the 6 inits per minute hold across two workers; the rest wait without ca
   const waiting = async () => {
     const rows = await Promise.all(ids.map((id) => stack.app.publish.posts.getById(id)))
     return rows.filter(
-      (r) => r?.status === 'queued' && r.nextRunAt && r.nextRunAt.getTime() > Date.now() + 30_000,
+      (r): r is NonNullable<typeof r> =>
+        r !== null &&
+        r.status === 'queued' &&
+        r.nextRunAt !== null &&
+        r.nextRunAt.getTime() > Date.now() + 30_000,
     )
   }
   t.ok(await waitUntil(async () => (await waiting()).length === 2), 'two posts wait for the next minute')
+  for (const row of await waiting()) {
+    const dto = await getPost(stack.app, row.id)
+    t.equal(dto.status, 'queued')
+    t.equal(dto.waitingFor?.reason, 'init_rate_limit', 'the CRM sees why it waits')
+    t.match(dto.waitingFor?.message, /6 new uploads per minute/)
+    t.equal(dto.waitingFor?.retryAt, row.nextRunAt?.toISOString(), 'and when it goes on')
+    const wait = Date.parse(dto.waitingFor.retryAt) - Date.parse(dto.updatedAt)
+    t.ok(wait > 0 && wait <= 60_000, 'within the one-minute window')
+  }
   await new Promise((r) => setTimeout(r, 300))
   t.equal(inits().length, 6, 'no seventh init')
   t.equal(inits().filter((e) => e.status === 429).length, 0, 'TikTok never had to refuse one')
@@ -110,4 +134,63 @@ t.test('the 6th inbox draft in 24 h is refused with a retry time, without callin
     headers: await asUser(),
   })
   t.match(quota.json(), { inboxDraftsLast24h: 5, inboxDraftsLimit: 5 })
+})
+
+t.test(
+  'creator_info is counted per account across replicas: the 21st call in a minute is refused with 429',
+  async (t) => {
+    const stack = await buildStack(t, { worker: false })
+    const other = await stack.replica()
+    const { connectionId } = await stack.connect()
+    const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
+    const headers = await asUser()
+    const creatorInfoCalls = () =>
+      stack.sandbox.requestLog().filter((e) => e.endpoint === 'creator_info').length
+    for (let i = 0; i < 20; i++) {
+      const app = i % 2 === 0 ? stack.app : other
+      const res = await app.inject({
+        method: 'GET',
+        url: `/connections/${connectionId}/creator-info`,
+        headers,
+      })
+      t.equal(res.statusCode, 200)
+    }
+    t.equal(creatorInfoCalls(), 20)
+    const refused = await createPost(stack.app, {
+      connectionId,
+      mode: 'direct',
+      source: { mediaId },
+      privacyLevel: 'SELF_ONLY',
+    })
+    t.equal(refused.statusCode, 429)
+    t.equal(refused.json().error.code, 'POSTING_LIMIT_REACHED')
+    t.match(refused.json().error.details, { limit: 'creator_info_per_minute', max: 20 })
+    const retryAfterSec = refused.json().error.details.retryAfterSec as number
+    t.ok(retryAfterSec >= 1 && retryAfterSec <= 60, `retry within the minute (${retryAfterSec} s)`)
+    t.equal(refused.headers['retry-after'], String(retryAfterSec))
+    t.match(refused.json(), { requestId: String }, 'the shared error shape')
+    t.equal(creatorInfoCalls(), 20, 'TikTok was not called')
+    const list = await stack.app.inject({ method: 'GET', url: '/posts', headers })
+    t.same(list.json().items, [], 'no post was stored')
+  },
+)
+
+t.test('a post counts one creator_info at create and one at init', async (t) => {
+  const stack = await buildStack(t)
+  const { connectionId } = await stack.connect()
+  const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
+  const res = await createPost(stack.app, {
+    connectionId,
+    mode: 'direct',
+    source: { mediaId },
+    privacyLevel: 'SELF_ONLY',
+  })
+  const post = await waitForPost(stack.app, res.json().id, done)
+  t.equal(post.status, 'published')
+  const counted = await stack.app.db
+    .select()
+    .from(quotaEvents)
+    .where(and(eq(quotaEvents.connectionId, connectionId), eq(quotaEvents.kind, 'creator_info')))
+  t.equal(counted.length, 2)
+  t.equal(stack.sandbox.requestLog().filter((e) => e.endpoint === 'creator_info').length, 2)
 })

@@ -57,6 +57,14 @@ t.test('500 at a FILE_UPLOAD init (outcome unknown): re-initialised once, publis
     [500, 200],
   )
   t.equal(log('upload').length, 1, 'bytes went to the new publish only')
+  const history = p.history as { from: string; to: string; reason: string | null; message: string }[]
+  const retry = history.find((h) => h.reason === 'init_outcome_unknown_retry')
+  t.ok(retry, 'the status history records the retried init and why')
+  t.equal(retry?.from, 'queued')
+  t.equal(retry?.to, 'queued')
+  t.match(retry?.message, /cannot be posted twice/)
+  const quota = await stack.app.publish.quota.usage(p.connectionId as string)
+  t.equal(quota.initsLastMinute, 2, 'both inits count against the 6 per minute')
 })
 
 t.test('500 at a PULL_FROM_URL init (outcome unknown): never re-initialised, fails safe', async (t) => {
@@ -65,8 +73,9 @@ t.test('500 at a PULL_FROM_URL init (outcome unknown): never re-initialised, fai
   const p = await waitForPost(stack.app, res.json().id, final)
   t.equal(p.status, 'failed')
   t.equal(p.failReason, 'init_outcome_unknown')
-  t.match(p.failMessage, /did not confirm/)
+  t.match(p.failMessage, /did not confirm.*Check the TikTok account/)
   t.equal(log('video.init').length, 1, 'exactly one init')
+  t.equal(p.waitingFor, null, 'nothing more will happen on its own')
   const events = await readEvents(stack.namespace, Subjects.postFailed)
   t.ok(
     events.some((e) => (e.data as { postId: string; message: string }).postId === res.json().id),

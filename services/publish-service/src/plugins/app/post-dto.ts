@@ -1,8 +1,15 @@
-import type { Post } from '@social-bridge/contracts'
-import type { PostRow } from '../../db/schema.js'
+import type { Post, PostHistoryEntry } from '@social-bridge/contracts'
+import type { PostRow, postStatusHistory } from '../../db/schema.js'
+import { failMessage } from './fail-reasons.js'
+import { waitMessage } from './wait-reasons.js'
 
-/** The CRM's view of a stored post (contracts `Post`). Never includes the upload URL. */
-export function toPostDto(row: PostRow): Post {
+type HistoryRow = typeof postStatusHistory.$inferSelect
+
+/**
+ * The CRM's view of a stored post (contracts `Post`). Never includes the upload URL. `history`
+ * (oldest first) is given for `GET /posts/:id` only.
+ */
+export function toPostDto(row: PostRow, history?: HistoryRow[]): Post {
   return {
     id: row.id,
     connectionId: row.connectionId,
@@ -17,8 +24,32 @@ export function toPostDto(row: PostRow): Post {
     failMessage: row.failMessage,
     title: row.title,
     privacyLevel: row.privacyLevel as Post['privacyLevel'],
+    waitingFor: waitingFor(row),
+    ...(history ? { history: history.map(toHistoryEntry) } : {}),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+/** Why and until when a post waits: `wait_reason` with `next_run_at`, while the post is not final. */
+function waitingFor(row: PostRow): Post['waitingFor'] {
+  if (!row.waitReason || !row.nextRunAt || row.status === 'failed' || row.status === 'published') return null
+  return {
+    reason: row.waitReason,
+    message: waitMessage(row.waitReason) ?? 'The post continues automatically at the retry time.',
+    retryAt: row.nextRunAt.toISOString(),
+  }
+}
+
+function toHistoryEntry(h: HistoryRow): PostHistoryEntry {
+  const reason = h.reason ?? h.failReason
+  return {
+    from: h.fromStatus as PostHistoryEntry['from'],
+    to: h.toStatus as PostHistoryEntry['to'],
+    reason,
+    message: h.reason ? waitMessage(h.reason) : h.failReason ? failMessage(h.failReason) : null,
+    cause: h.cause,
+    at: h.at.toISOString(),
   }
 }
 

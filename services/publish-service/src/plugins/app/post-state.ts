@@ -1,15 +1,19 @@
-import {
-  type Post,
-  type PostFailedV1,
-  type PostPublishedV1,
-  type PostStatusChangedV1,
-  Subjects,
-} from '@social-bridge/contracts'
 import type { Database } from '@social-bridge/service-kit'
 import { eq } from 'drizzle-orm'
-import { type PostRow, postStatusHistory, posts } from '../../db/schema.js'
+import { type PostRow, posts } from '../../db/schema.js'
 import { failMessage } from './fail-reasons.js'
-import { enqueueEvent } from './outbox.js'
+import { followUpAfter, type PollTiming } from './follow-up.js'
+import {
+  type Actor,
+  emitPublished,
+  type PostStatus,
+  recordStatusChange as record,
+  recordNote,
+  type Tx,
+} from './post-record.js'
+
+export type { PollTiming } from './follow-up.js'
+export type { Actor, PostStatus } from './post-record.js'
 
 /** What TikTok said about a publish (status fetch §3.8, or a webhook §4.4), in our words. */
 export interface TikTokObservation {
@@ -18,19 +22,6 @@ export interface TikTokObservation {
   /** 19-digit post ids as strings. */
   postIds?: string[]
 }
-
-/** Timing of the worker's follow-up after a status change, ms. */
-export interface PollTiming {
-  POLL_INITIAL_INTERVAL_MS: number
-  POLL_MAX_INTERVAL_MS: number
-  POST_ID_POLL_INTERVAL_MS: number
-  POST_ID_POLL_DEADLINE_MS: number
-  INBOX_POLL_INTERVAL_MS: number
-  INBOX_POLL_DEADLINE_MS: number
-}
-
-/** A post's public status (contracts `PostStatus`). */
-export type PostStatus = Post['status']
 
 const RANK: Record<Exclude<PostStatus, 'failed'>, number> = {
   queued: 0,
@@ -61,17 +52,6 @@ function toStatus(obs: TikTokObservation): PostStatus {
   }
 }
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0]
-
-/** Who applies a change: a worker holding the job lease (released in the same update), or a webhook. */
-export interface Actor {
-  cause: 'api' | 'worker' | 'poll' | 'webhook'
-  /** The worker's lease owner id: the change is dropped if the lease was lost. */
-  owner?: string
-  /** Keep holding the lease after the change (the worker goes on with the next step at once). */
-  keepLease?: boolean
-}
-
 /**
  * Post status changes, each stored with its time (post_status_history) and emitted through the
  * outbox in the same transaction: `social.post.status_changed` always, `social.post.published`
@@ -85,6 +65,28 @@ export interface PostState {
   fail(postId: string, reason: string, actor: Actor): Promise<PostRow | null>
   /** Generic locked move used by the worker (init, upload done); `patch` is written with it. */
   move(postId: string, to: PostStatus, patch: Partial<PostRow>, actor: Actor): Promise<PostRow | null>
+  /**
+   * Records what a successful init returned (`patch`: publish_id, upload URL, chunk plan…) and
+   * moves the post to `to` — keyed on the post's state, not on the job lease: it is written
+   * whenever the post has no `publish_id` yet and is still in phase `init`/`initiating` (not
+   * failed or published), whichever worker holds the job, so a publish TikTok created is never
+   * forgotten. The lease is only touched when `actor.owner` holds it (kept or released as
+   * `actor.keepLease` says); otherwise the current holder (or the next claim) continues.
+   * @returns `recorded` false when another init's result is stored already (or the post ended);
+   *   `post` is the row as it stands; `holdsLease` whether `actor.owner` may go on at once.
+   */
+  recordInit(
+    postId: string,
+    to: PostStatus,
+    patch: Partial<PostRow>,
+    actor: Actor,
+  ): Promise<{ recorded: boolean; post: PostRow | null; holdsLease: boolean }>
+  /**
+   * Adds a history row without a status change (`reason`, see wait-reasons.ts) and writes
+   * `patch` in the same transaction, fenced by `actor.owner`'s lease (released unless
+   * `keepLease`). @returns the post as written, or null when the lease was lost.
+   */
+  note(postId: string, reason: string, patch: Partial<PostRow>, actor: Actor): Promise<PostRow | null>
 }
 
 export function createPostState({
@@ -106,85 +108,8 @@ export function createPostState({
   const leaseRelease = (actor: Actor) =>
     actor.owner && !actor.keepLease ? { leaseOwner: null, leaseUntil: null } : {}
 
-  /** Writes the status change, its history row and its events. */
-  const record = async (tx: Tx, row: PostRow, to: PostStatus, patch: Partial<PostRow>, actor: Actor) => {
-    const now = new Date()
-    const next = { ...row, ...patch, status: to, updatedAt: now }
-    await tx
-      .update(posts)
-      .set({ ...patch, status: to, updatedAt: now })
-      .where(eq(posts.id, row.id))
-    await tx.insert(postStatusHistory).values({
-      postId: row.id,
-      fromStatus: row.status,
-      toStatus: to,
-      publishId: next.publishId,
-      failReason: to === 'failed' ? next.failReason : null,
-      cause: actor.cause,
-      at: now,
-    })
-    const base = { postId: row.id, connectionId: row.connectionId }
-    const changed: PostStatusChangedV1 = {
-      ...base,
-      from: row.status as PostStatus,
-      to,
-      ...(next.publishId ? { publishId: next.publishId } : {}),
-      ...(to === 'failed' && next.failReason ? { failReason: next.failReason } : {}),
-    }
-    await enqueueEvent(tx, Subjects.postStatusChanged, row.tenantId, changed, now)
-    if (to === 'published') await emitPublished(tx, next, now)
-    if (to === 'failed') {
-      const failed: PostFailedV1 = {
-        ...base,
-        ...(next.publishId ? { publishId: next.publishId } : {}),
-        failReason: next.failReason ?? 'unknown',
-        message: next.failMessage ?? failMessage(next.failReason ?? 'unknown'),
-      }
-      await enqueueEvent(tx, Subjects.postFailed, row.tenantId, failed, now)
-    }
-    return next as PostRow
-  }
-
-  const emitPublished = (tx: Tx, row: PostRow, now: Date) => {
-    const data: PostPublishedV1 = {
-      postId: row.id,
-      connectionId: row.connectionId,
-      publishId: row.publishId ?? '',
-      tiktokPostIds: row.tiktokPostIds,
-    }
-    return enqueueEvent(tx, Subjects.postPublished, row.tenantId, data, now)
-  }
-
-  /** Phase, schedule and deadline that follow a status (see src/workers/README.md). */
-  const followUp = (row: PostRow, status: PostStatus, enteredNow: boolean): Partial<PostRow> => {
-    const now = Date.now()
-    const at = (ms: number) => new Date(now + ms)
-    if (status === 'failed') return { phase: 'done', nextRunAt: null }
-    if (status === 'published') {
-      // TikTok fills post ids only for publicly viewable posts (§3.8): a direct post with another
-      // privacy level never gets one, so there is nothing to wait for (a webhook can still add it).
-      const neverPublic = row.mode === 'direct' && row.privacyLevel !== 'PUBLIC_TO_EVERYONE'
-      if (row.tiktokPostIds.length > 0 || neverPublic) return { phase: 'done', nextRunAt: null }
-      return enteredNow || row.phase !== 'post_ids'
-        ? {
-            phase: 'post_ids',
-            nextRunAt: at(timing.POST_ID_POLL_INTERVAL_MS),
-            pollDeadlineAt: at(timing.POST_ID_POLL_DEADLINE_MS),
-          }
-        : { nextRunAt: at(timing.POST_ID_POLL_INTERVAL_MS) }
-    }
-    if (status === 'sent_to_inbox') {
-      return enteredNow || row.phase !== 'inbox'
-        ? {
-            phase: 'inbox',
-            nextRunAt: at(timing.INBOX_POLL_INTERVAL_MS),
-            pollDeadlineAt: at(timing.INBOX_POLL_DEADLINE_MS),
-          }
-        : { nextRunAt: at(timing.INBOX_POLL_INTERVAL_MS) }
-    }
-    const delay = Math.min(timing.POLL_MAX_INTERVAL_MS, timing.POLL_INITIAL_INTERVAL_MS * 2 ** row.pollCount)
-    return { phase: 'poll', nextRunAt: at(delay) }
-  }
+  const followUp = (row: PostRow, status: PostStatus, enteredNow: boolean) =>
+    followUpAfter(timing, row, status, enteredNow)
 
   const inTx = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
     const result = await db.transaction(fn)
@@ -218,6 +143,8 @@ export function createPostState({
         const schedule = moves || newIds || actor.owner ? followUp(withIds, status, moves) : {}
         const patch = { ...base, ...schedule }
         if (moves) return record(tx, row, status, patch, actor)
+        // A webhook repeating what is stored (a redelivery, or one a poll beat) writes nothing.
+        if (!newIds && !actor.owner) return row
         const now = new Date()
         await tx
           .update(posts)
@@ -268,5 +195,39 @@ export function createPostState({
         return { ...row, ...full, updatedAt: now } as PostRow
       })
     },
+
+    recordInit(postId, to, patch, actor) {
+      return inTx(async (tx) => {
+        const [row] = await tx.select().from(posts).where(eq(posts.id, postId)).for('update')
+        if (!row) return { recorded: false, post: null, holdsLease: false }
+        const holder = actor.owner !== undefined && row.leaseOwner === actor.owner
+        const open = row.publishId === null && (row.phase === 'init' || row.phase === 'initiating')
+        if (!open || row.status === 'failed' || row.status === 'published')
+          return { recorded: false, post: row, holdsLease: holder }
+        const full = { ...patch, waitReason: null, ...(holder ? leaseRelease(actor) : {}) }
+        const next = canMove(row.status as PostStatus, to)
+          ? await record(tx, row, to, full, actor)
+          : await plainUpdate(tx, row, full)
+        return { recorded: true, post: next, holdsLease: holder && actor.keepLease === true }
+      })
+    },
+
+    note(postId, reason, patch, actor) {
+      return inTx(async (tx) => {
+        const row = await lockRow(tx, postId, actor)
+        if (!row) return null
+        await recordNote(tx, row, reason, actor)
+        return plainUpdate(tx, row, { ...patch, ...leaseRelease(actor) })
+      })
+    },
   }
+}
+
+async function plainUpdate(tx: Tx, row: PostRow, patch: Partial<PostRow>): Promise<PostRow> {
+  const now = new Date()
+  await tx
+    .update(posts)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(posts.id, row.id))
+  return { ...row, ...patch, updatedAt: now } as PostRow
 }

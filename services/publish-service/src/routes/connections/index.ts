@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ConnectionIdParams, CreatorInfo, ErrorResponse, PostingQuota } from '@social-bridge/contracts'
 import { requireUser } from '@social-bridge/service-kit'
-import { withAccessToken } from '../../plugins/app/token-call.js'
+import { queryCreatorInfo } from '../../plugins/app/creator-info.js'
 import { toPublicError } from '../public-errors.js'
 
 const ROLES = ['admin', 'social_marketing']
 
 /**
- * `GET /connections/:id/creator-info` — TikTok creator_info (REFERENCE.md §3.1), camelCased;
+ * `GET /connections/:id/creator-info` — TikTok creator_info (REFERENCE.md §3.1), camelCased,
+ * counted in its 20 calls/min per token (429 `POSTING_LIMIT_REACHED` when used up);
  * `GET /connections/:id/quota` — posting quota usage counted by this service (§5, §3.3).
  * Both check through auth-service's lease that the connection is the caller's tenant's (else 404).
  */
@@ -23,11 +24,12 @@ const connectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const user = requireUser(request, ROLES)
       try {
-        const info = await withAccessToken(
-          app.leaseClient,
-          { connectionId: request.params.id, tenantId: user.tenantId },
-          (token) => app.tiktok.posting.queryCreatorInfo(token),
-        )
+        const info = await queryCreatorInfo({
+          quota: app.publish.quota,
+          leases: app.leaseClient,
+          tiktok: app.tiktok,
+          connection: { connectionId: request.params.id, tenantId: user.tenantId },
+        })
         return {
           creatorAvatarUrl: info.creatorAvatarUrl ?? '',
           creatorUsername: info.creatorUsername ?? '',

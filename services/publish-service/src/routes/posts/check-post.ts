@@ -12,6 +12,7 @@ import {
   UrlNotVerifiedError,
   VideoTooLongError,
 } from '../../errors.js'
+import { queryCreatorInfo } from '../../plugins/app/creator-info.js'
 import {
   checkAgainstCreatorInfo,
   checkPullUrl,
@@ -19,7 +20,6 @@ import {
   effectiveInteractions,
   type RuleViolation,
 } from '../../plugins/app/creator-rules.js'
-import { withAccessToken } from '../../plugins/app/token-call.js'
 import { toPublicError } from '../public-errors.js'
 
 const ERRORS = {
@@ -67,9 +67,11 @@ export interface CheckedPost {
  * belongs to the tenant (404), a URL is https, not an IP and under `PULL_FROM_URL_PREFIXES`
  * (422 `URL_NOT_VERIFIED`), the title fits (422 `TITLE_TOO_LONG`), and the account's live
  * creator_info (REFERENCE.md §3.1) allows the privacy level, interactions and duration (422).
- * An inbox post on an account without the `video.publish` scope skips creator_info (TikTok
- * lets the creator choose in the app).
- * @throws the public errors above, and lease/TikTok failures via `toPublicError`.
+ * creator_info counts against its 20 calls/min per token (shared with the worker, all replicas):
+ * when they are used up the answer is 429 `POSTING_LIMIT_REACHED` with `retryAfterSec` and
+ * Retry-After, and TikTok is not called. An inbox post on an account without the
+ * `video.publish` scope skips creator_info (TikTok lets the creator choose in the app).
+ * @throws the public errors above, and lease/TikTok/limit failures via `toPublicError`.
  */
 export async function checkPostRequest(
   app: FastifyInstance,
@@ -95,13 +97,13 @@ export async function checkPostRequest(
     // The lease is also the ownership check: another tenant's connection answers 404 here.
     const lease = await app.leaseClient.lease(body.connectionId, { tenantId })
     if (body.mode === 'inbox') await refuseWhenInboxFull(app, body.connectionId)
-    info = await withAccessToken(
-      app.leaseClient,
-      { connectionId: body.connectionId, tenantId },
-      (token) => app.tiktok.posting.queryCreatorInfo(token),
-      undefined,
-      lease,
-    )
+    info = await queryCreatorInfo({
+      quota: app.publish.quota,
+      leases: app.leaseClient,
+      tiktok: app.tiktok,
+      connection: { connectionId: body.connectionId, tenantId },
+      leased: lease,
+    })
   } catch (err) {
     if (err instanceof PostingLimitReachedError) throw err
     const skippable =

@@ -23,7 +23,7 @@ const IdempotencyHeaders = Type.Object({
  * Create checks the request against the account's live creator_info and the verified URL
  * prefixes before anything is sent to TikTok, then answers 202 with the queued post; the
  * worker does the rest. `Idempotency-Key` returns the same post for the same request, and 422
- * `IDEMPOTENCY_KEY_REUSED` for a different one.
+ * `IDEMPOTENCY_KEY_REUSED` for a different one. `GET /posts/:id` adds the status history.
  */
 const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -67,7 +67,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const user = requireUser(request, ROLES)
       const page = await app.publish.posts.list(user.tenantId, request.query)
-      return { items: page.items.map(toPostDto), nextCursor: page.nextCursor }
+      return { items: page.items.map((row) => toPostDto(row)), nextCursor: page.nextCursor }
     },
   )
 
@@ -78,7 +78,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = requireUser(request, ROLES)
       const row = await app.publish.posts.get(user.tenantId, request.params.id)
       if (!row) throw new NotFoundError('Post')
-      return toPostDto(row)
+      return toPostDto(row, await app.publish.posts.history(row.id))
     },
   )
 }

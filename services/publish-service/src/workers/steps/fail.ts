@@ -1,3 +1,5 @@
+import type { QuotaKind } from '../../db/schema.js'
+import { limitWaitReason, type WaitReason } from '../../plugins/app/wait-reasons.js'
 import type { Job, StepResult, WorkerDeps } from '../deps.js'
 
 /**
@@ -16,13 +18,31 @@ export async function failJob(
   return null
 }
 
-/** Gives the lease back and runs the job again after `delayMs` (ms), with `patch` written. */
+/**
+ * Gives the lease back and runs the job again after `delayMs` (ms), with `patch` written.
+ * `reason` is what the CRM sees as the Post's `waitingFor` until then (with `next_run_at`).
+ */
 export async function retryJobLater(
   d: WorkerDeps,
   job: Job,
   delayMs: number,
+  reason: WaitReason,
   patch: Parameters<WorkerDeps['queue']['release']>[2] = {},
 ): Promise<StepResult> {
-  await d.queue.release(job.post.id, job.owner, { nextRunAt: new Date(Date.now() + delayMs), ...patch })
+  await d.queue.release(job.post.id, job.owner, {
+    nextRunAt: new Date(Date.now() + delayMs),
+    waitReason: reason,
+    ...patch,
+  })
   return null
+}
+
+/** Waits for a per-token limit counted in PostgreSQL (`retryAfterSec` s); the CRM sees why and until when. */
+export function waitForLimit(
+  d: WorkerDeps,
+  job: Job,
+  kind: QuotaKind,
+  retryAfterSec: number,
+): Promise<StepResult> {
+  return retryJobLater(d, job, retryAfterSec * 1000, limitWaitReason(kind))
 }

@@ -1,12 +1,16 @@
 import type { PublishStatus } from '@social-bridge/tiktok-client'
+import { LimitReachedError } from '../../plugins/app/creator-info.js'
 import type { TikTokObservation } from '../../plugins/app/post-state.js'
 import { withAccessToken } from '../../plugins/app/token-call.js'
 import type { Job, StepResult, WorkerDeps } from '../deps.js'
-import { failJob, retryJobLater } from './fail.js'
+import { failJob, waitForLimit } from './fail.js'
 
 /**
  * Phases `poll`, `inbox`, `post_ids`: one `status/fetch` (REFERENCE.md §3.8) within the
- * connection's 30/min (counted in PostgreSQL), applied through `postState.applyTikTok`, which
+ * connection's 30/min (counted in PostgreSQL; a post waiting for a slot shows `waitingFor`
+ * `status_rate_limit`). A 429 from TikTok only delays the next poll (run-job.ts); a 400
+ * `invalid_publish_id` fails the post with a message asking to check the account. The answer is
+ * applied through `postState.applyTikTok`, which
  * schedules the next look (capped exponential backoff while processing; slower after
  * SEND_TO_USER_INBOX and after PUBLISH_COMPLETE until post ids arrive). Past the deadline a
  * processing post fails with `status_timeout`; an inbox post or one waiting for ids stops polling
@@ -21,14 +25,19 @@ export async function runPoll(d: WorkerDeps, job: Job): Promise<StepResult> {
     return null
   }
   const slot = await d.domain.quota.reserve(post.connectionId, 'status', post.id)
-  if (!slot.ok) return retryJobLater(d, job, slot.retryAfterSec * 1000)
+  if (!slot.ok) return waitForLimit(d, job, 'status', slot.retryAfterSec)
   const publishId = post.publishId
   const status = await withAccessToken(
     d.leases,
     { connectionId: post.connectionId, tenantId: post.tenantId },
     (token) => d.tiktok.posting.fetchStatus(token, publishId),
-    async () => (await d.domain.quota.reserve(post.connectionId, 'status', post.id)).ok,
+    async () => {
+      const again = await d.domain.quota.reserve(post.connectionId, 'status', post.id)
+      if (!again.ok) throw new LimitReachedError('status', again.retryAfterSec)
+      return true
+    },
   )
+  job.signal.throwIfAborted() // the lease is gone or uncertain: the next holder polls again
   await d.domain.postState.applyTikTok(post.id, toObservation(status), { cause: 'poll', owner })
   return null
 }

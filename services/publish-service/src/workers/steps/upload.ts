@@ -1,6 +1,7 @@
 import {
   buildPlan,
   type ChunkAck,
+  type ChunkPlan,
   TikTokError,
   TikTokUploadError,
   TikTokUploadUrlExpiredError,
@@ -22,47 +23,56 @@ import { failJob, retryJobLater } from './fail.js'
  * Phase `upload` (REFERENCE.md §3.5): sends the chunks with tiktok-client `transfer.uploadVideo`
  * from `next_chunk` on, reading each chunk's byte range from the object store, and records every
  * acknowledged chunk (fenced by the lease) before the next is sent — a crash resumes at the next
- * chunk. 5xx chunks are retried with backoff by the client. An expired (403) or vanished (404)
- * upload starts over with a fresh init; after the last chunk the post is `processing`.
+ * chunk. 5xx chunks are retried with backoff by the client. Once every chunk was acknowledged the
+ * post is `processing` and only its status is fetched, whatever the URL's age. Only an upload
+ * URL that expired (1 h, or 403) before all bytes were sent starts over with a fresh init; an
+ * upload TikTok no longer accepts (404: it may hold every byte already) is reconciled by status.
  */
 export async function runUpload(d: WorkerDeps, job: Job): Promise<StepResult> {
-  const { post, owner } = job
+  const { post } = job
+  if (!post.videoSize || !post.chunkSize || !post.totalChunkCount)
+    return failJob(d, job, 'media_missing', false)
+  const plan = buildPlan(post.videoSize, post.chunkSize, post.totalChunkCount)
+  if (post.nextChunk >= plan.totalChunkCount) return toProcessing(d, job, plan)
   const expiresAt = post.uploadUrlExpiresAt?.getTime() ?? 0
   if (!post.uploadUrl || expiresAt - UPLOAD_URL_MARGIN_MS <= Date.now())
     return freshInit(d, job, 'upload_url_expired')
   const media = await d.domain.media.get(post.tenantId, post.mediaId ?? '')
-  if (!media || !post.videoSize || !post.chunkSize || !post.totalChunkCount)
-    return failJob(d, job, 'media_missing', false)
-  const plan = buildPlan(post.videoSize, post.chunkSize, post.totalChunkCount)
-
-  if (post.nextChunk < plan.totalChunkCount) {
-    const reader = await d.mediaStore.openRangeReader(media.objectName)
-    const onChunkAcknowledged = async (ack: ChunkAck) => {
-      const recorded = await d.queue.update(post.id, owner, {
-        nextChunk: ack.chunkIndex + 1,
-        uploadedBytes: ack.uploadedBytes,
-        leaseUntil: new Date(Date.now() + d.config.WORKER_LEASE_MS),
-      })
-      if (!recorded) throw new LeaseLostError('lease lost during upload')
-      await d.hooks?.afterChunkRecorded?.(post.id, ack.chunkIndex, plan.totalChunkCount)
-    }
-    try {
-      await d.tiktok.transfer.uploadVideo({
-        uploadUrl: post.uploadUrl,
-        chunkPlan: plan,
-        source: (first, last) => reader.read(first, last),
-        contentType: media.contentType as VideoContentType,
-        startChunk: post.nextChunk,
-        onChunkAcknowledged,
-        retryBaseDelayMs: d.config.CHUNK_RETRY_BASE_DELAY_MS,
-        signal: job.signal,
-      })
-    } catch (err) {
-      return onUploadError(d, job, err)
-    } finally {
-      await reader.close()
-    }
+  if (!media) return failJob(d, job, 'media_missing', false)
+  const { owner } = job
+  const reader = await d.mediaStore.openRangeReader(media.objectName)
+  const onChunkAcknowledged = async (ack: ChunkAck) => {
+    const recorded = await d.queue.update(post.id, owner, {
+      nextChunk: ack.chunkIndex + 1,
+      uploadedBytes: ack.uploadedBytes,
+      leaseUntil: new Date(Date.now() + d.config.WORKER_LEASE_MS),
+    })
+    if (!recorded) throw new LeaseLostError('lease lost during upload')
+    await d.hooks?.afterChunkRecorded?.(post.id, ack.chunkIndex, plan.totalChunkCount)
   }
+  try {
+    await d.tiktok.transfer.uploadVideo({
+      uploadUrl: post.uploadUrl,
+      chunkPlan: plan,
+      source: (first, last) => reader.read(first, last),
+      contentType: media.contentType as VideoContentType,
+      startChunk: post.nextChunk,
+      onChunkAcknowledged,
+      retryBaseDelayMs: d.config.CHUNK_RETRY_BASE_DELAY_MS,
+      signal: job.signal,
+    })
+  } catch (err) {
+    return onUploadError(d, job, err)
+  } finally {
+    await reader.close()
+  }
+  return toProcessing(d, job, plan)
+}
+
+/** Every chunk is acknowledged: the post is `processing` and its status is polled. */
+async function toProcessing(d: WorkerDeps, job: Job, plan: ChunkPlan): Promise<StepResult> {
+  const { post, owner } = job
+  job.signal.throwIfAborted() // lease gone or uncertain: the next holder finds every chunk recorded
   await d.domain.postState.move(
     post.id,
     'processing',
@@ -82,7 +92,7 @@ export async function runUpload(d: WorkerDeps, job: Job): Promise<StepResult> {
 async function onUploadError(d: WorkerDeps, job: Job, err: unknown): Promise<StepResult> {
   if (err instanceof LeaseLostError || job.signal.aborted) throw err
   if (err instanceof TikTokUploadUrlExpiredError) return freshInit(d, job, 'upload_url_expired')
-  if (err instanceof TikTokUploadError && err.httpStatus === 404) return freshInit(d, job, 'upload_rejected')
+  if (err instanceof TikTokUploadError && err.httpStatus === 404) return reconcileByStatus(d, job)
   const transient = err instanceof TikTokError && (err.retryable || (err.httpStatus ?? 0) >= 500)
   if (!transient) {
     d.log.warn({ postId: job.post.id, err }, 'upload rejected')
@@ -90,14 +100,33 @@ async function onUploadError(d: WorkerDeps, job: Job, err: unknown): Promise<Ste
   }
   if (job.post.attempts + 1 >= MAX_STEP_ATTEMPTS) return failJob(d, job, 'tiktok_unavailable', false)
   // Re-read the post's progress on the next run: acknowledged chunks stay recorded.
-  return retryJobLater(d, job, retryDelayMs(d.config, job.post.attempts), { attempts: job.post.attempts + 1 })
+  return retryJobLater(d, job, retryDelayMs(d.config, job.post.attempts), 'temporarily_unavailable', {
+    attempts: job.post.attempts + 1,
+  })
 }
 
 /**
- * The upload URL expired (valid 1 h, §3.2) or TikTok lost the task: start over with a fresh
- * init from chunk 0 — the old publish can never complete. Gives up after MAX_INITS_PER_POST.
+ * TikTok answered 404 to a chunk: it has no upload waiting for bytes under this URL — it may
+ * have every byte already (the last acknowledgement got lost) and be publishing. The publish_id
+ * is known, so its status decides (never a new init); noted in the status history.
  */
-async function freshInit(d: WorkerDeps, job: Job, reason: string): Promise<StepResult> {
+async function reconcileByStatus(d: WorkerDeps, job: Job): Promise<StepResult> {
+  d.log.warn({ postId: job.post.id, publishId: job.post.publishId }, 'upload not accepted; checking status')
+  await d.domain.postState.note(
+    job.post.id,
+    'upload_not_accepted',
+    { phase: 'poll', attempts: 0, nextRunAt: new Date() },
+    { cause: 'worker', owner: job.owner },
+  )
+  return null
+}
+
+/**
+ * The upload URL expired (valid 1 h, §3.2) before every chunk was acknowledged: the old publish
+ * can never complete, so start over with a fresh init from chunk 0 (noted in the status history).
+ * Gives up after MAX_INITS_PER_POST.
+ */
+async function freshInit(d: WorkerDeps, job: Job, reason: 'upload_url_expired'): Promise<StepResult> {
   if (job.post.initCount >= MAX_INITS_PER_POST) return failJob(d, job, reason, false)
   d.log.warn(
     { postId: job.post.id, publishId: job.post.publishId, reason },
@@ -112,6 +141,10 @@ async function freshInit(d: WorkerDeps, job: Job, reason: string): Promise<StepR
     uploadedBytes: 0,
     nextRunAt: new Date(),
   }
-  const ok = await d.queue.update(job.post.id, job.owner, patch)
-  return ok ? { ...job.post, ...patch } : null
+  const next = await d.domain.postState.note(job.post.id, reason, patch, {
+    cause: 'worker',
+    owner: job.owner,
+    keepLease: true,
+  })
+  return next
 }

@@ -1,0 +1,99 @@
+import {
+  type Post,
+  type PostFailedV1,
+  type PostPublishedV1,
+  type PostStatusChangedV1,
+  Subjects,
+} from '@social-bridge/contracts'
+import type { Database } from '@social-bridge/service-kit'
+import { eq } from 'drizzle-orm'
+import { type PostRow, postStatusHistory, posts } from '../../db/schema.js'
+import { failMessage } from './fail-reasons.js'
+import { enqueueEvent } from './outbox.js'
+
+/** A post's public status (contracts `PostStatus`). */
+export type PostStatus = Post['status']
+
+/** A drizzle transaction. */
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0]
+
+/** Who applies a change: a worker holding the job lease (released in the same update), or a webhook. */
+export interface Actor {
+  cause: 'api' | 'worker' | 'poll' | 'webhook'
+  /** The worker's lease owner id: the change is dropped if the lease was lost. */
+  owner?: string
+  /** Keep holding the lease after the change (the worker goes on with the next step at once). */
+  keepLease?: boolean
+}
+
+/**
+ * Writes a status change of the locked `row` with `patch`, its history row and its events
+ * (`status_changed` always, `published` / `failed` when it ends there) in transaction `tx`.
+ * @returns the post as written.
+ */
+export async function recordStatusChange(
+  tx: Tx,
+  row: PostRow,
+  to: PostStatus,
+  patch: Partial<PostRow>,
+  actor: Actor,
+): Promise<PostRow> {
+  const now = new Date()
+  const next = { ...row, ...patch, status: to, updatedAt: now } as PostRow
+  await tx
+    .update(posts)
+    .set({ ...patch, status: to, updatedAt: now })
+    .where(eq(posts.id, row.id))
+  await tx.insert(postStatusHistory).values({
+    postId: row.id,
+    fromStatus: row.status,
+    toStatus: to,
+    publishId: next.publishId,
+    failReason: to === 'failed' ? next.failReason : null,
+    cause: actor.cause,
+    at: now,
+  })
+  const base = { postId: row.id, connectionId: row.connectionId }
+  const changed: PostStatusChangedV1 = {
+    ...base,
+    from: row.status as PostStatus,
+    to,
+    ...(next.publishId ? { publishId: next.publishId } : {}),
+    ...(to === 'failed' && next.failReason ? { failReason: next.failReason } : {}),
+  }
+  await enqueueEvent(tx, Subjects.postStatusChanged, row.tenantId, changed, now)
+  if (to === 'published') await emitPublished(tx, next, now)
+  if (to === 'failed') {
+    const failed: PostFailedV1 = {
+      ...base,
+      ...(next.publishId ? { publishId: next.publishId } : {}),
+      failReason: next.failReason ?? 'unknown',
+      message: next.failMessage ?? failMessage(next.failReason ?? 'unknown'),
+    }
+    await enqueueEvent(tx, Subjects.postFailed, row.tenantId, failed, now)
+  }
+  return next
+}
+
+/** `social.post.published` with the post ids known so far. */
+export function emitPublished(tx: Tx, row: PostRow, now: Date): Promise<string> {
+  const data: PostPublishedV1 = {
+    postId: row.id,
+    connectionId: row.connectionId,
+    publishId: row.publishId ?? '',
+    tiktokPostIds: row.tiktokPostIds,
+  }
+  return enqueueEvent(tx, Subjects.postPublished, row.tenantId, data, now)
+}
+
+/** A history row without a status change (`from` = `to`), e.g. an init retried after an unknown outcome. */
+export async function recordNote(tx: Tx, row: PostRow, reason: string, actor: Actor): Promise<void> {
+  await tx.insert(postStatusHistory).values({
+    postId: row.id,
+    fromStatus: row.status,
+    toStatus: row.status,
+    publishId: row.publishId,
+    reason,
+    cause: actor.cause,
+  })
+}

@@ -1,0 +1,48 @@
+import type { QuotaKind } from '../../db/schema.js'
+
+/**
+ * Why a post waits (`posts.wait_reason`, shown as the Post's `waitingFor`), and why a history
+ * row was written without a status change (`post_status_history.reason`). Each code has a
+ * sentence for the CRM user; the retry time is shown beside it.
+ */
+export type WaitReason =
+  | 'init_rate_limit'
+  | 'creator_info_rate_limit'
+  | 'status_rate_limit'
+  | 'tiktok_rate_limited'
+  | 'temporarily_unavailable'
+  | 'init_outcome_unknown_retry'
+
+/** History notes (no status change) besides the wait reasons. */
+export type HistoryNote = 'init_outcome_unknown_retry' | 'upload_url_expired' | 'upload_not_accepted'
+
+const MESSAGES: Record<WaitReason | HistoryNote, string> = {
+  init_rate_limit:
+    'TikTok allows 6 new uploads per minute for this account. The post is queued and starts automatically at the retry time.',
+  creator_info_rate_limit:
+    'TikTok allows 20 account checks per minute for this account. The post continues automatically at the retry time.',
+  status_rate_limit:
+    'TikTok allows 30 status checks per minute for this account. The next check happens automatically at the retry time.',
+  tiktok_rate_limited:
+    'TikTok asked to slow down for this account. The post continues automatically at the retry time.',
+  temporarily_unavailable:
+    'TikTok or the account service did not answer. The post is retried automatically at the retry time.',
+  init_outcome_unknown_retry:
+    'TikTok did not confirm the start of the upload. No video bytes were sent to that attempt, so it cannot be posted twice; the upload starts again at the retry time.',
+  upload_url_expired:
+    'TikTok’s upload link expired (it is valid for one hour) before the whole video was sent; the upload started again with a new link.',
+  upload_not_accepted:
+    'TikTok no longer accepted video bytes for this upload; its status is being checked with TikTok instead of uploading again.',
+}
+
+/** The CRM-facing sentence of a wait reason or history note; null for unknown codes. */
+export function waitMessage(reason: string): string | null {
+  return MESSAGES[reason as WaitReason] ?? null
+}
+
+/** The wait reason of a per-token limit counted in PostgreSQL (`quota.ts`). */
+export function limitWaitReason(kind: QuotaKind): WaitReason {
+  if (kind === 'creator_info') return 'creator_info_rate_limit'
+  if (kind === 'status') return 'status_rate_limit'
+  return 'init_rate_limit'
+}

@@ -6,6 +6,7 @@ const stack = await buildStack(t, { worker: false })
 const publicUser = await stack.connect({ maxVideoPostDurationSec: 300 })
 const privateUser = await stack.connect({ private: true, commentDisabled: true })
 const shortUser = await stack.connect({ maxVideoPostDurationSec: 10 })
+const stitchOff = await stack.connect({ private: true }) // comments allowed; duets and stitches off
 const clip15 = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id as string
 
 const postingCalls = () =>
@@ -64,6 +65,34 @@ t.test('enabling duets on a private account (duets disabled) is refused', async 
   })
   t.equal(res.statusCode, 422)
   t.equal(res.json().error.details.interaction, 'duet')
+})
+
+t.test('enabling stitches the creator disabled is refused and nothing is stored or sent', async (t) => {
+  const headers = await asUser()
+  const listed = async () =>
+    (
+      await stack.app.inject({ method: 'GET', url: `/posts?connectionId=${stitchOff.connectionId}`, headers })
+    ).json().items.length
+  const res = await createPost(stack.app, {
+    connectionId: stitchOff.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'SELF_ONLY',
+    disableStitch: false,
+  })
+  t.equal(res.statusCode, 422)
+  t.equal(res.json().error.code, 'INTERACTION_DISABLED_BY_CREATOR')
+  t.equal(res.json().error.details.interaction, 'stitch')
+  t.match(res.json().error.message, /turned off stitches/)
+  t.equal(await listed(), 0, 'no post stored')
+  t.equal(postingCalls(), 0)
+  const ok = await createPost(stack.app, {
+    connectionId: stitchOff.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'SELF_ONLY',
+  })
+  t.equal(ok.statusCode, 202, 'leaving stitches off is accepted')
 })
 
 t.test('a video longer than max_video_post_duration_sec is refused with VIDEO_TOO_LONG', async (t) => {

@@ -53,15 +53,15 @@ export function checkAgainstCreatorInfo(
     }
   }
   const interactions = [
-    ['comment', info.commentDisabled, post.disableComment],
-    ['duet', info.duetDisabled, post.disableDuet],
-    ['stitch', info.stitchDisabled, post.disableStitch],
+    ['comment', 'comments', info.commentDisabled, post.disableComment],
+    ['duet', 'duets', info.duetDisabled, post.disableDuet],
+    ['stitch', 'stitches', info.stitchDisabled, post.disableStitch],
   ] as const
-  for (const [name, disabledByCreator, disableRequested] of interactions) {
+  for (const [name, plural, disabledByCreator, disableRequested] of interactions) {
     if (disabledByCreator && disableRequested === false) {
       return {
         code: 'INTERACTION_DISABLED_BY_CREATOR',
-        message: `The creator has turned off ${name}s on TikTok; this post cannot enable them`,
+        message: `The creator has turned off ${plural} on TikTok; this post cannot enable them`,
         details: { interaction: name },
       }
     }

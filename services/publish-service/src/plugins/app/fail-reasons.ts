@@ -27,7 +27,8 @@ const MESSAGES: Record<string, string> = {
   spam_risk_text: 'TikTok flagged the caption as spam. Change the title and try again.',
   spam_risk: 'TikTok flagged this post as spam and did not publish it.',
   // §3.2–§3.3 init errors
-  invalid_params: 'TikTok rejected the post settings as invalid.',
+  invalid_params:
+    'TikTok rejected the post as invalid (video size, chunk layout or post settings). Check the video and the settings, then post again.',
   reached_active_user_cap:
     'This app has reached the number of TikTok accounts it may post for today. Try again tomorrow.',
   unaudited_client_can_only_post_to_private_accounts:
@@ -42,6 +43,11 @@ const MESSAGES: Record<string, string> = {
   access_token_invalid: 'TikTok no longer accepts this account’s login. Reconnect the TikTok account.',
   app_version_check_failed:
     'The TikTok app on the creator’s phone is too old for this kind of post. Update it and try again.',
+  // §3.8 status errors
+  invalid_publish_id:
+    'TikTok no longer recognises this upload, so its outcome cannot be followed. Check the TikTok account to see whether the video was posted before posting it again.',
+  token_not_authorized_for_specified_publish_id:
+    'This upload belongs to another TikTok login, so its outcome cannot be followed. Check the TikTok account to see whether the video was posted.',
   // §3.5 upload
   upload_url_expired: 'The upload took longer than TikTok allows and had to be restarted too many times.',
   upload_rejected: 'TikTok rejected the uploaded video bytes.',

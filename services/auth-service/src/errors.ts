@@ -1,4 +1,3 @@
-import type { ErrorCode } from '@social-bridge/contracts'
 import { defineError, withDetails } from '@social-bridge/service-kit'
 
 /** 403: the OAuth state is missing, unknown, expired, already used, or bound to another user/cookie. */
@@ -33,16 +32,12 @@ export function tiktokUnavailable(retryAfterSec: number): Error {
   return withDetails(new TikTokUnavailableError(), { retryAfterSec: Math.max(1, Math.ceil(retryAfterSec)) })
 }
 
-// Not yet in contracts `ErrorCodes` (packages/contracts/src/errors.ts is owned elsewhere); the
-// wire shape is the shared one either way.
-const TOKEN_KEY_UNAVAILABLE = 'TOKEN_KEY_UNAVAILABLE' as string as ErrorCode
-
 /**
  * 500: the connection's tokens are sealed under a key that TOKEN_ENCRYPTION_KEYS no longer holds
  * (or that cannot open them). An operator must restore the key; the caller cannot fix it.
  */
 export const TokenKeyUnavailableError = defineError(
-  TOKEN_KEY_UNAVAILABLE,
+  'TOKEN_KEY_UNAVAILABLE',
   500,
   "The connection's tokens are sealed under an encryption key that is not configured",
 )

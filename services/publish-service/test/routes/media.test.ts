@@ -61,6 +61,23 @@ t.test('a body without Content-Length is refused with 411 LENGTH_REQUIRED', asyn
   t.same(await storedObjects(), before)
 })
 
+t.test('a malformed Content-Length is refused with 400 BAD_REQUEST before the body is read', async (t) => {
+  const before = await storedObjects()
+  for (const contentLength of ['12abc', '-5', '1e6', '0x10']) {
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/media',
+      headers: { ...(await asUser()), 'content-type': 'video/mp4', 'content-length': contentLength },
+      payload: Buffer.alloc(16),
+    })
+    t.equal(res.statusCode, 400, contentLength)
+    t.equal(res.json().error.code, 'BAD_REQUEST', contentLength)
+    t.match(res.json().error.message, /Content-Length/)
+    t.match(res.json(), { requestId: String }, 'the shared error shape')
+  }
+  t.same(await storedObjects(), before)
+})
+
 t.test('a declared length over 4 GiB is refused with 413 before the body is read', async (t) => {
   const before = await storedObjects()
   const res = await stack.app.inject({

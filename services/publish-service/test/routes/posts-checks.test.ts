@@ -239,3 +239,19 @@ t.test('posts are listed newest first with a cursor, filtered by connection', as
   )
   t.equal(page2.json().nextCursor, null)
 })
+
+t.test('a cursor the service did not issue is refused with 400, not read as the first page', async (t) => {
+  const headers = await asUser()
+  const forged = Buffer.from('yesterday|not-a-post').toString('base64url')
+  for (const cursor of ['garbage!', forged, 'Zm9v']) {
+    const res = await stack.app.inject({
+      method: 'GET',
+      url: `/posts?cursor=${encodeURIComponent(cursor)}`,
+      headers,
+    })
+    t.equal(res.statusCode, 400, cursor)
+    t.equal(res.json().error.code, 'BAD_REQUEST')
+    t.match(res.json().error.message, /cursor/)
+    t.match(res.json(), { requestId: String }, 'the shared error shape')
+  }
+})

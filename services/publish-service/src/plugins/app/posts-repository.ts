@@ -4,6 +4,7 @@ import type { Database } from '@social-bridge/service-kit'
 import { and, desc, eq, lt, or, TransactionRollbackError } from 'drizzle-orm'
 import { type PostOptions, type PostRow, postStatusHistory, posts } from '../../db/schema.js'
 import { enqueueEvent } from './outbox.js'
+import { decodeCursor, encodeCursor } from './post-cursor.js'
 import type { Quota } from './quota.js'
 
 /** What `create` needs beyond the request: who asks and what was learnt while checking it. */
@@ -57,7 +58,7 @@ export interface PostsRepository {
   get(tenantId: string, id: string): Promise<PostRow | null>
   getById(id: string): Promise<PostRow | null>
   findByPublishId(publishId: string): Promise<PostRow | null>
-  /** Newest first; `cursor` is opaque (from `nextCursor`). */
+  /** Newest first; `cursor` is opaque (from `nextCursor`; an invalid one must be refused before). */
   list(tenantId: string, query: PostListQuery): Promise<{ items: PostRow[]; nextCursor: string | null }>
   history(postId: string): Promise<(typeof postStatusHistory.$inferSelect)[]>
 }
@@ -180,7 +181,7 @@ export function createPostsRepository({
       const conditions = [eq(posts.tenantId, tenantId)]
       if (query.connectionId) conditions.push(eq(posts.connectionId, query.connectionId))
       if (query.status) conditions.push(eq(posts.status, query.status))
-      const cursor = decodeCursor(query.cursor)
+      const cursor = query.cursor ? decodeCursor(query.cursor) : null
       if (cursor) {
         const c = or(
           lt(posts.createdAt, cursor.createdAt),
@@ -210,16 +211,4 @@ export function createPostsRepository({
     },
   }
   return repo
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url')
-}
-
-function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | null {
-  if (!cursor) return null
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|')
-  const createdAt = new Date(iso ?? '')
-  if (!id || Number.isNaN(createdAt.getTime())) return null
-  return { createdAt, id }
 }

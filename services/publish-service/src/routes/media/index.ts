@@ -4,6 +4,7 @@ import { ErrorResponse, MAX_MEDIA_BYTES, Media, type MediaContentType } from '@s
 import { requireUser, withDetails } from '@social-bridge/service-kit'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import {
+  BadRequestError,
   LengthRequiredError,
   MediaNotVideoError,
   PayloadTooLargeError,
@@ -20,7 +21,8 @@ function contentTypeOf(request: FastifyRequest): string {
 
 /**
  * Checks the headers before a byte is read: 415 for another Content-Type, 411 without
- * Content-Length, 413 above 4 GiB (`MAX_MEDIA_BYTES`), 422 for an empty body.
+ * Content-Length, 400 for a Content-Length that is not a whole number of bytes, 413 above 4 GiB
+ * (`MAX_MEDIA_BYTES`), 422 for an empty body.
  * @returns the declared length in bytes.
  */
 function checkHeaders(request: FastifyRequest): number {
@@ -28,7 +30,13 @@ function checkHeaders(request: FastifyRequest): number {
     throw new UnsupportedMediaTypeError()
   }
   const raw = request.headers['content-length']
-  if (raw === undefined || !/^\d+$/.test(raw)) throw new LengthRequiredError()
+  if (raw === undefined || raw === '') throw new LengthRequiredError()
+  if (!/^\d+$/.test(raw)) {
+    throw withDetails(
+      new BadRequestError('Content-Length must be the size of the video as a whole number of bytes'),
+      { contentLength: raw.slice(0, 64) },
+    )
+  }
   const length = Number(raw)
   if (length > MAX_MEDIA_BYTES) {
     throw withDetails(

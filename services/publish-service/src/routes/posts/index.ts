@@ -9,7 +9,8 @@ import {
 } from '@social-bridge/contracts'
 import { NotFoundError, requireUser, withDetails } from '@social-bridge/service-kit'
 import { Type } from 'typebox'
-import { IdempotencyKeyReusedError } from '../../errors.js'
+import { BadRequestError, IdempotencyKeyReusedError } from '../../errors.js'
+import { decodeCursor } from '../../plugins/app/post-cursor.js'
 import { toPostDto } from '../../plugins/app/post-dto.js'
 import { checkPostRequest, inboxCapError } from './check-post.js'
 
@@ -23,7 +24,8 @@ const IdempotencyHeaders = Type.Object({
  * Create checks the request against the account's live creator_info and the verified URL
  * prefixes before anything is sent to TikTok, then answers 202 with the queued post; the
  * worker does the rest. `Idempotency-Key` returns the same post for the same request, and 422
- * `IDEMPOTENCY_KEY_REUSED` for a different one. `GET /posts/:id` adds the status history.
+ * `IDEMPOTENCY_KEY_REUSED` for a different one. List answers 400 `BAD_REQUEST` for a cursor it
+ * did not issue; `GET /posts/:id` adds the status history.
  */
 const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -66,6 +68,11 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { querystring: PostListQuery, response: { 200: PostList, '4xx': ErrorResponse } } },
     async (request) => {
       const user = requireUser(request, ROLES)
+      const { cursor } = request.query
+      if (cursor !== undefined && !decodeCursor(cursor)) {
+        const message = 'The cursor is not valid: pass the nextCursor of the previous page'
+        throw withDetails(new BadRequestError(message), { cursor })
+      }
       const page = await app.publish.posts.list(user.tenantId, request.query)
       return { items: page.items.map((row) => toPostDto(row)), nextCursor: page.nextCursor }
     },

@@ -14,9 +14,9 @@ export interface Clock {
   onAdvance(listener: () => void): () => void
 }
 
-/** Creates a clock starting at real time. */
-export function createClock(): Clock {
-  let offset = 0
+/** Creates a clock at real time plus `offsetMs` (>= 0; a restored sandbox resumes its offset). */
+export function createClock(offsetMs = 0): Clock {
+  let offset = offsetMs
   const listeners = new Set<() => void>()
   return {
     now: () => Date.now() + offset,

@@ -88,11 +88,14 @@ export interface PostsStore {
   addVideo(v: Video): Video
   /** A user's videos, newest first. */
   videosOf(openId: string): Video[]
+  /** Every video, in insertion order. */
+  videos(): Video[]
 }
 
-export function createPostsStore(): PostsStore {
-  const publishes = new Map<string, Publish>()
-  const videos: Video[] = []
+/** Creates the store, holding `initial` publishes and videos (a restored state) at first. */
+export function createPostsStore(initial?: { publishes: Publish[]; videos: Video[] }): PostsStore {
+  const publishes = new Map<string, Publish>(initial?.publishes.map((p) => [p.publishId, p]))
+  const videos: Video[] = [...(initial?.videos ?? [])]
   return {
     addPublish(p) {
       publishes.set(p.publishId, p)
@@ -107,5 +110,6 @@ export function createPostsStore(): PostsStore {
     },
     videosOf: (openId) =>
       videos.filter((v) => v.openId === openId).sort((a, b) => b.createTimeMs - a.createTimeMs),
+    videos: () => [...videos],
   }
 }

@@ -45,6 +45,14 @@ export interface RefreshToken {
 /** Classification recorded in the request log for refresh calls. */
 export type RefreshTokenState = 'current' | 'stale' | 'unknown'
 
+/** Everything the tokens store holds, as plain records (a saved state, see persistence/). */
+export interface TokensDump {
+  grants: Grant[]
+  codes: AuthCode[]
+  accessTokens: AccessToken[]
+  refreshTokens: RefreshToken[]
+}
+
 /** In-memory store of grants, codes and tokens. Times are virtual Unix ms. */
 export interface TokensStore {
   createGrant(openId: string, scopes: string[]): Grant
@@ -65,14 +73,17 @@ export interface TokensStore {
   classifyRefresh(token: string): RefreshTokenState
   accessTokensOf(grantId: number): AccessToken[]
   refreshTokensOf(grantId: number): RefreshToken[]
+  /** The live records (not copies), including used codes, expired and rotated tokens. */
+  dump(): TokensDump
 }
 
-export function createTokensStore(): TokensStore {
-  const grants = new Map<number, Grant>()
-  const codes = new Map<string, AuthCode>()
-  const accessTokens = new Map<string, AccessToken>()
-  const refreshTokens = new Map<string, RefreshToken>()
-  let nextGrant = 1
+/** Creates the store, holding the records of `initial` (a restored state) at first. */
+export function createTokensStore(initial?: TokensDump): TokensStore {
+  const grants = new Map<number, Grant>(initial?.grants.map((g) => [g.id, g]))
+  const codes = new Map<string, AuthCode>(initial?.codes.map((c) => [c.code, c]))
+  const accessTokens = new Map<string, AccessToken>(initial?.accessTokens.map((t) => [t.token, t]))
+  const refreshTokens = new Map<string, RefreshToken>(initial?.refreshTokens.map((t) => [t.token, t]))
+  let nextGrant = Math.max(0, ...grants.keys()) + 1
   return {
     createGrant(openId, scopes) {
       const g: Grant = { id: nextGrant++, openId, scopes, revoked: false }
@@ -112,5 +123,11 @@ export function createTokensStore(): TokensStore {
     },
     accessTokensOf: (grantId) => [...accessTokens.values()].filter((t) => t.grantId === grantId),
     refreshTokensOf: (grantId) => [...refreshTokens.values()].filter((t) => t.grantId === grantId),
+    dump: () => ({
+      grants: [...grants.values()],
+      codes: [...codes.values()],
+      accessTokens: [...accessTokens.values()],
+      refreshTokens: [...refreshTokens.values()],
+    }),
   }
 }

@@ -54,8 +54,9 @@ export interface UsersStore {
   list(): SandboxUser[]
 }
 
-export function createUsersStore(): UsersStore {
-  const users = new Map<string, SandboxUser>()
+/** Creates the store, holding `initial` users (a restored state) at first. */
+export function createUsersStore(initial: SandboxUser[] = []): UsersStore {
+  const users = new Map<string, SandboxUser>(initial.map((u) => [u.openId, u]))
   return {
     add(input, nowMs) {
       const n = users.size + 1

@@ -116,7 +116,10 @@ export async function buildApp(ctx: SandboxContext): Promise<FastifyInstance> {
     }
     request.raw.socket.destroy()
   })
-  app.addHook('onResponse', async (request, reply) => log(request, reply.statusCode))
+  app.addHook('onResponse', async (request, reply) => {
+    log(request, reply.statusCode)
+    ctx.changed()
+  })
   app.addHook('onClose', async () => {
     for (const h of [...held]) h.done()
   })

@@ -40,4 +40,9 @@ export interface SandboxContext {
   baseUrl(): string
   /** Directory holding uploaded and pulled bytes; removed on close. */
   dataDir: string
+  /**
+   * Notes that durable state may have changed: with a state file, a debounced save follows
+   * (persistence/README.md); without one, nothing happens.
+   */
+  changed(): void
 }

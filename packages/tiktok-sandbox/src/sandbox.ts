@@ -6,7 +6,11 @@ import { type AdminApi, createAdminApi } from './admin.js'
 import { buildApp } from './app.js'
 import type { AppConfig, SandboxContext } from './context.js'
 import { createFaults } from './faults.js'
+import { noteChanges } from './persistence/note-changes.js'
+import type { StateSaver } from './persistence/saver.js'
+import { createSandboxSaver, readStateFile } from './persistence/state-file.js'
 import { createProcessor } from './processing/processor.js'
+import { resumeProcessing } from './processing/resume.js'
 import { createRateLimiter } from './rate-limit.js'
 import { applySettings, defaultSettings, type SandboxSettings } from './settings.js'
 import { createClock } from './state/clock.js'
@@ -35,9 +39,21 @@ export interface SandboxOptions {
   host?: string
   /** Base URL put in `upload_url` when the sandbox is reached through another address. */
   publicUrl?: string
-  /** Users created at start. */
+  /**
+   * Users created at start. With a state file that already existed, only those with an `openId`
+   * it lacks are added: the others were created by the first start.
+   */
   users?: AddUserInput[]
+  /**
+   * Keeps users, grants, codes, tokens, publishes, videos, pending webhooks and the clock offset
+   * in this JSON file: loaded at start, saved atomically `STATE_SAVE_DELAY_MS` after changes and
+   * on close (persistence/README.md). Default none: state lives in memory only.
+   */
+  stateFile?: string
 }
+
+/** How long changes gather before the state file is written, ms. */
+export const STATE_SAVE_DELAY_MS = 250
 
 /** A running sandbox: the admin API plus its address and lifecycle. */
 export interface Sandbox extends AdminApi {
@@ -45,11 +61,16 @@ export interface Sandbox extends AdminApi {
   readonly url: string
   /** The app registration (no secret). */
   readonly clientKey: string
+  /** The state file in use, or undefined when state lives in memory only. */
+  readonly stateFile?: string
   /** The Fastify instance (for `inject` in unit tests). */
   readonly app: FastifyInstance
   /** Resolves when no media processing or download is in flight. */
   idle(): Promise<void>
-  /** Stops listening, cancels timers and webhook retries, deletes stored bytes. */
+  /**
+   * Stops listening, cancels timers and webhook retries, writes the state file (if any), deletes
+   * stored bytes. Throws when the state file cannot be written. Later calls return the first one's promise.
+   */
   close(): Promise<void>
 }
 
@@ -66,16 +87,18 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     verifiedUrlPrefixes: options.verifiedUrlPrefixes ?? [],
     webhookUrl: options.webhookUrl,
   }
-  const clock = createClock()
+  const saved = options.stateFile ? await readStateFile(options.stateFile, config.clientKey) : undefined
+  const clock = createClock(saved?.clockOffsetMs)
   const dataDir = await mkdtemp(join(tmpdir(), 'tiktok-sandbox-'))
   let url = ''
+  let saver: StateSaver | undefined
   const ctx: SandboxContext = {
     config,
     settings,
     clock,
-    users: createUsersStore(),
-    tokens: createTokensStore(),
-    posts: createPostsStore(),
+    users: createUsersStore(saved?.users),
+    tokens: createTokensStore(saved?.tokens),
+    posts: createPostsStore(saved),
     uploads: createUploadsStore(),
     requestLog: createRequestLog(),
     faults: createFaults(),
@@ -86,12 +109,17 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       webhookUrl: () => config.webhookUrl,
       settings,
       clock,
+      onChange: () => ctx.changed(),
     }),
     processor: createProcessor(() => ctx),
     baseUrl: () => options.publicUrl ?? url,
     dataDir,
+    changed: () => saver?.changed(),
   }
-  for (const u of options.users ?? []) ctx.users.add(u, clock.now())
+  for (const u of options.users ?? []) {
+    if (saved && (u.openId === undefined || ctx.users.get(u.openId))) continue
+    ctx.users.add(u, clock.now())
+  }
   const app = await buildApp(ctx)
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
   const address = app.server.address()
@@ -99,19 +127,34 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const host =
     options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1'
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  if (options.stateFile) saver = createSandboxSaver(ctx, options.stateFile, STATE_SAVE_DELAY_MS)
+  if (saved) {
+    ctx.webhooks.restore(saved.webhooks)
+    resumeProcessing(ctx)
+  }
+  ctx.changed()
 
-  const admin = createAdminApi(ctx)
+  const admin = noteChanges(createAdminApi(ctx), ctx.changed)
+  let closing: Promise<void> | undefined
   return {
     ...admin,
     url,
     clientKey: config.clientKey,
+    stateFile: options.stateFile,
     app,
     idle: () => ctx.processor.idle(),
-    async close() {
-      ctx.processor.close()
-      ctx.webhooks.close()
-      await app.close()
-      await rm(dataDir, { recursive: true, force: true })
+    close() {
+      closing ??= (async () => {
+        ctx.processor.close()
+        ctx.webhooks.close()
+        await app.close()
+        try {
+          await saver?.close()
+        } finally {
+          await rm(dataDir, { recursive: true, force: true })
+        }
+      })()
+      return closing
     },
   }
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { SandboxContext } from '../context.js'
 import { videoId } from '../ids.js'
-import type { FailReason, Publish } from '../state/posts.js'
+import type { FailReason, Publish, Video } from '../state/posts.js'
 import { checkMedia } from './checks.js'
 import { inspectFile } from './inspect.js'
 import { download, resolvePullUrl } from './pull.js'
@@ -30,6 +30,11 @@ export interface Processor {
   postDraft(p: Publish, opts?: PostDraftOptions): void
   /** FAILED with `reason` and a `post.publish.failed` webhook. */
   fail(p: Publish, reason: FailReason): void
+  /**
+   * A completed public post gets its `publicaly_available_post_id` (`video.id`) after
+   * `publiclyAvailableDelayMs`, with a `post.publish.publicly_available` webhook.
+   */
+  announcePublic(p: Publish, video: Video): void
   /** Resolves when no processing is in flight (tests). */
   idle(): Promise<void>
   close(): void
@@ -44,13 +49,18 @@ export function createProcessor(ctx: () => SandboxContext): Processor {
     if (closed) return
     const t = setTimeout(() => {
       timers.delete(t)
-      if (!closed) fn()
+      if (closed) return
+      fn()
+      ctx().changed()
     }, ms)
     timers.add(t)
   }
   const track = (p: Promise<unknown>) => {
     inflight.add(p)
-    void p.finally(() => inflight.delete(p))
+    void p.finally(() => {
+      inflight.delete(p)
+      ctx().changed()
+    })
   }
   const publishType = (p: Publish) => p.mode
 
@@ -90,7 +100,11 @@ export function createProcessor(ctx: () => SandboxContext): Processor {
       public: isPublic,
       publishId: p.publishId,
     })
-    if (!isPublic) return
+    if (isPublic) announcePublic(p, video)
+  }
+
+  function announcePublic(p: Publish, video: Video) {
+    const c = ctx()
     later(c.settings.publiclyAvailableDelayMs, () => {
       p.postIds.push(video.id)
       const postId = c.settings.webhookPostIdAs === 'number' ? video.id : video.id.toString()
@@ -176,6 +190,7 @@ export function createProcessor(ctx: () => SandboxContext): Processor {
       complete(p, privacy, opts.title ?? p.title ?? '', p.media ?? { duration: 0, width: 0, height: 0 })
     },
     fail,
+    announcePublic,
     async idle() {
       while (inflight.size) await Promise.allSettled([...inflight])
     },

@@ -58,7 +58,13 @@ export interface WebhookSender {
   /** Queues an event; never blocks or throws. */
   emit(event: WebhookEvent, userOpenId: string | undefined, content: Record<string, unknown>): WebhookDelivery
   deliveries(): WebhookDelivery[]
+  /**
+   * Takes over deliveries of a saved state (ids kept): each `pending` one is retried when its
+   * last attempt's `retryAt` comes (at once if that passed, or if it was never attempted).
+   */
+  restore(deliveries: WebhookDelivery[]): void
   clear(): void
+  /** Aborts attempts in flight and cancels retries; unfinished deliveries stay `pending`. */
   close(): void
 }
 
@@ -68,6 +74,8 @@ export interface WebhookSenderDeps {
   webhookUrl: () => string | undefined
   settings: SandboxSettings
   clock: Clock
+  /** Called after an attempt changed a delivery's state or history (saves a state file). */
+  onChange?: () => void
 }
 
 /** Creates the sender. Only HTTP 200 counts as delivered (REFERENCE 4.1). */
@@ -78,7 +86,9 @@ export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
   let closed = false
   const inflight = new AbortController()
 
-  async function attempt(d: WebhookDelivery, url: string): Promise<void> {
+  async function attempt(d: WebhookDelivery): Promise<void> {
+    const url = d.url
+    if (!url) return
     const s = deps.settings
     const first = d.attempts[0]
     const signature =
@@ -101,6 +111,15 @@ export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
     } catch (err) {
       a.error = err instanceof Error ? err.message : String(err)
     }
+    try {
+      settle(d, a)
+    } finally {
+      deps.onChange?.()
+    }
+  }
+
+  function settle(d: WebhookDelivery, a: WebhookAttempt): void {
+    const s = deps.settings
     if (a.status === 200) {
       d.state = 'delivered'
       return
@@ -110,13 +129,15 @@ export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
     const exhausted =
       (s.webhookMaxAttempts !== null && d.attempts.length >= s.webhookMaxAttempts) ||
       retryAt - d.createdAt > s.webhookRetryWindowMs
-    if (exhausted || closed) {
+    if (exhausted) {
       d.state = 'failed'
       return
     }
+    // Closing: it stays pending, so a sandbox restored from a state file retries it.
+    if (closed) return
     a.retryInMs = delay
     a.retryAt = retryAt
-    timers.at(retryAt, () => void attempt(d, url))
+    timers.at(retryAt, () => void attempt(d))
   }
 
   return {
@@ -142,10 +163,18 @@ export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
         state: url ? 'pending' : 'no_url',
       }
       deliveries.push(d)
-      if (url && !closed) setImmediate(() => void attempt(d, url))
+      if (url && !closed) setImmediate(() => void attempt(d))
       return d
     },
     deliveries: () => deliveries,
+    restore(saved) {
+      for (const d of saved) {
+        deliveries.push(d)
+        nextId = Math.max(nextId, d.id + 1)
+        if (d.state !== 'pending' || closed) continue
+        timers.at(d.attempts.at(-1)?.retryAt ?? deps.clock.now(), () => void attempt(d))
+      }
+    },
     clear() {
       deliveries = []
     },

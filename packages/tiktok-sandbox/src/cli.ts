@@ -5,18 +5,24 @@ import { createSandbox } from './sandbox.js'
 async function main(): Promise<void> {
   let sandbox: Awaited<ReturnType<typeof createSandbox>>
   try {
-    sandbox = await createSandbox(loadCliOptions(process.env))
+    sandbox = await createSandbox(loadCliOptions(process.env, process.argv.slice(2)))
   } catch (err) {
     console.error(`tiktok-sandbox: cannot start: ${(err as Error).message}`)
     process.exit(1)
   }
   console.log(`tiktok-sandbox listening on ${sandbox.url} (client_key ${sandbox.clientKey})`)
+  console.log(sandbox.stateFile ? `  state kept in ${sandbox.stateFile}` : '  state in memory only')
   for (const u of sandbox.listUsers()) {
     console.log(`  user ${u.openId} ${u.displayName}${u.private ? ' (private)' : ''}`)
   }
   const stop = async (signal: string) => {
     console.log(`tiktok-sandbox: ${signal}, closing`)
-    await sandbox.close()
+    try {
+      await sandbox.close()
+    } catch (err) {
+      console.error(`tiktok-sandbox: closing failed: ${(err as Error).message}`)
+      process.exit(1)
+    }
     process.exit(0)
   }
   process.once('SIGINT', () => void stop('SIGINT'))

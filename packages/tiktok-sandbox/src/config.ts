@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import type { SandboxOptions } from './sandbox.js'
 import type { AddUserInput } from './state/users.js'
 
@@ -27,14 +29,25 @@ function seedUsers(raw: string): AddUserInput[] {
   return users as AddUserInput[]
 }
 
+/** `--state-file <path>` from the command line, if given. Throws on unknown arguments. */
+function stateFileArg(argv: string[]): string | undefined {
+  try {
+    return parseArgs({ args: argv, options: { 'state-file': { type: 'string' } } }).values['state-file']
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (the only option is --state-file <path>)`)
+  }
+}
+
 /**
  * CLI configuration: the JSON file named by `SANDBOX_CONFIG` (a `SandboxOptions` object), then
  * env vars on top: SANDBOX_PORT, SANDBOX_HOST, SANDBOX_PUBLIC_URL, SANDBOX_CLIENT_KEY,
  * SANDBOX_CLIENT_SECRET, SANDBOX_REDIRECT_URIS (comma-separated), SANDBOX_WEBHOOK_URL,
  * SANDBOX_VERIFIED_URL_PREFIXES (comma-separated), SANDBOX_SEED_USERS (count or JSON array),
- * SANDBOX_SETTINGS (JSON, partial SandboxSettings). Throws `Error` with a readable message.
+ * SANDBOX_SETTINGS (JSON, partial SandboxSettings), SANDBOX_STATE_FILE; then `argv` (the
+ * arguments after the script): `--state-file <path>` wins over the env var. The state file path
+ * is made absolute against the working directory. Throws `Error` with a readable message.
  */
-export function loadCliOptions(env: NodeJS.ProcessEnv): SandboxOptions {
+export function loadCliOptions(env: NodeJS.ProcessEnv, argv: string[] = []): SandboxOptions {
   const options: SandboxOptions = env.SANDBOX_CONFIG
     ? (parseJson('SANDBOX_CONFIG file', readFileSync(env.SANDBOX_CONFIG, 'utf8')) as SandboxOptions)
     : {}
@@ -59,5 +72,7 @@ export function loadCliOptions(env: NodeJS.ProcessEnv): SandboxOptions {
       ...(parseJson('SANDBOX_SETTINGS', env.SANDBOX_SETTINGS) as object),
     }
   }
+  const stateFile = stateFileArg(argv) ?? (env.SANDBOX_STATE_FILE || options.stateFile)
+  if (stateFile) options.stateFile = resolve(stateFile)
   return options
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import t from 'tap'
 import { loadCliOptions } from '../src/config.js'
 import {
@@ -97,6 +98,14 @@ t.test('CLI options come from env vars on top of defaults', async (t) => {
   t.equal(loadCliOptions({}).port, 4010)
   t.throws(() => loadCliOptions({ SANDBOX_PORT: 'abc' }), /SANDBOX_PORT/)
   t.throws(() => loadCliOptions({ SANDBOX_SETTINGS: '{' }), /SANDBOX_SETTINGS/)
+})
+
+t.test('the CLI takes a state file from --state-file or SANDBOX_STATE_FILE, made absolute', async (t) => {
+  t.equal(loadCliOptions({}).stateFile, undefined, 'in memory by default')
+  t.equal(loadCliOptions({ SANDBOX_STATE_FILE: 'rel/state.json' }).stateFile, resolve('rel/state.json'))
+  const both = loadCliOptions({ SANDBOX_STATE_FILE: '/env.json' }, ['--state-file', '/flag.json'])
+  t.equal(both.stateFile, '/flag.json', 'the flag wins')
+  t.throws(() => loadCliOptions({}, ['--stat-file', 'x']), /--state-file/)
 })
 
 t.test('limit settings take a number or null; other types are refused', async (t) => {

@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url'
 
 /** Repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-/** Local state of the stack (secrets, logs); git-ignored. */
+/** Local state of the stack (secrets, logs, the sandbox's state); git-ignored. */
 export const LOCAL_DIR = resolve(ROOT, '.local')
+/** The TikTok sandbox's users, tokens and posts, kept across restarts like the stack's database. */
+export const SANDBOX_STATE_FILE = resolve(LOCAL_DIR, 'sandbox-state.json')
 /** Real sample videos beside the repository. */
 export const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? resolve(ROOT, '../shared/media')
 

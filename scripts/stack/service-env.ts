@@ -8,6 +8,8 @@ export interface Infra {
   natsUrl: string
   /** Subject/stream prefix (e2e runs use their own); empty for the local stack. */
   natsNamespace?: string
+  /** File where the sandbox keeps its state across restarts; in memory when absent (e2e). */
+  sandboxStateFile?: string
 }
 
 /** Environment of every process of the local stack (each service's `.env.example` names the same variables). */
@@ -40,6 +42,7 @@ export function stackEnv(
       SANDBOX_WEBHOOK_URL: `${url(ports.ingest)}/webhooks/tiktok`,
       SANDBOX_VERIFIED_URL_PREFIXES: DEV_TIKTOK.verifiedPrefix,
       SANDBOX_SEED_USERS: JSON.stringify(DEV_TIKTOK.users),
+      ...(infra.sandboxStateFile ? { SANDBOX_STATE_FILE: infra.sandboxStateFile } : {}),
       SANDBOX_SETTINGS: JSON.stringify({
         pullUrlRewrites: { [DEV_TIKTOK.verifiedPrefix]: `${url(ports.media)}/` },
         processingDelayMs: 1500,

@@ -1,12 +1,13 @@
 /**
  * `pnpm start`: the whole Social Bridge stack as processes on this machine — the TikTok
  * sandbox, the five services and a small server for the sample videos — against the local
- * PostgreSQL and NATS. Migrations apply and streams are created as each service starts.
+ * PostgreSQL and NATS. Migrations apply and streams are created as each service starts. Data
+ * survives a restart: the services' in PostgreSQL, the sandbox's in .local/sandbox-state.json.
  * Prints the gateway and docs URLs and a development JWT; Ctrl-C stops everything.
  */
 import fastifyStatic from '@fastify/static'
 import Fastify from 'fastify'
-import { loadDevSecrets, MEDIA_DIR, PORTS, url } from './dev-config.js'
+import { loadDevSecrets, MEDIA_DIR, PORTS, SANDBOX_STATE_FILE, url } from './dev-config.js'
 import { devJwt } from './dev-jwt.js'
 import { preflight } from './preflight.js'
 import { type StackProcess, startProcess, stopAll, waitReady } from './processes.js'
@@ -21,7 +22,7 @@ const databaseUrl = `${adminDatabaseUrl.replace(/\/[^/]*$/, '')}/${databaseName}
 async function main(): Promise<void> {
   await preflight({ adminDatabaseUrl, databaseName, natsUrl })
   const secrets = loadDevSecrets()
-  const env = stackEnv(secrets, { databaseUrl, natsUrl })
+  const env = stackEnv(secrets, { databaseUrl, natsUrl, sandboxStateFile: SANDBOX_STATE_FILE })
 
   const media = Fastify()
   await media.register(fastifyStatic, { root: MEDIA_DIR })
@@ -72,7 +73,7 @@ Social Bridge is running.
   Gateway      ${url(PORTS.gateway)}/v1
   API docs     ${url(PORTS.gateway)}/docs
   Webhooks     ${url(PORTS.ingest)}/webhooks/tiktok
-  TikTok sandbox ${url(PORTS.sandbox)}  (consent page: /v2/auth/authorize/)
+  TikTok sandbox ${url(PORTS.sandbox)}  (consent page: /v2/auth/authorize/; state in .local/sandbox-state.json)
   Logs         .local/logs/<service>.log
 
 Development JWT (admin, tenant demo-tenant, 12 h):

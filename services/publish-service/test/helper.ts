@@ -268,6 +268,29 @@ export async function createPost(
   })
 }
 
+/** The sample video {@link postClip} uploads unless told otherwise. */
+export const DEFAULT_CLIP = 'clip-15s-vertical.mp4'
+
+/**
+ * The usual start of a publish test: links a new sandbox user (`stack.connect()`), uploads the
+ * sample video `clip` (a file name in the shared media folder) and creates a post of it. The body
+ * is `{ connectionId, mode: 'direct', source: { mediaId }, privacyLevel: 'SELF_ONLY' }` with
+ * `overrides` merged over it. Nothing is asserted: the caller checks `res` (and the upload, through
+ * the post) as its test requires.
+ */
+export async function postClip(stack: Stack, overrides: Record<string, unknown> = {}, clip = DEFAULT_CLIP) {
+  const { connectionId } = await stack.connect()
+  const mediaId = (await uploadMedia(stack.app, media(clip))).json().id as string
+  const res = await createPost(stack.app, {
+    connectionId,
+    mode: 'direct',
+    source: { mediaId },
+    privacyLevel: 'SELF_ONLY',
+    ...overrides,
+  })
+  return { connectionId, mediaId, res }
+}
+
 /** Reads a post as the CRM does. */
 export async function getPost(app: FastifyInstance, id: string) {
   const res = await app.inject({ method: 'GET', url: `/posts/${id}`, headers: await asUser() })

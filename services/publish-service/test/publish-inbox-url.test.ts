@@ -1,26 +1,10 @@
 import t from 'tap'
-import {
-  buildStack,
-  createPost,
-  media,
-  serveMedia,
-  uploadMedia,
-  VERIFIED_PREFIX,
-  waitForPost,
-} from './helper.js'
+import { buildStack, createPost, postClip, serveMedia, VERIFIED_PREFIX, waitForPost } from './helper.js'
 
 const stack = await buildStack(t)
 
 t.test('an inbox post ends sent_to_inbox, then published after the user posts the draft', async (t) => {
-  const { connectionId } = await stack.connect()
-  const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'inbox',
-    source: { mediaId },
-    title: 'draft',
-    privacyLevel: 'PUBLIC_TO_EVERYONE',
-  })
+  const { res } = await postClip(stack, { mode: 'inbox', title: 'draft', privacyLevel: 'PUBLIC_TO_EVERYONE' })
   t.equal(res.statusCode, 202)
   const inbox = await waitForPost(stack.app, res.json().id, (p) =>
     ['sent_to_inbox', 'failed'].includes(p.status as string),

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { buildStack, createPost, MIB, media, uploadMedia, waitForPost } from '../helper.js'
+import { buildStack, MIB, postClip, waitForPost } from '../helper.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repoRoot = path.resolve(here, '../../../..')
@@ -14,14 +14,7 @@ t.test(
     // The first replica only serves HTTP; the worker runs in a child process.
     const config = { CHUNK_SIZE_BYTES: 5 * MIB, WORKER_LEASE_MS: 1500 }
     const stack = await buildStack(t, { worker: false, config })
-    const { connectionId } = await stack.connect()
-    const mediaId = (await uploadMedia(stack.app, media('clip-40s-vertical.mp4'))).json().id
-    const res = await createPost(stack.app, {
-      connectionId,
-      mode: 'direct',
-      source: { mediaId },
-      privacyLevel: 'PUBLIC_TO_EVERYONE',
-    })
+    const { res } = await postClip(stack, { privacyLevel: 'PUBLIC_TO_EVERYONE' }, 'clip-40s-vertical.mp4')
     t.equal(res.statusCode, 202)
 
     const child = spawn(

@@ -1,15 +1,7 @@
 import { eq } from 'drizzle-orm'
 import t from 'tap'
 import { posts } from '../../src/db/schema.js'
-import {
-  buildStack,
-  createPost,
-  media,
-  serveMedia,
-  uploadMedia,
-  VERIFIED_PREFIX,
-  waitForPost,
-} from '../helper.js'
+import { buildStack, createPost, postClip, serveMedia, VERIFIED_PREFIX, waitForPost } from '../helper.js'
 
 // The job lease is lost while TikTok answers an init: another replica holds it when the result
 // comes back. The publish_id must be stored anyway, and the post finish with that one init.
@@ -38,14 +30,7 @@ t.beforeEach(() => {
 })
 
 t.test('a FILE_UPLOAD publish_id returned after the lease was lost is kept and used: one init', async (t) => {
-  const { connectionId } = await stack.connect()
-  const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const { res } = await postClip(stack)
   const p = await waitForPost(stack.app, res.json().id, final)
   t.equal(loseLeaseOnNextInit, false, 'the lease was taken away during the init')
   t.equal(p.status, 'published', String(p.failReason))

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import t from 'tap'
 import { type PostRow, posts } from '../../src/db/schema.js'
-import { buildStack, createPost, media, uploadMedia, waitForPost } from '../helper.js'
+import { buildStack, postClip, waitForPost } from '../helper.js'
 
 // Once TikTok gave a publish_id, the post is reconciled by status, never initialised again
 // (unless the upload URL expired before every byte was sent: recovery.test.ts).
@@ -31,14 +31,7 @@ const crashWith = (patch: Partial<PostRow>) => async (postId: string) => {
 }
 
 async function publishClip() {
-  const { connectionId } = await stack.connect()
-  const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const { res } = await postClip(stack)
   return waitForPost(stack.app, res.json().id, final)
 }
 

@@ -1,20 +1,13 @@
 import t from 'tap'
 import { createJobQueue } from '../../src/workers/job-queue.js'
 import { runJob } from '../../src/workers/run-job.js'
-import { buildStack, createPost, MIB, media, uploadMedia } from '../helper.js'
+import { buildStack, MIB, postClip } from '../helper.js'
 
 t.test(
   'a lease renewal that fails stops the job before its next chunk and writes nothing more',
   async (t) => {
     const stack = await buildStack(t, { worker: false, config: { CHUNK_SIZE_BYTES: 5 * MIB } })
-    const { connectionId } = await stack.connect()
-    const mediaId = (await uploadMedia(stack.app, media('clip-40s-vertical.mp4'))).json().id
-    const res = await createPost(stack.app, {
-      connectionId,
-      mode: 'direct',
-      source: { mediaId },
-      privacyLevel: 'SELF_ONLY',
-    })
+    const { res } = await postClip(stack, {}, 'clip-40s-vertical.mp4')
     const { app } = stack
     const real = createJobQueue({ db: app.db })
     // PostgreSQL cannot be made to fail only this one statement, so renew is the one stand-in.

@@ -7,6 +7,7 @@ import {
   createPost,
   getPost,
   media,
+  postClip,
   uploadMedia,
   waitForPost,
   waitUntil,
@@ -177,14 +178,7 @@ t.test(
 
 t.test('a post counts one creator_info at create and one at init', async (t) => {
   const stack = await buildStack(t)
-  const { connectionId } = await stack.connect()
-  const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const { connectionId, res } = await postClip(stack)
   const post = await waitForPost(stack.app, res.json().id, done)
   t.equal(post.status, 'published')
   const counted = await stack.app.db

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import { asUser, buildStack, createPost, MIB, media, uploadMedia, waitForPost } from '../helper.js'
+import { asUser, buildStack, createPost, MIB, media, postClip, waitForPost } from '../helper.js'
 
 // One stack; its worker replica is started by the first test, after a setting changed.
 const stack = await buildStack(t, { worker: false, config: { CHUNK_SIZE_BYTES: 5 * MIB } })
@@ -25,14 +25,7 @@ const startWorker = async () => {
 }
 
 t.test('the worker re-checks creator_info before init and fails without calling init', async (t) => {
-  const { connectionId } = await stack.connect()
-  const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const { res } = await postClip(stack)
   t.equal(res.statusCode, 202)
   stack.sandbox.updateSettings({ dailyPostCap: 0 }) // the creator reached the cap meanwhile
   await startWorker()
@@ -46,15 +39,8 @@ t.test('the worker re-checks creator_info before init and fails without calling 
 
 t.test('an upload URL that expires mid-upload starts over with a fresh init and publishes', async (t) => {
   stack.sandbox.clearRequestLog()
-  const { connectionId } = await stack.connect()
-  const mediaId = (await uploadMedia(stack.app, media('clip-40s-vertical.mp4'))).json().id
   expireUploadUrlAfterChunk0 = true
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const { res } = await postClip(stack, {}, 'clip-40s-vertical.mp4')
   await startWorker()
   const p = await waitForPost(stack.app, res.json().id, final)
   t.equal(p.status, 'published', String(p.failReason))
@@ -110,14 +96,7 @@ t.test('a publish still processing at the deadline fails with status_timeout', a
     config: { POLL_DEADLINE_MS: 1000 },
     sandboxSettings: { processingDelayMs: 3_600_000 },
   })
-  const { connectionId } = await own.connect()
-  const mediaId = (await uploadMedia(own.app, media('clip-15s-vertical.mp4'))).json().id
-  const res = await createPost(own.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const { res } = await postClip(own)
   const p = await waitForPost(own.app, res.json().id, final)
   t.equal(p.status, 'failed')
   t.equal(p.failReason, 'status_timeout')

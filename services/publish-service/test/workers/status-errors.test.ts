@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import t from 'tap'
 import { posts } from '../../src/db/schema.js'
-import { buildStack, createPost, media, uploadMedia, waitForPost } from '../helper.js'
+import { buildStack, postClip, waitForPost } from '../helper.js'
 
 // status/fetch errors (REFERENCE.md §3.8). Webhooks are off: polling is the only way to learn.
 const stack = await buildStack(t, { config: { TIKTOK_RATE_LIMIT_BACKOFF_MS: 1500 } })
@@ -15,14 +15,7 @@ t.beforeEach(() => {
 })
 
 async function post() {
-  const { connectionId } = await stack.connect()
-  const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const { res } = await postClip(stack)
   return res.json().id as string
 }
 

@@ -14,7 +14,7 @@ import { createEventBus, TEST_NATS_URL } from '@social-bridge/service-kit'
 import t from 'tap'
 import { WEBHOOK_DURABLE } from '../../src/workers/webhook-consumer.js'
 import { readEvents } from '../events.js'
-import { buildStack, createPost, media, uploadMedia, waitForPost, waitUntil } from '../helper.js'
+import { buildStack, postClip, waitForPost, waitUntil } from '../helper.js'
 
 // Polling so slow that only the `tiktok.webhook` event can move the post within the test.
 const TEN_MINUTES = 600_000
@@ -51,14 +51,7 @@ async function consumedUpTo(seq: number) {
 t.test(
   'a post.publish.complete webhook publishes the post without a status poll; a duplicate is a no-op',
   async (t) => {
-    const { connectionId } = await stack.connect()
-    const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
-    const res = await createPost(stack.app, {
-      connectionId,
-      mode: 'direct',
-      source: { mediaId },
-      privacyLevel: 'SELF_ONLY',
-    })
+    const { res } = await postClip(stack)
     const id = res.json().id as string
     const p = await waitForPost(stack.app, id, (x) => x.status === 'published' || x.status === 'failed')
     t.equal(p.status, 'published', String(p.failReason))

@@ -1,26 +1,9 @@
 import t, { type Test } from 'tap'
-import { collectEvents, connectionRow, expireStoredAccessToken } from '../../db.js'
+import { connectionRow, expireStoredAccessToken } from '../../db.js'
 import { asService, build, connectAccount, startSandbox, waitUntil } from '../../helper.js'
+import { leaseSetup } from './lease-setup.js'
 
-async function setup(t: Test) {
-  const sandbox = await startSandbox(t)
-  const { app } = await build(t, { sandbox })
-  const events = collectEvents(app)
-  const creator = sandbox.addUser()
-  const { connectionId } = await connectAccount(app, { tenantId: 't1', userId: 'u1' }, creator.openId)
-  const lease = async (payload: Record<string, unknown> = {}) =>
-    app.inject({
-      method: 'POST',
-      url: `/internal/connections/${connectionId}/lease`,
-      headers: await asService('analytics-service'),
-      payload,
-    })
-  const attempts = async () =>
-    (
-      await app.sql`select outcome, error_code from auth.refresh_attempts where connection_id = ${connectionId} order by id`
-    ).map((r) => `${r.outcome}${r.error_code ? `:${r.error_code}` : ''}`)
-  return { sandbox, app, events, creator, connectionId, lease, attempts }
-}
+const setup = (t: Test) => leaseSetup(t, { service: 'analytics-service', collectEvents: true })
 
 t.test('invalid_grant marks the connection reauth_required and emits the event', async (t) => {
   const { sandbox, app, events, creator, connectionId, lease, attempts } = await setup(t)

@@ -2,26 +2,9 @@ import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
 import { connectionRow } from '../../db.js'
 import { asService, build, connectAccount, newKey, startSandbox, waitUntil } from '../../helper.js'
+import { leaseSetup } from './lease-setup.js'
 
-async function setup(t: Test) {
-  const sandbox = await startSandbox(t)
-  const { app } = await build(t, { sandbox })
-  const creator = sandbox.addUser()
-  const { connectionId } = await connectAccount(app, { tenantId: 't1', userId: 'u1' }, creator.openId)
-  const lease = async (payload: Record<string, unknown> = {}) =>
-    app.inject({
-      method: 'POST',
-      url: `/internal/connections/${connectionId}/lease`,
-      headers: await asService('publish-service'),
-      payload,
-    })
-  const attempts = async () =>
-    (
-      await app.sql`select outcome, error_code from auth.refresh_attempts where connection_id = ${connectionId} order by id`
-    ).map((r) => `${r.outcome}${r.error_code ? `:${r.error_code}` : ''}`)
-  const tokenCalls = () => sandbox.requestLog().filter((e) => e.endpoint === 'oauth.token').length
-  return { sandbox, app, connectionId, lease, attempts, tokenCalls }
-}
+const setup = (t: Test) => leaseSetup(t, { service: 'publish-service' })
 
 t.test(
   'a lease never returns an expired token after a failed refresh pushed next_refresh_at past the expiry',

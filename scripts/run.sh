@@ -12,7 +12,8 @@ fi
 pnpm install --frozen-lockfile --prefer-offline --reporter=silent
 
 case "${1:-}" in
-  start) exec pnpm start ;;
+  # node directly (what `pnpm start` runs), so Ctrl-C ends with the stack's own clean exit, not pnpm's ELIFECYCLE
+  start) exec node --import tsx scripts/stack/start.ts ;;
   test)
     bash scripts/ensure-services.sh
     bash scripts/ensure-tools.sh

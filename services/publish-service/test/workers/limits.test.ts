@@ -8,6 +8,7 @@ import {
   getPost,
   media,
   postClip,
+  type Stack,
   uploadMedia,
   waitForPost,
   waitUntil,
@@ -41,12 +42,12 @@ t.test('a create retried with the same Idempotency-Key returns the same post and
   t.equal(reused.json().error.code, 'IDEMPOTENCY_KEY_REUSED')
 })
 
-t.test('two workers racing for the same jobs init each post exactly once', async (t) => {
-  const stack = await buildStack(t, { worker: false })
+/** Connects a creator, uploads clip-15s once and creates `count` direct posts of it. */
+async function queueClipPosts(stack: Stack, count: number): Promise<{ connectionId: string; ids: string[] }> {
   const { connectionId } = await stack.connect()
   const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
   const ids: string[] = []
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < count; i++) {
     const res = await createPost(stack.app, {
       connectionId,
       mode: 'direct',
@@ -55,6 +56,12 @@ t.test('two workers racing for the same jobs init each post exactly once', async
     })
     ids.push(res.json().id)
   }
+  return { connectionId, ids }
+}
+
+t.test('two workers racing for the same jobs init each post exactly once', async (t) => {
+  const stack = await buildStack(t, { worker: false })
+  const { ids } = await queueClipPosts(stack, 4)
   await Promise.all([stack.replica({ WORKER_ENABLED: true }), stack.replica({ WORKER_ENABLED: true })])
   for (const id of ids) {
     const post = await waitForPost(stack.app, id, (p) =>
@@ -69,18 +76,7 @@ t.test('two workers racing for the same jobs init each post exactly once', async
 
 t.test('the 6 inits per minute hold across two workers; the rest wait without calling TikTok', async (t) => {
   const stack = await buildStack(t, { worker: false })
-  const { connectionId } = await stack.connect()
-  const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
-  const ids: string[] = []
-  for (let i = 0; i < 8; i++) {
-    const res = await createPost(stack.app, {
-      connectionId,
-      mode: 'direct',
-      source: { mediaId },
-      privacyLevel: 'SELF_ONLY',
-    })
-    ids.push(res.json().id)
-  }
+  const { connectionId, ids } = await queueClipPosts(stack, 8)
   await Promise.all([stack.replica({ WORKER_ENABLED: true }), stack.replica({ WORKER_ENABLED: true })])
   const inits = () => stack.sandbox.requestLog().filter((e) => e.endpoint === 'video.init')
   t.ok(await waitUntil(() => inits().length >= 6), 'six inits happen')

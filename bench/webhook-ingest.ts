@@ -18,6 +18,11 @@
  * them ("every request durable"). Throughput counts only 200 answers. Prints figures; asserts
  * nothing on time. Target (issue 6): ingest ≥ 0.5 × bare throughput with p99 < 25 ms, every
  * ingest answer a 200 (a run with any other answer misses the target whatever its speed).
+ *
+ * Each row also prints the server process's CPU time per answered request (user + system, µs,
+ * over the measured run): a steadier figure than the throughput on a shared machine, and the one
+ * to read when changing the request path. `BENCH_CPU_PROF=<dir>` writes the server's V8 CPU
+ * profile there (node --cpu-prof).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createHash, createHmac, randomBytes } from 'node:crypto'
@@ -88,7 +93,12 @@ async function serve(): Promise<void> {
 
   const stream = `${namespace.toUpperCase()}_TIKTOK_WEBHOOKS`
   for await (const line of createInterface({ input: process.stdin })) {
-    const cmd = JSON.parse(line) as { verify?: string }
+    const cmd = JSON.parse(line) as { verify?: string; cpu?: true }
+    if (cmd.cpu) {
+      const { user, system } = process.cpuUsage()
+      process.stdout.write(`${JSON.stringify({ cpuMicros: user + system })}\n`)
+      continue
+    }
     if (!cmd.verify) break
     const expected = readFileSync(cmd.verify, 'utf8').split('\n').filter(Boolean)
     const total = (await ingest.nats.jsm.streams.info(stream)).state.messages
@@ -218,10 +228,24 @@ async function load(url: string, amount: number, pool: string[], cursor: Cursor)
   return { ...result, rps: ok200 / seconds, seconds, ok200, answered, sent: amount }
 }
 
+/** A measured run plus the server process's CPU time (user + system) per answered request, in µs. */
+interface Measured extends Run {
+  serverCpuMicrosPerRequest: number
+}
+
 function startChild(): Promise<{ child: ChildProcess; ready: Ready; next: () => Promise<string> }> {
-  const child = spawn(process.execPath, [...process.execArgv, SELF, '--serve'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      SELF,
+      '--serve',
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  )
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]()
   const next = async () => {
     const r = await lines.next()
@@ -233,11 +257,11 @@ function startChild(): Promise<{ child: ChildProcess; ready: Ready; next: () => 
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits })
 
-function row(name: string, r: Run) {
+function row(name: string, r: Measured) {
   const codes = Object.entries(r.statusCodeStats)
     .map(([code, s]) => `${code}×${s.count}`)
     .join(' ')
-  return `${name.padEnd(22)} ${fmt(r.rps).padStart(8)} 200/s over ${fmt(r.seconds, 1)} s   p50 ${fmt(r.latency.p50, 1).padStart(5)} ms   p99 ${fmt(r.latency.p99, 1).padStart(5)} ms   max ${fmt(r.latency.max)} ms   [${codes}${r.errors ? ` errors×${r.errors}` : ''}${r.timeouts ? ` timeouts×${r.timeouts}` : ''}]`
+  return `${name.padEnd(22)} ${fmt(r.rps).padStart(8)} 200/s over ${fmt(r.seconds, 1)} s   p50 ${fmt(r.latency.p50, 1).padStart(5)} ms   p99 ${fmt(r.latency.p99, 1).padStart(5)} ms   max ${fmt(r.latency.max)} ms   server CPU ${fmt(r.serverCpuMicrosPerRequest).padStart(4)} µs/request   [${codes}${r.errors ? ` errors×${r.errors}` : ''}${r.timeouts ? ` timeouts×${r.timeouts}` : ''}]`
 }
 
 async function main(): Promise<void> {
@@ -251,11 +275,17 @@ async function main(): Promise<void> {
   try {
     const bareCursor: Cursor = { next: 0, ok: [] }
     const ingestCursor: Cursor = { next: 0, ok: [] }
-    const measure = async (url: string, cursor: Cursor) => {
+    const serverCpuMicros = async () => {
+      child.stdin!.write(`${JSON.stringify({ cpu: true })}\n`)
+      return (JSON.parse(await next()) as { cpuMicros: number }).cpuMicros
+    }
+    const measure = async (url: string, cursor: Cursor): Promise<Measured> => {
       const warm = await load(url, WARMUP_REQUESTS, pool, cursor)
       // the warmed-up rate sizes a ~2 s calibration run, whose rate sizes the measured run
       const calibration = await load(url, Math.max(1000, Math.round(warm.rps * 2)), pool, cursor)
-      return load(url, Math.max(1000, Math.round(calibration.rps * DURATION_SEC)), pool, cursor)
+      const cpuBefore = await serverCpuMicros()
+      const run = await load(url, Math.max(1000, Math.round(calibration.rps * DURATION_SEC)), pool, cursor)
+      return { ...run, serverCpuMicrosPerRequest: ((await serverCpuMicros()) - cpuBefore) / run.answered }
     }
     console.log(
       `load average before: ${loadavg()
@@ -273,7 +303,10 @@ async function main(): Promise<void> {
     console.log(row('bare Fastify 200', bare))
     console.log(row('webhook-ingest', ingest))
     const ratio = ingest.rps / bare.rps
-    console.log(`throughput ratio ingest/bare: ${fmt(ratio, 2)}`)
+    console.log(
+      `throughput ratio ingest/bare: ${fmt(ratio, 2)}; server CPU per request ingest/bare: ` +
+        fmt(ingest.serverCpuMicrosPerRequest / bare.serverCpuMicrosPerRequest, 2),
+    )
 
     const wrapped = ingestCursor.next > POOL // only the ingest run stores bodies
     const idsFile = path.join(tmpdir(), `webhook-ingest-bench-${process.pid}.ids`)

@@ -1,17 +1,26 @@
 import { isInteger, isSafeNumber, parse } from 'lossless-json'
 
 /**
+ * A run of 16 digits: the shortest that can spell an integer above 2^53 − 1 (16 digits). Text
+ * without one holds no number that `JSON.parse` could round, so it takes the native parser.
+ */
+const LONG_DIGIT_RUN = /\d{16}/
+
+/**
  * Parses a TikTok response body without losing precision.
  *
  * Integers that fit in a JS number (|n| ≤ 2^53 − 1) become numbers; larger integers — TikTok's
  * 19-digit post ids (REFERENCE.md §0, §3.8) — stay **strings**, never rounded numbers. Other
- * numbers (decimals) become numbers. An empty or whitespace-only body parses to `undefined`.
+ * numbers (decimals) become numbers. A repeated key keeps its last value (as `JSON.parse`). An
+ * empty or whitespace-only body parses to `undefined`. Text with no 16-digit run is parsed by
+ * `JSON.parse` (about 3× faster, the same result); the rest by lossless-json.
  *
  * @throws SyntaxError when the text is not JSON.
  */
 export function parseJson(text: string): unknown {
   if (text.trim() === '') return undefined
-  return parse(text, null, parseNumber)
+  if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text)
+  return parse(text, null, { parseNumber, onDuplicateKey: ({ newValue }) => newValue })
 }
 
 function parseNumber(value: string): number | string {

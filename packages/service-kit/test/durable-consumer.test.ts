@@ -30,7 +30,7 @@ t.test('a handler that succeeds is acked exactly once', async (t) => {
   })
   t.teardown(() => consumer.stop())
   const envelope = createEnvelope({ type: subject, tenantId: 't1', data: { n: 1 } })
-  await createEventBus(jetstream(nc), namespace).publish(subject, envelope)
+  await createEventBus(nc, namespace).publish(subject, envelope)
   t.ok(await waitUntil(() => seen.length === 1))
   await new Promise((r) => setTimeout(r, 1500)) // past ack_wait: an unacked message would come back
   t.same(seen, [envelope.id])
@@ -59,7 +59,7 @@ t.test('a handler that throws is redelivered, then dead-lettered with the error'
   t.teardown(() => consumer.stop())
   const js = jetstream(nc)
   const envelope = createEnvelope({ type: subject, tenantId: 't1', data: { n: 2 } })
-  await createEventBus(js, namespace).publish(subject, envelope)
+  await createEventBus(nc, namespace).publish(subject, envelope)
 
   const dlqStream = namespacedStream(namespace, Streams.deadLetters).name
   const jsm = await js.jetstreamManager()
@@ -93,7 +93,7 @@ t.test('the dead-letter Sb-Error header carries no token or upload_token from th
   })
   t.teardown(() => consumer.stop())
   const js = jetstream(nc)
-  await createEventBus(js, namespace).publish(
+  await createEventBus(nc, namespace).publish(
     subject,
     createEnvelope({ type: subject, tenantId: 't1', data: {} }),
   )
@@ -122,7 +122,7 @@ t.test('a message whose payload breaks the schema is dead-lettered at once', asy
   t.teardown(() => consumer.stop())
   const js = jetstream(nc)
   await js.publish(namespacedSubject(namespace, subject), 'not json at all')
-  await createEventBus(js, namespace).publish(
+  await createEventBus(nc, namespace).publish(
     subject,
     createEnvelope({ type: subject, tenantId: null, data: { n: 'x' } }),
   )
@@ -148,7 +148,7 @@ t.test('stop waits for the in-flight handler to finish and ack', async (t) => {
       finished = true
     },
   })
-  await createEventBus(jetstream(nc), namespace).publish(
+  await createEventBus(nc, namespace).publish(
     subject,
     createEnvelope({ type: subject, tenantId: null, data: {} }),
   )

@@ -1,4 +1,3 @@
-import { jetstream } from '@nats-io/jetstream'
 import { namespacedStream, Streams, Subjects } from '@social-bridge/contracts'
 import t from 'tap'
 import { createEnvelope, createEventBus, ensureStreams } from '../src/index.js'
@@ -6,7 +5,7 @@ import { natsForTest } from './nats-context.js'
 
 t.test('publishing the same envelope twice stores it once', async (t) => {
   const { nc, jsm, namespace } = await natsForTest(t)
-  const bus = createEventBus(jetstream(nc), namespace)
+  const bus = createEventBus(nc, namespace)
   const envelope = createEnvelope({ type: Subjects.metricsSynced, tenantId: 'tenant-a', data: { n: 1 } })
   const first = await bus.publish(Subjects.metricsSynced, envelope)
   const second = await bus.publish(Subjects.metricsSynced, envelope)
@@ -19,7 +18,7 @@ t.test('publishing the same envelope twice stores it once', async (t) => {
 
 t.test('publishing where no stream listens fails instead of dropping', async (t) => {
   const { nc, namespace } = await natsForTest(t)
-  const bus = createEventBus(jetstream(nc), namespace)
+  const bus = createEventBus(nc, namespace)
   const envelope = createEnvelope({ type: 'nowhere', tenantId: null, data: {} })
   await t.rejects(bus.publish('nowhere.subject', envelope, { timeoutMs: 500 }))
 })

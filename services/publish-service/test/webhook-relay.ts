@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { jetstream } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { type TikTokWebhookV1, tiktokWebhookSubject } from '@social-bridge/contracts'
 import { createEventBus, TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit'
@@ -19,7 +18,7 @@ export async function startWebhookRelay(
   opts: { namespace: string; clientSecret: string },
 ): Promise<string> {
   const nc = await connect({ servers: TEST_NATS_URL })
-  const bus = createEventBus(jetstream(nc), opts.namespace)
+  const bus = createEventBus(nc, opts.namespace)
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import type { JetStreamClient } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
 import { type Envelope, namespacedSubject } from '@social-bridge/contracts'
+import { createJetStreamPublisher } from './jetstream-publisher.js'
 
 /** Builds an envelope (ARCHITECTURE.md "Events"); `id` defaults to a new UUID, `occurredAt` to now. */
 export function createEnvelope<D>(input: {
@@ -36,15 +37,15 @@ export interface EventBus {
   ): Promise<{ seq: number; duplicate: boolean }>
 }
 
-/** An EventBus over `js`, prefixing subjects with `namespace` (empty in production). */
-export function createEventBus(js: JetStreamClient, namespace = '', defaultTimeoutMs = 5000): EventBus {
+/** An EventBus over `nc` (JetStream publishes, see `createJetStreamPublisher`), prefixing subjects with `namespace` (empty in production). */
+export function createEventBus(nc: NatsConnection, namespace = '', defaultTimeoutMs = 5000): EventBus {
+  const publisher = createJetStreamPublisher(nc)
   return {
-    async publish(subject, envelope, opts) {
-      const ack = await js.publish(namespacedSubject(namespace, subject), JSON.stringify(envelope), {
-        msgID: envelope.id,
-        timeout: opts?.timeoutMs ?? defaultTimeoutMs,
+    publish(subject, envelope, opts) {
+      return publisher.publish(namespacedSubject(namespace, subject), Buffer.from(JSON.stringify(envelope)), {
+        msgId: envelope.id,
+        timeoutMs: opts?.timeoutMs ?? defaultTimeoutMs,
       })
-      return { seq: ack.seq, duplicate: ack.duplicate }
     },
   }
 }

@@ -45,7 +45,7 @@ export const natsPlugin = fp(
     const jsm = await jetstreamManager(nc)
     await ensureStreams(jsm, opts.streams, namespace)
     const js = jetstream(nc)
-    app.decorate('nats', { nc, js, jsm, bus: createEventBus(js, namespace), namespace })
+    app.decorate('nats', { nc, js, jsm, bus: createEventBus(nc, namespace), namespace })
     app.readiness.add('nats', () => pingNats(nc))
     app.addHook('onClose', async () => {
       if (!nc.isClosed()) await nc.drain()

@@ -65,7 +65,7 @@ t.test(
 
     // TikTok retries a delivery with a fresh signature: webhook-ingest stores it under a new id.
     const original = await storedCompleteEvent(p.publishId as string)
-    const bus = createEventBus(jetstream(nc), stack.namespace)
+    const bus = createEventBus(nc, stack.namespace)
     const again = await bus.publish(completeSubject, { ...original, id: randomBytes(32).toString('hex') })
     t.equal(again.duplicate, false, 'the duplicate reaches the consumer')
     t.ok(await consumedUpTo(again.seq), 'and is consumed')

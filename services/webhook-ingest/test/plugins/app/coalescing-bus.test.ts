@@ -20,10 +20,10 @@ async function realBus(t: Test) {
   const namespace = createTestNamespace(t)
   const nc = await connect({ servers: TEST_NATS_URL })
   t.teardown(() => nc.close())
-  const js = jetstream(nc)
+  const _js = jetstream(nc)
   const jsm = await jetstreamManager(nc)
   await ensureStreams(jsm, [Streams.tiktokWebhooks], namespace)
-  const inner = createEventBus(js, namespace)
+  const inner = createEventBus(nc, namespace)
   const reached: string[] = []
   const spy: EventBus = {
     publish(s, envelope, opts) {

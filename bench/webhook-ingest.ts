@@ -331,6 +331,14 @@ async function main(): Promise<void> {
       `target (every answer 200, ≥ 0.5 × bare throughput, p99 < 25 ms): ${met ? 'met' : 'MISSED'} ` +
         `(200 × ${fmt(ingest.ok200)} of ${fmt(ingest.sent)} requests, ratio ${fmt(ratio, 2)}, p99 ${fmt(ingest.latency.p99, 1)} ms)`,
     )
+    // At a fixed 100 connections latency ≈ connections / throughput, so at half the bare rate the
+    // p99 is about twice the bare route's: the 25 ms is reachable only where bare's p99 is well under it.
+    if (bare.latency.p99 >= 12.5) {
+      console.log(
+        `note: the bare route's own p99 here is ${fmt(bare.latency.p99, 1)} ms; at half its throughput over the same ` +
+          `${CONNECTIONS} connections a p99 under 25 ms needs a machine where bare's p99 is under ~12.5 ms`,
+      )
+    }
     if (!durable) process.exitCode = 1
   } finally {
     child.stdin!.end()

@@ -21,8 +21,8 @@ export async function connectNats(opts: {
     reconnectJitter: 200,
     timeout: opts.timeoutMs ?? 5000,
     waitOnFirstConnect: false,
-    // nats.js otherwise captures a stack trace per request/publish for async errors; that costs
-    // ~1.5x publish throughput on the webhook path (bench/webhook-ingest.ts).
+    // nats.js otherwise captures a stack trace per request for async errors (JetStream API
+    // calls, consumer fetches); event publishes don't go through requests (jetstream-publisher.ts).
     noAsyncTraces: true,
   })
 }

@@ -4,9 +4,12 @@ import {
   type ChunkPlan,
   TikTokError,
   TikTokUploadError,
+  TikTokUploadProgressUnknownError,
   TikTokUploadUrlExpiredError,
   type VideoContentType,
 } from '@social-bridge/tiktok-client'
+import { LimitReachedError } from '../../plugins/app/creator-info.js'
+import { withAccessToken } from '../../plugins/app/token-call.js'
 import {
   type Job,
   MAX_INITS_PER_POST,
@@ -23,7 +26,9 @@ import { failJob, retryJobLater } from './fail.js'
  * Phase `upload` (REFERENCE.md §3.5): sends the chunks with tiktok-client `transfer.uploadVideo`
  * from `next_chunk` on, reading each chunk's byte range from the object store, and records every
  * acknowledged chunk (fenced by the lease) before the next is sent — a crash resumes at the next
- * chunk. 5xx chunks are retried with backoff by the client. Once every chunk was acknowledged the
+ * chunk. 5xx chunks are retried with backoff by the client. A 416 resumes where TikTok's progress
+ * header says, or, when it has none, where the status's `uploaded_bytes` says (one `status/fetch`
+ * in the 30/min budget). Once every chunk was acknowledged the
  * post is `processing` and only its status is fetched, whatever the URL's age. Only an upload
  * URL that expired (1 h, or 403) before all bytes were sent starts over with a fresh init; an
  * upload TikTok no longer accepts (404: it may hold every byte already) is reconciled by status.
@@ -58,6 +63,7 @@ export async function runUpload(d: WorkerDeps, job: Job): Promise<StepResult> {
       contentType: media.contentType as VideoContentType,
       startChunk: post.nextChunk,
       onChunkAcknowledged,
+      fetchUploadedBytes: () => uploadedBytesAtTikTok(d, job),
       retryBaseDelayMs: d.config.CHUNK_RETRY_BASE_DELAY_MS,
       signal: job.signal,
     })
@@ -89,8 +95,49 @@ async function toProcessing(d: WorkerDeps, job: Job, plan: ChunkPlan): Promise<S
   return null
 }
 
+/** An error of the status check behind a 416 (not of the upload): handled as any step's error (run-job.ts). */
+class ProgressCheckError extends Error {
+  override name = 'ProgressCheckError'
+}
+
+/**
+ * Bytes TikTok holds for the post's publish: `uploaded_bytes` of one `status/fetch` (§3.8),
+ * reserved in the connection's 30/min status budget. Asked by the client on a 416 that carries
+ * no progress `Content-Range` (§3.5).
+ * @throws ProgressCheckError wrapping LimitReachedError, a lease error or the TikTokError.
+ * @throws TikTokUploadProgressUnknownError when the status does not report `uploaded_bytes`.
+ */
+async function uploadedBytesAtTikTok(d: WorkerDeps, job: Job): Promise<number> {
+  const { post } = job
+  const publishId = post.publishId ?? ''
+  const reserve = async () => {
+    const slot = await d.domain.quota.reserve(post.connectionId, 'status', post.id)
+    if (!slot.ok) throw new LimitReachedError('status', slot.retryAfterSec)
+    return true
+  }
+  let uploadedBytes: number | undefined
+  try {
+    await reserve()
+    const status = await withAccessToken(
+      d.leases,
+      { connectionId: post.connectionId, tenantId: post.tenantId },
+      (token) => d.tiktok.posting.fetchStatus(token, publishId),
+      reserve,
+    )
+    uploadedBytes = status.uploadedBytes
+  } catch (err) {
+    throw new ProgressCheckError('status check after a 416 failed', { cause: err })
+  }
+  d.log.info({ postId: post.id, publishId, uploadedBytes }, '416 without progress: resuming from the status')
+  if (uploadedBytes === undefined) {
+    throw new TikTokUploadProgressUnknownError('416 without progress, and the status has no uploaded_bytes')
+  }
+  return uploadedBytes
+}
+
 async function onUploadError(d: WorkerDeps, job: Job, err: unknown): Promise<StepResult> {
   if (err instanceof LeaseLostError || job.signal.aborted) throw err
+  if (err instanceof ProgressCheckError) throw err.cause
   if (err instanceof TikTokUploadUrlExpiredError) return freshInit(d, job, 'upload_url_expired')
   if (err instanceof TikTokUploadError && err.httpStatus === 404) return reconcileByStatus(d, job)
   const transient = err instanceof TikTokError && (err.retryable || (err.httpStatus ?? 0) >= 500)

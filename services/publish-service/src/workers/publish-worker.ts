@@ -5,7 +5,7 @@ import { runJob } from './run-job.js'
 
 /** A running publish worker. */
 export interface PublishWorker {
-  /** This replica's lease owner id. */
+  /** This replica's id; each claim leases its jobs as `<id>:<n>` (see startPublishWorker). */
   readonly owner: string
   /** Look for due jobs now (e.g. right after a post was created). */
   nudge(): void
@@ -16,9 +16,13 @@ export interface PublishWorker {
 /**
  * Claims due posts (FOR UPDATE SKIP LOCKED + lease, see job-queue.ts) up to
  * `WORKER_CONCURRENCY` at a time and runs them; idles `WORKER_POLL_INTERVAL_MS` between looks.
+ * Each claim leases under its own owner id (`<replica>:<claim number>`): when a run's lease
+ * lapses and this same replica claims the job again, the earlier run's fenced writes and lease
+ * renewals fail, so it stops instead of working beside the new run.
  */
 export function startPublishWorker(d: WorkerDeps): PublishWorker {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
+  let claims = 0
   const stopper = new AbortController()
   const active = new Set<Promise<void>>()
   let wake: (() => void) | undefined
@@ -40,10 +44,11 @@ export function startPublishWorker(d: WorkerDeps): PublishWorker {
       let claimed = 0
       if (free > 0) {
         try {
-          const jobs = await d.queue.claim(owner, d.config.WORKER_LEASE_MS, free)
+          const claimOwner = `${owner}:${(claims++).toString(36)}`
+          const jobs = await d.queue.claim(claimOwner, d.config.WORKER_LEASE_MS, free)
           claimed = jobs.length
           for (const post of jobs) {
-            const run: Promise<void> = runJob(d, post, owner, stopper.signal).finally(() => {
+            const run: Promise<void> = runJob(d, post, claimOwner, stopper.signal).finally(() => {
               active.delete(run)
               nudge()
             })

@@ -24,7 +24,8 @@ import { createSandbox, type Sandbox, type SandboxSettings } from '@social-bridg
 import Fastify, { type FastifyInstance } from 'fastify'
 import publishApp from '../src/app.js'
 import type { PublishConfig } from '../src/config.js'
-import type { WorkerHooks } from '../src/workers/deps.js'
+import type { WorkerDeps, WorkerHooks } from '../src/workers/deps.js'
+import { createJobQueue } from '../src/workers/job-queue.js'
 import { startWebhookRelay } from './webhook-relay.js'
 
 export const INTERNAL_SECRET = 'publish-test-internal-secret-32-bytes!!'
@@ -289,6 +290,25 @@ export async function postClip(stack: Stack, overrides: Record<string, unknown> 
     ...overrides,
   })
   return { connectionId, mediaId, res }
+}
+
+/** A worker's dependencies from a built app, as the workers plugin wires them; `over` replaces any. */
+export function workerDeps(
+  app: FastifyInstance,
+  config: PublishConfig,
+  over: Partial<WorkerDeps> = {},
+): WorkerDeps {
+  return {
+    db: app.db,
+    config,
+    tiktok: app.tiktok,
+    leases: app.leaseClient,
+    mediaStore: app.mediaStore,
+    domain: app.publish,
+    queue: createJobQueue({ db: app.db }),
+    log: app.log,
+    ...over,
+  }
 }
 
 /** Reads a post as the CRM does. */

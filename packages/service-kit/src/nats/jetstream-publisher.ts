@@ -45,10 +45,9 @@ interface Pending {
 /**
  * A {@link JetStreamPublisher} over `nc` that correlates acks on one wildcard inbox subscription
  * (`<inbox>.<token>` per publish). It does what `jetstream(nc).publish` does without that path's
- * per-publish request objects; nats.js 3.4's builds an error with a stack trace for every
- * *successful* request as well, and the pair cost ~2× the CPU per message
- * (bench/webhook-ingest.ts). The subscription is re-made by nats.js after a reconnect; an ack lost
- * in a disconnect ends in `timeout`.
+ * per-publish request objects (in nats.js 3.4 they include an error with a stack trace built for
+ * every *successful* request), which cost about twice the CPU per message (bench/webhook-ingest.ts).
+ * nats.js re-makes the subscription after a reconnect; an ack lost in a disconnect ends in `timeout`.
  */
 export function createJetStreamPublisher(nc: NatsConnection): JetStreamPublisher {
   const prefix = `${createInbox()}.`

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createJobQueue } from '../../src/workers/job-queue.js'
 import { runJob } from '../../src/workers/run-job.js'
-import { buildStack, MIB, postClip } from '../helper.js'
+import { buildStack, MIB, postClip, workerDeps } from '../helper.js'
 
 t.test(
   'a lease renewal that fails stops the job before its next chunk and writes nothing more',
@@ -30,15 +30,8 @@ t.test(
     const [claimed] = await queue.claim(owner, leaseMs, 1)
     t.equal(claimed?.id, res.json().id)
     await runJob(
-      {
-        db: app.db,
-        config,
-        tiktok: app.tiktok,
-        leases: app.leaseClient,
-        mediaStore: app.mediaStore,
-        domain: app.publish,
+      workerDeps(app, config, {
         queue,
-        log: app.log,
         hooks: {
           async afterChunkRecorded(_postId, chunkIndex) {
             if (chunkIndex !== 0) return
@@ -46,7 +39,7 @@ t.test(
             await failed // the heartbeat's next renewal fails while chunk 1 is due
           },
         },
-      },
+      }),
       claimed!,
       owner,
       new AbortController().signal,

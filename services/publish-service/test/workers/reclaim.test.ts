@@ -3,7 +3,7 @@ import t from 'tap'
 import { posts } from '../../src/db/schema.js'
 import { createJobQueue } from '../../src/workers/job-queue.js'
 import { startPublishWorker } from '../../src/workers/publish-worker.js'
-import { buildStack, MIB, postClip, waitForPost } from '../helper.js'
+import { buildStack, MIB, postClip, waitForPost, workerDeps } from '../helper.js'
 
 function gate() {
   let open!: () => void
@@ -41,35 +41,30 @@ t.test(
     let hookCalls = 0
     // A long lease: no renewal runs during the test, so only the re-claim changes the lease.
     const config = { ...stack.config, WORKER_LEASE_MS: 60_000, WORKER_ENABLED: true }
-    const worker = startPublishWorker({
-      db: app.db,
-      config,
-      tiktok: app.tiktok,
-      leases: app.leaseClient,
-      mediaStore: app.mediaStore,
-      domain: app.publish,
-      queue,
-      log: app.log,
-      hooks: {
-        async afterChunkRecorded(_postId, chunkIndex) {
-          const call = hookCalls++
-          if (call === 0) {
-            // Run 1 stalls after chunk 0 past its lease; this same replica claims the job again.
-            t.equal(chunkIndex, 0)
-            await app.db
-              .update(posts)
-              .set({ leaseUntil: new Date(Date.now() - 1000) })
-              .where(eq(posts.id, postId))
-            worker.nudge()
-            await firstRunHeld.opened
-          } else if (call === 1) {
-            t.equal(chunkIndex, 1, 'run 2 resumed at the recorded chunk')
-            secondRunReached.open()
-            await secondRunHeld.opened
-          }
+    const worker = startPublishWorker(
+      workerDeps(app, config, {
+        queue,
+        hooks: {
+          async afterChunkRecorded(_postId, chunkIndex) {
+            const call = hookCalls++
+            if (call === 0) {
+              // Run 1 stalls after chunk 0 past its lease; this same replica claims the job again.
+              t.equal(chunkIndex, 0)
+              await app.db
+                .update(posts)
+                .set({ leaseUntil: new Date(Date.now() - 1000) })
+                .where(eq(posts.id, postId))
+              worker.nudge()
+              await firstRunHeld.opened
+            } else if (call === 1) {
+              t.equal(chunkIndex, 1, 'run 2 resumed at the recorded chunk')
+              secondRunReached.open()
+              await secondRunHeld.opened
+            }
+          },
         },
-      },
-    })
+      }),
+    )
     t.teardown(() => worker.stop())
 
     await secondRunReached.opened

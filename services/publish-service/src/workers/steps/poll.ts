@@ -24,22 +24,40 @@ export async function runPoll(d: WorkerDeps, job: Job): Promise<StepResult> {
     await d.queue.release(post.id, owner, { phase: 'done', nextRunAt: null })
     return null
   }
-  const slot = await d.domain.quota.reserve(post.connectionId, 'status', post.id)
-  if (!slot.ok) return waitForLimit(d, job, 'status', slot.retryAfterSec)
-  const publishId = post.publishId
-  const status = await withAccessToken(
-    d.leases,
-    { connectionId: post.connectionId, tenantId: post.tenantId },
-    (token) => d.tiktok.posting.fetchStatus(token, publishId),
-    async () => {
-      const again = await d.domain.quota.reserve(post.connectionId, 'status', post.id)
-      if (!again.ok) throw new LimitReachedError('status', again.retryAfterSec)
-      return true
-    },
-  )
+  let status: PublishStatus
+  try {
+    status = await fetchStatusCounted(d, post, post.publishId)
+  } catch (err) {
+    if (err instanceof LimitReachedError) return waitForLimit(d, job, 'status', err.retryAfterSec)
+    throw err
+  }
   job.signal.throwIfAborted() // the lease is gone or uncertain: the next holder polls again
   await d.domain.postState.applyTikTok(post.id, toObservation(status), { cause: 'poll', owner })
   return null
+}
+
+/**
+ * One `status/fetch` of `publishId` (REFERENCE.md §3.8) counted in the connection's 30/min
+ * (a second slot when the token was invalid and the call is retried with a fresh one).
+ * @throws LimitReachedError when no slot is free (nothing sent); LeaseError; the TikTokError.
+ */
+export async function fetchStatusCounted(
+  d: WorkerDeps,
+  post: Job['post'],
+  publishId: string,
+): Promise<PublishStatus> {
+  const reserve = async () => {
+    const slot = await d.domain.quota.reserve(post.connectionId, 'status', post.id)
+    if (!slot.ok) throw new LimitReachedError('status', slot.retryAfterSec)
+    return true
+  }
+  await reserve()
+  return withAccessToken(
+    d.leases,
+    { connectionId: post.connectionId, tenantId: post.tenantId },
+    (token) => d.tiktok.posting.fetchStatus(token, publishId),
+    reserve,
+  )
 }
 
 /** A status/fetch answer as an observation (post ids stay strings). */

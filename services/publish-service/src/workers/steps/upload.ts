@@ -8,8 +8,6 @@ import {
   TikTokUploadUrlExpiredError,
   type VideoContentType,
 } from '@social-bridge/tiktok-client'
-import { LimitReachedError } from '../../plugins/app/creator-info.js'
-import { withAccessToken } from '../../plugins/app/token-call.js'
 import {
   type Job,
   MAX_INITS_PER_POST,
@@ -21,15 +19,16 @@ import {
 } from '../deps.js'
 import { LeaseLostError } from '../job-queue.js'
 import { failJob, retryJobLater } from './fail.js'
+import { fetchStatusCounted } from './poll.js'
 
 /**
  * Phase `upload` (REFERENCE.md §3.5): sends the chunks with tiktok-client `transfer.uploadVideo`
  * from `next_chunk` on, reading each chunk's byte range from the object store, and records every
  * acknowledged chunk (fenced by the lease) before the next is sent — a crash resumes at the next
  * chunk. 5xx chunks are retried with backoff by the client. A 416 resumes where TikTok's progress
- * header says, or, when it has none, where the status's `uploaded_bytes` says (one `status/fetch`
- * in the 30/min budget). Once every chunk was acknowledged the
- * post is `processing` and only its status is fetched, whatever the URL's age. Only an upload
+ * header says or, when it has none, where the status's `uploaded_bytes` says (one `status/fetch`
+ * in the 30/min budget). Once every chunk was acknowledged the post is `processing` and only its
+ * status is fetched, whatever the URL's age. Only an upload
  * URL that expired (1 h, or 403) before all bytes were sent starts over with a fresh init; an
  * upload TikTok no longer accepts (404: it may hold every byte already) is reconciled by status.
  */
@@ -110,21 +109,9 @@ class ProgressCheckError extends Error {
 async function uploadedBytesAtTikTok(d: WorkerDeps, job: Job): Promise<number> {
   const { post } = job
   const publishId = post.publishId ?? ''
-  const reserve = async () => {
-    const slot = await d.domain.quota.reserve(post.connectionId, 'status', post.id)
-    if (!slot.ok) throw new LimitReachedError('status', slot.retryAfterSec)
-    return true
-  }
   let uploadedBytes: number | undefined
   try {
-    await reserve()
-    const status = await withAccessToken(
-      d.leases,
-      { connectionId: post.connectionId, tenantId: post.tenantId },
-      (token) => d.tiktok.posting.fetchStatus(token, publishId),
-      reserve,
-    )
-    uploadedBytes = status.uploadedBytes
+    uploadedBytes = (await fetchStatusCounted(d, post, publishId)).uploadedBytes
   } catch (err) {
     throw new ProgressCheckError('status check after a 416 failed', { cause: err })
   }

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import t from 'tap'
 import { posts } from '../../src/db/schema.js'
+import { LeaseLostError } from '../../src/workers/job-queue.js'
 import { buildStack, MIB, postClip, waitForPost } from '../helper.js'
 
 // A 416 without a progress Content-Range (REFERENCE.md §3.5 leaves the header's form open; the
@@ -18,12 +19,15 @@ await stack.replica(
     async afterChunkRecorded(postId, chunkIndex) {
       if (chunkIndex !== forgetAfterChunk) return
       forgetAfterChunk = undefined
-      // The record of chunk `chunkIndex` is lost and the lease goes to a replica that then dies:
-      // the next run resends a chunk TikTok already holds.
+      // The record of chunk `chunkIndex` is lost and this run stops here (its lease goes to a
+      // replica that then dies): the next run resends a chunk TikTok already holds. Without the
+      // throw, this run would go on sending the next chunk while the next run starts: two
+      // senders of one upload, which no real crash produces.
       await stack.app.db
         .update(posts)
         .set({ nextChunk: chunkIndex, leaseOwner: 'crashed-replica', leaseUntil: new Date(Date.now() + 500) })
         .where(eq(posts.id, postId))
+      throw new LeaseLostError('simulated crash after recording the chunk')
     },
   },
 )

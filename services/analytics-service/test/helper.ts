@@ -197,4 +197,13 @@ export async function waitTracked(ctx: TestContext, connectionId: string): Promi
   })
 }
 
+/** Waits (up to 10 s) until the connection's first sync has been stored (`last_synced_at` set). */
+export async function waitSynced(ctx: TestContext, connectionId: string): Promise<boolean> {
+  return waitUntil(async () => {
+    const rows = await ctx.app
+      .pg`select 1 from analytics.connections where id = ${connectionId} and last_synced_at is not null`
+    return rows.length === 1
+  })
+}
+
 export const newTenant = () => `tenant-${randomUUID().slice(0, 8)}`

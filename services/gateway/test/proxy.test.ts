@@ -59,7 +59,16 @@ t.test('a connection is answered with its posting quota merged in', async (t) =>
     lastRefreshedAt: null,
     createdAt: new Date().toISOString(),
   }
-  const quota = { initsLastMinute: 2, initsPerMinuteLimit: 6, inboxDraftsLast24h: 1, inboxDraftsLimit: 5 }
+  const quota = {
+    initsLastMinute: 2,
+    initsPerMinuteLimit: 6,
+    inboxDraftsLast24h: 1,
+    inboxDraftsLimit: 5,
+    creatorInfoLastMinute: 3,
+    creatorInfoPerMinuteLimit: 20,
+    statusFetchesLastMinute: 4,
+    statusFetchesPerMinuteLimit: 30,
+  }
   const { app } = await build(
     t,
     {},

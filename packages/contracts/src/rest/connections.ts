@@ -48,14 +48,23 @@ export type Connection = Static<typeof Connection>
 export const ConnectionList = Type.Object({ items: Type.Array(Connection) })
 export type ConnectionList = Static<typeof ConnectionList>
 
-/** Posting quota usage shown on `GET /v1/connections/:id`. */
+/**
+ * Posting quota usage shown on `GET /v1/connections/:id`: calls made with the account's token in
+ * each of TikTok's sliding windows (REFERENCE.md §5), beside the limit we hold it to.
+ */
 export const PostingQuota = Type.Object({
-  /** Inits in the current 60 s window / TikTok's 6 per minute per token. */
+  /** Inits in the last 60 s / TikTok's 6 per minute per token (§3.2, §3.3). */
   initsLastMinute: Type.Integer(),
   initsPerMinuteLimit: Type.Integer(),
-  /** Inbox drafts in the last 24 h / the pending-share cap of 5. */
+  /** Inbox drafts in the last 24 h / the pending-share cap of 5 (§3.3). */
   inboxDraftsLast24h: Type.Integer(),
   inboxDraftsLimit: Type.Integer(),
+  /** creator_info queries in the last 60 s / 20 per minute per token (§3.1). */
+  creatorInfoLastMinute: Type.Integer(),
+  creatorInfoPerMinuteLimit: Type.Integer(),
+  /** status/fetch calls in the last 60 s / 30 per minute per token (§3.8). */
+  statusFetchesLastMinute: Type.Integer(),
+  statusFetchesPerMinuteLimit: Type.Integer(),
 })
 export type PostingQuota = Static<typeof PostingQuota>
 

@@ -172,15 +172,42 @@ t.test(
   },
 )
 
-t.test('a post counts one creator_info at create and one at init', async (t) => {
-  const stack = await buildStack(t)
-  const { connectionId, res } = await postClip(stack)
-  const post = await waitForPost(stack.app, res.json().id, done)
-  t.equal(post.status, 'published')
-  const counted = await stack.app.db
-    .select()
-    .from(quotaEvents)
-    .where(and(eq(quotaEvents.connectionId, connectionId), eq(quotaEvents.kind, 'creator_info')))
-  t.equal(counted.length, 2)
-  t.equal(stack.sandbox.requestLog().filter((e) => e.endpoint === 'creator_info').length, 2)
-})
+t.test(
+  'a post counts one creator_info at create and one at init, and the quota shows each call',
+  async (t) => {
+    const stack = await buildStack(t)
+    stack.sandbox.updateConfig({ webhookUrl: '' }) // the worker polls status/fetch to learn the outcome
+    const { connectionId, res } = await postClip(stack)
+    const post = await waitForPost(stack.app, res.json().id, done)
+    t.equal(post.status, 'published')
+    const counted = await stack.app.db
+      .select()
+      .from(quotaEvents)
+      .where(and(eq(quotaEvents.connectionId, connectionId), eq(quotaEvents.kind, 'creator_info')))
+    t.equal(counted.length, 2)
+    const calls = (endpoint: string) =>
+      stack.sandbox.requestLog().filter((e) => e.endpoint === endpoint).length
+    t.ok(calls('status.fetch') >= 1, 'the outcome came from status/fetch')
+    t.equal(calls('creator_info'), 2)
+    const quota = await stack.app.inject({
+      method: 'GET',
+      url: `/connections/${connectionId}/quota`,
+      headers: await asUser(),
+    })
+    t.equal(quota.statusCode, 200)
+    t.same(
+      quota.json(),
+      {
+        initsLastMinute: 1,
+        initsPerMinuteLimit: 6,
+        inboxDraftsLast24h: 0,
+        inboxDraftsLimit: 5,
+        creatorInfoLastMinute: 2,
+        creatorInfoPerMinuteLimit: 20,
+        statusFetchesLastMinute: calls('status.fetch'),
+        statusFetchesPerMinuteLimit: 30,
+      },
+      'every call TikTok saw is in its window',
+    )
+  },
+)

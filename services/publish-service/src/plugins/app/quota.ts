@@ -32,7 +32,7 @@ export interface Quota {
   peek(connectionId: string, kind: QuotaKind): Promise<Reservation>
   /** Gives back a post's reservations of `kind` (e.g. an inbox draft that never reached TikTok). */
   release(postId: string, kind: QuotaKind): Promise<void>
-  /** Current usage, as `GET /connections/:id/quota` shows it. */
+  /** Current usage of every kind in its own window, as `GET /connections/:id/quota` shows it. */
   usage(connectionId: string): Promise<PostingQuota>
 }
 
@@ -73,11 +73,13 @@ export function createQuota({ db }: { db: Database }): Quota {
       await db.delete(quotaEvents).where(and(eq(quotaEvents.postId, postId), eq(quotaEvents.kind, kind)))
     },
     async usage(connectionId) {
+      const windows = (Object.keys(QUOTA_LIMITS) as QuotaKind[]).map(
+        (kind) =>
+          sql`(kind = ${kind} and at > now() - make_interval(secs => ${QUOTA_LIMITS[kind].windowSec}))`,
+      )
       const rows = await db.execute<{ kind: QuotaKind; n: number }>(sql`
         select kind, count(*)::int as n from ${quotaEvents}
-         where connection_id = ${connectionId}
-           and ((kind = 'init' and at > now() - interval '60 seconds')
-             or (kind = 'inbox_share' and at > now() - interval '24 hours'))
+         where connection_id = ${connectionId} and (${sql.join(windows, sql` or `)})
          group by kind`)
       const count = (k: QuotaKind) =>
         (rows as unknown as { kind: QuotaKind; n: number }[]).find((r) => r.kind === k)?.n ?? 0
@@ -86,6 +88,10 @@ export function createQuota({ db }: { db: Database }): Quota {
         initsPerMinuteLimit: QUOTA_LIMITS.init.limit,
         inboxDraftsLast24h: count('inbox_share'),
         inboxDraftsLimit: QUOTA_LIMITS.inbox_share.limit,
+        creatorInfoLastMinute: count('creator_info'),
+        creatorInfoPerMinuteLimit: QUOTA_LIMITS.creator_info.limit,
+        statusFetchesLastMinute: count('status'),
+        statusFetchesPerMinuteLimit: QUOTA_LIMITS.status.limit,
       }
     },
   }

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url'
 import { request } from 'undici'
 import { createPkcePair, createTikTokClient, planChunks } from '../packages/tiktok-client/src/index.js'
 import { ensureVideo } from './lib/large-video.js'
+import { putChunksPlain } from './lib/plain-put.js'
 
 const SELF = fileURLToPath(import.meta.url)
 const REPO_ROOT = path.resolve(path.dirname(SELF), '..')
@@ -119,18 +120,7 @@ async function plainPut(
   })
   const plan = init.chunkPlan!
   const started = process.hrtime.bigint()
-  for (const chunk of plan.chunks) {
-    const res = await request(init.uploadUrl!, {
-      method: 'PUT',
-      headers: {
-        'content-type': 'video/mp4',
-        'content-length': String(chunk.size),
-        'content-range': `bytes ${chunk.firstByte}-${chunk.lastByte}/${plan.videoSize}`,
-      },
-      body: createReadStream(file, { start: chunk.firstByte, end: chunk.lastByte }),
-    })
-    await res.body.dump()
-  }
+  await putChunksPlain(init.uploadUrl!, plan, file)
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   await client.close()
   return seconds

@@ -7,9 +7,9 @@
  * `client` sends the file with @social-bridge/tiktok-client `transfer.uploadVideo`; `plain` sends
  * the same chunk ranges with bare undici PUTs (the baseline). Both stream from disk.
  */
-import { createReadStream, readFileSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { createPkcePair, createTikTokClient, planChunks } from '@social-bridge/tiktok-client'
-import { request } from 'undici'
+import { putChunksPlain } from './plain-put.js'
 
 const CLIENT_KEY = 'bench_client_key'
 const CLIENT_SECRET = 'bench_client_secret'
@@ -109,21 +109,7 @@ async function uploadRole(
   if (mode === 'client') {
     await client.transfer.uploadVideo({ uploadUrl, chunkPlan: plan, source: file })
   } else {
-    for (const chunk of plan.chunks) {
-      const res = await request(uploadUrl, {
-        method: 'PUT',
-        headers: {
-          'content-type': 'video/mp4',
-          'content-length': String(chunk.size),
-          'content-range': `bytes ${chunk.firstByte}-${chunk.lastByte}/${plan.videoSize}`,
-        },
-        body: createReadStream(file, { start: chunk.firstByte, end: chunk.lastByte }),
-      })
-      await res.body.dump()
-      const expected = chunk.index === plan.chunks.length - 1 ? 201 : 206
-      if (res.statusCode !== expected)
-        throw new Error(`plain PUT of chunk ${chunk.index} got ${res.statusCode}`)
-    }
+    await putChunksPlain(uploadUrl, plan, file)
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   clearInterval(sampler)

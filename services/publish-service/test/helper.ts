@@ -292,6 +292,31 @@ export async function postClip(stack: Stack, overrides: Record<string, unknown> 
   return { connectionId, mediaId, res }
 }
 
+/**
+ * The usual start of a PULL_FROM_URL test (REFERENCE.md §3.6): serves the shared media folder on a
+ * local origin the sandbox downloads `${VERIFIED_PREFIX}<clip>` from, links a new sandbox user
+ * (`stack.connect(user)`) and creates a post of that URL. The body is `postClip`'s with
+ * `source: { url }`, `overrides` merged over it. Nothing is asserted.
+ */
+export async function pullClip(
+  stack: Stack,
+  t: Teardownable,
+  overrides: Record<string, unknown> = {},
+  clip = DEFAULT_CLIP,
+  user: Parameters<Stack['connect']>[0] = {},
+) {
+  stack.sandbox.updateSettings({ pullUrlRewrites: { [VERIFIED_PREFIX]: await serveMedia(t) } })
+  const { connectionId } = await stack.connect(user)
+  const res = await createPost(stack.app, {
+    connectionId,
+    mode: 'direct',
+    source: { url: `${VERIFIED_PREFIX}${clip}` },
+    privacyLevel: 'SELF_ONLY',
+    ...overrides,
+  })
+  return { connectionId, res }
+}
+
 /** A worker's dependencies from a built app, as the workers plugin wires them; `over` replaces any. */
 export function workerDeps(
   app: FastifyInstance,

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildStack, createPost, postClip, serveMedia, VERIFIED_PREFIX, waitForPost } from './helper.js'
+import { buildStack, postClip, pullClip, waitForPost } from './helper.js'
 
 const stack = await buildStack(t)
 
@@ -31,15 +31,7 @@ t.test('an inbox post ends sent_to_inbox, then published after the user posts th
 
 t.test('a PULL_FROM_URL post from a verified prefix ends published', async (t) => {
   stack.sandbox.clearRequestLog()
-  const origin = await serveMedia(t)
-  stack.sandbox.updateSettings({ pullUrlRewrites: { [VERIFIED_PREFIX]: origin } })
-  const { connectionId } = await stack.connect()
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { url: `${VERIFIED_PREFIX}clip-15s-vertical.mp4` },
-    privacyLevel: 'PUBLIC_TO_EVERYONE',
-  })
+  const { res } = await pullClip(stack, t, { privacyLevel: 'PUBLIC_TO_EVERYONE' })
   t.equal(res.statusCode, 202)
   const post = await waitForPost(
     stack.app,

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import t from 'tap'
 import { posts } from '../../src/db/schema.js'
-import { buildStack, createPost, postClip, serveMedia, VERIFIED_PREFIX, waitForPost } from '../helper.js'
+import { buildStack, postClip, pullClip, waitForPost } from '../helper.js'
 
 // The job lease is lost while TikTok answers an init: another replica holds it when the result
 // comes back. The publish_id must be stored anyway, and the post finish with that one init.
@@ -45,15 +45,7 @@ t.test('a FILE_UPLOAD publish_id returned after the lease was lost is kept and u
 t.test(
   'a PULL_FROM_URL publish_id returned after the lease was lost is kept: published, not failed',
   async (t) => {
-    const origin = await serveMedia(t)
-    stack.sandbox.updateSettings({ pullUrlRewrites: { [VERIFIED_PREFIX]: origin } })
-    const { connectionId } = await stack.connect()
-    const res = await createPost(stack.app, {
-      connectionId,
-      mode: 'direct',
-      source: { url: `${VERIFIED_PREFIX}clip-15s-vertical.mp4` },
-      privacyLevel: 'SELF_ONLY',
-    })
+    const { res } = await pullClip(stack, t)
     const p = await waitForPost(stack.app, res.json().id, final)
     t.equal(loseLeaseOnNextInit, false, 'the lease was taken away during the init')
     t.equal(p.status, 'published', String(p.failReason))

@@ -3,15 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import {
-  buildStack,
-  createPost,
-  media,
-  serveMedia,
-  uploadMedia,
-  VERIFIED_PREFIX,
-  waitForPost,
-} from '../helper.js'
+import { buildStack, createPost, media, pullClip, uploadMedia, waitForPost } from '../helper.js'
 
 /**
  * TikTok's processing checks (REFERENCE.md 3.8, 3.9) on real videos made with ffmpeg: each ends
@@ -60,14 +52,7 @@ t.test('a 320x240 video fails with picture_size_check_failed', async (t) => {
 })
 
 t.test('a pulled video longer than the creator may post fails with duration_check_failed', async (t) => {
-  stack.sandbox.updateSettings({ pullUrlRewrites: { [VERIFIED_PREFIX]: await serveMedia(t) } })
-  const { connectionId } = await stack.connect({ maxVideoPostDurationSec: 30 })
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { url: `${VERIFIED_PREFIX}${path.basename(media('clip-40s-vertical.mp4'))}` },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const { res } = await pullClip(stack, t, {}, 'clip-40s-vertical.mp4', { maxVideoPostDurationSec: 30 })
   t.equal(res.statusCode, 202, 'a URL has no known duration before TikTok downloads it')
   const p = await waitForPost(stack.app, res.json().id, final)
   t.equal(p.status, 'failed')

@@ -25,28 +25,21 @@ export function followUpAfter(
 ): Partial<PostRow> {
   const now = Date.now()
   const at = (ms: number) => new Date(now + ms)
+  // A slow-poll phase: entering it (again) restarts its deadline; staying in it only reschedules.
+  const waitIn = (phase: 'post_ids' | 'inbox', intervalMs: number, deadlineMs: number): Partial<PostRow> =>
+    enteredNow || row.phase !== phase
+      ? { phase, nextRunAt: at(intervalMs), pollDeadlineAt: at(deadlineMs) }
+      : { nextRunAt: at(intervalMs) }
   if (status === 'failed') return { phase: 'done', nextRunAt: null }
   if (status === 'published') {
     // TikTok fills post ids only for publicly viewable posts (§3.8): a direct post with another
     // privacy level never gets one, so there is nothing to wait for (a webhook can still add it).
     const neverPublic = row.mode === 'direct' && row.privacyLevel !== 'PUBLIC_TO_EVERYONE'
     if (row.tiktokPostIds.length > 0 || neverPublic) return { phase: 'done', nextRunAt: null }
-    return enteredNow || row.phase !== 'post_ids'
-      ? {
-          phase: 'post_ids',
-          nextRunAt: at(timing.POST_ID_POLL_INTERVAL_MS),
-          pollDeadlineAt: at(timing.POST_ID_POLL_DEADLINE_MS),
-        }
-      : { nextRunAt: at(timing.POST_ID_POLL_INTERVAL_MS) }
+    return waitIn('post_ids', timing.POST_ID_POLL_INTERVAL_MS, timing.POST_ID_POLL_DEADLINE_MS)
   }
   if (status === 'sent_to_inbox') {
-    return enteredNow || row.phase !== 'inbox'
-      ? {
-          phase: 'inbox',
-          nextRunAt: at(timing.INBOX_POLL_INTERVAL_MS),
-          pollDeadlineAt: at(timing.INBOX_POLL_DEADLINE_MS),
-        }
-      : { nextRunAt: at(timing.INBOX_POLL_INTERVAL_MS) }
+    return waitIn('inbox', timing.INBOX_POLL_INTERVAL_MS, timing.INBOX_POLL_DEADLINE_MS)
   }
   const delay = Math.min(timing.POLL_MAX_INTERVAL_MS, timing.POLL_INITIAL_INTERVAL_MS * 2 ** row.pollCount)
   return { phase: 'poll', nextRunAt: at(delay) }

@@ -145,13 +145,8 @@ export function createPostState({
         if (moves) return record(tx, row, status, patch, actor)
         // A webhook repeating what is stored (a redelivery, or one a poll beat) writes nothing.
         if (!newIds && !actor.owner) return row
-        const now = new Date()
-        await tx
-          .update(posts)
-          .set({ ...patch, updatedAt: now })
-          .where(eq(posts.id, row.id))
-        const next = { ...row, ...patch, updatedAt: now } as PostRow
-        if (newIds && row.status === 'published') await emitPublished(tx, next, now)
+        const next = await plainUpdate(tx, row, patch)
+        if (newIds && row.status === 'published') await emitPublished(tx, next, next.updatedAt)
         return next
       })
     },
@@ -187,12 +182,7 @@ export function createPostState({
           if (actor.owner) await tx.update(posts).set(leaseRelease(actor)).where(eq(posts.id, row.id))
           return null
         }
-        const now = new Date()
-        await tx
-          .update(posts)
-          .set({ ...full, updatedAt: now })
-          .where(eq(posts.id, row.id))
-        return { ...row, ...full, updatedAt: now } as PostRow
+        return plainUpdate(tx, row, full)
       })
     },
 
@@ -223,6 +213,7 @@ export function createPostState({
   }
 }
 
+/** Writes `patch` (and `updatedAt`) without a status change; @returns the row as written. */
 async function plainUpdate(tx: Tx, row: PostRow, patch: Partial<PostRow>): Promise<PostRow> {
   const now = new Date()
   await tx

@@ -293,6 +293,21 @@ export async function postClip(stack: Stack, overrides: Record<string, unknown> 
 }
 
 /**
+ * Keeps every publish in TikTok's processing for `ms` (default 2000 ms) until `t` ends, so the
+ * worker's own `uploading → processing` move is stored before TikTok's verdict webhook arrives even
+ * on a loaded machine. With the stack's 20 ms, that webhook may take a post from `uploading`
+ * straight to its final status (allowed: statuses may skip, never go back), and a test of the
+ * full status history would depend on timing.
+ */
+export function holdProcessing(stack: Stack, t: Teardownable, ms = 2000) {
+  const before = stack.sandbox.getSettings().processingDelayMs
+  stack.sandbox.updateSettings({ processingDelayMs: ms })
+  t.teardown(() => {
+    stack.sandbox.updateSettings({ processingDelayMs: before })
+  })
+}
+
+/**
  * The usual start of a PULL_FROM_URL test (REFERENCE.md §3.6): serves the shared media folder on a
  * local origin the sandbox downloads `${VERIFIED_PREFIX}<clip>` from, links a new sandbox user
  * (`stack.connect(user)`) and creates a post of that URL. The body is `postClip`'s with

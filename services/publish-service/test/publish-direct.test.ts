@@ -1,6 +1,15 @@
 import { Subjects } from '@social-bridge/contracts'
 import t from 'tap'
-import { buildStack, createPost, MIB, media, postClip, uploadMedia, waitForPost } from './helper.js'
+import {
+  buildStack,
+  createPost,
+  holdProcessing,
+  MIB,
+  media,
+  postClip,
+  uploadMedia,
+  waitForPost,
+} from './helper.js'
 
 // One stack for the file (5 MiB chunks; clip-15s is below 5 MiB and goes as one chunk anyway).
 const stack = await buildStack(t, { config: { CHUNK_SIZE_BYTES: 5 * MIB } })
@@ -67,6 +76,7 @@ t.test(
 )
 
 t.test('every status change is stored with its time and emitted as an event', async (t) => {
+  holdProcessing(stack, t)
   const { res } = await postClip(stack, { privacyLevel: 'PUBLIC_TO_EVERYONE' })
   const id = res.json().id as string
   await waitForPost(stack.app, id, published)

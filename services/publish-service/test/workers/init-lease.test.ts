@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import t from 'tap'
 import { posts } from '../../src/db/schema.js'
-import { buildStack, postClip, pullClip, waitForPost } from '../helper.js'
+import { buildStack, holdProcessing, postClip, pullClip, waitForPost } from '../helper.js'
 
 // The job lease is lost while TikTok answers an init: another replica holds it when the result
 // comes back. The publish_id must be stored anyway, and the post finish with that one init.
@@ -30,6 +30,7 @@ t.beforeEach(() => {
 })
 
 t.test('a FILE_UPLOAD publish_id returned after the lease was lost is kept and used: one init', async (t) => {
+  holdProcessing(stack, t)
   const { res } = await postClip(stack)
   const p = await waitForPost(stack.app, res.json().id, final)
   t.equal(loseLeaseOnNextInit, false, 'the lease was taken away during the init')

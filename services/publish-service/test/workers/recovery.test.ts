@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import { asUser, buildStack, createPost, MIB, media, postClip, waitForPost } from '../helper.js'
+import {
+  asUser,
+  buildStack,
+  createPost,
+  holdProcessing,
+  MIB,
+  media,
+  postClip,
+  waitForPost,
+} from '../helper.js'
 
 // One stack; its worker replica is started by the first test, after a setting changed.
 const stack = await buildStack(t, { worker: false, config: { CHUNK_SIZE_BYTES: 5 * MIB } })
@@ -62,6 +71,7 @@ t.test('an upload URL that expires mid-upload starts over with a fresh init and 
 })
 
 t.test('a video TikTok cannot read fails with a sentence the CRM user understands', async (t) => {
+  holdProcessing(stack, t)
   const { connectionId } = await stack.connect()
   const truncated = (await readFile(media('clip-15s-vertical.mp4'))).subarray(0, 2_000_000)
   const up = await stack.app.inject({

@@ -1,10 +1,16 @@
 import type { AccountStatsSnapshot, VideoMetricsSnapshot } from '@social-bridge/contracts'
-import type { Sql } from 'postgres'
+import type { ISql, Sql } from 'postgres'
 
 /** A time range, inclusive (app clock). */
 export interface Range {
   from: Date
   to: Date
+  /**
+   * `to` was not asked for (it is the request's now): the reads take every measurement stored so
+   * far, so one stored while the request runs (measured after its now) is in the history as it is
+   * in the latest point.
+   */
+  openEnd: boolean
 }
 
 /** Sums of the latest snapshot of each video. */
@@ -22,6 +28,11 @@ type AccountPoint = Omit<AccountStatsSnapshot, 'measuredAt'> & { measuredAt: Dat
 
 /** The rows routes turn into DTOs. Every read is scoped by tenant: another tenant's id reads as absent. */
 export interface ReadModel {
+  /**
+   * Runs `fn`'s reads in one read-only REPEATABLE READ transaction: a sync committing meanwhile is
+   * in all of them or in none (else a latest point could be newer than the history's last).
+   */
+  snapshot<T>(fn: (reads: ReadModel) => Promise<T>): Promise<T>
   /** Our post with its account status, or null (unknown or another tenant's). */
   findPost(
     postId: string,
@@ -58,8 +69,24 @@ const ACCOUNT_COLS = `measured_at as "measuredAt", followers::float8 as follower
   likes::float8 as likes, video_count::float8 as "videoCount"`
 
 export function createReadModel({ sql }: { sql: Sql }): ReadModel {
+  return {
+    ...readsOver(sql),
+    snapshot(fn) {
+      return sql.begin('isolation level repeatable read read only', (tx) => {
+        const inTx: ReadModel = { ...readsOver(tx), snapshot: (f) => f(inTx) }
+        return fn(inTx)
+      }) as Promise<Awaited<ReturnType<typeof fn>>>
+    },
+  }
+}
+
+/** The reads of {@link ReadModel} over `sql` (the pool, or a transaction). */
+function readsOver(sql: ISql): Omit<ReadModel, 'snapshot'> {
   const videoSums = sql.unsafe(VIDEO_SUMS)
   const accountCols = sql.unsafe(ACCOUNT_COLS)
+  // `measured_at` within the range; an open end takes everything stored (see Range.openEnd).
+  const within = (r: Range) =>
+    r.openEnd ? sql`measured_at >= ${r.from}` : sql`measured_at between ${r.from} and ${r.to}`
   const postVideos = (p: { provider: string; publishId: string }) => sql`
     select video_id from analytics.publish_videos where provider = ${p.provider} and publish_id = ${p.publishId}`
 
@@ -80,7 +107,7 @@ export function createReadModel({ sql }: { sql: Sql }): ReadModel {
         select measured_at as "measuredAt", ${videoSums}
         from analytics.video_metrics_snapshots
         where connection_id = ${post.connectionId} and video_id in (${postVideos(post)})
-          and measured_at between ${range.from} and ${range.to}
+          and ${within(range)}
         group by measured_at order by measured_at`
     },
 
@@ -98,7 +125,7 @@ export function createReadModel({ sql }: { sql: Sql }): ReadModel {
     accountHistory(connectionId, range) {
       return sql<AccountPoint[]>`
         select ${accountCols} from analytics.account_stats_snapshots
-        where connection_id = ${connectionId} and measured_at between ${range.from} and ${range.to}
+        where connection_id = ${connectionId} and ${within(range)}
         order by measured_at`
     },
 
@@ -141,14 +168,14 @@ export function createReadModel({ sql }: { sql: Sql }): ReadModel {
             array[(array_agg(comments order by measured_at))[1], (array_agg(comments order by measured_at desc))[1]] as c,
             array[(array_agg(shares order by measured_at))[1], (array_agg(shares order by measured_at desc))[1]] as s
           from analytics.video_metrics_snapshots
-          where tenant_id = ${tenantId} and measured_at between ${range.from} and ${range.to}
+          where tenant_id = ${tenantId} and ${within(range)}
           group by connection_id, video_id) series`
       const [followerDelta] = await sql<{ followers: number }[]>`
         select coalesce(sum(last - first), 0)::float8 as followers from (
           select (array_agg(followers order by measured_at))[1] as first,
             (array_agg(followers order by measured_at desc))[1] as last
           from analytics.account_stats_snapshots
-          where tenant_id = ${tenantId} and measured_at between ${range.from} and ${range.to}
+          where tenant_id = ${tenantId} and ${within(range)}
           group by connection_id) series`
       return {
         connections: { total: conns!.total, active: conns!.active, stale: conns!.stale },

@@ -34,11 +34,13 @@ export const connectionAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) 
       const conn = await connections.findForTenant(request.params.id, user.tenantId)
       if (!conn) throw new NotFoundError('Connection')
       const range = resolveRange(request.query, clock())
-      const [history, latest, totals] = await Promise.all([
-        readModel.accountHistory(conn.id, range),
-        readModel.accountLatest(conn.id),
-        readModel.accountVideoTotals(conn.id),
-      ])
+      const [history, latest, totals] = await readModel.snapshot((reads) =>
+        Promise.all([
+          reads.accountHistory(conn.id, range),
+          reads.accountLatest(conn.id),
+          reads.accountVideoTotals(conn.id),
+        ]),
+      )
       const dto = (p: (typeof history)[number]) => ({ ...p, measuredAt: p.measuredAt.toISOString() })
       return {
         connectionId: conn.id,

@@ -29,10 +29,9 @@ export const postAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const post = await readModel.findPost(request.params.id, user.tenantId)
       if (!post) throw new NotFoundError('Post')
       const range = resolveRange(request.query, clock())
-      const [history, latest] = await Promise.all([
-        readModel.postHistory(post, range),
-        readModel.postLatest(post),
-      ])
+      const [history, latest] = await readModel.snapshot((reads) =>
+        Promise.all([reads.postHistory(post, range), reads.postLatest(post)]),
+      )
       const dto = (p: (typeof history)[number]) => ({ ...p, measuredAt: p.measuredAt.toISOString() })
       return {
         postId: request.params.id,

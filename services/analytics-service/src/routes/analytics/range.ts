@@ -8,14 +8,15 @@ const InvalidRangeError = defineError('VALIDATION_FAILED', 400, '%s')
 export const DEFAULT_RANGE_MS = 30 * 86_400_000
 
 /**
- * The history range of a request: `to` defaults to now (app clock), `from` to 30 days before `to`.
+ * The history range of a request: `to` defaults to now (app clock) with an open end (Range.openEnd),
+ * `from` to 30 days before `to`.
  * @throws 400 VALIDATION_FAILED when `from` is after `to`.
  */
 export function resolveRange(query: AnalyticsRangeQuery, now: Date): Range {
   const to = query.to ? new Date(query.to) : now
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_RANGE_MS)
   if (from > to) throw new InvalidRangeError('from must not be after to')
-  return { from, to }
+  return { from, to, openEnd: !query.to }
 }
 
 /** The range as ISO strings, for the response. */

@@ -23,7 +23,7 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const user = requireUser(request, ROLES)
       const range = resolveRange(request.query, app.analytics.clock())
-      const s = await app.analytics.readModel.tenantSummary(user.tenantId, range)
+      const s = await app.analytics.readModel.snapshot((reads) => reads.tenantSummary(user.tenantId, range))
       return {
         ...s,
         range: rangeDto(range),

@@ -65,3 +65,43 @@ t.test('the history honours the requested range and the summary sums the tenant'
   ).json()
   t.match(empty, { connections: { total: 0 }, totals: { videos: 0, views: 0 }, engagementRate: null })
 })
+
+t.test(
+  'a request reads one snapshot of the data, and without `to` its history ends at the latest point',
+  async (t) => {
+    const ctx = await build(t)
+    const user = ctx.sandbox.addUser()
+    const connectionId = await ctx.connect(user.openId)
+    t.ok(await waitTracked(ctx, connectionId))
+    const store = (at: Date, followers: number) => ctx.app.pg`
+    insert into analytics.account_stats_snapshots
+      (connection_id, tenant_id, measured_at, followers, following, likes, video_count)
+    values (${connectionId}, 'tenant-a', ${at}, ${followers}, 1, 1, 1)`
+    // A sync that stores while a request runs has measured after the request's now (so has one on a
+    // replica whose clock is ahead).
+    const later = new Date(ctx.sandbox.now() + 60_000)
+    await store(later, 4242)
+    const url = `/analytics/connections/${connectionId}`
+    const headers = await asUser('tenant-a')
+    const open = (await ctx.app.inject({ url, headers })).json()
+    t.equal(open.latest.measuredAt, later.toISOString())
+    t.equal(open.history.at(-1)?.measuredAt, later.toISOString(), 'the history ends at the latest point')
+    const to = new Date(ctx.sandbox.now()).toISOString()
+    const bounded = (await ctx.app.inject({ url: `${url}?to=${to}`, headers })).json()
+    t.notOk(
+      bounded.history.some((h: { measuredAt: string }) => h.measuredAt === later.toISOString()),
+      'an explicit to still bounds the history',
+    )
+
+    const { readModel } = ctx.app.analytics
+    const newer = new Date(later.getTime() + 60_000)
+    const [first, second] = await readModel.snapshot(async (reads) => {
+      const before = await reads.accountLatest(connectionId)
+      await store(newer, 4343) // committed on another connection between the two reads
+      return [before, await reads.accountLatest(connectionId)]
+    })
+    t.equal(first?.followers, 4242)
+    t.same(second, first, 'the second read of the snapshot does not see the commit')
+    t.equal((await readModel.accountLatest(connectionId))?.followers, 4343, 'a read after it does')
+  },
+)

@@ -49,6 +49,28 @@ t.test(
   },
 )
 
+t.test('a file of exactly 64 MiB is one chunk; one byte more is two (REFERENCE 3.5)', async (t) => {
+  for (const preferred of [64 * MIB, 40 * MIB]) {
+    const exact = planChunks(64 * MIB, preferred)
+    t.equal(exact.totalChunkCount, 1, `64 MiB with ${preferred / MIB} MiB chunks`)
+    t.equal(exact.chunkSize, 64 * MIB, 'chunk_size equals video_size')
+    t.same(exact.chunks, [{ index: 0, firstByte: 0, lastByte: 64 * MIB - 1, size: 64 * MIB }])
+
+    const below = planChunks(64 * MIB - 1, preferred)
+    t.equal(below.totalChunkCount, 1, `64 MiB - 1 with ${preferred / MIB} MiB chunks`)
+    t.equal(below.chunkSize, 64 * MIB - 1)
+
+    const above = planChunks(64 * MIB + 1, preferred)
+    t.equal(above.totalChunkCount, 2, `64 MiB + 1 with ${preferred / MIB} MiB chunks must be chunked`)
+    t.equal(above.totalChunkCount, Math.floor(above.videoSize / above.chunkSize), 'floor rule')
+    t.ok(
+      above.chunks.every((c) => c.size <= 64 * MIB),
+      'no chunk over 64 MiB',
+    )
+    t.equal(above.chunks.at(-1)?.lastByte, 64 * MIB)
+  }
+})
+
 t.test('the last chunk never exceeds 128 MiB with 64 MiB chunks', async (t) => {
   const size = 64 * MIB * 10 + 64 * MIB - 1
   const plan = planChunks(size, 64 * MIB)

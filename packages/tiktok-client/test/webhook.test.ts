@@ -46,6 +46,39 @@ t.test('a signature from another secret is refused', async (t) => {
   })
 })
 
+t.test('an HMAC of the body alone (without the "t." prefix) is refused, even with a current t', async (t) => {
+  const { createHmac } = await import('node:crypto')
+  const bodyOnly = createHmac('sha256', secret).update(body).digest('hex')
+  t.same(
+    verifyWebhookSignature({ header: `t=${now},s=${bodyOnly}`, rawBody: body, secrets: secret, nowSec: now }),
+    { ok: false, reason: 'signature_mismatch' },
+  )
+  const noDot = createHmac('sha256', secret).update(`${now}${body}`).digest('hex')
+  t.same(
+    verifyWebhookSignature({ header: `t=${now},s=${noDot}`, rawBody: body, secrets: secret, nowSec: now }),
+    { ok: false, reason: 'signature_mismatch' },
+    't + body without the "." is refused too',
+  )
+})
+
+t.test('the tolerance applies both ways: too far in the past or the future is refused', async (t) => {
+  const at = (timestampSec: number, toleranceSec?: number) =>
+    verifyWebhookSignature({
+      header: signWebhook({ secret, rawBody: body, timestampSec }),
+      rawBody: body,
+      secrets: secret,
+      nowSec: now,
+      ...(toleranceSec === undefined ? {} : { toleranceSec }),
+    })
+  t.same(at(now + 301), { ok: false, reason: 'timestamp_out_of_tolerance' }, '301 s in the future')
+  t.same(at(now - 301), { ok: false, reason: 'timestamp_out_of_tolerance' }, '301 s in the past')
+  t.same(at(now + 300), { ok: true, timestampSec: now + 300, secretIndex: 0 }, '300 s in the future')
+  t.same(at(now - 300), { ok: true, timestampSec: now - 300, secretIndex: 0 }, '300 s in the past')
+  t.same(at(now + 61, 60), { ok: false, reason: 'timestamp_out_of_tolerance' }, 'a custom tolerance, future')
+  t.same(at(now - 61, 60), { ok: false, reason: 'timestamp_out_of_tolerance' }, 'a custom tolerance, past')
+  t.equal(at(now + 86_400).ok, false, 'a day ahead')
+})
+
 t.test('a timestamp older than the tolerance is refused, inside it accepted', async (t) => {
   const header = signWebhook({ secret, rawBody: body, timestampSec: now - 301 })
   t.same(verifyWebhookSignature({ header, rawBody: body, secrets: secret, nowSec: now }), {

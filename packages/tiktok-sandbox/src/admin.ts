@@ -7,7 +7,7 @@ import type { PostDraftOptions } from './processing/processor.js'
 import { applySettings, type SandboxSettings } from './settings.js'
 import type { Publish, PublishStatus } from './state/posts.js'
 import type { RequestLogEntry } from './state/request-log.js'
-import { revokeGrant } from './state/revoke.js'
+import { removeAppAuthorization } from './state/revoke.js'
 import type { AddUserInput, SandboxUser } from './state/users.js'
 import type { WebhookDelivery } from './webhooks/sender.js'
 
@@ -66,7 +66,10 @@ export interface AdminApi {
     openId: string,
     which?: { access?: boolean; refresh?: boolean },
   ): { access: number; refresh: number }
-  /** The user removes the app: tokens die, `authorization.removed` is sent with `reason` (default 1). */
+  /**
+   * The user removes the app: every token of every authorization dies, then
+   * `authorization.removed` is sent with `reason` (default 1).
+   */
   revokeAuthorization(openId: string, options?: { reason?: number }): void
   injectFault(input: FaultInput): Fault
   listFaults(): Fault[]
@@ -164,7 +167,7 @@ export function createAdminApi(ctx: SandboxContext): AdminApi {
     },
     revokeAuthorization(openId, options = {}) {
       requireUser(ctx, openId)
-      for (const g of ctx.tokens.grantsOf(openId)) if (!g.revoked) revokeGrant(ctx, g)
+      removeAppAuthorization(ctx, openId)
       ctx.webhooks.emit('authorization.removed', openId, { reason: options.reason ?? 1 })
     },
     injectFault: (input) => ctx.faults.inject(input),

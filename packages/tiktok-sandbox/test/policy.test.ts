@@ -57,7 +57,7 @@ t.test('PULL_FROM_URL ownership follows the prefix and domain rules', async (t) 
   const pull = async (video_url: string) =>
     (
       await api(sandbox, 'POST', '/v2/post/publish/video/init/', accessToken, {
-        post_info: { privacy_level: 'SELF_ONLY' },
+        post_info: { privacy_level: 'SELF_ONLY', brand_content_toggle: false },
         source_info: { source: 'PULL_FROM_URL', video_url },
       })
     ).json.error.code

@@ -47,6 +47,14 @@ t.test('chunk rules: floor count, 5 MiB single chunk, 64 MiB chunks, 128 MiB las
     'one chunk must be the whole file',
   )
   t.equal(checkChunks(200 * 2 ** 20, 64 * 2 ** 20, 3), null)
+  const mib64 = 64 * 2 ** 20
+  t.equal(checkChunks(mib64, mib64, 1), null, 'exactly 64 MiB may go as one chunk')
+  t.equal(checkChunks(mib64 - 1, mib64 - 1, 1), null, '64 MiB - 1 as one chunk')
+  t.equal(checkChunks(mib64 + 1, mib64 + 1, 1), 'The chunk size is invalid', 'over 64 MiB must be chunked')
+  const mib5 = 5 * 2 ** 20
+  t.equal(checkChunks(mib5 - 1, mib5 - 1, 1), null, 'under 5 MiB: one whole chunk')
+  t.equal(checkChunks(mib5 - 1, 1_000_000, 5), 'The chunk size is invalid', 'under 5 MiB cannot be split')
+  t.equal(checkChunks(2 * mib5, mib5, 2), null, 'two chunks of exactly 5 MiB')
   t.equal(checkChunks(100 * 2 ** 20, 4 * 2 ** 20, 25), 'The chunk size is invalid', 'chunks under 5 MiB')
 })
 

@@ -170,6 +170,30 @@ t.test('revoke kills the access token (token_invalid) and the refresh token', as
   t.equal((refresh as TikTokOAuthError).tiktokCode, 'invalid_grant')
 })
 
+for (const status of [400, 200] as const) {
+  t.test(
+    `revoking a token that is no longer live is TikTokOAuthError invalid_grant (HTTP ${status})`,
+    async (t) => {
+      const h = await startHarness(t, { settings: { oauthErrorHttpStatus: status } })
+      const { tokens } = await login(h, ['user.info.basic'])
+      const refreshToken = await fail(h.client.oauth.revokeAccessToken(tokens.refreshToken))
+      t.ok(refreshToken instanceof TikTokOAuthError, 'a refresh token is not an access token')
+      t.equal((refreshToken as TikTokOAuthError).tiktokCode, 'invalid_grant')
+      t.equal((refreshToken as TikTokOAuthError).category, 'permanent')
+      t.notMatch(JSON.stringify(refreshToken), tokens.refreshToken, 'the token is not in the error')
+      t.match(
+        await h.client.display.getUserInfo(tokens.accessToken, ['open_id']),
+        { openId: /./ },
+        'nothing revoked',
+      )
+      await h.client.oauth.revokeAccessToken(tokens.accessToken)
+      const again = await fail(h.client.oauth.revokeAccessToken(tokens.accessToken))
+      t.equal((again as TikTokOAuthError).tiktokCode, 'invalid_grant', 'a revoked access token')
+      t.equal((again as TikTokOAuthError).httpStatus, status)
+    },
+  )
+}
+
 t.test('a server_error fault on the token endpoint is retryable', async (t) => {
   const h = await startHarness(t)
   const { tokens } = await login(h, ['user.info.basic'])

@@ -198,7 +198,9 @@ t.test('retries are bounded: persistent 5xx ends in a retryable TikTokUploadErro
 })
 
 t.test('a chunk PUT that times out or is reset is retried', async (t) => {
-  const h = await startHarness(t, { uploadTimeoutMs: 500 })
+  // The timeout must cut the held PUT (5 s) but not a genuine 5 MiB PUT on a loaded machine: at
+  // 500 ms a slow genuine PUT was cut too, and its retry failed with an unresumable 416.
+  const h = await startHarness(t, { uploadTimeoutMs: 2000 })
   const { plan, uploadUrl } = await initUpload(h, CLIP_40, 5 * MIB)
   h.sandbox.injectFault({ endpoint: 'upload', kind: 'timeout', holdMs: 5000 })
   h.sandbox.injectFault({ endpoint: 'upload', kind: 'connection_reset' })

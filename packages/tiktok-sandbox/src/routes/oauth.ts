@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { SandboxContext } from '../context.js'
 import { OAuthError } from '../errors.js'
 import { verifyPkce } from '../oauth/pkce.js'
-import { revokeGrant } from '../state/revoke.js'
+import { removeAppAuthorization } from '../state/revoke.js'
 import type { Grant } from '../state/tokens.js'
 
 type Form = Record<string, string | undefined>
@@ -96,9 +96,23 @@ function refreshToken(ctx: SandboxContext, form: Form, request: FastifyRequest) 
 }
 
 /**
+ * The live grant behind a user access token (`act.`), or undefined for anything else: an unknown
+ * string, a refresh or client token, an expired or revoked access token, a revoked grant.
+ */
+function liveAccessGrant(ctx: SandboxContext, token: string): Grant | undefined {
+  const access = ctx.tokens.access(token)
+  if (access?.kind !== 'user' || access.revoked || access.expiresAt <= ctx.clock.now()) return undefined
+  const grant = access.grantId !== undefined ? ctx.tokens.grant(access.grantId) : undefined
+  return grant && !grant.revoked ? grant : undefined
+}
+
+/**
  * `POST /v2/oauth/token/` (grant types authorization_code, refresh_token, client_credentials)
  * and `POST /v2/oauth/revoke/` — REFERENCE 1.4–1.6. Form-encoded only; flat JSON responses;
  * errors `{error, error_description, log_id}` with `settings.oauthErrorHttpStatus`.
+ * Revoke takes the user's live access token (1.5): the app leaves the user's permissions, so
+ * every token of every authorization of that user dies, then `authorization.removed` reason 5 is
+ * emitted (4.4) and the body is empty. Any other token answers `invalid_grant` and revokes nothing.
  */
 export const oauthRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (app, { ctx }) => {
   app.post(
@@ -134,14 +148,12 @@ export const oauthRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (a
       const form = checkClient(ctx, request)
       if (!form.token)
         throw new OAuthError('invalid_request', 'The request parameters are malformed: token is required.')
-      const access = ctx.tokens.access(form.token)
-      const grant = access?.grantId !== undefined ? ctx.tokens.grant(access.grantId) : undefined
-      if (grant && !grant.revoked) {
-        request.tt.openId = grant.openId
-        revokeGrant(ctx, grant)
-        if (ctx.settings.revokeSendsWebhook)
-          ctx.webhooks.emit('authorization.removed', grant.openId, { reason: 5 })
-      }
+      const grant = liveAccessGrant(ctx, form.token)
+      if (!grant) throw new OAuthError('invalid_grant', 'Access token is invalid or expired.')
+      request.tt.openId = grant.openId
+      removeAppAuthorization(ctx, grant.openId)
+      if (ctx.settings.revokeSendsWebhook)
+        ctx.webhooks.emit('authorization.removed', grant.openId, { reason: 5 })
       return reply.code(200).send('')
     },
   )

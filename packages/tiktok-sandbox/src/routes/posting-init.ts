@@ -7,18 +7,11 @@ import { TikTokApiError } from '../errors.js'
 import { publishId } from '../ids.js'
 import { checkChunks } from '../posting/chunks.js'
 import { activeUserCapError, directPostsToday, pendingShares, privacyOptions } from '../posting/policy.js'
+import { checkPostInfo } from '../posting/post-info.js'
 import { urlOwnershipVerified } from '../posting/url-ownership.js'
 import { sendData } from '../reply.js'
-import type { PrivacyLevel, Publish } from '../state/posts.js'
+import type { Publish } from '../state/posts.js'
 import type { SandboxUser } from '../state/users.js'
-
-const PRIVACY_LEVELS: PrivacyLevel[] = [
-  'PUBLIC_TO_EVERYONE',
-  'MUTUAL_FOLLOW_FRIENDS',
-  'FOLLOWER_OF_CREATOR',
-  'SELF_ONLY',
-]
-const TITLE_MAX_UTF16 = 2200
 
 interface SourceInfo {
   source?: string
@@ -27,12 +20,9 @@ interface SourceInfo {
   chunk_size?: number
   total_chunk_count?: number
 }
-interface PostInfo {
-  title?: string
-  privacy_level?: string
-}
 interface InitBody {
-  post_info?: PostInfo
+  /** Checked by `checkPostInfo` (video init); only a string `title` is read on inbox init. */
+  post_info?: unknown
   source_info?: SourceInfo
 }
 
@@ -112,7 +102,10 @@ function createPublish(
 
 /**
  * Content Posting init endpoints (REFERENCE 3.1–3.3, 3.10): creator_info, Direct Post
- * `/v2/post/publish/video/init/` and inbox `/v2/post/publish/inbox/video/init/`.
+ * `/v2/post/publish/video/init/` and inbox `/v2/post/publish/inbox/video/init/`. A Direct Post
+ * `post_info` with a missing or mistyped field answers 400 `settings.postingInvalidParamCode`
+ * (see `checkPostInfo`) before any 403. Inbox init has no `post_info` in the docs (3.3): only a
+ * string `title` is kept from it, anything else in it is ignored.
  */
 export const postingInitRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (app, { ctx }) => {
   app.post(
@@ -147,17 +140,10 @@ export const postingInitRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = as
       const { user } = authenticate(ctx, request, ['video.publish'])
       const body = request.body ?? {}
       const badParam = (m: string) => new TikTokApiError(400, ctx.settings.postingInvalidParamCode, m)
-      const post = body.post_info
-      if (!post || typeof post !== 'object') throw badParam('post_info is required.')
-      const privacy = post.privacy_level as PrivacyLevel
-      if (!PRIVACY_LEVELS.includes(privacy))
-        throw badParam('post_info.privacy_level is required and must be a privacy level.')
-      if (
-        post.title !== undefined &&
-        (typeof post.title !== 'string' || post.title.length > TITLE_MAX_UTF16)
-      ) {
-        throw badParam(`post_info.title must be a string of at most ${TITLE_MAX_UTF16} UTF-16 code units.`)
-      }
+      const checked = checkPostInfo(body.post_info)
+      if (!checked.ok) throw badParam(checked.message)
+      const post = checked.postInfo
+      const privacy = post.privacy_level
       if (user.bannedFromPosting)
         throw forbidden('spam_risk_user_banned_from_posting', 'The user is banned from posting.')
       if (!privacyOptions(user).includes(privacy)) {
@@ -199,7 +185,8 @@ export const postingInitRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = as
           `The user has reached the limit of ${ctx.settings.pendingShareCap} pending shares within any 24-hour period.`,
         )
       }
-      const title = typeof body.post_info?.title === 'string' ? body.post_info.title : undefined
+      const postInfo = body.post_info as { title?: unknown } | null | undefined
+      const title = typeof postInfo?.title === 'string' ? postInfo.title : undefined
       return sendData(reply, ctx, createPublish(ctx, user, 'INBOX_SHARE', body.source_info, { title }))
     },
   )

@@ -1,6 +1,15 @@
+import { createHmac } from 'node:crypto'
 import { namespacedStream, Streams } from '@social-bridge/contracts'
 import t from 'tap'
-import { build, deliver, sha256Hex, signedHeaders, storedMessages, webhookBody } from '../../helper.js'
+import {
+  build,
+  CLIENT_SECRET,
+  deliver,
+  sha256Hex,
+  signedHeaders,
+  storedMessages,
+  webhookBody,
+} from '../../helper.js'
 
 const nowSec = () => Math.floor(Date.now() / 1000)
 
@@ -122,6 +131,29 @@ const refusals: {
     },
   },
   {
+    name: 'an HMAC of the body alone (without the "t." prefix) sent with a current t is refused with 401',
+    status: 401,
+    reason: 'signature_mismatch',
+    request: () => {
+      const body = webhookBody()
+      const s = createHmac('sha256', CLIENT_SECRET).update(body).digest('hex')
+      return {
+        body,
+        headers: { 'content-type': 'application/json', 'tiktok-signature': `t=${nowSec()},s=${s}` },
+      }
+    },
+  },
+  {
+    name: 'a delivery signed an hour in the future is refused with 401',
+    status: 401,
+    reason: 'timestamp_out_of_tolerance',
+    request: () => {
+      // Far past the 300 s tolerance: time passing before the check only shrinks a future gap.
+      const body = webhookBody()
+      return { body, headers: signedHeaders(body, { timestampSec: nowSec() + 3600 }) }
+    },
+  },
+  {
     name: 'a replayed delivery with an old timestamp is refused with 401',
     status: 401,
     reason: 'timestamp_out_of_tolerance',
@@ -187,7 +219,7 @@ for (const r of refusals) {
     t.equal(res.statusCode, r.status)
     const code = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 413: 'PAYLOAD_TOO_LARGE' }[r.status]
     t.match(res.json(), { error: { code, message: String }, requestId: String })
-    if (r.reason) t.equal(res.json().error.details?.reason, r.reason)
+    if (r.reason) t.equal(res.json().error?.details?.reason, r.reason)
     t.equal((await storedMessages(app.nats.namespace)).length, 0)
   })
 }

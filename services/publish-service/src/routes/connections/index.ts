@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ConnectionIdParams, CreatorInfo, ErrorResponse, PostingQuota } from '@social-bridge/contracts'
 import { requireUser } from '@social-bridge/service-kit'
-import { queryCreatorInfo } from '../../plugins/app/creator-info.js'
-import { toPublicError } from '../public-errors.js'
+import { queryCreatorInfo } from '../../domain/creator-info.js'
+import { toPublicError } from '../../domain/public-errors.js'
 
 const ROLES = ['admin', 'social_marketing']
 

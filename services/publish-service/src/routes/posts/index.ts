@@ -9,10 +9,10 @@ import {
 } from '@social-bridge/contracts'
 import { NotFoundError, requireUser, withDetails } from '@social-bridge/service-kit'
 import { Type } from 'typebox'
+import { checkPostRequest, inboxCapError } from '../../domain/check-post.js'
+import { decodeCursor } from '../../domain/post-cursor.js'
+import { toPostDto } from '../../domain/post-dto.js'
 import { BadRequestError, IdempotencyKeyReusedError } from '../../errors.js'
-import { decodeCursor } from '../../plugins/app/post-cursor.js'
-import { toPostDto } from '../../plugins/app/post-dto.js'
-import { checkPostRequest, inboxCapError } from './check-post.js'
 
 const ROLES = ['admin', 'social_marketing']
 const IdempotencyHeaders = Type.Object({

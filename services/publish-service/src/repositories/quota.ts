@@ -1,7 +1,7 @@
 import type { PostingQuota } from '@social-bridge/contracts'
 import type { Database } from '@social-bridge/service-kit'
 import { and, eq, sql } from 'drizzle-orm'
-import { type QuotaKind, quotaEvents } from '../../db/schema.js'
+import { type QuotaKind, quotaEvents } from '../db/schema.js'
 
 /** TikTok's per-token limits (REFERENCE.md §5, §3.1, §3.3): calls per window, window in seconds. */
 export const QUOTA_LIMITS: Record<QuotaKind, { limit: number; windowSec: number }> = {

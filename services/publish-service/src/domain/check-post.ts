@@ -2,8 +2,8 @@ import type { CreatePostRequest } from '@social-bridge/contracts'
 import { NotFoundError, withDetails } from '@social-bridge/service-kit'
 import { type CreatorInfo, TikTokError } from '@social-bridge/tiktok-client'
 import type { FastifyInstance } from 'fastify'
-import { pullPrefixes } from '../../config.js'
-import type { PostOptions } from '../../db/schema.js'
+import { pullPrefixes } from '../config.js'
+import type { PostOptions } from '../db/schema.js'
 import {
   InteractionDisabledError,
   PostingLimitReachedError,
@@ -11,16 +11,16 @@ import {
   TitleTooLongError,
   UrlNotVerifiedError,
   VideoTooLongError,
-} from '../../errors.js'
-import { queryCreatorInfo } from '../../plugins/app/creator-info.js'
+} from '../errors.js'
+import { queryCreatorInfo } from './creator-info.js'
 import {
   checkAgainstCreatorInfo,
   checkPullUrl,
   checkTitle,
   effectiveInteractions,
   type RuleViolation,
-} from '../../plugins/app/creator-rules.js'
-import { toPublicError } from '../public-errors.js'
+} from './creator-rules.js'
+import { toPublicError } from './public-errors.js'
 
 const ERRORS = {
   PRIVACY_LEVEL_NOT_ALLOWED: PrivacyLevelNotAllowedError,

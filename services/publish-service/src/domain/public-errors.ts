@@ -8,9 +8,9 @@ import {
   TikTokUnavailableError,
 } from '../errors.js'
 import { LeaseError } from '../plugins/external/lease-client.js'
-import { QUOTA_LIMITS } from '../repositories/quota.js'
 import { LimitReachedError } from './creator-info.js'
 import { failMessage } from './fail-reasons.js'
+import { QUOTA_LIMITS } from './quota-limits.js'
 
 /**
  * Turns a lease or TikTok failure met while answering the CRM into the public error:

@@ -21,7 +21,7 @@ import connectionRoutes from './routes/connections/index.js'
 import mediaRoutes from './routes/media/index.js'
 import postsRoutes from './routes/posts/index.js'
 import type { WorkerHooks } from './workers/deps.js'
-import { workersPlugin } from './workers/plugin.js'
+import { workersPlugin } from './workers/index.js'
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle')
 

@@ -18,7 +18,7 @@ export interface WorkerHooks {
   beforeInitRequest?(postId: string): void | Promise<void>
 }
 
-/** What the publish worker needs; built from the app's decorations (src/workers/plugin.ts). */
+/** What the publish worker needs; built from the app's decorations (src/workers/index.ts). */
 export interface WorkerDeps {
   db: Database
   config: PublishConfig

@@ -1,6 +1,6 @@
 import { TikTokError } from '@social-bridge/tiktok-client'
 import type { PostRow } from '../db/schema.js'
-import { LimitReachedError } from '../plugins/app/creator-info.js'
+import { LimitReachedError } from '../domain/creator-info.js'
 import { LeaseError } from '../plugins/external/lease-client.js'
 import { type Job, MAX_STEP_ATTEMPTS, retryDelayMs, type StepResult, type WorkerDeps } from './deps.js'
 import { LeaseLostError } from './job-queue.js'

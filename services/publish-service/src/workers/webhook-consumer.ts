@@ -2,8 +2,8 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { type Envelope, Streams, TikTokWebhookV1 } from '@social-bridge/contracts'
 import { type DurableConsumer, startDurableConsumer } from '@social-bridge/service-kit'
 import type { FastifyBaseLogger } from 'fastify'
+import type { TikTokObservation } from '../domain/post-state.js'
 import type { PublishDomain } from '../plugins/app/domain.js'
-import type { TikTokObservation } from '../plugins/app/post-state.js'
 
 /** Durable consumer name shared by every replica (they split the messages). */
 export const WEBHOOK_DURABLE = 'publish-service-post-events'

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { PublishConfig } from '../../config.js'
-import { createMediaIntake, type MediaIntake } from './media-intake.js'
-import { createMediaRepository, type MediaRepository } from './media-repository.js'
-import { createPostState, type PostState } from './post-state.js'
-import { createPostsRepository, type PostsRepository } from './posts-repository.js'
-import { createQuota, type Quota } from './quota.js'
+import { createMediaIntake, type MediaIntake } from '../../domain/media-intake.js'
+import { createPostState, type PostState } from '../../domain/post-state.js'
+import { createMediaRepository, type MediaRepository } from '../../repositories/media-repository.js'
+import { createPostsRepository, type PostsRepository } from '../../repositories/posts-repository.js'
+import { createQuota, type Quota } from '../../repositories/quota.js'
 
 /** The domain services routes and workers share (plain factories, see each file). */
 export interface PublishDomain {

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ConnectionIdParams, CreatorInfo, ErrorResponse, PostingQuota } from '@social-bridge/contracts'
 import { requireUser } from '@social-bridge/service-kit'
-import { queryCreatorInfo } from '../../plugins/app/creator-info.js'
-import { toPublicError } from '../public-errors.js'
+import { queryCreatorInfo } from '../../domain/creator-info.js'
+import { toCreatorInfoDto } from '../../domain/creator-info-dto.js'
+import { toPublicError } from '../../domain/public-errors.js'
 
 const ROLES = ['admin', 'social_marketing']
 
@@ -30,16 +31,7 @@ const connectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tiktok: app.tiktok,
           connection: { connectionId: request.params.id, tenantId: user.tenantId },
         })
-        return {
-          creatorAvatarUrl: info.creatorAvatarUrl ?? '',
-          creatorUsername: info.creatorUsername ?? '',
-          creatorNickname: info.creatorNickname ?? '',
-          privacyLevelOptions: info.privacyLevelOptions,
-          commentDisabled: info.commentDisabled,
-          duetDisabled: info.duetDisabled,
-          stitchDisabled: info.stitchDisabled,
-          maxVideoPostDurationSec: info.maxVideoPostDurationSec ?? 0,
-        }
+        return toCreatorInfoDto(info)
       } catch (err) {
         throw toPublicError(err)
       }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import { ErrorResponse, MAX_MEDIA_BYTES, Media, type MediaContentType } from '@social-bridge/contracts'
 import { requireUser, withDetails } from '@social-bridge/service-kit'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { toMediaDto } from '../../domain/media-dto.js'
 import {
   BadRequestError,
   LengthRequiredError,
@@ -101,17 +102,7 @@ const mediaRoutes: FastifyPluginAsync = async (app) => {
           await app.mediaStore.delete(id).catch(() => undefined) // no row, no bytes
           throw err
         })
-      return reply.status(201).send({
-        id: row.id,
-        sizeBytes: row.sizeBytes,
-        sha256: row.sha256,
-        contentType,
-        ...(row.durationSec != null ? { durationSec: row.durationSec } : {}),
-        ...(row.width != null ? { width: row.width } : {}),
-        ...(row.height != null ? { height: row.height } : {}),
-        ...(row.frameRate != null ? { frameRate: row.frameRate } : {}),
-        ...(row.codec != null ? { codec: row.codec } : {}),
-      })
+      return reply.status(201).send(toMediaDto(row))
     },
   )
 }

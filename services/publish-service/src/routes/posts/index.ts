@@ -9,10 +9,11 @@ import {
 } from '@social-bridge/contracts'
 import { NotFoundError, requireUser, withDetails } from '@social-bridge/service-kit'
 import { Type } from 'typebox'
+import { pullPrefixes } from '../../config.js'
+import { checkPostRequest, inboxCapError } from '../../domain/check-post.js'
+import { decodeCursor } from '../../domain/post-cursor.js'
+import { toPostDto } from '../../domain/post-dto.js'
 import { BadRequestError, IdempotencyKeyReusedError } from '../../errors.js'
-import { decodeCursor } from '../../plugins/app/post-cursor.js'
-import { toPostDto } from '../../plugins/app/post-dto.js'
-import { checkPostRequest, inboxCapError } from './check-post.js'
 
 const ROLES = ['admin', 'social_marketing']
 const IdempotencyHeaders = Type.Object({
@@ -46,7 +47,17 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (prior?.kind === 'existing') return reply.status(202).send(toPostDto(prior.post))
         if (prior?.kind === 'key_reused') throw keyReused(prior.post.id)
       }
-      const checked = await checkPostRequest(app, user.tenantId, body)
+      const checked = await checkPostRequest(
+        {
+          media: app.publish.media,
+          quota: app.publish.quota,
+          leases: app.leaseClient,
+          tiktok: app.tiktok,
+          pullPrefixes: pullPrefixes(app.publishConfig),
+        },
+        user.tenantId,
+        body,
+      )
       const result = await app.publish.posts.create({
         tenantId: user.tenantId,
         userId: user.userId,

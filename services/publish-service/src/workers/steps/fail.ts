@@ -1,5 +1,5 @@
 import type { QuotaKind } from '../../db/schema.js'
-import { limitWaitReason, type WaitReason } from '../../plugins/app/wait-reasons.js'
+import { limitWaitReason, type WaitReason } from '../../domain/wait-reasons.js'
 import type { Job, StepResult, WorkerDeps } from '../deps.js'
 
 /**

@@ -1,6 +1,6 @@
 import { type InitResult, type planChunks, TikTokError } from '@social-bridge/tiktok-client'
-import { LimitReachedError } from '../../plugins/app/creator-info.js'
-import { limitWaitReason } from '../../plugins/app/wait-reasons.js'
+import { LimitReachedError } from '../../domain/creator-info.js'
+import { limitWaitReason } from '../../domain/wait-reasons.js'
 import { LeaseError } from '../../plugins/external/lease-client.js'
 import {
   type Job,

@@ -1,7 +1,7 @@
 import type { PublishStatus } from '@social-bridge/tiktok-client'
-import { LimitReachedError } from '../../plugins/app/creator-info.js'
-import type { TikTokObservation } from '../../plugins/app/post-state.js'
-import { withAccessToken } from '../../plugins/app/token-call.js'
+import { LimitReachedError } from '../../domain/creator-info.js'
+import type { TikTokObservation } from '../../domain/post-state.js'
+import { withAccessToken } from '../../domain/token-call.js'
 import type { Job, StepResult, WorkerDeps } from '../deps.js'
 import { failJob, waitForLimit } from './fail.js'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildStack, holdProcessing, postClip, pullClip, waitForPost } from './helper.js'
+import { buildStack, holdProcessing, postClip, pullClip, waitForPost } from '../helper.js'
 
 const stack = await buildStack(t)
 

@@ -1,9 +1,7 @@
 import type { CreatePostRequest } from '@social-bridge/contracts'
 import { NotFoundError, withDetails } from '@social-bridge/service-kit'
-import { type CreatorInfo, TikTokError } from '@social-bridge/tiktok-client'
-import type { FastifyInstance } from 'fastify'
-import { pullPrefixes } from '../../config.js'
-import type { PostOptions } from '../../db/schema.js'
+import { type CreatorInfo, type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
+import type { PostOptions } from '../db/schema.js'
 import {
   InteractionDisabledError,
   PostingLimitReachedError,
@@ -11,16 +9,19 @@ import {
   TitleTooLongError,
   UrlNotVerifiedError,
   VideoTooLongError,
-} from '../../errors.js'
-import { queryCreatorInfo } from '../../plugins/app/creator-info.js'
+} from '../errors.js'
+import type { LeaseClient } from '../plugins/external/lease-client.js'
+import type { MediaRepository } from '../repositories/media-repository.js'
+import type { Quota } from '../repositories/quota.js'
+import { queryCreatorInfo } from './creator-info.js'
 import {
   checkAgainstCreatorInfo,
   checkPullUrl,
   checkTitle,
   effectiveInteractions,
   type RuleViolation,
-} from '../../plugins/app/creator-rules.js'
-import { toPublicError } from '../public-errors.js'
+} from './creator-rules.js'
+import { toPublicError } from './public-errors.js'
 
 const ERRORS = {
   PRIVACY_LEVEL_NOT_ALLOWED: PrivacyLevelNotAllowedError,
@@ -40,8 +41,8 @@ export function throwViolation(v: RuleViolation): never {
  * the reservation itself is taken when the post is stored.
  * @throws PostingLimitReachedError (429) with `details.retryAfterSec`.
  */
-async function refuseWhenInboxFull(app: FastifyInstance, connectionId: string): Promise<void> {
-  const free = await app.publish.quota.peek(connectionId, 'inbox_share')
+async function refuseWhenInboxFull(quota: Quota, connectionId: string): Promise<void> {
+  const free = await quota.peek(connectionId, 'inbox_share')
   if (!free.ok) throw inboxCapError(free.retryAfterSec)
 }
 
@@ -53,6 +54,16 @@ export function inboxCapError(retryAfterSec: number) {
     ),
     { retryAfterSec, limit: 'inbox_pending_shares', max: 5 },
   )
+}
+
+/** What the checks of `POST /posts` use: the app's repositories, lease client and TikTok client. */
+export interface PostCheckDeps {
+  media: MediaRepository
+  quota: Quota
+  leases: LeaseClient
+  tiktok: TikTokClient
+  /** The verified PULL_FROM_URL prefixes (`pullPrefixes(config)`). */
+  pullPrefixes: string[]
 }
 
 /** What the checks learnt, stored with the post. */
@@ -74,19 +85,19 @@ export interface CheckedPost {
  * @throws the public errors above, and lease/TikTok/limit failures via `toPublicError`.
  */
 export async function checkPostRequest(
-  app: FastifyInstance,
+  deps: PostCheckDeps,
   tenantId: string,
   body: CreatePostRequest,
 ): Promise<CheckedPost> {
   let durationSec: number | null = null
   let videoSize: number | undefined
   if ('mediaId' in body.source) {
-    const media = await app.publish.media.get(tenantId, body.source.mediaId)
+    const media = await deps.media.get(tenantId, body.source.mediaId)
     if (!media) throw new NotFoundError('Media')
     durationSec = media.durationSec
     videoSize = media.sizeBytes
   } else {
-    const bad = checkPullUrl(body.source.url, pullPrefixes(app.publishConfig))
+    const bad = checkPullUrl(body.source.url, deps.pullPrefixes)
     if (bad) throwViolation(bad)
   }
   const titleViolation = checkTitle(body.title)
@@ -95,12 +106,12 @@ export async function checkPostRequest(
   let info: CreatorInfo | null = null
   try {
     // The lease is also the ownership check: another tenant's connection answers 404 here.
-    const lease = await app.leaseClient.lease(body.connectionId, { tenantId })
-    if (body.mode === 'inbox') await refuseWhenInboxFull(app, body.connectionId)
+    const lease = await deps.leases.lease(body.connectionId, { tenantId })
+    if (body.mode === 'inbox') await refuseWhenInboxFull(deps.quota, body.connectionId)
     info = await queryCreatorInfo({
-      quota: app.publish.quota,
-      leases: app.leaseClient,
-      tiktok: app.tiktok,
+      quota: deps.quota,
+      leases: deps.leases,
+      tiktok: deps.tiktok,
       connection: { connectionId: body.connectionId, tenantId },
       leased: lease,
     })

@@ -1,5 +1,5 @@
-import type { PostRow } from '../../db/schema.js'
-import type { PostStatus } from './post-record.js'
+import type { PostRow } from '../db/schema.js'
+import type { PostStatus } from '../repositories/post-record.js'
 
 /** Timing of the worker's follow-up after a status change, ms. */
 export interface PollTiming {

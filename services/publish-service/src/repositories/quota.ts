@@ -1,15 +1,8 @@
 import type { PostingQuota } from '@social-bridge/contracts'
 import type { Database } from '@social-bridge/service-kit'
 import { and, eq, sql } from 'drizzle-orm'
-import { type QuotaKind, quotaEvents } from '../../db/schema.js'
-
-/** TikTok's per-token limits (REFERENCE.md §5, §3.1, §3.3): calls per window, window in seconds. */
-export const QUOTA_LIMITS: Record<QuotaKind, { limit: number; windowSec: number }> = {
-  init: { limit: 6, windowSec: 60 },
-  creator_info: { limit: 20, windowSec: 60 },
-  status: { limit: 30, windowSec: 60 },
-  inbox_share: { limit: 5, windowSec: 86_400 },
-}
+import { type QuotaKind, quotaEvents } from '../db/schema.js'
+import { QUOTA_LIMITS } from '../domain/quota-limits.js'
 
 /** Outcome of a reservation: granted, or refused with the wait until a slot frees (seconds). */
 export type Reservation = { ok: true } | { ok: false; retryAfterSec: number }

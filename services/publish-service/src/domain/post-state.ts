@@ -1,8 +1,6 @@
 import type { Database } from '@social-bridge/service-kit'
 import { eq } from 'drizzle-orm'
-import { type PostRow, posts } from '../../db/schema.js'
-import { failMessage } from './fail-reasons.js'
-import { followUpAfter, type PollTiming } from './follow-up.js'
+import { type PostRow, posts } from '../db/schema.js'
 import {
   type Actor,
   emitPublished,
@@ -10,10 +8,12 @@ import {
   recordStatusChange as record,
   recordNote,
   type Tx,
-} from './post-record.js'
+} from '../repositories/post-record.js'
+import { failMessage } from './fail-reasons.js'
+import { followUpAfter, type PollTiming } from './follow-up.js'
 
+export type { Actor, PostStatus } from '../repositories/post-record.js'
 export type { PollTiming } from './follow-up.js'
-export type { Actor, PostStatus } from './post-record.js'
 
 /** What TikTok said about a publish (status fetch §3.8, or a webhook §4.4), in our words. */
 export interface TikTokObservation {

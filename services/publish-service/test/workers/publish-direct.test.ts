@@ -9,7 +9,7 @@ import {
   postClip,
   uploadMedia,
   waitForPost,
-} from './helper.js'
+} from '../helper.js'
 
 // One stack for the file (5 MiB chunks; clip-15s is below 5 MiB and goes as one chunk anyway).
 const stack = await buildStack(t, { config: { CHUNK_SIZE_BYTES: 5 * MIB } })
@@ -86,7 +86,7 @@ t.test('every status change is stored with its time and emitted as an event', as
     ['queued', 'uploading', 'processing', 'published'],
   )
   t.ok(history.every((h) => h.at instanceof Date))
-  const { readEvents } = await import('./events.js')
+  const { readEvents } = await import('../events.js')
   const events = await readEvents(stack.namespace, 'social.post.>')
   const types = events.filter((e) => (e.data as { postId: string }).postId === id).map((e) => e.type)
   t.same(types.filter((x) => x === Subjects.postCreated).length, 1)

@@ -1,8 +1,9 @@
 import type { TokenLease } from '@social-bridge/contracts'
 import type { CreatorInfo, TikTokClient } from '@social-bridge/tiktok-client'
-import type { QuotaKind } from '../../db/schema.js'
-import type { LeaseClient } from '../external/lease-client.js'
-import { QUOTA_LIMITS, type Quota } from './quota.js'
+import type { QuotaKind } from '../db/schema.js'
+import type { LeaseClient } from '../plugins/external/lease-client.js'
+import type { Quota } from '../repositories/quota.js'
+import { QUOTA_LIMITS } from './quota-limits.js'
 import { withAccessToken } from './token-call.js'
 
 /** A per-token TikTok limit counted in PostgreSQL is used up: nothing was sent to TikTok. */

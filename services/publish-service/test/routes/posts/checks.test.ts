@@ -1,5 +1,5 @@
 import t from 'tap'
-import { asUser, buildStack, createPost, media, uploadMedia, VERIFIED_PREFIX } from '../helper.js'
+import { asUser, buildStack, createPost, media, uploadMedia, VERIFIED_PREFIX } from '../../helper.js'
 
 // One stack, no worker: every refusal here must happen before TikTok is asked to post.
 const stack = await buildStack(t, { worker: false })

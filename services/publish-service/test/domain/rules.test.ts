@@ -1,7 +1,7 @@
 import t from 'tap'
-import { checkPullUrl } from '../../src/plugins/app/creator-rules.js'
-import { failMessage, TIKTOK_FAIL_REASONS } from '../../src/plugins/app/fail-reasons.js'
-import { canMove } from '../../src/plugins/app/post-state.js'
+import { checkPullUrl } from '../../src/domain/creator-rules.js'
+import { failMessage, TIKTOK_FAIL_REASONS } from '../../src/domain/fail-reasons.js'
+import { canMove } from '../../src/domain/post-state.js'
 import { observationFromWebhook } from '../../src/workers/webhook-consumer.js'
 
 t.test('every fail_reason of REFERENCE.md 3.8 has its own sentence, not the generic one', async (t) => {

@@ -2,9 +2,9 @@ import { createHash, randomUUID } from 'node:crypto'
 import { type CreatePostRequest, type PostListQuery, Subjects } from '@social-bridge/contracts'
 import type { Database } from '@social-bridge/service-kit'
 import { and, desc, eq, lt, or, TransactionRollbackError } from 'drizzle-orm'
-import { type PostOptions, type PostRow, postStatusHistory, posts } from '../../db/schema.js'
-import { enqueueEvent } from './outbox.js'
-import { decodeCursor, encodeCursor } from './post-cursor.js'
+import { type PostOptions, type PostRow, postStatusHistory, posts } from '../db/schema.js'
+import { decodeCursor, encodeCursor } from '../domain/post-cursor.js'
+import { enqueueEvent } from '../plugins/app/outbox.js'
 import type { Quota } from './quota.js'
 
 /** What `create` needs beyond the request: who asks and what was learnt while checking it. */

@@ -7,9 +7,9 @@ import {
 } from '@social-bridge/contracts'
 import type { Database } from '@social-bridge/service-kit'
 import { eq } from 'drizzle-orm'
-import { type PostRow, postStatusHistory, posts } from '../../db/schema.js'
-import { failMessage } from './fail-reasons.js'
-import { enqueueEvent } from './outbox.js'
+import { type PostRow, postStatusHistory, posts } from '../db/schema.js'
+import { failMessage } from '../domain/fail-reasons.js'
+import { enqueueEvent } from '../plugins/app/outbox.js'
 
 /** A post's public status (contracts `PostStatus`). */
 export type PostStatus = Post['status']

@@ -1,4 +1,4 @@
-import type { QuotaKind } from '../../db/schema.js'
+import type { QuotaKind } from '../db/schema.js'
 
 /**
  * Why a post waits (`posts.wait_reason`, shown as the Post's `waitingFor`), and why a history
@@ -40,7 +40,7 @@ export function waitMessage(reason: string): string | null {
   return MESSAGES[reason as WaitReason] ?? null
 }
 
-/** The wait reason of a per-token limit counted in PostgreSQL (`quota.ts`). */
+/** The wait reason of a per-token limit counted in PostgreSQL (`repositories/quota.ts`). */
 export function limitWaitReason(kind: QuotaKind): WaitReason {
   if (kind === 'creator_info') return 'creator_info_rate_limit'
   if (kind === 'status') return 'status_rate_limit'

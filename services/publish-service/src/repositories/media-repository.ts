@@ -1,6 +1,6 @@
 import type { Database } from '@social-bridge/service-kit'
 import { and, eq } from 'drizzle-orm'
-import { type MediaRow, media } from '../../db/schema.js'
+import { type MediaRow, media } from '../db/schema.js'
 
 /** Stored media rows, always scoped by tenant. */
 export interface MediaRepository {

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import { BadRequestError, MediaNotVideoError } from '../../errors.js'
-import type { MediaStore } from '../external/media-store.js'
+import { BadRequestError, MediaNotVideoError } from '../errors.js'
+import type { MediaStore } from '../plugins/external/media-store.js'
 import { inspectMediaFile, type MediaInspection } from './media-inspector.js'
 
 /** Result of a successful intake. Sizes in bytes; `sha256` lowercase hex. */

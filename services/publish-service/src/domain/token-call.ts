@@ -1,6 +1,6 @@
 import type { TokenLease } from '@social-bridge/contracts'
 import { TikTokError } from '@social-bridge/tiktok-client'
-import type { LeaseClient } from '../external/lease-client.js'
+import type { LeaseClient } from '../plugins/external/lease-client.js'
 
 /**
  * Runs `call` with a freshly leased access token of `connectionId`; when TikTok answers

@@ -1,5 +1,5 @@
 import type { Post, PostHistoryEntry } from '@social-bridge/contracts'
-import type { PostRow, postStatusHistory } from '../../db/schema.js'
+import type { PostRow, postStatusHistory } from '../db/schema.js'
 import { failMessage } from './fail-reasons.js'
 import { waitMessage } from './wait-reasons.js'
 

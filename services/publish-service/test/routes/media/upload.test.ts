@@ -5,7 +5,7 @@ import { Readable } from 'node:stream'
 import { Objm } from '@nats-io/obj'
 import t from 'tap'
 import { request } from 'undici'
-import { asUser, buildStack, media, uploadMedia } from '../helper.js'
+import { asUser, buildStack, media, uploadMedia } from '../../helper.js'
 
 // One stack for the file: these tests only read their own answers and objects.
 const stack = await buildStack(t, { worker: false })

@@ -7,10 +7,10 @@ import {
   TikTokRejectedError,
   TikTokUnavailableError,
 } from '../errors.js'
-import { LimitReachedError } from '../plugins/app/creator-info.js'
-import { failMessage } from '../plugins/app/fail-reasons.js'
-import { QUOTA_LIMITS } from '../plugins/app/quota.js'
 import { LeaseError } from '../plugins/external/lease-client.js'
+import { LimitReachedError } from './creator-info.js'
+import { failMessage } from './fail-reasons.js'
+import { QUOTA_LIMITS } from './quota-limits.js'
 
 /**
  * Turns a lease or TikTok failure met while answering the CRM into the public error:

@@ -6,15 +6,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import authApp from '@social-bridge/auth-service'
-import {
-  createFastifyOptions,
-  createInternalTokenSigner,
-  createTestDatabase,
-  createTestNamespace,
-  waitUntil as kitWaitUntil,
-  TEST_NATS_URL,
-  type Teardownable,
-} from '@social-bridge/service-kit'
+import { createFastifyOptions, createInternalTokenSigner } from '@social-bridge/service-kit'
+import { createTestDatabase, createTestNamespace, waitUntil as kitWaitUntil, TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit/testing'
 import { createSandbox, type Sandbox, type SandboxSettings } from '@social-bridge/tiktok-sandbox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import app from '../src/app.js'

@@ -5,16 +5,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Writable } from 'node:stream'
-import {
-  createFastifyOptions,
-  createInternalTokenSigner,
-  createTestDatabase,
-  createTestNamespace,
-  type Identity,
-  waitUntil as kitWaitUntil,
-  TEST_NATS_URL,
-  type Teardownable,
-} from '@social-bridge/service-kit'
+import { createFastifyOptions, createInternalTokenSigner, type Identity } from '@social-bridge/service-kit'
+import { createTestDatabase, createTestNamespace, waitUntil as kitWaitUntil, TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit/testing'
 import { createSandbox, type Sandbox, type SandboxSettings } from '@social-bridge/tiktok-sandbox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { request } from 'undici'

@@ -1,7 +1,7 @@
 import { jetstream } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { type AnyEnvelope, namespacedStream, namespacedSubject, Streams } from '@social-bridge/contracts'
-import { TEST_NATS_URL } from '@social-bridge/service-kit'
+import { TEST_NATS_URL } from '@social-bridge/service-kit/testing'
 
 /** Reads every event stored so far on `filter` (un-namespaced) in the namespace's SOCIAL_EVENTS stream. */
 export async function readEvents(namespace: string, filter: string): Promise<AnyEnvelope[]> {

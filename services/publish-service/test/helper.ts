@@ -12,14 +12,8 @@ import { fileURLToPath } from 'node:url'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import authApp, { type AuthAppOptions } from '@social-bridge/auth-service'
-import {
-  createFastifyOptions,
-  createInternalTokenSigner,
-  createTestDatabase,
-  createTestNamespace,
-  TEST_NATS_URL,
-  type Teardownable,
-} from '@social-bridge/service-kit'
+import { createFastifyOptions, createInternalTokenSigner } from '@social-bridge/service-kit'
+import { createTestDatabase, createTestNamespace, TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit/testing'
 import { createSandbox, type Sandbox, type SandboxSettings } from '@social-bridge/tiktok-sandbox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import publishApp from '../src/app.js'

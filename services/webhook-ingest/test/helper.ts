@@ -2,14 +2,8 @@ import { createHash } from 'node:crypto'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { type Envelope, namespacedStream, Streams, type TikTokWebhookV1 } from '@social-bridge/contracts'
-import {
-  createFastifyOptions,
-  createTestNamespace,
-  waitUntil as kitWaitUntil,
-  loadConfig,
-  TEST_NATS_URL,
-  type Teardownable,
-} from '@social-bridge/service-kit'
+import { createFastifyOptions, loadConfig } from '@social-bridge/service-kit'
+import { createTestNamespace, waitUntil as kitWaitUntil, TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit/testing'
 import { signWebhook } from '@social-bridge/tiktok-client'
 import Fastify, { type FastifyInstance } from 'fastify'
 import appPlugin, { SERVICE_NAME } from '../src/app.js'

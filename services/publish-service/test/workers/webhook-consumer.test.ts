@@ -10,7 +10,8 @@ import {
   type TikTokWebhookV1,
   tiktokWebhookSubject,
 } from '@social-bridge/contracts'
-import { createEventBus, TEST_NATS_URL } from '@social-bridge/service-kit'
+import { createEventBus } from '@social-bridge/service-kit'
+import { TEST_NATS_URL } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { WEBHOOK_DURABLE } from '../../src/workers/webhook-consumer.js'
 import { readEvents } from '../events.js'

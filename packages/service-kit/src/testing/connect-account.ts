@@ -4,7 +4,7 @@ import type { TestIdentities } from './identity.js'
 /** What {@link connectAccount} needs of the TikTok sandbox: its programmatic consent. */
 export interface ConsentGiver {
   /** Approves TikTok's authorize URL as `openId` and returns TikTok's redirect (our callback URL). */
-  approve(authorizeUrl: string, opts: { openId: string; scopes?: string[] }): string
+  approve(authorizeUrl: string, opts: { openId: string; scopes?: string[] }): string | Promise<string>
 }
 
 /** The `Set-Cookie` of a reply as a `Cookie` header value (name=value pairs only). */
@@ -36,7 +36,7 @@ export async function connectAccount(
   })
   if (start.statusCode !== 200) throw new Error(`authorize answered ${start.statusCode}: ${start.body}`)
   const location = new URL(
-    sandbox.approve(start.json().authorizeUrl, {
+    await sandbox.approve(start.json().authorizeUrl, {
       openId: opts.openId,
       ...(opts.scopes ? { scopes: opts.scopes } : {}),
     }),

@@ -8,8 +8,9 @@ import type { Teardownable } from './teardown.js'
 export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222'
 
 /**
- * A fresh NATS namespace (subject and stream prefix) for one test; its streams are deleted at
- * teardown. Pass it as `namespace` to the nats plugin and consumers.
+ * A fresh NATS namespace (subject and stream prefix) for one test; its streams, and the object
+ * store buckets named under it (`OBJ_<namespace>_…`), are deleted at teardown. Pass it as
+ * `namespace` to the nats plugin and consumers.
  */
 export function createTestNamespace(t: Teardownable): string {
   const namespace = `t${randomBytes(5).toString('hex')}`
@@ -17,7 +18,9 @@ export function createTestNamespace(t: Teardownable): string {
     const nc = await connect({ servers: TEST_NATS_URL })
     const jsm = await jetstreamManager(nc)
     for await (const s of jsm.streams.list()) {
-      if (s.config.name.startsWith(`${namespace.toUpperCase()}_`)) await jsm.streams.delete(s.config.name)
+      const name = s.config.name
+      if (name.startsWith(`${namespace.toUpperCase()}_`) || name.startsWith(`OBJ_${namespace}_`))
+        await jsm.streams.delete(name)
     }
     await nc.close()
   })
@@ -55,15 +58,16 @@ export async function readStream<T = AnyEnvelope>(
       stream,
       opts.filter ? { filter_subjects: `${prefix}${opts.filter}` } : {},
     )
-    for (;;) {
-      const msg = await consumer.next({ expires: 1000 })
-      if (!msg) break
-      out.push({
-        subject: msg.subject.slice(prefix.length),
-        msgId: msg.headers?.get('Nats-Msg-Id') ?? '',
-        envelope: msg.json<T>(),
-      })
-      if (msg.info.pending === 0) break
+    for (let pending = 1; pending > 0; ) {
+      pending = 0
+      for await (const msg of await consumer.fetch({ max_messages: 1000, expires: 1000 })) {
+        out.push({
+          subject: msg.subject.slice(prefix.length),
+          msgId: msg.headers?.get('Nats-Msg-Id') ?? '',
+          envelope: msg.json<T>(),
+        })
+        pending = msg.info.pending
+      }
     }
     return out
   } finally {

@@ -3,14 +3,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fastifyStatic from '@fastify/static'
-import {
-  createInternalTokenSigner,
-  createTestDatabase,
-  createTestNamespace,
-  freePort,
-  TEST_NATS_URL,
-  type Teardownable,
-} from '@social-bridge/service-kit'
+import { createInternalTokenSigner } from '@social-bridge/service-kit'
+import { createTestDatabase, createTestNamespace, freePort, TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit/testing'
 import Fastify from 'fastify'
 import { SignJWT } from 'jose'
 import { DEV_JWT, type DevSecrets, MEDIA_DIR, url } from '../scripts/stack/dev-config.js'

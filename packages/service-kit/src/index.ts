@@ -2,7 +2,7 @@
  * @social-bridge/service-kit — what every Social Bridge service shares: config validation,
  * logging with redaction, request ids, the error handler, health/readiness, metrics, the
  * drizzle + postgres.js plugin with migrations, the NATS JetStream plugin, event publishing,
- * durable consumers with dead-lettering, graceful shutdown, and test helpers.
+ * durable consumers with dead-lettering, graceful shutdown. Test helpers are in `@social-bridge/service-kit/testing`.
  */
 export * from './config.js'
 export * from './db/migrate.js'
@@ -23,4 +23,3 @@ export * from './plugins/nats.js'
 export * from './plugins/request-id.js'
 export * from './redact.js'
 export * from './server.js'
-export * from './testing/index.js'

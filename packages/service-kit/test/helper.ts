@@ -1,13 +1,7 @@
 import { Writable } from 'node:stream'
 import Fastify, { type FastifyInstance } from 'fastify'
-import {
-  createFastifyOptions,
-  errorHandlerPlugin,
-  healthPlugin,
-  metricsPlugin,
-  requestIdPlugin,
-  type Teardownable,
-} from '../src/index.js'
+import { createFastifyOptions, errorHandlerPlugin, healthPlugin, metricsPlugin, requestIdPlugin } from '../src/index.js'
+import { type Teardownable } from '../src/testing/index.js'
 
 /** Collects pino's JSON lines in memory. */
 export function captureLogs(): { stream: Writable; lines: () => string[]; text: () => string } {

@@ -1,13 +1,8 @@
 import { DiscardPolicy, jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import t from 'tap'
-import {
-  createJetStreamPublisher,
-  JetStreamPublishError,
-  startPrivateNats,
-  TEST_NATS_URL,
-  type Teardownable,
-} from '../src/index.js'
+import { createJetStreamPublisher, JetStreamPublishError } from '../src/index.js'
+import { startPrivateNats, TEST_NATS_URL, type Teardownable } from '../src/testing/index.js'
 import { natsForTest } from './nats-context.js'
 
 const bytes = (s: string) => Buffer.from(s)

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import t from 'tap'
-import { createTestDatabase, runMigrations } from '../src/index.js'
+import { runMigrations } from '../src/index.js'
+import { createTestDatabase } from '../src/testing/index.js'
 
 const migrationsFolder = fileURLToPath(new URL('./fixtures/drizzle', import.meta.url))
 

@@ -1,7 +1,8 @@
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { Streams } from '@social-bridge/contracts'
-import { createTestNamespace, ensureStreams, TEST_NATS_URL, type Teardownable } from '../src/index.js'
+import { ensureStreams } from '../src/index.js'
+import { createTestNamespace, TEST_NATS_URL, type Teardownable } from '../src/testing/index.js'
 
 /** A NATS connection and a fresh namespace with the system's streams, cleaned up at teardown. */
 export async function natsForTest(
@@ -15,4 +16,4 @@ export async function natsForTest(
   return { nc, jsm, namespace }
 }
 
-export { waitUntil } from '../src/index.js'
+export { waitUntil } from '../src/testing/index.js'

@@ -1,14 +1,8 @@
 import postgres from 'postgres'
 import t from 'tap'
 import { request } from 'undici'
-import {
-  createTestDatabase,
-  createTestNamespace,
-  dbPlugin,
-  natsPlugin,
-  TEST_NATS_URL,
-  waitUntil,
-} from '../src/index.js'
+import { dbPlugin, natsPlugin } from '../src/index.js'
+import { createTestDatabase, createTestNamespace, TEST_NATS_URL, waitUntil } from '../src/testing/index.js'
 import { build } from './helper.js'
 
 /** A promise and its resolver. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Teardownable } from '@social-bridge/service-kit'
+import type { Teardownable } from '@social-bridge/service-kit/testing'
 import { request } from 'undici'
 
 /** Form fields and JSON keys whose values are credentials (REFERENCE.md §1.4, §1.5). */

@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto'
-import {
-  createFastifyOptions,
-  type Identity,
-  type Teardownable,
-  verifyInternalToken,
-} from '@social-bridge/service-kit'
+import { createFastifyOptions, type Identity, verifyInternalToken } from '@social-bridge/service-kit'
+import type { Teardownable } from '@social-bridge/service-kit/testing'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { SignJWT } from 'jose'
 import app, { type GatewayConfig } from '../src/app.js'

@@ -9,7 +9,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { connect } from '@nats-io/transport-node'
 import { type TikTokWebhookV1, tiktokWebhookSubject } from '@social-bridge/contracts'
-import { createEventBus, TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit'
+import { createEventBus } from '@social-bridge/service-kit'
+import { TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit/testing'
 import { parseWebhookEvent, verifyWebhookSignature } from '@social-bridge/tiktok-client'
 
 /** Starts the relay on port 0; returns its URL (give it to the sandbox as `webhookUrl`). */

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto'
-import { jetstream, jetstreamManager } from '@nats-io/jetstream'
-import { connect } from '@nats-io/transport-node'
-import { type Envelope, namespacedStream, Streams, type TikTokWebhookV1 } from '@social-bridge/contracts'
+import { type Envelope, Streams, type TikTokWebhookV1 } from '@social-bridge/contracts'
+import { createFastifyOptions, loadConfig } from '@social-bridge/service-kit'
 import {
-  createFastifyOptions,
   createTestNamespace,
+  type StoredMessage as KitStoredMessage,
   waitUntil as kitWaitUntil,
-  loadConfig,
+  readStream,
   TEST_NATS_URL,
   type Teardownable,
-} from '@social-bridge/service-kit'
+} from '@social-bridge/service-kit/testing'
 import { signWebhook } from '@social-bridge/tiktok-client'
 import Fastify, { type FastifyInstance } from 'fastify'
 import appPlugin, { SERVICE_NAME } from '../src/app.js'
@@ -94,40 +93,12 @@ export function deliver(app: FastifyInstance, body: string | Buffer, headers = s
 /** Hex SHA-256, the envelope id of a raw body. */
 export const sha256Hex = (body: string | Buffer): string => createHash('sha256').update(body).digest('hex')
 
-/** One message of the webhook stream. */
-export interface StoredMessage {
-  /** Subject without the namespace. */
-  subject: string
-  /** `Nats-Msg-Id` header. */
-  msgId: string
-  envelope: Envelope<TikTokWebhookV1>
-}
+/** One message of the webhook stream (subject without the namespace, `Nats-Msg-Id`, envelope). */
+export type StoredMessage = KitStoredMessage<Envelope<TikTokWebhookV1>>
 
 /** Every message of the webhook stream under `namespace`, read with its own connection to `servers`. */
-export async function storedMessages(namespace: string, servers = TEST_NATS_URL): Promise<StoredMessage[]> {
-  const nc = await connect({ servers })
-  try {
-    const stream = namespacedStream(namespace, Streams.tiktokWebhooks).name
-    const total = (await (await jetstreamManager(nc)).streams.info(stream)).state.messages
-    const out: StoredMessage[] = []
-    if (total === 0) return out
-    const consumer = await jetstream(nc).consumers.get(stream)
-    const prefix = namespace ? `${namespace}.` : ''
-    while (out.length < total) {
-      const batch = await consumer.fetch({ max_messages: Math.min(total - out.length, 1000), expires: 5000 })
-      for await (const m of batch) {
-        out.push({
-          subject: m.subject.slice(prefix.length),
-          msgId: m.headers?.get('Nats-Msg-Id') ?? '',
-          envelope: m.json<Envelope<TikTokWebhookV1>>(),
-        })
-      }
-    }
-    return out
-  } finally {
-    await nc.close()
-  }
-}
+export const storedMessages = (namespace: string, servers = TEST_NATS_URL): Promise<StoredMessage[]> =>
+  readStream<Envelope<TikTokWebhookV1>>(namespace, { stream: Streams.tiktokWebhooks, servers })
 
 /** Polls `check` until it holds; false after `timeoutMs` (default 15 s). */
 export const waitUntil = (check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<boolean> =>

@@ -1,4 +1,5 @@
 import { Subjects } from '@social-bridge/contracts'
+import { readEvents } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import {
   buildStack,
@@ -86,7 +87,6 @@ t.test('every status change is stored with its time and emitted as an event', as
     ['queued', 'uploading', 'processing', 'published'],
   )
   t.ok(history.every((h) => h.at instanceof Date))
-  const { readEvents } = await import('../events.js')
   const events = await readEvents(stack.namespace, 'social.post.>')
   const types = events.filter((e) => (e.data as { postId: string }).postId === id).map((e) => e.type)
   t.same(types.filter((x) => x === Subjects.postCreated).length, 1)

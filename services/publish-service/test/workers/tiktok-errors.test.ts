@@ -1,6 +1,6 @@
 import { Subjects } from '@social-bridge/contracts'
+import { readEvents } from '@social-bridge/service-kit/testing'
 import t from 'tap'
-import { readEvents } from '../events.js'
 import { buildStack, createPost, media, uploadMedia, VERIFIED_PREFIX, waitForPost } from '../helper.js'
 
 // One stack for TikTok's error answers (REFERENCE.md §3); each test resets faults and settings.

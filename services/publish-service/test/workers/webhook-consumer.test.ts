@@ -10,10 +10,10 @@ import {
   type TikTokWebhookV1,
   tiktokWebhookSubject,
 } from '@social-bridge/contracts'
-import { createEventBus, TEST_NATS_URL } from '@social-bridge/service-kit'
+import { createEventBus } from '@social-bridge/service-kit'
+import { readEvents, TEST_NATS_URL } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { WEBHOOK_DURABLE } from '../../src/workers/webhook-consumer.js'
-import { readEvents } from '../events.js'
 import { buildStack, postClip, waitForPost, waitUntil } from '../helper.js'
 
 // Polling so slow that only the `tiktok.webhook` event can move the post within the test.

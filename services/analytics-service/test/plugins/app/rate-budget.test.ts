@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import { createTestDatabase, runMigrations } from '@social-bridge/service-kit'
+import { runMigrations } from '@social-bridge/service-kit'
+import { createTestDatabase } from '@social-bridge/service-kit/testing'
 import postgres from 'postgres'
 import t, { type Test } from 'tap'
 import { createRateBudget, RateBudgetExhaustedError } from '../../../src/plugins/app/rate-budget.js'

@@ -2,7 +2,7 @@
  * The common start of the token-service and refresher tests: the sandbox, a fresh auth-service,
  * one connected creator, and small readers around its connection (leases, refresh attempts).
  */
-import type { Teardownable } from '@social-bridge/service-kit'
+import type { Teardownable } from '@social-bridge/service-kit/testing'
 import type { Sandbox, SandboxUser } from '@social-bridge/tiktok-sandbox'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { collectEvents } from '../../db.js'

@@ -1,14 +1,8 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { namespacedStream, Streams } from '@social-bridge/contracts'
-import {
-  createEnvelope,
-  createEventBus,
-  createTestNamespace,
-  type EventBus,
-  ensureStreams,
-  TEST_NATS_URL,
-} from '@social-bridge/service-kit'
+import { createEnvelope, createEventBus, type EventBus, ensureStreams } from '@social-bridge/service-kit'
+import { createTestNamespace, TEST_NATS_URL } from '@social-bridge/service-kit/testing'
 import t, { type Test } from 'tap'
 import { createCoalescingBus } from '../../../src/plugins/app/coalescing-bus.js'
 import { storedMessages } from '../../helper.js'

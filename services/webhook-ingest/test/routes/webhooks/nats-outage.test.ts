@@ -1,4 +1,4 @@
-import { startPrivateNats } from '@social-bridge/service-kit'
+import { startPrivateNats } from '@social-bridge/service-kit/testing'
 import { createSandbox } from '@social-bridge/tiktok-sandbox'
 import t from 'tap'
 import { build, sha256Hex, storedMessages, waitUntil } from '../../helper.js'

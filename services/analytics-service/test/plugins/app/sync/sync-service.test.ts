@@ -1,7 +1,7 @@
 import { EventEnvelope, MetricsSyncedV1 } from '@social-bridge/contracts'
+import { readStream } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { Value } from 'typebox/value'
-import { readEvents } from '../../../events.js'
 import { asUser, build, waitTracked } from '../../../helper.js'
 
 const DAY_MS = 86_400_000
@@ -84,10 +84,10 @@ t.test('a sync emits social.metrics.synced with the account, the measuring time 
 
   t.match(outcome, { kind: 'synced' })
   const measuredAt = outcome?.kind === 'synced' ? outcome.measuredAt.toISOString() : ''
-  const events = await readEvents(ctx.app, 'social.metrics.synced')
+  const events = await readStream(ctx.namespace, { filter: 'social.metrics.synced' })
   t.equal(events.length, 1, 'one event for the sync')
   const [event] = events
-  t.equal(event?.subject, `${ctx.namespace}.social.metrics.synced`)
+  t.equal(event?.subject, 'social.metrics.synced')
   t.ok(Value.Check(EventEnvelope(MetricsSyncedV1), event?.envelope), 'valid against the contract')
   t.match(event?.envelope, {
     type: 'social.metrics.synced',

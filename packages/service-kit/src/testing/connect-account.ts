@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify'
+import type { TestIdentities } from './identity.js'
+
+/** What {@link connectAccount} needs of the TikTok sandbox: its programmatic consent. */
+export interface ConsentGiver {
+  /** Approves TikTok's authorize URL as `openId` and returns TikTok's redirect (our callback URL). */
+  approve(authorizeUrl: string, opts: { openId: string; scopes?: string[] }): string | Promise<string>
+}
+
+/** The `Set-Cookie` of a reply as a `Cookie` header value (name=value pairs only). */
+export function cookieHeader(setCookie: string | string[] | undefined): string {
+  return [setCookie]
+    .flat()
+    .filter((c): c is string => typeof c === 'string')
+    .map((c) => c.split(';')[0])
+    .join('; ')
+}
+
+/**
+ * Connects a sandbox account through a real auth-service, as a CRM user and the browser would:
+ * `GET /connections/tiktok/authorize` (JSON) → the sandbox's consent (`scopes` granted, default
+ * all asked) → `GET /connections/tiktok/callback` with the state cookie, as the gateway forwards it.
+ * @returns the new connection's id and the callback's JSON answer.
+ * @throws Error naming the step and its status when authorize or the callback does not connect.
+ */
+export async function connectAccount(
+  auth: FastifyInstance,
+  sandbox: ConsentGiver,
+  opts: { identities: TestIdentities; openId: string; tenantId: string; userId?: string; scopes?: string[] },
+): Promise<{ connectionId: string; result: Record<string, unknown> }> {
+  const user = await opts.identities.asUser({ tenantId: opts.tenantId, userId: opts.userId ?? 'user-1' })
+  const start = await auth.inject({
+    method: 'GET',
+    url: '/connections/tiktok/authorize',
+    headers: { ...user, accept: 'application/json' },
+  })
+  if (start.statusCode !== 200) throw new Error(`authorize answered ${start.statusCode}: ${start.body}`)
+  const location = new URL(
+    await sandbox.approve(start.json().authorizeUrl, {
+      openId: opts.openId,
+      ...(opts.scopes ? { scopes: opts.scopes } : {}),
+    }),
+  )
+  const done = await auth.inject({
+    method: 'GET',
+    url: `/connections/tiktok/callback${location.search}`,
+    headers: {
+      ...(await opts.identities.asService('gateway')),
+      cookie: cookieHeader(start.headers['set-cookie']),
+      accept: 'application/json',
+    },
+  })
+  const result = done.json() as Record<string, unknown>
+  if (done.statusCode !== 200 || result.outcome !== 'connected') {
+    throw new Error(`callback answered ${done.statusCode}: ${done.body}`)
+  }
+  return { connectionId: result.connectionId as string, result }
+}

@@ -1,0 +1,100 @@
+/**
+ * @social-bridge/auth-service/testing — a real auth-service for other packages' tests (publish-
+ * and analytics-service get their access tokens from it) and for its own: a complete test config
+ * and an app started on a test database and NATS namespace, against the TikTok sandbox.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Writable } from 'node:stream'
+import { createFastifyOptions } from '@social-bridge/service-kit'
+import { TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit/testing'
+import Fastify, { type FastifyInstance } from 'fastify'
+import authApp from '../src/app.js'
+import type { AuthConfig } from '../src/config.js'
+
+/** The redirect URI the tests register at the sandbox (the gateway's callback). */
+export const TEST_REDIRECT_URI = 'https://gateway.test/v1/connections/tiktok/callback'
+/** The CRM origin allowed as a `returnUrl`, and the default return URL on it. */
+export const TEST_CRM_ORIGIN = 'https://crm.test'
+export const TEST_DEFAULT_RETURN_URL = `${TEST_CRM_ORIGIN}/settings/integrations`
+/** Every scope the product asks for. */
+export const ALL_SCOPES =
+  'user.info.basic,user.info.profile,user.info.stats,video.list,video.upload,video.publish'
+
+/** A random 32-byte key, base64 (for TOKEN_ENCRYPTION_KEYS). */
+export const newKey = () => randomBytes(32).toString('base64')
+
+/** Where the test auth-service runs and whom it trusts. */
+export interface TestAuthInput {
+  databaseUrl: string
+  namespace: string
+  /** The sandbox's base URL (both TikTok hosts). */
+  sandboxUrl: string
+  /** INTERNAL_JWT_SECRET shared with the other services of the test. */
+  internalSecret: string
+  /** Config values that win over the defaults. */
+  overrides?: Partial<AuthConfig>
+}
+
+/**
+ * A complete auth-service config for a test: the sandbox's default app credentials, every scope,
+ * a fresh token key `k1`, no background refresh scheduler (`REFRESH_SCHEDULER_INTERVAL_MS: 0`).
+ */
+export function testAuthConfig(input: TestAuthInput): AuthConfig {
+  return {
+    HOST: '127.0.0.1',
+    PORT: 0,
+    // service-kit types LOG_LEVEL as never (its union is built with .map); the value is valid
+    LOG_LEVEL: 'silent' as never,
+    DATABASE_URL: input.databaseUrl,
+    NATS_URL: TEST_NATS_URL,
+    NATS_NAMESPACE: input.namespace,
+    INTERNAL_JWT_SECRET: input.internalSecret,
+    TIKTOK_CLIENT_KEY: 'sbx_client_key',
+    TIKTOK_CLIENT_SECRET: 'sbx_client_secret',
+    TIKTOK_AUTH_BASE_URL: input.sandboxUrl,
+    TIKTOK_API_BASE_URL: input.sandboxUrl,
+    TIKTOK_REDIRECT_URI: TEST_REDIRECT_URI,
+    TIKTOK_SCOPES: ALL_SCOPES,
+    TOKEN_ENCRYPTION_KEYS: `k1:${newKey()}`,
+    TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'k1',
+    OAUTH_COOKIE_SECRET: 'test-cookie-secret-at-least-32-characters',
+    RETURN_URL_ALLOWLIST: TEST_CRM_ORIGIN,
+    DEFAULT_RETURN_URL: TEST_DEFAULT_RETURN_URL,
+    REFRESH_MARGIN_SEC: 300,
+    REFRESH_SCHEDULER_INTERVAL_MS: 0,
+    ...input.overrides,
+  }
+}
+
+/** Options of {@link startAuthService} beyond the config. */
+export interface StartAuthOptions {
+  /** Listen on 127.0.0.1, port 0 (default false: `inject` only). */
+  listen?: boolean
+  /** Captures log lines (level info); silent otherwise. */
+  logStream?: Writable
+  /** Delays between in-request retries of a transient refresh failure, ms (default [10, 20]). */
+  refreshRetryDelaysMs?: number[]
+}
+
+/**
+ * Builds and readies auth-service with `config`, closed at teardown.
+ * @returns the app and, when listening, its base URL (`http://127.0.0.1:<port>`, else '').
+ */
+export async function startAuthService(
+  t: Teardownable,
+  config: AuthConfig,
+  opts: StartAuthOptions = {},
+): Promise<{ app: FastifyInstance; url: string }> {
+  const app = Fastify(
+    createFastifyOptions({
+      service: 'auth-service',
+      logLevel: opts.logStream ? 'info' : 'silent',
+      ...(opts.logStream ? { logStream: opts.logStream } : {}),
+    }),
+  )
+  await app.register(authApp, { config, refreshRetryDelaysMs: opts.refreshRetryDelaysMs ?? [10, 20] })
+  t.teardown(() => app.close())
+  const url = opts.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : ''
+  if (!opts.listen) await app.ready()
+  return { app, url }
+}

@@ -1,0 +1,45 @@
+import { TEST_NATS_URL } from '@social-bridge/service-kit/testing'
+import type { PublishConfig } from '../src/config.js'
+import { CLIENT_KEY, CLIENT_SECRET, INTERNAL_SECRET, VERIFIED_PREFIX } from './helper.js'
+
+/** The config of a replica (fast polls and leases for tests). */
+export function testPublishConfig(input: {
+  databaseUrl: string
+  namespace: string
+  sandboxUrl: string
+  authUrl: string
+  overrides?: Partial<PublishConfig>
+}): PublishConfig {
+  return {
+    HOST: '127.0.0.1',
+    PORT: 0,
+    LOG_LEVEL: 'silent' as never,
+    DATABASE_URL: input.databaseUrl,
+    NATS_URL: TEST_NATS_URL,
+    NATS_NAMESPACE: input.namespace,
+    INTERNAL_JWT_SECRET: INTERNAL_SECRET,
+    AUTH_SERVICE_URL: input.authUrl,
+    TIKTOK_CLIENT_KEY: CLIENT_KEY,
+    TIKTOK_CLIENT_SECRET: CLIENT_SECRET,
+    TIKTOK_API_BASE_URL: input.sandboxUrl,
+    TIKTOK_RATE_LIMIT_BACKOFF_MS: 100,
+    PULL_FROM_URL_PREFIXES: VERIFIED_PREFIX,
+    CHUNK_SIZE_BYTES: 10_000_000,
+    MEDIA_BUCKET: 'publish_media',
+    MEDIA_TMP_DIR: '',
+    POLL_INITIAL_INTERVAL_MS: 50,
+    POLL_MAX_INTERVAL_MS: 200,
+    POLL_DEADLINE_MS: 20_000,
+    POST_ID_POLL_INTERVAL_MS: 100,
+    POST_ID_POLL_DEADLINE_MS: 10_000,
+    INBOX_POLL_INTERVAL_MS: 100,
+    INBOX_POLL_DEADLINE_MS: 20_000,
+    WORKER_CONCURRENCY: 4,
+    WORKER_POLL_INTERVAL_MS: 25,
+    WORKER_LEASE_MS: 3000,
+    WORKER_ENABLED: true,
+    RETRY_BASE_DELAY_MS: 50,
+    CHUNK_RETRY_BASE_DELAY_MS: 5,
+    ...input.overrides,
+  }
+}

@@ -40,7 +40,7 @@ const MIB = 1024 * 1024
  * - `clip-15s-vertical.mp4` (~3.9 MB, `moov` first): above 2 MB, so cutting it at 1 MB or 2 MB
  *   leaves a truncated video, and below 5 MiB, so it goes as one chunk.
  * - `clip-40s-vertical.mp4` (~25.7 MB, `moov` last): 4 chunks both at 5 MiB and at 6 MiB
- *   (floor(size / chunk) = 4, REFERENCE §3.5 / docs/tiktok-api.md §3.5), and longer than 30 s.
+ *   (floor(size / chunk) = 4, docs/tiktok-api.md §3.5), and longer than 30 s.
  * - `clip-8s-vertical.webm` (~0.7 MB): the smallest, under 1 MiB.
  */
 export const SAMPLE_CLIPS = {

@@ -96,7 +96,9 @@ t.test('clip-40s goes in four chunks of 6 MiB too', async (t) => {
 
 t.test('sampleMediaDir holds every sample clip under its plain name, same bytes as the cache', async (t) => {
   const dir = await sampleMediaDir()
-  t.same((await readdir(dir)).sort(), Object.keys(SAMPLE_CLIPS).sort())
+  // Another test process may be linking the same names on a first run: its temp names are not ours to judge.
+  const names = (await readdir(dir)).filter((n) => !n.endsWith('.tmp'))
+  t.same(names.sort(), Object.keys(SAMPLE_CLIPS).sort())
   for (const name of Object.keys(SAMPLE_CLIPS) as SampleClipName[]) {
     const [a, b] = await Promise.all([stat(path.join(dir, name)), stat(await sampleClip(name))])
     t.equal(a.size, b.size, name)

@@ -7,10 +7,10 @@
  *   pnpm exec tsx bench/gateway.ts        (BENCH_DURATION_SEC, BENCH_CONNECTIONS to change the load)
  */
 import { randomUUID } from 'node:crypto'
-import { resolve } from 'node:path'
+import { sampleClip } from '@social-bridge/service-kit/testing'
 import autocannon from 'autocannon'
 import { startStack } from '../e2e/stack.js'
-import { DEV_TIKTOK, MEDIA_DIR } from '../scripts/stack/dev-config.js'
+import { DEV_TIKTOK } from '../scripts/stack/dev-config.js'
 import { call, pollUntil } from '../scripts/stack/http.js'
 import { connectAccount } from '../scripts/stack/journey.js'
 
@@ -35,7 +35,7 @@ try {
   })
   const media = await call('POST', `${stack.gateway}/media`, {
     token,
-    file: { path: resolve(MEDIA_DIR, 'clip-15s-vertical.mp4'), type: 'video/mp4' },
+    file: { path: await sampleClip('clip-15s-vertical.mp4'), type: 'video/mp4' },
   })
   const post = await call('POST', `${stack.gateway}/posts`, {
     token,

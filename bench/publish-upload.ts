@@ -6,25 +6,22 @@
  *   pnpm exec tsx bench/publish-upload.ts
  *   BENCH_UPLOAD_BYTES=200000000 BENCH_CHUNK_BYTES=67108864 pnpm exec tsx bench/publish-upload.ts
  *
- * The video (default 1.1 GB) repeats the bytes of shared/media/clip-40s-vertical.mp4; the sandbox
+ * The video (default 1.1 GB) repeats the bytes of clip-40s-vertical.mp4 (@social-bridge/service-kit/testing); the sandbox
  * rejects it at processing, which happens after the measured window. publish-service runs in a
  * child process (its own RSS, sampled every 50 ms from /proc, plus the kernel's VmHWM); the
  * sandbox, auth-service, PostgreSQL and NATS run beside it. Prints figures, asserts nothing.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createReadStream, readFileSync, statSync } from 'node:fs'
-import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { sampleClip } from '@social-bridge/service-kit/testing'
 import { request } from 'undici'
 import { createPkcePair, createTikTokClient, planChunks } from '../packages/tiktok-client/src/index.js'
 import { ensureVideo } from './lib/large-video.js'
 import { putChunksPlain } from './lib/plain-put.js'
 
 const SELF = fileURLToPath(import.meta.url)
-const REPO_ROOT = path.resolve(path.dirname(SELF), '..')
-const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? path.resolve(REPO_ROOT, '../shared/media')
-const CLIP = path.join(MEDIA_DIR, 'clip-40s-vertical.mp4')
 const VIDEO_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1_100_000_000)
 const CHUNK_BYTES = Number(process.env.BENCH_CHUNK_BYTES ?? 10_000_000)
 const MB = 1e6
@@ -130,7 +127,7 @@ async function main(): Promise<void> {
   const { asUser, buildStack } = await import('../services/publish-service/test/helper.js')
   const teardowns: (() => unknown)[] = []
   const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) }
-  const file = await ensureVideo(CLIP, VIDEO_BYTES)
+  const file = await ensureVideo(await sampleClip('clip-40s-vertical.mp4'), VIDEO_BYTES)
   const size = statSync(file).size
   console.log(`video: ${(size / MB).toFixed(0)} MB (${size} bytes), chunk size ${CHUNK_BYTES} bytes`)
   let service: ChildProcess | undefined

@@ -17,14 +17,13 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { sampleClip } from '@social-bridge/service-kit/testing'
 import { MIB, planChunks } from '@social-bridge/tiktok-client'
 import { ensureVideo, warmPageCache } from './lib/large-video.js'
 import type { RunResult } from './lib/upload-child.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const CHILD = path.join(HERE, 'lib', 'upload-child.ts')
-const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? path.resolve(HERE, '../../shared/media')
-const CLIP = path.join(MEDIA_DIR, 'clip-40s-vertical.mp4')
 const SIZES = (process.env.BENCH_UPLOAD_SIZES ?? process.env.BENCH_UPLOAD_BYTES ?? `${256 * MIB},1100000000`)
   .split(',')
   .map(Number)
@@ -61,7 +60,7 @@ function side(runs: RunResult[]) {
 }
 
 async function benchSize(size: number, infoJson: string): Promise<RunResult[]> {
-  const file = await ensureVideo(CLIP, size)
+  const file = await ensureVideo(await sampleClip('clip-40s-vertical.mp4'), size)
   const plan = planChunks(size, CHUNK_BYTES)
   console.log(
     `\n${mb(size)} MB (${file}): ${plan.totalChunkCount} chunks of ${mib(plan.chunkSize)} MiB, ` +

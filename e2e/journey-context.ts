@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { resolve } from 'node:path'
 import type { Media, Post } from '@social-bridge/contracts'
+import { sampleClip } from '@social-bridge/service-kit/testing'
 import type { Test } from 'tap'
-import { DEV_TIKTOK, MEDIA_DIR } from '../scripts/stack/dev-config.js'
+import { DEV_TIKTOK } from '../scripts/stack/dev-config.js'
 import { type Answer, call, pollUntil } from '../scripts/stack/http.js'
 import { connectAccount } from '../scripts/stack/journey.js'
 import { type E2eStack, startStack } from './stack.js'
 
-export const CLIP_40 = resolve(MEDIA_DIR, 'clip-40s-vertical.mp4')
-export const CLIP_15 = resolve(MEDIA_DIR, 'clip-15s-vertical.mp4')
+export const CLIP_40 = await sampleClip('clip-40s-vertical.mp4')
+export const CLIP_15 = await sampleClip('clip-15s-vertical.mp4')
 /** The smallest sample (under 1 MB): for uploads whose content does not matter. */
-export const CLIP_8_WEBM = resolve(MEDIA_DIR, 'clip-8s-vertical.webm')
+export const CLIP_8_WEBM = await sampleClip('clip-8s-vertical.webm')
 
 /** The running stack with the demo tenant's admin and its connected sandbox creator. */
 export interface Journey {

@@ -4,10 +4,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import { createInternalTokenSigner } from '@social-bridge/service-kit'
-import { createTestDatabase, createTestNamespace, freePort, TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit/testing'
+import {
+  createTestDatabase,
+  createTestNamespace,
+  freePort,
+  sampleMediaDir,
+  TEST_NATS_URL,
+  type Teardownable,
+} from '@social-bridge/service-kit/testing'
 import Fastify from 'fastify'
 import { SignJWT } from 'jose'
-import { DEV_JWT, type DevSecrets, MEDIA_DIR, url } from '../scripts/stack/dev-config.js'
+import { DEV_JWT, type DevSecrets, url } from '../scripts/stack/dev-config.js'
 import { type StackProcess, startProcess, stopAll, waitReady } from '../scripts/stack/processes.js'
 import { type StackPorts, stackEnv } from '../scripts/stack/service-env.js'
 import { stackProcesses } from '../scripts/stack/stack-processes.js'
@@ -71,7 +78,8 @@ export async function startStack(
   const logDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'))
 
   const media = Fastify()
-  await media.register(fastifyStatic, { root: MEDIA_DIR })
+  // The verified URL prefix's origin: the generated sample videos under their names.
+  await media.register(fastifyStatic, { root: await sampleMediaDir() })
   await media.listen({ host: '127.0.0.1', port: ports.media })
 
   const running: StackProcess[] = []

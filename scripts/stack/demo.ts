@@ -1,20 +1,26 @@
 /**
  * `pnpm demo`: the CRM's main journey against a running `pnpm start` — connect a sandbox
- * TikTok account through OAuth, upload ../shared/media/clip-40s-vertical.mp4, publish it as a
+ * TikTok account through OAuth, upload clip-40s-vertical.mp4 (`DEMO_VIDEO`, else the one in
+ * ../shared/media when it is there, else the one @social-bridge/service-kit/testing makes), publish it as a
  * direct post, follow it to `published`, show the webhooks TikTok sent, and the analytics.
  */
 import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ConnectionAnalytics, CreatorInfo, Media, Post, PostAnalytics } from '@social-bridge/contracts'
+import { sampleClip } from '@social-bridge/service-kit/testing'
 import { request } from 'undici'
 import { createGatewayClient } from './demo-client.js'
-import { DEV_TIKTOK, loadDevSecrets, MEDIA_DIR, PORTS, url } from './dev-config.js'
+import { DEV_TIKTOK, loadDevSecrets, PORTS, SHARED_MEDIA_DIR, url } from './dev-config.js'
 import { devJwt } from './dev-jwt.js'
 import { connectAccount } from './journey.js'
 
 const gateway = `${url(PORTS.gateway)}/v1`
 const sandbox = url(PORTS.sandbox)
-const video = process.env.DEMO_VIDEO ?? resolve(MEDIA_DIR, 'clip-40s-vertical.mp4')
+const shared = SHARED_MEDIA_DIR && resolve(SHARED_MEDIA_DIR, 'clip-40s-vertical.mp4')
+const video =
+  process.env.DEMO_VIDEO ??
+  (shared && existsSync(shared) ? shared : await sampleClip('clip-40s-vertical.mp4'))
 const step = (n: number, text: string) => console.log(`\n${n}. ${text}`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

@@ -9,8 +9,15 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const LOCAL_DIR = resolve(ROOT, '.local')
 /** The TikTok sandbox's users, tokens and posts, kept across restarts like the stack's database. */
 export const SANDBOX_STATE_FILE = resolve(LOCAL_DIR, 'sandbox-state.json')
-/** Real sample videos beside the repository. */
-export const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? resolve(ROOT, '../shared/media')
+/**
+ * Extra sample videos beside the repository (`SHARED_MEDIA_DIR`, else `../shared/media`), or
+ * undefined when that folder is not there. Optional: the stack and the demo fall back to the
+ * videos @social-bridge/service-kit/testing makes.
+ */
+export const SHARED_MEDIA_DIR: string | undefined = [
+  process.env.SHARED_MEDIA_DIR,
+  resolve(ROOT, '../shared/media'),
+].find((dir) => dir !== undefined && existsSync(dir))
 
 const host = '127.0.0.1'
 /** Ports of the local stack (services/README.md). */
@@ -27,7 +34,7 @@ export const url = (port: number) => `http://${host}:${port}`
 
 /** The CRM's JWT settings in development. */
 export const DEV_JWT = { issuer: 'https://crm.local', audience: 'social-bridge', tenantId: 'demo-tenant' }
-/** The sandbox app and its verified URL prefix (served from MEDIA_DIR by the stack). */
+/** The sandbox app and its verified URL prefix (the stack's media server: sample videos by name). */
 export const DEV_TIKTOK = {
   clientKey: 'sbx_demo_client_key',
   verifiedPrefix: 'https://media.socialbridge.test/',

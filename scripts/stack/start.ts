@@ -6,8 +6,9 @@
  * Prints the gateway and docs URLs and a development JWT; Ctrl-C stops everything.
  */
 import fastifyStatic from '@fastify/static'
+import { sampleMediaDir } from '@social-bridge/service-kit/testing'
 import Fastify from 'fastify'
-import { loadDevSecrets, MEDIA_DIR, PORTS, SANDBOX_STATE_FILE, url } from './dev-config.js'
+import { loadDevSecrets, PORTS, SANDBOX_STATE_FILE, SHARED_MEDIA_DIR, url } from './dev-config.js'
 import { devJwt } from './dev-jwt.js'
 import { preflight } from './preflight.js'
 import { type StackProcess, startProcess, stopAll, waitReady } from './processes.js'
@@ -24,8 +25,10 @@ async function main(): Promise<void> {
   const secrets = loadDevSecrets()
   const env = stackEnv(secrets, { databaseUrl, natsUrl, sandboxStateFile: SANDBOX_STATE_FILE })
 
+  // The verified URL prefix's origin: ../shared/media when it is there, then the generated clips.
   const media = Fastify()
-  await media.register(fastifyStatic, { root: MEDIA_DIR })
+  const mediaRoots = [...(SHARED_MEDIA_DIR ? [SHARED_MEDIA_DIR] : []), await sampleMediaDir()]
+  await media.register(fastifyStatic, { root: mediaRoots })
   await media.listen({ host: '127.0.0.1', port: PORTS.media })
 
   const running: StackProcess[] = []

@@ -1,23 +1,28 @@
 import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { SAMPLE_CLIPS, sampleClip } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { probeMediaFile } from '../src/index.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? path.resolve(repoRoot, '../shared/media')
+const CLIP_15 = SAMPLE_CLIPS['clip-15s-vertical.mp4']
 
 t.test('a real vertical MP4 is probed for container, codec, duration, size and frame rate', async (t) => {
-  const probe = await probeMediaFile(path.join(MEDIA_DIR, 'clip-15s-vertical.mp4'))
-  t.match(probe, { container: 'MPEG-4', hasVideo: true, truncated: false, width: 1080, height: 1920 })
+  const probe = await probeMediaFile(await sampleClip('clip-15s-vertical.mp4'))
+  t.match(probe, {
+    container: 'MPEG-4',
+    hasVideo: true,
+    truncated: false,
+    width: CLIP_15.width,
+    height: CLIP_15.height,
+  })
   t.ok(probe.durationSec! > 14 && probe.durationSec! < 16, `duration ${probe.durationSec} s`)
   t.ok(probe.frameRate! >= 23 && probe.frameRate! <= 60, `frame rate ${probe.frameRate}`)
   t.type(probe.videoCodec, 'string')
 })
 
 t.test('a WebM is probed as WebM with a video track', async (t) => {
-  const probe = await probeMediaFile(path.join(MEDIA_DIR, 'clip-8s-vertical.webm'))
+  const probe = await probeMediaFile(await sampleClip('clip-8s-vertical.webm'))
   t.match(probe, { container: 'WebM', hasVideo: true })
 })
 

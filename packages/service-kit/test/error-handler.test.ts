@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Type } from 'typebox'
 import { defineError, withDetails } from '../src/index.js'
-import { type Teardownable } from '../src/testing/index.js'
+import type { Teardownable } from '../src/testing/index.js'
 import { build } from './helper.js'
 
 const TitleTooLong = defineError('TITLE_TOO_LONG', 422, 'Title is %s UTF-16 units long; TikTok allows 2200')

@@ -1,7 +1,13 @@
 import { Writable } from 'node:stream'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { createFastifyOptions, errorHandlerPlugin, healthPlugin, metricsPlugin, requestIdPlugin } from '../src/index.js'
-import { type Teardownable } from '../src/testing/index.js'
+import {
+  createFastifyOptions,
+  errorHandlerPlugin,
+  healthPlugin,
+  metricsPlugin,
+  requestIdPlugin,
+} from '../src/index.js'
+import type { Teardownable } from '../src/testing/index.js'
 
 /** Collects pino's JSON lines in memory. */
 export function captureLogs(): { stream: Writable; lines: () => string[]; text: () => string } {

@@ -1,7 +1,13 @@
 import { Streams } from '@social-bridge/contracts'
 import t from 'tap'
 import { dbPlugin, natsPlugin } from '../src/index.js'
-import { createTestDatabase, createTestNamespace, startPrivateNats, TEST_NATS_URL, waitUntil } from '../src/testing/index.js'
+import {
+  createTestDatabase,
+  createTestNamespace,
+  startPrivateNats,
+  TEST_NATS_URL,
+  waitUntil,
+} from '../src/testing/index.js'
 import { build } from './helper.js'
 
 t.test('readiness turns 503 when NATS is unreachable and 200 when it returns', async (t) => {

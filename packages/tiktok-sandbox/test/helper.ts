@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { type SampleClipName, sampleClip } from '@social-bridge/service-kit/testing'
 import { request } from 'undici'
 import { createSandbox, type Sandbox, type SandboxOptions } from '../src/index.js'
 
@@ -10,10 +9,8 @@ interface Teardown {
 }
 
 export const REDIRECT_URI = 'http://127.0.0.1:3000/callback'
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-/** Sample videos: `../shared/media` relative to the repository root, or `SHARED_MEDIA_DIR`. */
-export const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? path.resolve(repoRoot, '../shared/media')
-export const media = (name: string) => path.join(MEDIA_DIR, name)
+/** Path of a sample video, made by @social-bridge/service-kit/testing on first use. */
+export const media = (name: SampleClipName): Promise<string> => sampleClip(name)
 
 /** Starts a sandbox on port 0 with fast delays; closed at teardown. */
 export async function build(t: Teardown, options: SandboxOptions = {}): Promise<Sandbox> {

@@ -6,7 +6,7 @@ import { api, build, connectUser, media, postForm, waitFor } from './helper.js'
 import { directPost, finalStatus, publicPost, statusOf } from './publish-helper.js'
 import { receiver } from './webhook-receiver.js'
 
-const CLIP15 = media('clip-15s-vertical.mp4')
+const CLIP15 = await media('clip-15s-vertical.mp4')
 const SCOPES = ['user.info.basic', 'video.publish', 'video.list']
 
 /** A sandbox on `file` (closed at teardown too; closing twice is harmless). */

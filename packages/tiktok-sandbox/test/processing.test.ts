@@ -4,14 +4,15 @@ import { stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { SAMPLE_CLIPS } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { api, build, connectUser, media, waitFor } from './helper.js'
 import { directPost, finalStatus, publicPost, statusOf } from './publish-helper.js'
 import { putChunk } from './upload-helper.js'
 
-const CLIP15 = media('clip-15s-vertical.mp4')
-const CLIP40 = media('clip-40s-vertical.mp4')
-const WEBM = media('clip-8s-vertical.webm')
+const CLIP15 = await media('clip-15s-vertical.mp4')
+const CLIP40 = await media('clip-40s-vertical.mp4')
+const WEBM = await media('clip-8s-vertical.webm')
 
 t.test(
   'clip-15s in one chunk is published, then gets a 19-digit post id as an exact JSON number',
@@ -41,11 +42,8 @@ t.test(
       accessToken,
       {},
     )
-    t.same(
-      list.json.data.videos,
-      [{ id: exact, duration: 15, width: 1080, height: 1920 }],
-      'the post is listed',
-    )
+    const { durationSec, width, height } = SAMPLE_CLIPS['clip-15s-vertical.mp4']
+    t.same(list.json.data.videos, [{ id: exact, duration: durationSec, width, height }], 'the post is listed')
     t.same(
       sandbox.webhookDeliveries().map((d) => d.event),
       ['post.publish.complete', 'post.publish.publicly_available'],

@@ -5,7 +5,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import {
   type Envelope,
   type PostPublishedV1,
@@ -14,12 +13,11 @@ import {
   tiktokWebhookSubject,
 } from '@social-bridge/contracts'
 import { createEnvelope, createInternalTokenSigner } from '@social-bridge/service-kit'
+import { sampleClip } from '@social-bridge/service-kit/testing'
 import { createTikTokClient, parseWebhookEvent } from '@social-bridge/tiktok-client'
 import type { Sandbox } from '@social-bridge/tiktok-sandbox'
 import { createLeaseClient } from '../src/plugins/external/lease-client.js'
 import { INTERNAL_SECRET, type TestContext, waitUntil } from './helper.js'
-
-const CLIP = fileURLToPath(new URL('../../../../shared/media/clip-15s-vertical.mp4', import.meta.url))
 
 /** Publishes a public video on the account through the sandbox's Content Posting API; returns its publish_id. */
 export async function directPost(ctx: TestContext, connectionId: string): Promise<string> {
@@ -35,7 +33,8 @@ export async function directPost(ctx: TestContext, connectionId: string): Promis
   })
   try {
     const { accessToken } = await lease.lease(connectionId)
-    const videoSize = (await stat(CLIP)).size
+    const clip = await sampleClip('clip-15s-vertical.mp4')
+    const videoSize = (await stat(clip)).size
     const init = await tiktok.posting.initDirectPost(accessToken, {
       postInfo: { privacyLevel: 'PUBLIC_TO_EVERYONE', title: 'launch day' },
       source: { source: 'FILE_UPLOAD', videoSize },
@@ -43,7 +42,7 @@ export async function directPost(ctx: TestContext, connectionId: string): Promis
     await tiktok.transfer.uploadVideo({
       uploadUrl: init.uploadUrl!,
       chunkPlan: init.chunkPlan!,
-      source: CLIP,
+      source: clip,
     })
     return init.publishId
   } finally {

@@ -7,15 +7,28 @@ import { readFile, stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { Teardownable } from '@social-bridge/service-kit/testing'
+import { type SampleClipName, sampleMediaDir, type Teardownable } from '@social-bridge/service-kit/testing'
 import type { FastifyInstance } from 'fastify'
-import { asUser, type Stack, VERIFIED_PREFIX } from './helper.js'
+import { asUser, MIB, type Stack, VERIFIED_PREFIX } from './helper.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-/** Sample videos: `../shared/media` relative to the repository root, or `SHARED_MEDIA_DIR`. */
-export const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? path.resolve(repoRoot, '../shared/media')
-export const media = (name: string) => path.join(MEDIA_DIR, name)
+/** The sample videos under their names, made by the testing kit on first use. */
+export const MEDIA_DIR = await sampleMediaDir()
+export const media = (name: SampleClipName) => path.join(MEDIA_DIR, name)
+
+/**
+ * The Content-Range of each 5 MiB chunk of clip-40s as TikTok expects them (docs/tiktok-api.md §3.5):
+ * 4 chunks, the last one taking the rest of the file.
+ */
+export async function clip40Ranges(): Promise<string[]> {
+  const size = (await stat(media('clip-40s-vertical.mp4'))).size
+  const range = (first: number, last: number) => `bytes ${first}-${last}/${size}`
+  return [
+    range(0, 5 * MIB - 1),
+    range(5 * MIB, 10 * MIB - 1),
+    range(10 * MIB, 15 * MIB - 1),
+    range(15 * MIB, size - 1),
+  ]
+}
 
 /** POSTs a file to `/media` (streamed body with its Content-Length); returns the response. */
 export async function uploadMedia(app: FastifyInstance, file: string, contentType = 'video/mp4') {
@@ -44,16 +57,20 @@ export async function createPost(
 }
 
 /** The sample video {@link postClip} uploads unless told otherwise. */
-export const DEFAULT_CLIP = 'clip-15s-vertical.mp4'
+export const DEFAULT_CLIP: SampleClipName = 'clip-15s-vertical.mp4'
 
 /**
  * The usual start of a publish test: links a new sandbox user (`stack.connect()`), uploads the
- * sample video `clip` (a file name in the shared media folder) and creates a post of it. The body
+ * sample video `clip` (a name of the testing kit's SAMPLE_CLIPS) and creates a post of it. The body
  * is `{ connectionId, mode: 'direct', source: { mediaId }, privacyLevel: 'SELF_ONLY' }` with
  * `overrides` merged over it. Nothing is asserted: the caller checks `res` (and the upload, through
  * the post) as its test requires.
  */
-export async function postClip(stack: Stack, overrides: Record<string, unknown> = {}, clip = DEFAULT_CLIP) {
+export async function postClip(
+  stack: Stack,
+  overrides: Record<string, unknown> = {},
+  clip: SampleClipName = DEFAULT_CLIP,
+) {
   const { connectionId } = await stack.connect()
   const mediaId = (await uploadMedia(stack.app, media(clip))).json().id as string
   const res = await createPost(stack.app, {
@@ -82,7 +99,7 @@ export function holdProcessing(stack: Stack, t: Teardownable, ms = 2000) {
 }
 
 /**
- * The usual start of a PULL_FROM_URL test (REFERENCE.md §3.6): serves the shared media folder on a
+ * The usual start of a PULL_FROM_URL test (docs/tiktok-api.md §3.6): serves the shared media folder on a
  * local origin the sandbox downloads `${VERIFIED_PREFIX}<clip>` from, links a new sandbox user
  * (`stack.connect(user)`) and creates a post of that URL. The body is `postClip`'s with
  * `source: { url }`, `overrides` merged over it. Nothing is asserted.
@@ -91,7 +108,7 @@ export async function pullClip(
   stack: Stack,
   t: Teardownable,
   overrides: Record<string, unknown> = {},
-  clip = DEFAULT_CLIP,
+  clip: SampleClipName = DEFAULT_CLIP,
   user: Parameters<Stack['connect']>[0] = {},
 ) {
   stack.sandbox.updateSettings({ pullUrlRewrites: { [VERIFIED_PREFIX]: await serveMedia(t) } })
@@ -128,7 +145,7 @@ export async function waitForPost(
   return post
 }
 
-/** A local origin serving files of `dir` (default: the shared media folder) for the sandbox to download. */
+/** A local origin serving files of `dir` (default: the sample videos) for the sandbox to download. */
 export async function serveMedia(t: Teardownable, dir = MEDIA_DIR): Promise<string> {
   const server = createServer(async (req, res) => {
     const file = path.join(dir, path.basename(req.url ?? ''))

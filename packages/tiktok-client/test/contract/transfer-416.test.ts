@@ -1,11 +1,13 @@
-import path from 'node:path'
+import { statSync } from 'node:fs'
+import { sampleClip } from '@social-bridge/service-kit/testing'
 import type { SandboxSettings } from '@social-bridge/tiktok-sandbox'
 import t, { type Test } from 'tap'
 import { MIB, TikTokUploadError, TikTokUploadProgressUnknownError } from '../../src/index.js'
-import { type Harness, login, MEDIA_DIR, startHarness } from '../helpers/sandbox.js'
+import { type Harness, login, startHarness } from '../helpers/sandbox.js'
 
-const CLIP_40 = path.join(MEDIA_DIR, 'clip-40s-vertical.mp4')
-const SIZE = 26_001_955
+const CLIP_40 = await sampleClip('clip-40s-vertical.mp4')
+/** Its byte count: 4 chunks of 5 MiB. */
+const SIZE = statSync(CLIP_40).size
 
 const fail = (p: Promise<unknown>) =>
   p.then(

@@ -1,5 +1,5 @@
 import { createReadStream, statSync } from 'node:fs'
-import path from 'node:path'
+import { sampleClip } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import {
   type ChunkAck,
@@ -9,10 +9,13 @@ import {
   TikTokUploadError,
   TikTokUploadUrlExpiredError,
 } from '../../src/index.js'
-import { type Harness, login, MEDIA_DIR, startHarness, waitForPublish } from '../helpers/sandbox.js'
+import { type Harness, login, startHarness, waitForPublish } from '../helpers/sandbox.js'
 
-const CLIP_15 = path.join(MEDIA_DIR, 'clip-15s-vertical.mp4')
-const CLIP_40 = path.join(MEDIA_DIR, 'clip-40s-vertical.mp4')
+const CLIP_15 = await sampleClip('clip-15s-vertical.mp4')
+const CLIP_40 = await sampleClip('clip-40s-vertical.mp4')
+/** Byte counts of the generated clips (under 5 MiB; 4 chunks of 5 MiB). */
+const SIZE_15 = statSync(CLIP_15).size
+const SIZE_40 = statSync(CLIP_40).size
 const fail = (p: Promise<unknown>) =>
   p.then(
     () => undefined,
@@ -37,17 +40,17 @@ t.test(
     const h = await startHarness(t)
     const { tokens, init, plan, uploadUrl } = await initUpload(h, CLIP_15)
     t.equal(plan.totalChunkCount, 1)
-    t.equal(plan.chunkSize, 4_052_217)
+    t.equal(plan.chunkSize, SIZE_15)
     const result = await h.client.transfer.uploadVideo({ uploadUrl, chunkPlan: plan, source: CLIP_15 })
-    t.same(result, { uploadedBytes: 4_052_217, chunksSent: 1, recoveredFrom416: 0 })
+    t.same(result, { uploadedBytes: SIZE_15, chunksSent: 1, recoveredFrom416: 0 })
     t.same(
       uploads(h).map((e) => [e.status, e.contentRange, e.bytes]),
-      [[201, 'bytes 0-4052216/4052217', 4_052_217]],
+      [[201, `bytes 0-${SIZE_15 - 1}/${SIZE_15}`, SIZE_15]],
     )
     await waitForPublish(h.sandbox, init.publishId, (p) => p.postIds.length > 0 || p.status === 'FAILED')
     const status = await h.client.posting.fetchStatus(tokens.accessToken, init.publishId)
     t.equal(status.status, 'PUBLISH_COMPLETE', `fail_reason ${status.failReason}`)
-    t.equal(status.uploadedBytes, 4_052_217)
+    t.equal(status.uploadedBytes, SIZE_15)
     t.equal(status.publicalyAvailablePostId.length, 1)
     t.match(status.publicalyAvailablePostId[0], /^\d{19}$/)
     t.same(
@@ -80,7 +83,7 @@ t.test(
     )
     t.same(
       uploads(h).map((e) => e.contentRange),
-      plan.chunks.map((c) => `bytes ${c.firstByte}-${c.lastByte}/26001955`),
+      plan.chunks.map((c) => `bytes ${c.firstByte}-${c.lastByte}/${SIZE_40}`),
     )
     t.same(
       acks.map((a) => [a.chunkIndex, a.uploadedBytes, a.complete]),
@@ -88,13 +91,13 @@ t.test(
         [0, 5 * MIB, false],
         [1, 10 * MIB, false],
         [2, 15 * MIB, false],
-        [3, 26_001_955, true],
+        [3, SIZE_40, true],
       ],
     )
     await waitForPublish(h.sandbox, init.publishId, (p) => p.status !== 'PROCESSING_UPLOAD')
     const status = await h.client.posting.fetchStatus(tokens.accessToken, init.publishId)
     t.equal(status.status, 'PUBLISH_COMPLETE', `fail_reason ${status.failReason}`)
-    t.equal(status.uploadedBytes, 26_001_955)
+    t.equal(status.uploadedBytes, SIZE_40)
   },
 )
 
@@ -171,7 +174,7 @@ t.test('5xx answers to a chunk are retried with backoff and the upload completes
     source: CLIP_40,
     retryBaseDelayMs: 1,
   })
-  t.equal(result.uploadedBytes, 26_001_955)
+  t.equal(result.uploadedBytes, SIZE_40)
   t.same(
     uploads(h).map((e) => e.status),
     [503, 503, 206, 206, 206, 201],
@@ -210,7 +213,7 @@ t.test('a chunk PUT that times out or is reset is retried', async (t) => {
     source: CLIP_40,
     retryBaseDelayMs: 1,
   })
-  t.equal(result.uploadedBytes, 26_001_955)
+  t.equal(result.uploadedBytes, SIZE_40)
   t.same(
     uploads(h).map((e) => e.fault ?? e.status),
     ['timeout', 'connection_reset', 206, 206, 206, 201],

@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
+import { sampleClip } from '@social-bridge/service-kit/testing'
 import t, { type Test } from 'tap'
 import { parseWebhookEvent, verifyWebhookSignature, type WebhookEvent } from '../../src/index.js'
-import { CLIENT_SECRET, login, MEDIA_DIR, startHarness, waitForPublish } from '../helpers/sandbox.js'
+import { CLIENT_SECRET, login, startHarness, waitForPublish } from '../helpers/sandbox.js'
 
-const CLIP_15 = path.join(MEDIA_DIR, 'clip-15s-vertical.mp4')
+const CLIP_15 = await sampleClip('clip-15s-vertical.mp4')
 
 /** A receiver that verifies every delivery with the client and records the parsed events. */
 async function receiver(t: Test) {

@@ -1,5 +1,3 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import {
   createSandbox,
   type Sandbox,
@@ -13,10 +11,6 @@ export const CLIENT_KEY = 'sbx_contract_key'
 export const CLIENT_SECRET = 'sbx_contract_secret_value'
 export const REDIRECT_URI = 'http://127.0.0.1:3000/callback'
 export const VERIFIED_PREFIX = 'https://media.example.com/videos/'
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..')
-/** `/work/shared/media` next to the checkout, overridable with SHARED_MEDIA_DIR. */
-export const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? path.resolve(repoRoot, '../shared/media')
 
 export interface Harness {
   sandbox: Sandbox

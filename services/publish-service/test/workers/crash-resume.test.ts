@@ -3,7 +3,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { buildStack, MIB, postClip, waitForPost } from '../helper.js'
+import { buildStack, clip40Ranges, MIB, postClip, waitForPost } from '../helper.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repoRoot = path.resolve(here, '../../../..')
@@ -56,12 +56,7 @@ t.test(
     t.equal(post.status, 'published')
     const log = stack.sandbox.requestLog()
     const ranges = log.filter((e) => e.endpoint === 'upload').map((e) => e.contentRange)
-    t.same(ranges, [
-      'bytes 0-5242879/26001955',
-      'bytes 5242880-10485759/26001955',
-      'bytes 10485760-15728639/26001955',
-      'bytes 15728640-26001954/26001955',
-    ])
+    t.same(ranges, await clip40Ranges())
     t.equal(new Set(ranges).size, ranges.length, 'no byte range sent twice')
     t.equal(log.filter((e) => e.endpoint === 'video.init').length, 1, 'one init')
     t.equal(log.filter((e) => e.endpoint === 'upload' && e.status >= 400).length, 0, 'no upload refused')

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { Objm } from '@nats-io/obj'
+import { SAMPLE_CLIPS } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { request } from 'undici'
 import { asUser, buildStack, media, uploadMedia } from '../../helper.js'
@@ -17,21 +18,24 @@ async function storedObjects(): Promise<string[]> {
 }
 
 t.test('a video is stored with its size, SHA-256 and what inspection found', async (t) => {
-  const res = await uploadMedia(stack.app, media('clip-8s-vertical.webm'), 'video/webm')
+  const file = media('clip-8s-vertical.webm')
+  const { size } = await stat(file)
+  const { width, height } = SAMPLE_CLIPS['clip-8s-vertical.webm']
+  const res = await uploadMedia(stack.app, file, 'video/webm')
   t.equal(res.statusCode, 201)
   const body = res.json()
   t.match(body, {
-    sizeBytes: 942278,
+    sizeBytes: size,
     sha256: /^[0-9a-f]{64}$/,
     contentType: 'video/webm',
-    width: 720,
-    height: 1280,
+    width,
+    height,
     codec: /VP[89]/,
   })
   t.ok(body.durationSec > 7 && body.durationSec < 9, 'duration in seconds')
   t.ok(body.frameRate > 0, 'frame rate')
   t.ok((await storedObjects()).includes(body.id), 'the bytes are in the object store')
-  t.equal(await stack.app.mediaStore.size(body.id), 942278)
+  t.equal(await stack.app.mediaStore.size(body.id), size)
 })
 
 t.test('a file that is not a video is refused with MEDIA_NOT_VIDEO and its bytes deleted', async (t) => {

@@ -1,16 +1,13 @@
 import { statSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { namespacedStream, Streams, TikTokWebhookV1 } from '@social-bridge/contracts'
 import { startDurableConsumer } from '@social-bridge/service-kit'
+import { sampleClip } from '@social-bridge/service-kit/testing'
 import { createPkcePair, createTikTokClient } from '@social-bridge/tiktok-client'
 import { createSandbox } from '@social-bridge/tiktok-sandbox'
 import t from 'tap'
 import { build, CLIENT_KEY, CLIENT_SECRET, sha256Hex, storedMessages, waitUntil } from '../../helper.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..')
-const MEDIA_DIR = process.env.SHARED_MEDIA_DIR ?? path.resolve(repoRoot, '../shared/media')
-const CLIP = path.join(MEDIA_DIR, 'clip-15s-vertical.mp4')
+const CLIP = await sampleClip('clip-15s-vertical.mp4')
 const REDIRECT_URI = 'http://127.0.0.1:3000/callback'
 
 t.test(

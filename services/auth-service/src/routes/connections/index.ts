@@ -8,7 +8,7 @@ import {
 } from '@social-bridge/contracts'
 import { NotFoundError, requireUser } from '@social-bridge/service-kit'
 import type { AuthConfig } from '../../config.js'
-import { toConnectionDto } from '../../plugins/app/connections-repository.js'
+import { toConnectionDto } from '../../repositories/connections-repository.js'
 import { oauthRoutes } from './oauth.js'
 
 const READERS = ['admin', 'social_marketing']

@@ -10,7 +10,7 @@ import { requireService, requireUser, withDetails } from '@social-bridge/service
 import type { AuthConfig } from '../../config.js'
 import { createReturnUrlPolicy, withOutcome } from '../../domain/return-url.js'
 import { OAuthStateInvalidError, ReturnUrlNotAllowedError } from '../../errors.js'
-import { STATE_TTL_MS } from '../../plugins/app/oauth-states.js'
+import { STATE_TTL_MS } from '../../repositories/oauth-states.js'
 import { clearStateCookie, readStateCookie, setStateCookie, wantsJson } from './state-cookie.js'
 
 /**

@@ -9,7 +9,7 @@ import {
 } from '@social-bridge/contracts'
 import { requireService } from '@social-bridge/service-kit'
 import { Type } from 'typebox'
-import { toInternalDto } from '../../plugins/app/connections-repository.js'
+import { toInternalDto } from '../../repositories/connections-repository.js'
 
 /** Services allowed to lease tokens and list connections. */
 export const LEASE_CALLERS = ['publish-service', 'analytics-service', 'gateway']

@@ -1,5 +1,5 @@
-import { refreshAttempts } from '../../db/schema.js'
-import type { Tx } from '../../db/types.js'
+import { refreshAttempts } from '../db/schema.js'
+import type { Tx } from '../db/types.js'
 
 /** Outcomes stored in `auth.refresh_attempts.outcome`. */
 export type RefreshAttemptOutcome =

@@ -3,13 +3,13 @@ import { type CallbackResult, ErrorCodes, Subjects } from '@social-bridge/contra
 import type { Database } from '@social-bridge/service-kit'
 import { createPkcePair, type TikTokClient, TikTokError, type UserInfo } from '@social-bridge/tiktok-client'
 import { sql } from 'drizzle-orm'
-import { connections } from '../../db/schema.js'
-import { sealTokens } from '../../domain/sealed-tokens.js'
-import { tokenTiming } from '../../domain/token-timing.js'
-import type { Vault } from '../../domain/vault.js'
-import { recordAudit } from './audit.js'
-import { hashState, type OAuthStateStore, type StateRejection } from './oauth-states.js'
-import type { Outbox } from './outbox.js'
+import { connections } from '../db/schema.js'
+import type { Outbox } from '../plugins/app/outbox.js'
+import { recordAudit } from '../repositories/audit.js'
+import { hashState, type OAuthStateStore, type StateRejection } from '../repositories/oauth-states.js'
+import { sealTokens } from './sealed-tokens.js'
+import { tokenTiming } from './token-timing.js'
+import type { Vault } from './vault.js'
 
 /** What the state cookie binds: the CRM user who started connecting, and which state. */
 export interface StateBinding {

@@ -2,11 +2,11 @@ import { Subjects } from '@social-bridge/contracts'
 import { type Database, NotFoundError } from '@social-bridge/service-kit'
 import { type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { type ConnectionRow, connections } from '../../db/schema.js'
-import { openToken } from '../../domain/sealed-tokens.js'
-import type { Vault } from '../../domain/vault.js'
-import { recordAudit } from './audit.js'
-import type { Outbox } from './outbox.js'
+import { type ConnectionRow, connections } from '../db/schema.js'
+import type { Outbox } from '../plugins/app/outbox.js'
+import { recordAudit } from '../repositories/audit.js'
+import { openToken } from './sealed-tokens.js'
+import type { Vault } from './vault.js'
 
 /** Ends connections: a CRM user's disconnect, or TikTok's `authorization.removed`. */
 export interface DisconnectService {

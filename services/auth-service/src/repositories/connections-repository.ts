@@ -2,8 +2,8 @@ import type { Connection, ConnectionStatus, InternalConnection } from '@social-b
 import type { Database } from '@social-bridge/service-kit'
 import { and, asc, desc, eq, gt } from 'drizzle-orm'
 import type { Static } from 'typebox'
-import { type ConnectionRow, connections } from '../../db/schema.js'
-import type { DbOrTx } from '../../db/types.js'
+import { type ConnectionRow, connections } from '../db/schema.js'
+import type { DbOrTx } from '../db/types.js'
 
 type Status = Static<typeof ConnectionStatus>
 

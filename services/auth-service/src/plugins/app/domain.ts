@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthConfig } from '../../config.js'
-import { type ConnectService, createConnectService } from './connect-service.js'
-import { type ConnectionsRepository, createConnectionsRepository } from './connections-repository.js'
-import { createDisconnectService, type DisconnectService } from './disconnect-service.js'
-import { createOAuthStateStore } from './oauth-states.js'
+import { type ConnectService, createConnectService } from '../../domain/connect-service.js'
+import { createDisconnectService, type DisconnectService } from '../../domain/disconnect-service.js'
+import { createRefresher, type Refresher } from '../../domain/refresher.js'
+import { createTokenService, type TokenService } from '../../domain/token-service.js'
+import {
+  type ConnectionsRepository,
+  createConnectionsRepository,
+} from '../../repositories/connections-repository.js'
+import { createOAuthStateStore } from '../../repositories/oauth-states.js'
 import { createOutbox, type Outbox } from './outbox.js'
-import { createRefresher, type Refresher } from './refresher.js'
-import { createTokenService, type TokenService } from './token-service.js'
 
 /** auth-service's domain, built from plain factories so workers and commands reuse them. */
 export interface AuthDomain {

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { expireStoredAccessToken } from '../../db.js'
-import { asService, build, connectAccount, startSandbox } from '../../helper.js'
+import { expireStoredAccessToken } from '../db.js'
+import { asService, build, connectAccount, startSandbox } from '../helper.js'
 
 t.test(
   'two instances and 50 concurrent leases of an expired token make exactly one refresh call',

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
-import { connectionRow, expireStoredAccessToken } from '../../db.js'
-import { asService, build, connectAccount, startSandbox, waitUntil } from '../../helper.js'
+import { connectionRow, expireStoredAccessToken } from '../db.js'
+import { asService, build, connectAccount, startSandbox, waitUntil } from '../helper.js'
 import { leaseSetup } from './lease-setup.js'
 
 const setup = (t: Test) => leaseSetup(t, { service: 'analytics-service', collectEvents: true })

@@ -1,5 +1,5 @@
-import { auditLog } from '../../db/schema.js'
-import type { DbOrTx } from '../../db/types.js'
+import { auditLog } from '../db/schema.js'
+import type { DbOrTx } from '../db/types.js'
 
 /** Who did it: a CRM user (by id), TikTok (a webhook), or the service itself (refresh, jobs). */
 export type Actor = { kind: 'user'; id: string } | { kind: 'tiktok' } | { kind: 'system' }

@@ -1,19 +1,19 @@
 import type { TokenLease } from '@social-bridge/contracts'
 import { type Database, NotFoundError } from '@social-bridge/service-kit'
-import type { ConnectionRow } from '../../db/schema.js'
-import { openToken } from '../../domain/sealed-tokens.js'
-import { accessTokenStaleAt } from '../../domain/token-timing.js'
-import { type Vault, VaultError } from '../../domain/vault.js'
+import type { ConnectionRow } from '../db/schema.js'
 import {
   ConnectionNotActiveError,
   ReauthRequiredError,
   TokenKeyUnavailableError,
   tiktokUnavailable,
-} from '../../errors.js'
-import type { ConnectionsRepository } from './connections-repository.js'
-import type { Outbox } from './outbox.js'
-import { recordRefreshAttempt } from './refresh-attempts.js'
+} from '../errors.js'
+import type { Outbox } from '../plugins/app/outbox.js'
+import type { ConnectionsRepository } from '../repositories/connections-repository.js'
+import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
 import type { Refresher, RefreshTrigger } from './refresher.js'
+import { openToken } from './sealed-tokens.js'
+import { accessTokenStaleAt } from './token-timing.js'
+import { type Vault, VaultError } from './vault.js'
 
 /** Options of {@link createTokenService}. */
 export interface TokenServiceOptions {

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Database } from '@social-bridge/service-kit'
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm'
-import { type OAuthStateRow, oauthStates } from '../../db/schema.js'
-import type { Vault } from '../../domain/vault.js'
+import { type OAuthStateRow, oauthStates } from '../db/schema.js'
+import type { Vault } from '../domain/vault.js'
 
 /** States live 10 minutes (ARCHITECTURE.md connect flow). */
 export const STATE_TTL_MS = 10 * 60_000

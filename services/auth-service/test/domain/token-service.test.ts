@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
-import { connectionRow } from '../../db.js'
-import { asService, build, connectAccount, newKey, startSandbox, waitUntil } from '../../helper.js'
+import { connectionRow } from '../db.js'
+import { asService, build, connectAccount, newKey, startSandbox, waitUntil } from '../helper.js'
 import { leaseSetup } from './lease-setup.js'
 
 const setup = (t: Test) => leaseSetup(t, { service: 'publish-service' })

@@ -5,8 +5,8 @@
 import type { Teardownable } from '@social-bridge/service-kit'
 import type { Sandbox, SandboxUser } from '@social-bridge/tiktok-sandbox'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { collectEvents } from '../../db.js'
-import { asService, build, connectAccount, startSandbox } from '../../helper.js'
+import { collectEvents } from '../db.js'
+import { asService, build, connectAccount, startSandbox } from '../helper.js'
 
 /** Options of {@link leaseSetup}. */
 export interface LeaseSetupOptions {

@@ -17,7 +17,7 @@ import { clearStateCookie, readStateCookie, setStateCookie, wantsJson } from './
  * `GET /connections/tiktok/authorize` (admin, social_marketing) and `GET /connections/tiktok/callback`
  * (gateway service identity + the signed state cookie) — the OAuth connect flow (REFERENCE.md §1.2–§1.4).
  */
-export const oauthRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (app, { config }) => {
+const oauthRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (app, { config }) => {
   const policy = createReturnUrlPolicy({
     allowlist: config.RETURN_URL_ALLOWLIST,
     defaultUrl: config.DEFAULT_RETURN_URL,
@@ -71,3 +71,5 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = as
     },
   )
 }
+
+export default oauthRoutes

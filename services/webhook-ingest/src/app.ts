@@ -9,7 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
-import { webhookIngestorPlugin } from './plugins/app/webhook-ingestor.js'
+import { webhookIngestorPlugin } from './domain/webhook-ingestor.js'
 import { streamReadinessPlugin } from './plugins/external/stream-readiness.js'
 import webhookRoutes from './routes/webhooks/index.js'
 

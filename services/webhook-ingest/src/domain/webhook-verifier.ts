@@ -5,7 +5,7 @@ import {
   verifyWebhookSignature,
   type WebhookEvent,
 } from '@social-bridge/tiktok-client'
-import { WebhookPayloadInvalidError, WebhookUnauthorizedError } from '../../errors.js'
+import { WebhookPayloadInvalidError, WebhookUnauthorizedError } from '../errors.js'
 
 /** Options of {@link createWebhookVerifier}. */
 export interface WebhookVerifierOptions {

@@ -1,7 +1,7 @@
 import { signWebhook } from '@social-bridge/tiktok-client'
 import t from 'tap'
-import { createWebhookVerifier } from '../../../src/plugins/app/webhook-verifier.js'
-import { webhookBody } from '../../helper.js'
+import { createWebhookVerifier } from '../../src/domain/webhook-verifier.js'
+import { webhookBody } from '../helper.js'
 
 const NOW = 1_800_000_000
 const verifier = createWebhookVerifier({

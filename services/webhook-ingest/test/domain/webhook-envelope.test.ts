@@ -2,8 +2,8 @@ import { EventEnvelope, TikTokWebhookV1 } from '@social-bridge/contracts'
 import { parseWebhookEvent } from '@social-bridge/tiktok-client'
 import t from 'tap'
 import { Value } from 'typebox/value'
-import { toWebhookMessage } from '../../../src/plugins/app/webhook-envelope.js'
-import { sha256Hex, webhookBody } from '../../helper.js'
+import { toWebhookMessage } from '../../src/domain/webhook-envelope.js'
+import { sha256Hex, webhookBody } from '../helper.js'
 
 const body = Buffer.from(
   webhookBody({

@@ -10,8 +10,8 @@ import {
   TEST_NATS_URL,
 } from '@social-bridge/service-kit'
 import t, { type Test } from 'tap'
-import { createCoalescingBus } from '../../../src/plugins/app/coalescing-bus.js'
-import { storedMessages } from '../../helper.js'
+import { createCoalescingBus } from '../../src/domain/coalescing-bus.js'
+import { storedMessages } from '../helper.js'
 
 const subject = 'tiktok.webhook.post.publish.complete'
 

@@ -1,11 +1,7 @@
 import type { EventBus } from '@social-bridge/service-kit'
-import type { FastifyInstance } from 'fastify'
-import fp from 'fastify-plugin'
-import { type Config, webhookSecrets } from '../config.js'
 import { WebhookNotStoredError } from '../errors.js'
-import { createCoalescingBus } from './coalescing-bus.js'
 import { toWebhookMessage } from './webhook-envelope.js'
-import { createWebhookVerifier, type WebhookVerifier } from './webhook-verifier.js'
+import type { WebhookVerifier } from './webhook-verifier.js'
 
 /** What happened to a delivery that was answered 200. */
 export interface IngestResult {
@@ -57,34 +53,3 @@ export function createWebhookIngestor(deps: {
     },
   }
 }
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    webhookIngestor: WebhookIngestor
-  }
-}
-
-/**
- * Decorates `app.webhookIngestor`, configured from `config` and publishing through `app.nats.bus`
- * (coalesced per event-loop turn, see `createCoalescingBus`). `nowSec` (Unix seconds) replaces the
- * wall clock of the signature tolerance in tests.
- */
-export const webhookIngestorPlugin = fp(
-  async (app: FastifyInstance, opts: { config: Config; nowSec?: () => number }) => {
-    const verifier = createWebhookVerifier({
-      clientKey: opts.config.TIKTOK_CLIENT_KEY,
-      secrets: webhookSecrets(opts.config),
-      toleranceSec: opts.config.WEBHOOK_TOLERANCE_SEC,
-      ...(opts.nowSec ? { nowSec: opts.nowSec } : {}),
-    })
-    app.decorate(
-      'webhookIngestor',
-      createWebhookIngestor({
-        verifier,
-        bus: createCoalescingBus(app.nats.bus),
-        publishTimeoutMs: opts.config.PUBLISH_TIMEOUT_MS,
-      }),
-    )
-  },
-  { name: 'webhook-ingestor', fastify: '5.x', dependencies: ['sb-nats'] },
-)

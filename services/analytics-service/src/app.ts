@@ -13,7 +13,7 @@ import {
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from './config.js'
-import { analyticsPlugin } from './plugins/app/analytics.js'
+import { analyticsPlugin } from './plugins/app/domain.js'
 import { leaseClientPlugin } from './plugins/external/auth-service.js'
 import { pgPlugin } from './plugins/external/pg.js'
 import { tiktokPlugin } from './plugins/external/tiktok.js'

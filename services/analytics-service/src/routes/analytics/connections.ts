@@ -7,7 +7,7 @@ import {
 } from '@social-bridge/contracts'
 import { NotFoundError, requireUser } from '@social-bridge/service-kit'
 import { delta, engagementRate } from '../../domain/engagement.js'
-import { rangeDto, resolveRange } from './range.js'
+import { rangeDto, resolveRange } from '../../domain/range.js'
 
 const ROLES = ['admin', 'social_marketing']
 const STATS = ['followers', 'following', 'likes', 'videoCount'] as const

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AnalyticsRangeQuery, ErrorResponse, PostAnalytics, PostIdParams } from '@social-bridge/contracts'
 import { NotFoundError, requireUser } from '@social-bridge/service-kit'
 import { delta, engagementRate } from '../../domain/engagement.js'
-import { rangeDto, resolveRange } from './range.js'
+import { rangeDto, resolveRange } from '../../domain/range.js'
 
 const ROLES = ['admin', 'social_marketing']
 const COUNTS = ['views', 'likes', 'comments', 'shares'] as const

@@ -1,4 +1,4 @@
-import type { SyncLeases } from '../sync-leases.js'
+import type { SyncLeases } from '../../repositories/sync-leases.js'
 
 /** The replica no longer holds the account's sync lease: the sync stops and stores nothing. */
 export class SyncLeaseLostError extends Error {

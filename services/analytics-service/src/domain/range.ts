@@ -1,6 +1,6 @@
 import type { AnalyticsRangeQuery } from '@social-bridge/contracts'
 import { defineError } from '@social-bridge/service-kit'
-import type { Range } from '../../plugins/app/read-model.js'
+import type { Range } from '../repositories/read-model.js'
 
 const InvalidRangeError = defineError('VALIDATION_FAILED', 400, '%s')
 

@@ -1,7 +1,7 @@
 import type { DisplayApi, UserInfo, Video, VideoField } from '@social-bridge/tiktok-client'
-import type { TrackedConnection } from '../db-types.js'
+import type { TrackedConnection } from '../../repositories/db-types.js'
+import type { TrackedVideo, VideosRepository } from '../../repositories/videos-repository.js'
 import { RateBudgetExhaustedError } from '../rate-budget.js'
-import type { TrackedVideo, VideosRepository } from '../videos-repository.js'
 import { selectBatches } from './select-videos.js'
 import { TikTokRateLimitedError, type TokenSession } from './token-session.js'
 

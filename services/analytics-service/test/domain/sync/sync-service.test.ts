@@ -1,8 +1,8 @@
 import { EventEnvelope, MetricsSyncedV1 } from '@social-bridge/contracts'
 import t from 'tap'
 import { Value } from 'typebox/value'
-import { readEvents } from '../../../events.js'
-import { asUser, build, waitTracked } from '../../../helper.js'
+import { readEvents } from '../../events.js'
+import { asUser, build, waitTracked } from '../../helper.js'
 
 const DAY_MS = 86_400_000
 

@@ -3,9 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createFastifyOptions } from '@social-bridge/service-kit'
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
-import app from '../../../src/app.js'
-import type { SyncOutcome } from '../../../src/plugins/app/sync/sync-service.js'
-import { build, type TestContext, waitTracked, waitUntil } from '../../helper.js'
+import app from '../../src/app.js'
+import type { SyncOutcome } from '../../src/domain/sync/sync-service.js'
+import { build, type TestContext, waitTracked, waitUntil } from '../helper.js'
 
 /**
  * A budget of 1 call per 2.5 s per endpoint makes a 25-video sync wait ≥ 5 s for room (2 list

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { asUser, build, waitTracked } from '../../../helper.js'
+import { asUser, build, waitTracked } from '../../helper.js'
 
 t.test('an access token TikTok rejects is recovered once through a forced refresh', async (t) => {
   const ctx = await build(t)

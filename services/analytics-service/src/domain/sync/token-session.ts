@@ -1,5 +1,5 @@
 import { TikTokError } from '@social-bridge/tiktok-client'
-import type { LeaseClient } from '../../external/lease-client.js'
+import type { LeaseClient } from '../../plugins/external/lease-client.js'
 import type { BudgetEndpoint, RateBudget } from '../rate-budget.js'
 
 /** TikTok answered 429 (REFERENCE.md §5): the endpoint is paused for every replica; retry the account later. */

@@ -2,14 +2,20 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from '../../config.js'
 import { type Cadence, parseCadence } from '../../domain/cadence.js'
-import { type ConnectionsRepository, createConnectionsRepository } from './connections-repository.js'
+import { createRateBudget, type RateBudget } from '../../domain/rate-budget.js'
+import { createSyncService, type SyncService } from '../../domain/sync/sync-service.js'
+import {
+  type ConnectionsRepository,
+  createConnectionsRepository,
+} from '../../repositories/connections-repository.js'
+import { createReadModel, type ReadModel } from '../../repositories/read-model.js'
+import {
+  createSnapshotsRepository,
+  type SnapshotsRepository,
+} from '../../repositories/snapshots-repository.js'
+import { createSyncLeases, type SyncLeases } from '../../repositories/sync-leases.js'
+import { createVideosRepository, type VideosRepository } from '../../repositories/videos-repository.js'
 import { createOutbox, type Outbox } from './outbox.js'
-import { createRateBudget, type RateBudget } from './rate-budget.js'
-import { createReadModel, type ReadModel } from './read-model.js'
-import { createSnapshotsRepository, type SnapshotsRepository } from './snapshots-repository.js'
-import { createSyncService, type SyncService } from './sync/sync-service.js'
-import { createSyncLeases, type SyncLeases } from './sync-leases.js'
-import { createVideosRepository, type VideosRepository } from './videos-repository.js'
 
 /** The domain of analytics-service, shared by routes and workers. */
 export interface AnalyticsDomain {

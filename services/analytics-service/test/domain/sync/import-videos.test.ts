@@ -1,6 +1,6 @@
 import { DEFAULT_RATE_LIMITS } from '@social-bridge/tiktok-sandbox'
 import t from 'tap'
-import { build, waitTracked } from '../../../helper.js'
+import { build, waitTracked } from '../../helper.js'
 
 const listCalls = (log: { endpoint: string; status: number }[]) =>
   log.filter((e) => e.endpoint === 'video.list' && e.status === 200).length

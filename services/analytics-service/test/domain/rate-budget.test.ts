@@ -2,9 +2,9 @@ import { fileURLToPath } from 'node:url'
 import { createTestDatabase, runMigrations } from '@social-bridge/service-kit'
 import postgres from 'postgres'
 import t, { type Test } from 'tap'
-import { createRateBudget, RateBudgetExhaustedError } from '../../../src/plugins/app/rate-budget.js'
-import type { SyncOutcome } from '../../../src/plugins/app/sync/sync-service.js'
-import { asUser, build, waitTracked, waitUntil } from '../../helper.js'
+import { createRateBudget, RateBudgetExhaustedError } from '../../src/domain/rate-budget.js'
+import type { SyncOutcome } from '../../src/domain/sync/sync-service.js'
+import { asUser, build, waitTracked, waitUntil } from '../helper.js'
 
 const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url))
 

@@ -13,11 +13,11 @@ import {
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from './config.js'
-import { analyticsPlugin } from './plugins/app/domain.js'
+import { domainPlugin } from './plugins/app/domain.js'
 import { leaseClientPlugin } from './plugins/external/auth-service.js'
 import { pgPlugin } from './plugins/external/pg.js'
 import { tiktokPlugin } from './plugins/external/tiktok.js'
-import { analyticsRoutes } from './routes/analytics/index.js'
+import analyticsRoutes from './routes/analytics/index.js'
 import { workersPlugin } from './workers/index.js'
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle')
@@ -62,7 +62,7 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     authServiceUrl: config.AUTH_SERVICE_URL,
     internalJwtSecret: config.INTERNAL_JWT_SECRET,
   })
-  await fastify.register(analyticsPlugin, { config, clock: opts.clock })
+  await fastify.register(domainPlugin, { config, clock: opts.clock })
   await fastify.register(analyticsRoutes, { config })
   await fastify.register(workersPlugin, { config })
 }

@@ -47,7 +47,7 @@ declare module 'fastify' {
  * Needs `app.pg`, `app.nats`, `app.tiktok`, `app.authLeases`.
  * @throws Error at start when `SYNC_CADENCE` is malformed.
  */
-export const analyticsPlugin = fp(
+export const domainPlugin = fp(
   async (app: FastifyInstance, opts: { config: AnalyticsConfig; clock?: () => Date }) => {
     const { config } = opts
     const sql = app.pg

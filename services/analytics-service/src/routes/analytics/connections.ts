@@ -18,7 +18,7 @@ const STATS = ['followers', 'following', 'likes', 'videoCount'] as const
  * their growth over the range, totals of the latest counts over the account's tracked videos,
  * and `stale` when the account is reauth_required or disconnected. 404 for another tenant's id.
  */
-export const connectionAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const connectionAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/analytics/connections/:id',
     {
@@ -56,3 +56,5 @@ export const connectionAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) 
     },
   )
 }
+
+export default connectionAnalyticsRoutes

@@ -11,7 +11,7 @@ const ROLES = ['admin', 'social_marketing']
  * state, followers, totals of the latest counts over every tracked video, engagement rate, and
  * growth within `from`/`to` (default 30 days).
  */
-export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/analytics/summary',
     {
@@ -33,3 +33,5 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 }
+
+export default summaryRoutes

@@ -41,13 +41,15 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(healthPlugin)
   await fastify.register(metricsPlugin, { service: 'analytics-service' })
   await fastify.register(internalAuthPlugin, { secret: config.INTERNAL_JWT_SECRET })
+  // the one pool: raw SQL repositories bind and read Date (app.pg = app.sql)
   await fastify.register(dbPlugin, {
     connectionString: config.DATABASE_URL,
     schema: 'analytics',
     migrationsFolder,
-    poolSize: 2,
+    poolSize: config.DB_POOL_SIZE,
+    rawDates: 'date',
   })
-  await fastify.register(pgPlugin, { connectionString: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE })
+  await fastify.register(pgPlugin)
   await fastify.register(natsPlugin, {
     servers: config.NATS_URL,
     name: 'analytics-service',

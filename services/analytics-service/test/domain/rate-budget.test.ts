@@ -6,7 +6,7 @@ import { createRateBudget, RateBudgetExhaustedError } from '../../src/domain/rat
 import type { SyncOutcome } from '../../src/domain/sync/sync-service.js'
 import { asUser, build, waitTracked, waitUntil } from '../helper.js'
 
-const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url))
+const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url))
 
 async function budgetDatabase(t: Test) {
   const url = await createTestDatabase(t)

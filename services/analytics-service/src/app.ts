@@ -49,13 +49,13 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     poolSize: config.DB_POOL_SIZE,
     rawDates: 'date',
   })
-  await fastify.register(pgPlugin)
   await fastify.register(natsPlugin, {
     servers: config.NATS_URL,
     name: 'analytics-service',
     namespace: config.NATS_NAMESPACE,
     streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
   })
+  await fastify.register(pgPlugin)
   await fastify.register(tiktokPlugin, {
     clientKey: config.TIKTOK_CLIENT_KEY,
     apiBaseUrl: config.TIKTOK_API_BASE_URL,

@@ -13,11 +13,11 @@ import {
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from './config.js'
-import { analyticsPlugin } from './plugins/app/analytics.js'
+import { domainPlugin } from './plugins/app/domain.js'
 import { leaseClientPlugin } from './plugins/external/auth-service.js'
 import { pgPlugin } from './plugins/external/pg.js'
 import { tiktokPlugin } from './plugins/external/tiktok.js'
-import { analyticsRoutes } from './routes/analytics/index.js'
+import analyticsRoutes from './routes/analytics/index.js'
 import { workersPlugin } from './workers/index.js'
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle')
@@ -41,19 +41,21 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(healthPlugin)
   await fastify.register(metricsPlugin, { service: 'analytics-service' })
   await fastify.register(internalAuthPlugin, { secret: config.INTERNAL_JWT_SECRET })
+  // the one pool: raw SQL repositories bind and read Date (app.pg = app.sql)
   await fastify.register(dbPlugin, {
     connectionString: config.DATABASE_URL,
     schema: 'analytics',
     migrationsFolder,
-    poolSize: 2,
+    poolSize: config.DB_POOL_SIZE,
+    rawDates: 'date',
   })
-  await fastify.register(pgPlugin, { connectionString: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE })
   await fastify.register(natsPlugin, {
     servers: config.NATS_URL,
     name: 'analytics-service',
     namespace: config.NATS_NAMESPACE,
     streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
   })
+  await fastify.register(pgPlugin)
   await fastify.register(tiktokPlugin, {
     clientKey: config.TIKTOK_CLIENT_KEY,
     apiBaseUrl: config.TIKTOK_API_BASE_URL,
@@ -62,7 +64,7 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     authServiceUrl: config.AUTH_SERVICE_URL,
     internalJwtSecret: config.INTERNAL_JWT_SECRET,
   })
-  await fastify.register(analyticsPlugin, { config, clock: opts.clock })
+  await fastify.register(domainPlugin, { config, clock: opts.clock })
   await fastify.register(analyticsRoutes, { config })
   await fastify.register(workersPlugin, { config })
 }

@@ -11,7 +11,7 @@ export const AnalyticsConfig = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3004 }),
   /** HS256 secret of internal identity tokens (≥ 32 bytes), shared with the gateway and auth-service. */
   INTERNAL_JWT_SECRET: Type.String({ minLength: 32 }),
-  /** Connections of the repositories' PostgreSQL pool. */
+  /** Connections of the service's one PostgreSQL pool (service-kit dbPlugin, `app.pg`). */
   DB_POOL_SIZE: Type.Integer({ minimum: 1, default: 10 }),
   /** auth-service base URL: token leases and the active-connection list (contracts `rest/internal.ts`). */
   AUTH_SERVICE_URL: Type.String({ pattern: '^https?://' }),

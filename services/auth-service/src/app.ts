@@ -13,11 +13,11 @@ import {
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthConfig } from './config.js'
-import { domainPlugin } from './plugins/app/index.js'
+import { domainPlugin } from './plugins/app/domain.js'
 import { tiktokPlugin } from './plugins/external/tiktok.js'
 import { vaultPlugin } from './plugins/external/vault.js'
-import { connectionsRoutes } from './routes/connections/index.js'
-import { internalRoutes } from './routes/internal/index.js'
+import connectionsRoutes from './routes/connections/index.js'
+import internalRoutes from './routes/internal/index.js'
 import { workersPlugin } from './workers/index.js'
 
 /** Options of the auth-service app plugin. */

@@ -9,7 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
-import { webhookIngestorPlugin } from './plugins/app/webhook-ingestor.js'
+import { domainPlugin } from './plugins/app/domain.js'
 import { streamReadinessPlugin } from './plugins/external/stream-readiness.js'
 import webhookRoutes from './routes/webhooks/index.js'
 
@@ -45,7 +45,7 @@ async function app(fastify: FastifyInstance, { config, nowSec }: AppOptions): Pr
   })
   await fastify.register(streamReadinessPlugin)
   // domain
-  await fastify.register(webhookIngestorPlugin, { config, ...(nowSec ? { nowSec } : {}) })
+  await fastify.register(domainPlugin, { config, ...(nowSec ? { nowSec } : {}) })
   // routes
   await fastify.register(webhookRoutes)
 }

@@ -13,6 +13,17 @@ export interface DbPluginOptions {
   migrationsFolder?: string
   /** Pool size (connections). Default 10. */
   poolSize?: number
+  /**
+   * How raw queries on `app.sql` carry date/time values.
+   * - `'string'` (default): drizzle's setting — they bind and come back as strings (ISO / PostgreSQL
+   *   text), never as `Date`.
+   * - `'date'`: postgres.js's own — a `Date` binds as `timestamptz`, and `timestamptz`,
+   *   `timestamp` and `date` columns come back as `Date`. For a service whose repositories are raw
+   *   SQL over `Date` (analytics-service). drizzle's `timestamp`/`date` columns in `mode: 'date'`
+   *   read and write the same either way, so `app.db` stays usable; a `mode: 'string'` timestamp
+   *   without time zone would be read through the process's time zone, so do not mix those in.
+   */
+  rawDates?: 'string' | 'date'
 }
 
 /** A drizzle database on postgres.js; services narrow the schema type in their repositories. */
@@ -22,13 +33,37 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Database
     /**
-     * The postgres.js client under `db`. drizzle makes it pass date/time values through as
-     * strings (both ways), so raw queries must bind ISO strings, not `Date` objects; a service
-     * that wants `Date` binding in raw SQL opens its own client (analytics-service `app.pg`).
+     * The postgres.js client under `db` (the same pool). By default drizzle makes it pass
+     * date/time values through as strings (both ways), so raw queries bind ISO strings, not `Date`
+     * objects; `rawDates: 'date'` keeps postgres.js's `Date` handling instead.
      */
     sql: Sql
   }
 }
+
+/** PostgreSQL type oids of json and jsonb: drizzle serializes those columns itself. */
+const JSON_OIDS = new Set([114, 3802])
+
+/**
+ * Undoes what `drizzle(sql)` changed in the client's type handling (it replaces the date/time
+ * parsers and serializers with pass-through ones), back to `saved` — postgres.js's defaults —
+ * except json/jsonb serializers, which stay pass-through because drizzle's json columns
+ * stringify their values before binding.
+ */
+function restoreDateHandling(sql: Sql, saved: { parsers: TypeHandlers; serializers: TypeHandlers }) {
+  const restore = (current: TypeHandlers, before: TypeHandlers, keep: Set<number>) => {
+    for (const oid of new Set([...Object.keys(current), ...Object.keys(before)].map(Number))) {
+      if (keep.has(oid) || current[oid] === before[oid]) continue
+      if (oid in before) current[oid] = before[oid]
+      else delete current[oid]
+    }
+  }
+  restore(sql.options.parsers, saved.parsers, new Set())
+  restore(sql.options.serializers, saved.serializers, JSON_OIDS)
+}
+
+/** A postgres.js parser or serializer table, by type oid. */
+type TypeHandlers = Record<number, unknown>
 
 /**
  * Opens the pool, applies the service's migrations (safe with concurrent replicas, see
@@ -49,8 +84,11 @@ export const dbPlugin = fp(
       onnotice: () => {},
       connect_timeout: 5,
     })
+    const driverTypes = { parsers: { ...sql.options.parsers }, serializers: { ...sql.options.serializers } }
+    const db = drizzle(sql) as Database
+    if (opts.rawDates === 'date') restoreDateHandling(sql, driverTypes)
     app.decorate('sql', sql)
-    app.decorate('db', drizzle(sql) as Database)
+    app.decorate('db', db)
     app.readiness.add('postgres', async () => {
       await sql`select 1`
     })

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { AnalyticsDomain } from '../plugins/app/analytics.js'
+import type { AnalyticsDomain } from '../plugins/app/domain.js'
 import type { LeaseClient } from '../plugins/external/lease-client.js'
 
 /**

@@ -7,9 +7,9 @@ import type {
   TikTokWebhookV1,
 } from '@social-bridge/contracts'
 import type { Sql } from 'postgres'
-import type { AnalyticsDomain } from '../plugins/app/analytics.js'
-import type { Queryable } from '../plugins/app/db-types.js'
-import { claimEvent } from '../plugins/app/processed-events.js'
+import type { AnalyticsDomain } from '../plugins/app/domain.js'
+import type { Queryable } from '../repositories/db-types.js'
+import { claimEvent } from '../repositories/processed-events.js'
 
 /** Raised for an event that can never be applied (it ends in the dead-letter stream after the retries). */
 export class UnusableEventError extends Error {

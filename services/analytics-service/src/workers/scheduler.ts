@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { EventBus } from '@social-bridge/service-kit'
-import type { AnalyticsDomain } from '../plugins/app/analytics.js'
-import type { SyncOutcome } from '../plugins/app/sync/sync-service.js'
+import type { SyncOutcome } from '../domain/sync/sync-service.js'
+import type { AnalyticsDomain } from '../plugins/app/domain.js'
 
 /** Options of {@link createScheduler}; durations in ms. */
 export interface SchedulerOptions {

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Streams, TikTokWebhookV1, tiktokWebhookSubject } from '@social-bridge/contracts'
 import { type DurableConsumer, startDurableConsumer } from '@social-bridge/service-kit'
-import type { DisconnectService } from '../plugins/app/disconnect-service.js'
+import type { DisconnectService } from '../domain/disconnect-service.js'
 
 /** Durable consumer name shared by every auth-service replica. */
 export const AUTHORIZATION_REMOVED_DURABLE = 'auth-service-authorization-removed'

@@ -1,8 +1,8 @@
 import type { Database } from '@social-bridge/service-kit'
 import { and, asc, eq, lte } from 'drizzle-orm'
 import { connections } from '../db/schema.js'
+import type { Refresher } from '../domain/refresher.js'
 import type { Outbox } from '../plugins/app/outbox.js'
-import type { Refresher } from '../plugins/app/refresher.js'
 
 /** Counts of one scheduler pass. */
 export interface SchedulerPass {

@@ -1,30 +1,26 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import postgres, { type Sql } from 'postgres'
+import type { Sql } from 'postgres'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /**
-     * postgres.js pool with its default type handling (timestamptz ⇄ Date, int8 as string). The
-     * kit's `app.sql` cannot serve raw queries with Date values: `drizzle(sql)` replaces that
-     * client's timestamp serializers and parsers with pass-through ones.
+     * The service's one PostgreSQL pool: service-kit's `app.sql` (dbPlugin, registered with
+     * `rawDates: 'date'`), under the name the repositories, workers and tests use. postgres.js's
+     * own type handling: `Date` binds as timestamptz and timestamptz columns read as `Date`;
+     * int8 reads as a string.
      */
     pg: Sql
   }
 }
 
-/** Opens the pool the repositories use (`poolSize` connections) and ends it on close. */
+/**
+ * Decorates `app.pg` with the kit's pool; opens no pool of its own (the kit ends it on close).
+ * @throws at registration when dbPlugin was not registered first.
+ */
 export const pgPlugin = fp(
-  async (app: FastifyInstance, opts: { connectionString: string; poolSize: number }) => {
-    const sql = postgres(opts.connectionString, {
-      max: opts.poolSize,
-      onnotice: () => {},
-      connect_timeout: 5,
-    })
-    app.decorate('pg', sql)
-    app.addHook('onClose', async () => {
-      await sql.end({ timeout: 5 })
-    })
+  async (app: FastifyInstance) => {
+    app.decorate('pg', app.sql)
   },
   { name: 'analytics-pg', fastify: '5.x', dependencies: ['sb-db'] },
 )

@@ -7,7 +7,7 @@ import {
 } from '@social-bridge/contracts'
 import { NotFoundError, requireUser } from '@social-bridge/service-kit'
 import { delta, engagementRate } from '../../domain/engagement.js'
-import { rangeDto, resolveRange } from './range.js'
+import { rangeDto, resolveRange } from '../../domain/range.js'
 
 const ROLES = ['admin', 'social_marketing']
 const STATS = ['followers', 'following', 'likes', 'videoCount'] as const
@@ -18,7 +18,7 @@ const STATS = ['followers', 'following', 'likes', 'videoCount'] as const
  * their growth over the range, totals of the latest counts over the account's tracked videos,
  * and `stale` when the account is reauth_required or disconnected. 404 for another tenant's id.
  */
-export const connectionAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const connectionAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/analytics/connections/:id',
     {
@@ -56,3 +56,5 @@ export const connectionAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) 
     },
   )
 }
+
+export default connectionAnalyticsRoutes

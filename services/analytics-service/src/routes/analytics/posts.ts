@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AnalyticsRangeQuery, ErrorResponse, PostAnalytics, PostIdParams } from '@social-bridge/contracts'
 import { NotFoundError, requireUser } from '@social-bridge/service-kit'
 import { delta, engagementRate } from '../../domain/engagement.js'
-import { rangeDto, resolveRange } from './range.js'
+import { rangeDto, resolveRange } from '../../domain/range.js'
 
 const ROLES = ['admin', 'social_marketing']
 const COUNTS = ['views', 'likes', 'comments', 'shares'] as const
@@ -13,7 +13,7 @@ const COUNTS = ['views', 'likes', 'comments', 'shares'] as const
  * engagement rate, history within `from`/`to` (default the last 30 days) and growth over it.
  * 404 for an unknown post or another tenant's.
  */
-export const postAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const postAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/analytics/posts/:id',
     {
@@ -45,3 +45,5 @@ export const postAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 }
+
+export default postAnalyticsRoutes

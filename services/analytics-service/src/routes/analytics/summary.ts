@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AnalyticsRangeQuery, ErrorResponse, TenantAnalyticsSummary } from '@social-bridge/contracts'
 import { requireUser } from '@social-bridge/service-kit'
 import { engagementRate } from '../../domain/engagement.js'
-import { rangeDto, resolveRange } from './range.js'
+import { rangeDto, resolveRange } from '../../domain/range.js'
 
 const ROLES = ['admin', 'social_marketing']
 
@@ -11,7 +11,7 @@ const ROLES = ['admin', 'social_marketing']
  * state, followers, totals of the latest counts over every tracked video, engagement rate, and
  * growth within `from`/`to` (default 30 days).
  */
-export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/analytics/summary',
     {
@@ -33,3 +33,5 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 }
+
+export default summaryRoutes

@@ -12,7 +12,7 @@ const ROLES = ['admin', 'social_marketing']
  * account across replicas: else 429 `SYNC_TOO_FREQUENT` with `details.retryAfterSec` and
  * `Retry-After`. 409 `CONNECTION_NOT_ACTIVE` for a stale account; 404 for another tenant's id.
  */
-export const syncRoutes: FastifyPluginAsyncTypebox<{ minIntervalSec: number }> = async (app, opts) => {
+const syncRoutes: FastifyPluginAsyncTypebox<{ minIntervalSec: number }> = async (app, opts) => {
   app.post(
     '/analytics/connections/:id/sync',
     {
@@ -46,3 +46,5 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ minIntervalSec: number }> =
     },
   )
 }
+
+export default syncRoutes

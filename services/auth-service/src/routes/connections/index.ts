@@ -8,8 +8,8 @@ import {
 } from '@social-bridge/contracts'
 import { NotFoundError, requireUser } from '@social-bridge/service-kit'
 import type { AuthConfig } from '../../config.js'
-import { toConnectionDto } from '../../plugins/app/connections-repository.js'
-import { oauthRoutes } from './oauth.js'
+import { toConnectionDto } from '../../domain/connection-dto.js'
+import oauthRoutes from './oauth.js'
 
 const READERS = ['admin', 'social_marketing']
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse }
@@ -19,10 +19,7 @@ const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse }
  * list, detail, refresh now (admin), disconnect (admin), plus the OAuth routes. Tenant-scoped:
  * another tenant's id answers 404.
  */
-export const connectionsRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (
-  app,
-  { config },
-) => {
+const connectionsRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (app, { config }) => {
   await app.register(oauthRoutes, { config })
 
   app.get('/connections', { schema: { response: { 200: ConnectionList, ...errors } } }, async (request) => {
@@ -72,3 +69,5 @@ export const connectionsRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }
     },
   )
 }
+
+export default connectionsRoutes

@@ -10,14 +10,14 @@ import { requireService, requireUser, withDetails } from '@social-bridge/service
 import type { AuthConfig } from '../../config.js'
 import { createReturnUrlPolicy, withOutcome } from '../../domain/return-url.js'
 import { OAuthStateInvalidError, ReturnUrlNotAllowedError } from '../../errors.js'
-import { STATE_TTL_MS } from '../../plugins/app/oauth-states.js'
+import { STATE_TTL_MS } from '../../repositories/oauth-states.js'
 import { clearStateCookie, readStateCookie, setStateCookie, wantsJson } from './state-cookie.js'
 
 /**
  * `GET /connections/tiktok/authorize` (admin, social_marketing) and `GET /connections/tiktok/callback`
  * (gateway service identity + the signed state cookie) — the OAuth connect flow (REFERENCE.md §1.2–§1.4).
  */
-export const oauthRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (app, { config }) => {
+const oauthRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (app, { config }) => {
   const policy = createReturnUrlPolicy({
     allowlist: config.RETURN_URL_ALLOWLIST,
     defaultUrl: config.DEFAULT_RETURN_URL,
@@ -71,3 +71,5 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = as
     },
   )
 }
+
+export default oauthRoutes

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { StateBinding } from '../../plugins/app/connect-service.js'
+import type { StateBinding } from '../../domain/connect-service.js'
 
 /** Name of the signed, httpOnly, SameSite=Lax cookie binding an OAuth state to its CRM user. */
 export const STATE_COOKIE = 'sb_tiktok_oauth'

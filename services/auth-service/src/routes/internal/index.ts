@@ -9,7 +9,7 @@ import {
 } from '@social-bridge/contracts'
 import { requireService } from '@social-bridge/service-kit'
 import { Type } from 'typebox'
-import { toInternalDto } from '../../plugins/app/connections-repository.js'
+import { toInternalDto } from '../../domain/connection-dto.js'
 
 /** Services allowed to lease tokens and list connections. */
 export const LEASE_CALLERS = ['publish-service', 'analytics-service', 'gateway']
@@ -24,7 +24,7 @@ const ListQuery = Type.Object({
  * Service-to-service API (contracts `rest/internal.ts`), service identity only:
  * `POST /internal/connections/:id/lease` and `GET /internal/connections`.
  */
-export const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse }
 
   app.post(
@@ -70,3 +70,5 @@ export const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 }
+
+export default internalRoutes

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { hashState } from '../../../src/plugins/app/oauth-states.js'
+import { hashState } from '../../../src/repositories/oauth-states.js'
 import { STATE_COOKIE } from '../../../src/routes/connections/state-cookie.js'
 import { collectEvents, connectionRow, count } from '../../db.js'
 import {

@@ -1,0 +1,113 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { AnalyticsConfig } from '../../config.js'
+import { type Cadence, parseCadence } from '../../domain/cadence.js'
+import { createRateBudget, type RateBudget } from '../../domain/rate-budget.js'
+import { createSyncService, type SyncService } from '../../domain/sync/sync-service.js'
+import {
+  type ConnectionsRepository,
+  createConnectionsRepository,
+} from '../../repositories/connections-repository.js'
+import { createReadModel, type ReadModel } from '../../repositories/read-model.js'
+import {
+  createSnapshotsRepository,
+  type SnapshotsRepository,
+} from '../../repositories/snapshots-repository.js'
+import { createSyncLeases, type SyncLeases } from '../../repositories/sync-leases.js'
+import { createVideosRepository, type VideosRepository } from '../../repositories/videos-repository.js'
+import { createOutbox, type Outbox } from './outbox.js'
+
+/** The domain of analytics-service, shared by routes and workers. */
+export interface AnalyticsDomain {
+  /** The app clock: cadence, due times and measured_at (tests may follow the sandbox's virtual clock). */
+  clock: () => Date
+  cadence: Cadence
+  connections: ConnectionsRepository
+  /** The scheduler's per-account sync lease. */
+  leases: SyncLeases
+  videos: VideosRepository
+  snapshots: SnapshotsRepository
+  readModel: ReadModel
+  outbox: Outbox
+  budget: RateBudget
+  sync: SyncService
+  /** TikTok calls this process made, by `endpoint:outcome` (e.g. `video.query:ok`). */
+  callStats: Map<string, number>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    analytics: AnalyticsDomain
+  }
+}
+
+/**
+ * Builds the repositories, the shared TikTok budget and the sync service from config and
+ * decorates `app.analytics` (with in-process TikTok call counts in `callStats`).
+ * Needs `app.pg`, `app.nats`, `app.tiktok`, `app.authLeases`.
+ * @throws Error at start when `SYNC_CADENCE` is malformed.
+ */
+export const domainPlugin = fp(
+  async (app: FastifyInstance, opts: { config: AnalyticsConfig; clock?: () => Date }) => {
+    const { config } = opts
+    const sql = app.pg
+    const clock = opts.clock ?? (() => new Date())
+    const cadence = parseCadence(config.SYNC_CADENCE)
+    const callStats = new Map<string, number>()
+    const connections = createConnectionsRepository({ sql })
+    const leases = createSyncLeases({ sql })
+    const videos = createVideosRepository({ sql })
+    const snapshots = createSnapshotsRepository()
+    const outbox = createOutbox({ sql })
+    const budget = createRateBudget({
+      sql,
+      clientKey: config.TIKTOK_CLIENT_KEY,
+      limit: config.TIKTOK_RATE_LIMIT,
+      windowMs: config.TIKTOK_RATE_WINDOW_MS,
+      safetyMs: config.TIKTOK_RATE_SAFETY_MS,
+      backoffMs: config.TIKTOK_RATE_LIMIT_BACKOFF_MS,
+    })
+    const sync = createSyncService({
+      sql,
+      display: app.tiktok.display,
+      authLeases: app.authLeases,
+      budget,
+      connections,
+      leases,
+      videos,
+      snapshots,
+      outbox,
+      bus: app.nats.bus,
+      cadence,
+      clock,
+      leaseMs: config.SYNC_LEASE_MS,
+      accountSyncIntervalMs: config.ACCOUNT_SYNC_INTERVAL_MS,
+      videoRelistIntervalMs: config.VIDEO_RELIST_INTERVAL_MS,
+      retryMs: config.SYNC_RETRY_MS,
+      rateLimitBackoffMs: config.TIKTOK_RATE_LIMIT_BACKOFF_MS,
+      onCall: (endpoint, outcome) => {
+        const key = `${endpoint}:${outcome}`
+        callStats.set(key, (callStats.get(key) ?? 0) + 1)
+      },
+      log: app.log,
+    })
+    app.decorate('analytics', {
+      clock,
+      cadence,
+      connections,
+      leases,
+      videos,
+      snapshots,
+      readModel: createReadModel({ sql }),
+      outbox,
+      budget,
+      sync,
+      callStats,
+    })
+  },
+  {
+    name: 'analytics-domain',
+    fastify: '5.x',
+    dependencies: ['analytics-pg', 'sb-nats', 'analytics-tiktok', 'analytics-lease-client'],
+  },
+)

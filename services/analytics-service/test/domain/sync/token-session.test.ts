@@ -1,0 +1,44 @@
+import t from 'tap'
+import { asUser, build, waitTracked } from '../../helper.js'
+
+t.test('an access token TikTok rejects is recovered once through a forced refresh', async (t) => {
+  const ctx = await build(t)
+  const user = ctx.sandbox.addUser()
+  ctx.sandbox.seedVideos(user.openId, 5, { spacingMs: 60_000 })
+  const connectionId = await ctx.connect(user.openId)
+  t.ok(await waitTracked(ctx, connectionId))
+  ctx.sandbox.expireTokens(user.openId, { access: true, refresh: false })
+  ctx.sandbox.clearRequestLog()
+
+  const outcomes = await ctx.app.scheduler.drain()
+
+  t.match(outcomes, [{ kind: 'synced', videos: 5 }])
+  const log = ctx.sandbox.requestLog()
+  const rejected = log.filter((e) => e.errorCode === 'access_token_invalid')
+  t.equal(rejected.length, 1, 'one call was rejected')
+  const refreshes = log.filter((e) => e.endpoint === 'oauth.token' && e.grantType === 'refresh_token')
+  t.equal(refreshes.length, 1, 'auth-service refreshed once, on our forceRefresh')
+  t.equal(ctx.app.analytics.callStats.get('video.list:token_invalid'), 1)
+})
+
+t.test('an account whose grant is dead is skipped and shown as stale', async (t) => {
+  const ctx = await build(t)
+  const user = ctx.sandbox.addUser()
+  ctx.sandbox.seedVideos(user.openId, 2, { spacingMs: 60_000 })
+  const connectionId = await ctx.connect(user.openId)
+  t.ok(await waitTracked(ctx, connectionId))
+  ctx.sandbox.expireTokens(user.openId, { access: true, refresh: true })
+
+  const outcomes = await ctx.app.scheduler.drain()
+
+  t.match(outcomes, [{ kind: 'stale', reason: 'reauth_required' }])
+  const res = await ctx.app.inject({
+    url: `/analytics/connections/${connectionId}`,
+    headers: await asUser('tenant-a'),
+  })
+  t.equal(res.json().stale, true)
+  ctx.sandbox.advanceClock(2 * 3_600_000)
+  ctx.sandbox.clearRequestLog()
+  t.same(await ctx.app.scheduler.drain(), [], 'a stale account is no longer synced')
+  t.equal(ctx.sandbox.requestLog().length, 0, 'no TikTok call for it')
+})

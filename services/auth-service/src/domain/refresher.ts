@@ -1,0 +1,208 @@
+import { Subjects } from '@social-bridge/contracts'
+import { type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
+import { eq, sql } from 'drizzle-orm'
+import { type ConnectionRow, connections } from '../db/schema.js'
+import type { Tx } from '../db/types.js'
+import type { Outbox } from '../plugins/app/outbox.js'
+import { recordAudit } from '../repositories/audit.js'
+import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
+import { openToken, sealTokens } from './sealed-tokens.js'
+import { refreshBackoffMs, tokenTiming } from './token-timing.js'
+import { type Vault, VaultError } from './vault.js'
+
+/** What started a refresh (recorded with each attempt). */
+export type RefreshTrigger = 'lease' | 'force' | 'scheduler' | 'manual'
+
+/** Result of a refresh of a locked row. */
+export type RefreshOutcome =
+  | { outcome: 'refreshed'; row: ConnectionRow }
+  | { outcome: 'reauth_required'; row: ConnectionRow; reason: string }
+  /** TikTok failed transiently (5xx, timeout, rate limit) after the retries: the row stays `active`. */
+  | { outcome: 'transient_failure'; row: ConnectionRow; errorCode: string }
+  /** TikTok refused for a reason that is not the grant (e.g. `invalid_client`): the row stays `active`. */
+  | { outcome: 'failed'; row: ConnectionRow; errorCode: string }
+  /**
+   * The refresh token is sealed under a key TOKEN_ENCRYPTION_KEYS no longer holds: nothing was sent
+   * to TikTok; recorded as `failed` / `token_key_unavailable` and rescheduled with backoff.
+   */
+  | { outcome: 'key_unavailable'; row: ConnectionRow; errorCode: 'token_key_unavailable' }
+
+/** Options of {@link createRefresher}. */
+export interface RefresherOptions {
+  tiktok: TikTokClient
+  vault: Vault
+  outbox: Outbox
+  /** REFRESH_MARGIN_SEC. */
+  marginSec: number
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** Refreshes one connection whose row the caller has locked (`FOR UPDATE`) in `tx`. */
+export interface Refresher {
+  /**
+   * Calls TikTok's `grant_type=refresh_token` (REFERENCE.md §1.4b) with the stored refresh token
+   * and writes the rotated refresh token, the new access token and expiries in `tx`, with the
+   * attempt, the audit entry and the event (`social.connection.refreshed` or `…reauth_required`).
+   * Transient failures (tiktok-client category `retryable`/`rate_limited`) are retried after each
+   * of `retryDelaysMs`, then recorded with the connection left `active` and rescheduled with
+   * backoff; `invalid_grant`, or a refresh token past its stored expiry, marks `reauth_required`;
+   * a refresh token whose key is not configured gives `key_unavailable` (logged, without a token).
+   * Never throws for a TikTok or key failure (only for database errors).
+   */
+  refreshLocked(
+    tx: Tx,
+    row: ConnectionRow,
+    opts: { trigger: RefreshTrigger; retryDelaysMs: number[] },
+  ): Promise<RefreshOutcome>
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+/** Builds the refresher. */
+export function createRefresher(opts: RefresherOptions): Refresher {
+  const sleep = opts.sleep ?? defaultSleep
+
+  const recordAttempt = (
+    tx: Tx,
+    row: ConnectionRow,
+    trigger: string,
+    outcome: 'refreshed' | 'transient_failure' | 'failed' | 'reauth_required',
+    errorCode: string | null,
+    calls: number,
+  ) => recordRefreshAttempt(tx, { connectionId: row.id, trigger, outcome, errorCode, tiktokCalls: calls })
+
+  async function markReauth(tx: Tx, row: ConnectionRow, trigger: string, reason: string, calls: number) {
+    const [updated] = await tx
+      .update(connections)
+      .set({
+        status: 'reauth_required',
+        accessTokenSealed: null,
+        refreshTokenSealed: null,
+        tokenKeyId: null,
+        nextRefreshAt: null,
+        tokenVersion: sql`${connections.tokenVersion} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(eq(connections.id, row.id))
+      .returning()
+    await recordAttempt(tx, row, trigger, 'reauth_required', reason, calls)
+    await recordAudit(tx, {
+      tenantId: row.tenantId,
+      connectionId: row.id,
+      actor: { kind: 'system' },
+      action: 'connection.reauth_required',
+      details: { reason },
+    })
+    await opts.outbox.enqueue(tx, Subjects.connectionReauthRequired, row.tenantId, {
+      connectionId: row.id,
+      reason,
+    })
+    return { outcome: 'reauth_required' as const, row: updated!, reason }
+  }
+
+  /** Keeps the row `active`, counts the failure and reschedules it with backoff. */
+  async function reschedule(tx: Tx, row: ConnectionRow) {
+    const failures = row.refreshFailures + 1
+    const [updated] = await tx
+      .update(connections)
+      .set({
+        refreshFailures: failures,
+        nextRefreshAt: new Date(Date.now() + refreshBackoffMs(failures)),
+        updatedAt: new Date(),
+      })
+      .where(eq(connections.id, row.id))
+      .returning()
+    return updated!
+  }
+
+  async function markFailure(tx: Tx, row: ConnectionRow, trigger: string, err: TikTokError, calls: number) {
+    const updated = await reschedule(tx, row)
+    const transient = err.category === 'retryable' || err.category === 'rate_limited'
+    const errorCode = err.tiktokCode ?? err.code
+    await recordAttempt(tx, row, trigger, transient ? 'transient_failure' : 'failed', errorCode, calls)
+    opts.log?.warn(
+      { connectionId: row.id, errorCode, category: err.category, failures: updated.refreshFailures },
+      'token refresh failed; connection stays active',
+    )
+    return {
+      outcome: transient ? ('transient_failure' as const) : ('failed' as const),
+      row: updated,
+      errorCode,
+    }
+  }
+
+  async function markKeyUnavailable(tx: Tx, row: ConnectionRow, trigger: string, err: VaultError) {
+    const updated = await reschedule(tx, row)
+    const errorCode = 'token_key_unavailable' as const
+    await recordAttempt(tx, row, trigger, 'failed', errorCode, 0)
+    opts.log?.error(
+      { connectionId: row.id, tokenKeyId: row.tokenKeyId, err: { message: err.message } },
+      'refresh token cannot be opened: its encryption key is not configured',
+    )
+    return { outcome: 'key_unavailable' as const, row: updated, errorCode }
+  }
+
+  return {
+    async refreshLocked(tx, row, { trigger, retryDelaysMs }) {
+      const now = new Date()
+      if (!row.refreshTokenSealed || (row.refreshTokenExpiresAt && row.refreshTokenExpiresAt <= now)) {
+        return markReauth(tx, row, trigger, 'refresh_token_expired', 0)
+      }
+      let refreshToken: string
+      try {
+        refreshToken = openToken(opts.vault, row, 'refresh', row.refreshTokenSealed)
+      } catch (err) {
+        if (err instanceof VaultError) return markKeyUnavailable(tx, row, trigger, err)
+        throw err
+      }
+      let calls = 0
+      for (let attempt = 0; ; attempt++) {
+        try {
+          calls++
+          const tokens = await opts.tiktok.oauth.refreshAccessToken(refreshToken)
+          const at = new Date()
+          const timing = tokenTiming(at, tokens.expiresInSec, tokens.refreshExpiresInSec, opts.marginSec)
+          const sealed = sealTokens(opts.vault, row, tokens.accessToken, tokens.refreshToken || refreshToken)
+          // one round trip: postgres.js pipelines the statements of a transaction issued together
+          const [[updated]] = await Promise.all([
+            tx
+              .update(connections)
+              .set({
+                ...sealed,
+                ...timing,
+                scopes: tokens.scopes.length > 0 ? tokens.scopes : row.scopes,
+                refreshFailures: 0,
+                lastRefreshedAt: at,
+                tokenVersion: sql`${connections.tokenVersion} + 1`,
+                updatedAt: at,
+              })
+              .where(eq(connections.id, row.id))
+              .returning(),
+            recordAttempt(tx, row, trigger, 'refreshed', null, calls),
+            recordAudit(tx, {
+              tenantId: row.tenantId,
+              connectionId: row.id,
+              actor: { kind: 'system' },
+              action: 'connection.refreshed',
+              details: { trigger },
+            }),
+            opts.outbox.enqueue(tx, Subjects.connectionRefreshed, row.tenantId, {
+              connectionId: row.id,
+              accessTokenExpiresAt: timing.accessTokenExpiresAt.toISOString(),
+              refreshTokenExpiresAt: timing.refreshTokenExpiresAt.toISOString(),
+            }),
+          ])
+          return { outcome: 'refreshed', row: updated! }
+        } catch (err) {
+          if (!(err instanceof TikTokError)) throw err
+          if (err.tiktokCode === 'invalid_grant') return markReauth(tx, row, trigger, 'invalid_grant', calls)
+          const transient = err.category === 'retryable' || err.category === 'rate_limited'
+          const delay = retryDelaysMs[attempt]
+          if (!transient || delay === undefined) return markFailure(tx, row, trigger, err, calls)
+          await sleep(delay)
+        }
+      }
+    },
+  }
+}

@@ -1,0 +1,58 @@
+import type { Database } from '@social-bridge/service-kit'
+import { and, asc, desc, eq, gt } from 'drizzle-orm'
+import { type ConnectionRow, connections } from '../db/schema.js'
+import type { DbOrTx } from '../db/types.js'
+
+/** Reads of `auth.connections`; writes live with the services that own each transition. */
+export interface ConnectionsRepository {
+  findById(id: string, db?: DbOrTx): Promise<ConnectionRow | undefined>
+  /** The row only when it belongs to `tenantId` (another tenant's id reads as absent → 404). */
+  findForTenant(tenantId: string, id: string): Promise<ConnectionRow | undefined>
+  /** Every connection of a tenant, newest first. */
+  listForTenant(tenantId: string): Promise<ConnectionRow[]>
+  /** Keyset page by id (`cursor` = last id seen), optionally filtered by status. */
+  listPage(opts: { status?: string; limit: number; cursor?: string }): Promise<ConnectionRow[]>
+  /** Row locked `FOR UPDATE` in `tx` (one refresh at a time across replicas). */
+  lockById(tx: DbOrTx, id: string): Promise<ConnectionRow | undefined>
+}
+
+/** Builds the repository over drizzle. */
+export function createConnectionsRepository({ db }: { db: Database }): ConnectionsRepository {
+  return {
+    async findById(id, via = db) {
+      const [row] = await via.select().from(connections).where(eq(connections.id, id)).limit(1)
+      return row
+    },
+    async findForTenant(tenantId, id) {
+      const [row] = await db
+        .select()
+        .from(connections)
+        .where(and(eq(connections.id, id), eq(connections.tenantId, tenantId)))
+        .limit(1)
+      return row
+    },
+    listForTenant(tenantId) {
+      return db
+        .select()
+        .from(connections)
+        .where(eq(connections.tenantId, tenantId))
+        .orderBy(desc(connections.createdAt), asc(connections.id))
+    },
+    listPage({ status, limit, cursor }) {
+      const conds = [
+        status ? eq(connections.status, status) : undefined,
+        cursor ? gt(connections.id, cursor) : undefined,
+      ].filter((c) => c !== undefined)
+      return db
+        .select()
+        .from(connections)
+        .where(conds.length ? and(...conds) : undefined)
+        .orderBy(asc(connections.id))
+        .limit(limit)
+    },
+    async lockById(tx, id) {
+      const [row] = await tx.select().from(connections).where(eq(connections.id, id)).for('update')
+      return row
+    },
+  }
+}

@@ -1,0 +1,76 @@
+import t from 'tap'
+import { expireStoredAccessToken } from '../db.js'
+import { asService, build, connectAccount, startSandbox } from '../helper.js'
+
+t.test(
+  'two instances and 50 concurrent leases of an expired token make exactly one refresh call',
+  async (t) => {
+    const sandbox = await startSandbox(t) // rotation 'invalidate': the old refresh token dies
+    const a = await build(t, { sandbox })
+    // a second replica on the same database and NATS namespace, with its own pool and TikTok client
+    const b = await build(t, {
+      sandbox,
+      databaseUrl: a.config.DATABASE_URL,
+      namespace: a.config.NATS_NAMESPACE,
+      overrides: { TOKEN_ENCRYPTION_KEYS: a.config.TOKEN_ENCRYPTION_KEYS },
+    })
+    const creator = sandbox.addUser()
+    const { connectionId } = await connectAccount(a.app, { tenantId: 't1', userId: 'u1' }, creator.openId)
+    const before = await a.app.inject({
+      method: 'POST',
+      url: `/internal/connections/${connectionId}/lease`,
+      headers: await asService('publish-service'),
+      payload: {},
+    })
+    const oldToken = before.json().accessToken
+    sandbox.expireTokens(creator.openId, { access: true, refresh: false })
+    await expireStoredAccessToken(a.app, connectionId)
+    sandbox.clearRequestLog()
+
+    const headers = await asService('publish-service')
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 ? a.app : b.app).inject({
+          method: 'POST',
+          url: `/internal/connections/${connectionId}/lease`,
+          headers,
+          payload: {},
+        }),
+      ),
+    )
+    t.same(
+      results.map((r) => r.statusCode),
+      Array(50).fill(200),
+      'every caller got a lease',
+    )
+    const tokens = new Set(results.map((r) => r.json().accessToken))
+    t.equal(tokens.size, 1, 'everyone got the same token')
+    const [newToken] = [...tokens]
+    t.not(newToken, oldToken, 'it is the new token')
+    const refreshCalls = sandbox.requestLog().filter((e) => e.endpoint === 'oauth.token')
+    t.equal(refreshCalls.length, 1, 'exactly one refresh call reached TikTok')
+    t.equal(refreshCalls[0]?.grantType, 'refresh_token')
+    t.equal(refreshCalls[0]?.refreshToken, 'current')
+    const info = await a.app.tiktok.display.getUserInfo(newToken as string, ['open_id'])
+    t.equal(info.openId, creator.openId, 'the new token works')
+
+    // later refreshes, from either replica, use the rotated refresh token, never the old one
+    for (const app of [b.app, a.app]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/internal/connections/${connectionId}/lease`,
+        headers,
+        payload: { forceRefresh: true },
+      })
+      t.equal(res.statusCode, 200)
+    }
+    const states = sandbox
+      .requestLog()
+      .filter((e) => e.grantType === 'refresh_token')
+      .map((e) => e.refreshToken)
+    t.same(states, ['current', 'current', 'current'], 'no stale refresh token was ever presented')
+    const [attempts] = await a.app
+      .sql`select count(*)::int as n from auth.refresh_attempts where outcome = 'refreshed'`
+    t.equal(attempts?.n, 3, 'every refresh is recorded')
+  },
+)

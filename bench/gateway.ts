@@ -8,18 +8,15 @@
  */
 import { randomUUID } from 'node:crypto'
 import { sampleClip } from '@social-bridge/service-kit/testing'
+import { call, connectThroughGateway, DEV_TIKTOK, pollUntil, startTestStack } from '@social-bridge/stack'
 import autocannon from 'autocannon'
-import { startStack } from '../e2e/stack.js'
-import { DEV_TIKTOK } from '../scripts/stack/dev-config.js'
-import { call, pollUntil } from '../scripts/stack/http.js'
-import { connectAccount } from '../scripts/stack/journey.js'
 
 const duration = Number(process.env.BENCH_DURATION_SEC ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
 
 const teardowns: (() => unknown)[] = []
 // The gateway's per-user budget is raised: the proxy path, not the limiter's 429s, is measured.
-const stack = await startStack(
+const stack = await startTestStack(
   { teardown: (fn) => teardowns.push(fn) },
   {
     gateway: { RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'info' },
@@ -27,7 +24,7 @@ const stack = await startStack(
 )
 try {
   const token = await stack.jwt()
-  const connected = await connectAccount({
+  const connected = await connectThroughGateway({
     gateway: stack.gateway,
     sandbox: stack.sandbox,
     token,

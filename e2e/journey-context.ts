@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import type { Media, Post } from '@social-bridge/contracts'
 import { sampleClip } from '@social-bridge/service-kit/testing'
+import {
+  type Answer,
+  call,
+  connectThroughGateway,
+  DEV_TIKTOK,
+  pollUntil,
+  startTestStack,
+  type TestStack,
+} from '@social-bridge/stack'
 import type { Test } from 'tap'
-import { DEV_TIKTOK } from '../scripts/stack/dev-config.js'
-import { type Answer, call, pollUntil } from '../scripts/stack/http.js'
-import { connectAccount } from '../scripts/stack/journey.js'
-import { type E2eStack, startStack } from './stack.js'
 
 export const CLIP_40 = await sampleClip('clip-40s-vertical.mp4')
 export const CLIP_15 = await sampleClip('clip-15s-vertical.mp4')
@@ -14,7 +19,7 @@ export const CLIP_8_WEBM = await sampleClip('clip-8s-vertical.webm')
 
 /** The running stack with the demo tenant's admin and its connected sandbox creator. */
 export interface Journey {
-  stack: E2eStack
+  stack: TestStack
   /** The demo tenant's admin JWT. */
   admin: string
   /** `open_id` of the connected sandbox creator. */
@@ -38,10 +43,10 @@ export interface Journey {
 
 /** Starts the stack and connects the first sandbox creator for the demo tenant's admin. */
 export async function startJourney(t: Test): Promise<Journey> {
-  const stack = await startStack(t)
+  const stack = await startTestStack(t)
   const admin = await stack.jwt()
   const creator = DEV_TIKTOK.users[0]?.openId ?? ''
-  const connected = await connectAccount({
+  const connected = await connectThroughGateway({
     gateway: stack.gateway,
     sandbox: stack.sandbox,
     token: admin,

@@ -1,7 +1,5 @@
+import { call, connectThroughGateway, DEV_TIKTOK, pollUntil } from '@social-bridge/stack'
 import t from 'tap'
-import { DEV_TIKTOK } from '../scripts/stack/dev-config.js'
-import { call, pollUntil } from '../scripts/stack/http.js'
-import { connectAccount } from '../scripts/stack/journey.js'
 import { directPortChecks } from './checks/direct-ports.js'
 import { forgedJwtChecks } from './checks/forged-jwt.js'
 import { roleChecks } from './checks/roles.js'
@@ -143,7 +141,7 @@ t.test(
       'TikTok then sent authorization.removed for the creator, and webhook-ingest took it',
     )
 
-    const again = await connectAccount({
+    const again = await connectThroughGateway({
       gateway: stack.gateway,
       sandbox: stack.sandbox,
       token: admin,

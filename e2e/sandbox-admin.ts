@@ -1,4 +1,4 @@
-import { call } from '../scripts/stack/http.js'
+import { call } from '@social-bridge/stack'
 
 /** One entry of the sandbox's request log (packages/tiktok-sandbox README, "Request log entries"). */
 export interface LoggedRequest {

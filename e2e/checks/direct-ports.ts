@@ -6,9 +6,8 @@ import {
   INTERNAL_ISSUER,
   INTERNAL_TOKEN_HEADER,
 } from '@social-bridge/service-kit'
+import { call, DEV_JWT } from '@social-bridge/stack'
 import type { Test } from 'tap'
-import { DEV_JWT } from '../../scripts/stack/dev-config.js'
-import { call } from '../../scripts/stack/http.js'
 import type { Journey } from '../journey-context.js'
 import { unsignedJwt } from './forged-jwt.js'
 

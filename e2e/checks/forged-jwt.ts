@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import { call, DEV_JWT } from '@social-bridge/stack'
 import type { Test } from 'tap'
-import { DEV_JWT } from '../../scripts/stack/dev-config.js'
-import { call } from '../../scripts/stack/http.js'
 import type { Journey } from '../journey-context.js'
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')

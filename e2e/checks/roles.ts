@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { call } from '@social-bridge/stack'
 import type { Test } from 'tap'
-import { call } from '../../scripts/stack/http.js'
 import { CLIP_8_WEBM, type Journey } from '../journey-context.js'
 
 /** A post body that TikTok would never be asked about (unverified URL), should a check slip. */

@@ -1,7 +1,5 @@
+import { call, connectThroughGateway, DEV_TIKTOK } from '@social-bridge/stack'
 import type { Test } from 'tap'
-import { DEV_TIKTOK } from '../../scripts/stack/dev-config.js'
-import { call } from '../../scripts/stack/http.js'
-import { connectAccount } from '../../scripts/stack/journey.js'
 import { CLIP_8_WEBM, type Journey } from '../journey-context.js'
 import { lastSeq, sandboxRequestsSince } from '../sandbox-admin.js'
 
@@ -19,7 +17,7 @@ export function tenancyChecks(t: Test, j: Journey): void {
     t.equal(media.status, 201)
     const intruder = await stack.jwt({ tenant: 'other-tenant', sub: 'intruder' })
     // The intruder has an account of its own, so a foreign media id is the only thing wrong below.
-    const theirs = await connectAccount({
+    const theirs = await connectThroughGateway({
       gateway: gw,
       sandbox: stack.sandbox,
       token: intruder,

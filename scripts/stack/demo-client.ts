@@ -1,4 +1,4 @@
-import { call } from './http.js'
+import { call } from '@social-bridge/stack'
 
 /** A tiny JSON client of the gateway for the demo: bearer auth; an error answer is thrown with its code. */
 export function createGatewayClient(base: string, token: string) {

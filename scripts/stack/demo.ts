@@ -9,11 +9,17 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ConnectionAnalytics, CreatorInfo, Media, Post, PostAnalytics } from '@social-bridge/contracts'
 import { sampleClip } from '@social-bridge/service-kit/testing'
+import {
+  connectThroughGateway,
+  DEV_TIKTOK,
+  devJwt,
+  loadDevSecrets,
+  PORTS,
+  SHARED_MEDIA_DIR,
+  url,
+} from '@social-bridge/stack'
 import { request } from 'undici'
 import { createGatewayClient } from './demo-client.js'
-import { DEV_TIKTOK, loadDevSecrets, PORTS, SHARED_MEDIA_DIR, url } from './dev-config.js'
-import { devJwt } from './dev-jwt.js'
-import { connectAccount } from './journey.js'
 
 const gateway = `${url(PORTS.gateway)}/v1`
 const sandbox = url(PORTS.sandbox)
@@ -43,7 +49,7 @@ async function main(): Promise<void> {
   const api = createGatewayClient(gateway, token)
 
   step(1, 'Connect a TikTok account (OAuth through the sandbox)')
-  const connected = await connectAccount({
+  const connected = await connectThroughGateway({
     gateway,
     sandbox,
     token,

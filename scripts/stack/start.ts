@@ -5,15 +5,20 @@
  * survives a restart: the services' in PostgreSQL, the sandbox's in .local/sandbox-state.json.
  * Prints the gateway and docs URLs and a development JWT; Ctrl-C stops everything.
  */
-import fastifyStatic from '@fastify/static'
+
 import { sampleMediaDir } from '@social-bridge/service-kit/testing'
-import Fastify from 'fastify'
-import { loadDevSecrets, PORTS, SANDBOX_STATE_FILE, SHARED_MEDIA_DIR, url } from './dev-config.js'
-import { devJwt } from './dev-jwt.js'
-import { preflight } from './preflight.js'
-import { type StackProcess, startProcess, stopAll, waitReady } from './processes.js'
-import { stackEnv } from './service-env.js'
-import { stackProcesses } from './stack-processes.js'
+import {
+  devJwt,
+  type LaunchedStack,
+  launchStack,
+  loadDevSecrets,
+  PORTS,
+  preflight,
+  SANDBOX_STATE_FILE,
+  SHARED_MEDIA_DIR,
+  stackEnv,
+  url,
+} from '@social-bridge/stack'
 
 const adminDatabaseUrl = process.env.ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const databaseName = process.env.STACK_DATABASE ?? 'social_bridge'
@@ -25,20 +30,13 @@ async function main(): Promise<void> {
   const secrets = loadDevSecrets()
   const env = stackEnv(secrets, { databaseUrl, natsUrl, sandboxStateFile: SANDBOX_STATE_FILE })
 
-  // The verified URL prefix's origin: ../shared/media when it is there, then the generated clips.
-  const media = Fastify()
-  const mediaRoots = [...(SHARED_MEDIA_DIR ? [SHARED_MEDIA_DIR] : []), await sampleMediaDir()]
-  await media.register(fastifyStatic, { root: mediaRoots })
-  await media.listen({ host: '127.0.0.1', port: PORTS.media })
-
-  const running: StackProcess[] = []
+  let stack: LaunchedStack | undefined
   let stopping = false
   const shutdown = async (code: number) => {
     if (stopping) return
     stopping = true
     console.log('\nStopping Social Bridge…')
-    await stopAll(running)
-    await media.close()
+    await stack?.stop()
     process.exit(code)
   }
   process.on('SIGINT', () => void shutdown(0))
@@ -52,19 +50,20 @@ async function main(): Promise<void> {
   }, 1000).unref()
 
   try {
-    for (const s of stackProcesses(PORTS)) {
-      const p = startProcess(s.name, s.entry, env[s.name] ?? {})
-      running.push(p)
-      p.child.once('exit', (code) => {
-        if (!stopping) {
-          console.error(`${s.name} stopped unexpectedly (code ${code}); see .local/logs/${s.name}.log`)
-          void shutdown(1)
-        }
-      })
-      await waitReady(p, s.ready)
-      console.log(`  ✓ ${s.name} ready`)
-    }
+    stack = await launchStack({
+      ports: PORTS,
+      env,
+      // The verified URL prefix's origin: ../shared/media when it is there, then the generated clips.
+      mediaRoots: [...(SHARED_MEDIA_DIR ? [SHARED_MEDIA_DIR] : []), await sampleMediaDir()],
+      onReady: (name) => console.log(`  ✓ ${name} ready`),
+      onExit: (name, code) => {
+        if (stopping) return
+        console.error(`${name} stopped unexpectedly (code ${code}); see .local/logs/${name}.log`)
+        void shutdown(1)
+      },
+    })
   } catch (err) {
+    if (stopping) return
     console.error(`Social Bridge could not start: ${(err as Error).message}`)
     await shutdown(1)
     return

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** Repository root. */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 /** Local state of the stack (secrets, logs, the sandbox's state); git-ignored. */
 export const LOCAL_DIR = resolve(ROOT, '.local')
 /** The TikTok sandbox's users, tokens and posts, kept across restarts like the stack's database. */

@@ -7,7 +7,7 @@ import { request } from 'undici'
  * (programmatically), then follow TikTok's redirect to the gateway's callback with the cookie.
  * @returns the callback's result (`outcome`, `connectionId`).
  */
-export async function connectAccount(opts: {
+export async function connectThroughGateway(opts: {
   gateway: string
   sandbox: string
   token: string

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import fastifyStatic from '@fastify/static'
 import { createInternalTokenSigner } from '@social-bridge/service-kit'
 import {
   createTestDatabase,
@@ -12,14 +11,12 @@ import {
   TEST_NATS_URL,
   type Teardownable,
 } from '@social-bridge/service-kit/testing'
-import Fastify from 'fastify'
 import { SignJWT } from 'jose'
-import { DEV_JWT, type DevSecrets, url } from '../scripts/stack/dev-config.js'
-import { type StackProcess, startProcess, stopAll, waitReady } from '../scripts/stack/processes.js'
-import { type StackPorts, stackEnv } from '../scripts/stack/service-env.js'
-import { stackProcesses } from '../scripts/stack/stack-processes.js'
+import { DEV_JWT, type DevSecrets, url } from './dev-config.js'
+import { launchStack } from './launch.js'
+import { type StackPorts, stackEnv } from './service-env.js'
 
-/** Claims and signing overrides of `E2eStack.jwt`. */
+/** Claims and signing overrides of `TestStack.jwt`. */
 export interface JwtOptions {
   roles?: string[]
   tenant?: string
@@ -31,7 +28,7 @@ export interface JwtOptions {
 }
 
 /** A running whole stack for black-box tests: the same processes and wiring as `pnpm start`. */
-export interface E2eStack {
+export interface TestStack {
   gateway: string
   ingest: string
   sandbox: string
@@ -51,10 +48,10 @@ export interface E2eStack {
  * Starts the sandbox and the five services as processes on free ports, against a fresh
  * database and NATS namespace, and stops them at teardown. Logs go to a temp dir (`logDir`).
  */
-export async function startStack(
+export async function startTestStack(
   t: Teardownable,
   overrides: Partial<Record<string, Record<string, string>>> = {},
-): Promise<E2eStack> {
+): Promise<TestStack> {
   const ports = {
     gateway: await freePort(),
     auth: await freePort(),
@@ -76,22 +73,15 @@ export async function startStack(
   const env = stackEnv(secrets, { databaseUrl, natsUrl: TEST_NATS_URL, natsNamespace }, ports)
   for (const [name, e] of Object.entries(env)) Object.assign(e, { LOG_LEVEL: 'info' }, overrides[name])
   const logDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'))
-
-  const media = Fastify()
-  // The verified URL prefix's origin: the generated sample videos under their names.
-  await media.register(fastifyStatic, { root: await sampleMediaDir() })
-  await media.listen({ host: '127.0.0.1', port: ports.media })
-
-  const running: StackProcess[] = []
-  t.teardown(async () => {
-    await stopAll(running)
-    await media.close()
+  const stack = await launchStack({
+    ports,
+    env,
+    mediaRoots: [await sampleMediaDir()],
+    logDir,
+    echo: false,
+    readyTimeoutMs: 90_000,
   })
-  for (const p of stackProcesses(ports)) {
-    const proc = startProcess(p.name, p.entry, env[p.name] ?? {}, { logDir, echo: false })
-    running.push(proc)
-    await waitReady(proc, p.ready, 90_000)
-  }
+  t.teardown(() => stack.stop())
   return {
     gateway: `${url(ports.gateway)}/v1`,
     ingest: url(ports.ingest),

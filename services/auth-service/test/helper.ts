@@ -1,6 +1,6 @@
 /**
  * How to run auth-service in a test (also an example for publish-service and analytics-service,
- * which start it in-process to get real token leases): a fresh database, a NATS namespace, the
+ * which start it in-process to get real access tokens): a fresh database, a NATS namespace, the
  * TikTok sandbox on port 0, then `build(t, { sandbox })` → a ready Fastify app (closed at teardown).
  */
 import { randomBytes } from 'node:crypto'

@@ -73,13 +73,13 @@ t.test('authorization.removed revokes every connection of the account, once', as
     initiatedBy: 'tiktok',
     tiktokReason: 1,
   })
-  const lease = await app.inject({
+  const handed = await app.inject({
     method: 'POST',
     url: `/internal/connections/${a.connectionId}/lease`,
     headers: await asService('publish-service'),
     payload: {},
   })
-  t.equal(lease.json().error.code, 'CONNECTION_NOT_ACTIVE')
+  t.equal(handed.json().error.code, 'CONNECTION_NOT_ACTIVE')
 })
 
 t.test('a late authorization.removed for an earlier grant leaves a reconnected account active', async (t) => {
@@ -107,11 +107,11 @@ t.test('a late authorization.removed for an earlier grant leaves a reconnected a
     actor: 'tiktok',
     details: { tiktokReason: 5, eventCreateTime: JSON.parse(late!.body).create_time },
   })
-  const lease = await app.inject({
+  const handed = await app.inject({
     method: 'POST',
     url: `/internal/connections/${connectionId}/lease`,
     headers: await asService('publish-service'),
     payload: {},
   })
-  t.equal(lease.statusCode, 200, 'its token still leases')
+  t.equal(handed.statusCode, 200, 'its access token is still handed out')
 })

@@ -1,6 +1,6 @@
 /**
  * Test stack of publish-service: a fresh database and NATS namespace, the TikTok sandbox on port
- * 0, the REAL auth-service listening on port 0 (token leases over HTTP), a webhook relay, and
+ * 0, the REAL auth-service listening on port 0 (access tokens over HTTP), a webhook relay, and
  * `buildPublish` for one or more publish-service replicas (closed at teardown).
  */
 import { createReadStream } from 'node:fs'
@@ -80,7 +80,7 @@ export interface Stack {
   ): Promise<{ connectionId: string; openId: string }>
 }
 
-/** The config of a replica (fast polls and leases for tests). */
+/** The config of a replica (fast polls and job leases for tests). */
 export function testPublishConfig(input: {
   databaseUrl: string
   namespace: string
@@ -342,7 +342,7 @@ export function workerDeps(
     db: app.db,
     config,
     tiktok: app.tiktok,
-    leases: app.leaseClient,
+    authClient: app.authClient,
     mediaStore: app.mediaStore,
     domain: app.publish,
     queue: createJobQueue({ db: app.db }),

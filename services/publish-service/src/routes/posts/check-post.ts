@@ -71,7 +71,7 @@ export interface CheckedPost {
  * when they are used up the answer is 429 `POSTING_LIMIT_REACHED` with `retryAfterSec` and
  * Retry-After, and TikTok is not called. An inbox post on an account without the
  * `video.publish` scope skips creator_info (TikTok lets the creator choose in the app).
- * @throws the public errors above, and lease/TikTok/limit failures via `toPublicError`.
+ * @throws the public errors above, and auth-service/TikTok/limit failures via `toPublicError`.
  */
 export async function checkPostRequest(
   app: FastifyInstance,
@@ -94,15 +94,15 @@ export async function checkPostRequest(
 
   let info: CreatorInfo | null = null
   try {
-    // The lease is also the ownership check: another tenant's connection answers 404 here.
-    const lease = await app.leaseClient.lease(body.connectionId, { tenantId })
+    // The access token is also the ownership check: another tenant's connection answers 404 here.
+    const handed = await app.authClient.getAccessToken(body.connectionId, { tenantId })
     if (body.mode === 'inbox') await refuseWhenInboxFull(app, body.connectionId)
     info = await queryCreatorInfo({
       quota: app.publish.quota,
-      leases: app.leaseClient,
+      authClient: app.authClient,
       tiktok: app.tiktok,
       connection: { connectionId: body.connectionId, tenantId },
-      leased: lease,
+      handed,
     })
   } catch (err) {
     if (err instanceof PostingLimitReachedError) throw err

@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { createAuthClient } from '@social-bridge/auth-client'
 import {
   type Envelope,
   type PostPublishedV1,
@@ -13,19 +14,18 @@ import {
   type TikTokWebhookV1,
   tiktokWebhookSubject,
 } from '@social-bridge/contracts'
-import { createEnvelope, createInternalTokenSigner } from '@social-bridge/service-kit'
+import { createEnvelope } from '@social-bridge/service-kit'
 import { createTikTokClient, parseWebhookEvent } from '@social-bridge/tiktok-client'
 import type { Sandbox } from '@social-bridge/tiktok-sandbox'
-import { createLeaseClient } from '../src/plugins/external/lease-client.js'
 import { INTERNAL_SECRET, type TestContext, waitUntil } from './helper.js'
 
 const CLIP = fileURLToPath(new URL('../../../../shared/media/clip-15s-vertical.mp4', import.meta.url))
 
 /** Publishes a public video on the account through the sandbox's Content Posting API; returns its publish_id. */
 export async function directPost(ctx: TestContext, connectionId: string): Promise<string> {
-  const lease = createLeaseClient({
+  const authClient = createAuthClient({
     baseUrl: ctx.config.AUTH_SERVICE_URL,
-    signer: createInternalTokenSigner({ secret: INTERNAL_SECRET }),
+    internalJwtSecret: INTERNAL_SECRET,
     service: 'publish-service',
   })
   const tiktok = createTikTokClient({
@@ -34,7 +34,7 @@ export async function directPost(ctx: TestContext, connectionId: string): Promis
     apiBaseUrl: ctx.sandbox.url,
   })
   try {
-    const { accessToken } = await lease.lease(connectionId)
+    const { accessToken } = await authClient.getAccessToken(connectionId)
     const videoSize = (await stat(CLIP)).size
     const init = await tiktok.posting.initDirectPost(accessToken, {
       postInfo: { privacyLevel: 'PUBLIC_TO_EVERYONE', title: 'launch day' },
@@ -48,7 +48,7 @@ export async function directPost(ctx: TestContext, connectionId: string): Promis
     return init.publishId
   } finally {
     await tiktok.close()
-    await lease.close()
+    await authClient.close()
   }
 }
 

@@ -87,7 +87,7 @@ export const workersPlugin = fp(
       }
       if (config.CATCH_UP_ON_START) {
         catchUp = catchUpConnections({
-          authLeases: app.authLeases,
+          authClient: app.authClient,
           domain: app.analytics,
           signal: stopping.signal,
           log: app.log,

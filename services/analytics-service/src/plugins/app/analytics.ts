@@ -38,7 +38,7 @@ declare module 'fastify' {
 /**
  * Builds the repositories, the shared TikTok budget and the sync service from config and
  * decorates `app.analytics` (with in-process TikTok call counts in `callStats`).
- * Needs `app.pg`, `app.nats`, `app.tiktok`, `app.authLeases`.
+ * Needs `app.pg`, `app.nats`, `app.tiktok`, `app.authClient`.
  * @throws Error at start when `SYNC_CADENCE` is malformed.
  */
 export const analyticsPlugin = fp(
@@ -64,7 +64,7 @@ export const analyticsPlugin = fp(
     const sync = createSyncService({
       sql,
       display: app.tiktok.display,
-      authLeases: app.authLeases,
+      authClient: app.authClient,
       budget,
       connections,
       leases,
@@ -102,6 +102,6 @@ export const analyticsPlugin = fp(
   {
     name: 'analytics-domain',
     fastify: '5.x',
-    dependencies: ['analytics-pg', 'sb-nats', 'analytics-tiktok', 'analytics-lease-client'],
+    dependencies: ['analytics-pg', 'sb-nats', 'analytics-tiktok', 'auth-client'],
   },
 )

@@ -1,7 +1,7 @@
 /**
  * Plays publish-service and webhook-ingest for tests: a real Direct Post through the sandbox
  * (init + chunked upload of a sample clip), then the events those services would publish —
- * `social.post.published` and the verified `tiktok.webhook.post.publish.publicly_available`.
+ * `social.post.published` and the verified `tiktok.webhook.post.publish.publicly_available` (v2).
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
@@ -11,7 +11,8 @@ import {
   type Envelope,
   type PostPublishedV1,
   Subjects,
-  type TikTokWebhookV1,
+  TIKTOK_WEBHOOK_VERSION,
+  type TikTokWebhookV2,
   tiktokWebhookSubject,
 } from '@social-bridge/contracts'
 import { createEnvelope } from '@social-bridge/service-kit'
@@ -56,7 +57,7 @@ export async function directPost(ctx: TestContext, connectionId: string): Promis
 export async function publiclyAvailableEnvelope(
   sandbox: Sandbox,
   publishId: string,
-): Promise<Envelope<TikTokWebhookV1>> {
+): Promise<Envelope<TikTokWebhookV2>> {
   let body = ''
   await waitUntil(() => {
     const d = sandbox
@@ -71,16 +72,13 @@ export async function publiclyAvailableEnvelope(
     id: createHash('sha256').update(body).digest('hex'),
     type: tiktokWebhookSubject(event.event),
     tenantId: null,
+    version: TIKTOK_WEBHOOK_VERSION,
     data: {
       clientKey: event.clientKey,
       event: event.event,
       createTime: event.createTime,
       userOpenId: event.userOpenId,
-      content: {
-        publish_id: event.content.publishId,
-        post_id: event.content.postId,
-        publish_type: event.content.publishType,
-      },
+      content: event.content,
       receivedAt: new Date().toISOString(),
     },
   })

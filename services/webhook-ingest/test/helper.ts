@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
-import { type Envelope, namespacedStream, Streams, type TikTokWebhookV1 } from '@social-bridge/contracts'
+import { type Envelope, namespacedStream, Streams, type TikTokWebhookV2 } from '@social-bridge/contracts'
 import {
   createFastifyOptions,
   createTestNamespace,
@@ -100,7 +100,7 @@ export interface StoredMessage {
   subject: string
   /** `Nats-Msg-Id` header. */
   msgId: string
-  envelope: Envelope<TikTokWebhookV1>
+  envelope: Envelope<TikTokWebhookV2>
 }
 
 /** Every message of the webhook stream under `namespace`, read with its own connection to `servers`. */
@@ -119,7 +119,7 @@ export async function storedMessages(namespace: string, servers = TEST_NATS_URL)
         out.push({
           subject: m.subject.slice(prefix.length),
           msgId: m.headers?.get('Nats-Msg-Id') ?? '',
-          envelope: m.json<Envelope<TikTokWebhookV1>>(),
+          envelope: m.json<Envelope<TikTokWebhookV2>>(),
         })
       }
     }

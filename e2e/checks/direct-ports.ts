@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { accessTokenPath } from '@social-bridge/contracts'
 import {
   createInternalTokenSigner,
   type Identity,
@@ -50,7 +51,7 @@ export function directPortChecks(t: Test, j: Journey): void {
       at(ports.analytics, `/analytics/connections/${j.connectionId}`),
       at(ports.analytics, '/analytics/summary'),
     ]
-    const lease = at(ports.auth, `/internal/connections/${j.connectionId}/lease`)
+    const accessToken = at(ports.auth, accessTokenPath(j.connectionId))
     const secrets = [j.connectionId, post.id, j.creator, DEV_JWT.tenantId, 'act.', 'rft.']
 
     // The control: with the gateway's identity token these are real data routes.
@@ -58,11 +59,14 @@ export function directPortChecks(t: Test, j: Journey): void {
     for (const url of reads) {
       t.equal((await call('GET', url, { headers: gatewayIdentity })).status, 200, `control: ${url}`)
     }
-    const userLease = await call('POST', lease, { headers: gatewayIdentity, json: {} })
-    t.equal(userLease.status, 403, 'a user identity may not lease tokens either')
+    const userToken = await call('POST', accessToken, { headers: gatewayIdentity, json: {} })
+    t.equal(userToken.status, 403, 'a user identity may not get access tokens either')
 
     for (const [name, headers] of Object.entries(await forgedIdentities(j.admin))) {
-      for (const [method, url] of [...reads.map((u) => ['GET', u] as const), ['POST', lease] as const]) {
+      for (const [method, url] of [
+        ...reads.map((u) => ['GET', u] as const),
+        ['POST', accessToken] as const,
+      ]) {
         const res = await call(method, url, { headers, ...(method === 'POST' ? { json: {} } : {}) })
         t.equal(res.status, 401, `${name}: ${method} ${url}`)
         t.same(Object.keys(res.body ?? {}).sort(), ['error', 'requestId'], `${name}: only the error shape`)

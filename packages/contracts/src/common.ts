@@ -6,8 +6,13 @@ export const Provider = Type.Union([Type.Literal('tiktok')])
 /** Identifiers we mint are UUIDs. */
 export const Uuid = Type.String({ format: 'uuid' })
 
+const TIKTOK_POST_ID_PATTERN = '^[0-9]{1,20}$'
+
 /** TikTok post/video ids are 19-digit integers above 2^53: always carried as decimal strings. */
-export const TikTokPostId = Type.String({ pattern: '^[0-9]{1,20}$' })
+export const TikTokPostId = Type.String({ pattern: TIKTOK_POST_ID_PATTERN })
+
+/** True when `value` is a {@link TikTokPostId} (decimal digits, at most 20). */
+export const isTikTokPostId = (value: string): boolean => new RegExp(TIKTOK_POST_ID_PATTERN).test(value)
 
 /** ISO 8601 timestamp. */
 export const IsoDateTime = Type.String({ format: 'date-time' })

@@ -4,11 +4,24 @@
  * they can share a NATS server): see `namespacedSubject` / `namespacedStream`.
  */
 
-/** Subjects of raw, verified TikTok webhooks: `tiktok.webhook.<event>`, e.g. `tiktok.webhook.post.publish.complete`. */
+/** Subjects of verified TikTok webhooks: `tiktok.webhook.<event>`, e.g. `tiktok.webhook.post.publish.complete`. */
 export const TIKTOK_WEBHOOK_SUBJECT_PREFIX = 'tiktok.webhook'
 
 /** The subject for one TikTok webhook event name (TikTok's own dotted name, kept as is). */
 export const tiktokWebhookSubject = (event: string): string => `${TIKTOK_WEBHOOK_SUBJECT_PREFIX}.${event}`
+
+/**
+ * Subject filters of the `tiktok.webhook.*` consumers (a durable consumer's `filter_subject`,
+ * un-namespaced; one without a wildcard is the subject itself), REFERENCE.md §4.4.
+ */
+export const TikTokWebhookFilters = {
+  /** `authorization.removed` (auth-service revokes the account's connections). */
+  authorizationRemoved: tiktokWebhookSubject('authorization.removed'),
+  /** Every Content Posting event, `post.publish.*` (publish-service). */
+  postPublish: tiktokWebhookSubject('post.publish.>'),
+  /** `post.publish.publicly_available`, which carries the post id (analytics-service). */
+  postPubliclyAvailable: tiktokWebhookSubject('post.publish.publicly_available'),
+} as const
 
 /** Domain events published by the services (ARCHITECTURE.md event table). */
 export const Subjects = {

@@ -8,6 +8,11 @@ import {
   PostPublishedV1,
   Streams,
   Subjects,
+  TIKTOK_WEBHOOK_VERSION,
+  TikTokWebhookAnyVersion,
+  TikTokWebhookFilters,
+  TikTokWebhookV2,
+  tiktokWebhookData,
 } from '../src/index.js'
 
 t.test('an envelope with a 19-digit post id as a string validates', async (t) => {
@@ -48,4 +53,74 @@ t.test('the error shape requires a SNAKE_CASE code and a request id', async (t) 
   t.ok(Value.Check(ErrorResponse, { error: { code: 'NOT_FOUND', message: 'x' }, requestId: 'r1' }))
   t.notOk(Value.Check(ErrorResponse, { error: { code: 'notFound', message: 'x' }, requestId: 'r1' }))
   t.notOk(Value.Check(ErrorResponse, { error: { code: 'NOT_FOUND', message: 'x' } }))
+})
+
+const webhookEnvelope = (version: number, data: unknown) => ({
+  id: 'a'.repeat(64),
+  type: 'tiktok.webhook.post.publish.publicly_available',
+  version,
+  occurredAt: '2026-01-02T03:04:05.000Z',
+  tenantId: null,
+  data: data as TikTokWebhookAnyVersion,
+})
+const v1Data = (content: Record<string, unknown>) => ({
+  clientKey: 'k',
+  event: 'post.publish.publicly_available',
+  createTime: 1_700_000_000,
+  userOpenId: 'open_1',
+  content,
+  receivedAt: '2026-01-02T03:04:05.000Z',
+})
+
+t.test('a v1 webhook still in the stream is read as the normalised v2 payload', async (t) => {
+  const raw = { publish_id: 'v_pub_file~v2-1.1', post_id: '7304512345678901234', publish_type: 'DIRECT_POST' }
+  const env = webhookEnvelope(1, v1Data(raw))
+  t.ok(Value.Check(EventEnvelope(TikTokWebhookAnyVersion), env), 'a consumer accepts it')
+  const data = tiktokWebhookData(env)
+  t.ok(Value.Check(TikTokWebhookV2, data), 'v2-valid')
+  t.same(data, {
+    ...v1Data(raw),
+    content: {
+      publishId: 'v_pub_file~v2-1.1',
+      postId: '7304512345678901234',
+      publishType: 'DIRECT_POST',
+      raw,
+    },
+  })
+})
+
+t.test(
+  'v1 ids sent as numbers become strings; a post_id that is not an id is left in raw only',
+  async (t) => {
+    const removed = tiktokWebhookData(webhookEnvelope(1, v1Data({ reason: 1 })))
+    t.same(removed.content, { reason: 1, raw: { reason: 1 } })
+    const small = tiktokWebhookData(webhookEnvelope(1, v1Data({ post_id: 12345, request_id: 9 })))
+    t.match(small.content, { postId: '12345', requestId: '9' })
+    const odd = tiktokWebhookData(webhookEnvelope(1, v1Data({ publish_id: 'p', post_id: 'not-an-id' })))
+    t.same(odd.content, { publishId: 'p', raw: { publish_id: 'p', post_id: 'not-an-id' } })
+    t.ok(Value.Check(TikTokWebhookV2, odd))
+  },
+)
+
+t.test('a v2 webhook is read as it is; an unknown version is refused', async (t) => {
+  const v2 = {
+    ...v1Data({}),
+    content: { publishId: 'p', postId: '7304512345678901234', raw: { publish_id: 'p', post_id: 7 } },
+  }
+  const env = webhookEnvelope(TIKTOK_WEBHOOK_VERSION, v2)
+  t.ok(Value.Check(EventEnvelope(TikTokWebhookV2), env))
+  t.equal(tiktokWebhookData(env), env.data, 'no copy, no change')
+  t.notOk(Value.Check(TikTokWebhookV2, { ...v2, content: { ...v2.content, postId: 'x1' } }), 'postId digits')
+  t.notOk(Value.Check(TikTokWebhookV2, v1Data({ publish_id: 'p' })), 'a v1 payload is not v2')
+  t.throws(() => tiktokWebhookData(webhookEnvelope(3, v2)), { name: 'UnknownTikTokWebhookVersionError' })
+})
+
+t.test('the webhook filters are subjects of the webhook stream', async (t) => {
+  t.same(TikTokWebhookFilters, {
+    authorizationRemoved: 'tiktok.webhook.authorization.removed',
+    postPublish: 'tiktok.webhook.post.publish.>',
+    postPubliclyAvailable: 'tiktok.webhook.post.publish.publicly_available',
+  })
+  for (const filter of Object.values(TikTokWebhookFilters))
+    t.ok(filter.startsWith(`${Streams.tiktokWebhooks.subjects[0]!.slice(0, -1)}`), filter)
 })

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { authClientPlugin } from '@social-bridge/auth-client'
 import { Streams } from '@social-bridge/contracts'
 import {
   dbPlugin,
@@ -14,7 +15,6 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from './config.js'
 import { domainPlugin } from './plugins/app/domain.js'
-import { leaseClientPlugin } from './plugins/external/auth-service.js'
 import { pgPlugin } from './plugins/external/pg.js'
 import { tiktokPlugin } from './plugins/external/tiktok.js'
 import analyticsRoutes from './routes/analytics/index.js'
@@ -60,9 +60,10 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     clientKey: config.TIKTOK_CLIENT_KEY,
     apiBaseUrl: config.TIKTOK_API_BASE_URL,
   })
-  await fastify.register(leaseClientPlugin, {
-    authServiceUrl: config.AUTH_SERVICE_URL,
+  await fastify.register(authClientPlugin, {
+    baseUrl: config.AUTH_SERVICE_URL,
     internalJwtSecret: config.INTERNAL_JWT_SECRET,
+    service: 'analytics-service',
   })
   await fastify.register(domainPlugin, { config, clock: opts.clock })
   await fastify.register(analyticsRoutes, { config })

@@ -13,7 +13,7 @@ export const AnalyticsConfig = Type.Object({
   INTERNAL_JWT_SECRET: Type.String({ minLength: 32 }),
   /** Connections of the service's one PostgreSQL pool (service-kit dbPlugin, `app.pg`). */
   DB_POOL_SIZE: Type.Integer({ minimum: 1, default: 10 }),
-  /** auth-service base URL: token leases and the active-connection list (contracts `rest/internal.ts`). */
+  /** auth-service base URL: access tokens and the active-connection list (`@social-bridge/auth-client`). */
   AUTH_SERVICE_URL: Type.String({ pattern: '^https?://' }),
   /** The app's client_key: the key of the shared TikTok call budget. */
   TIKTOK_CLIENT_KEY: Type.String({ minLength: 1 }),

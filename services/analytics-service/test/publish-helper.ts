@@ -1,29 +1,30 @@
 /**
  * Plays publish-service and webhook-ingest for tests: a real Direct Post through the sandbox
  * (init + chunked upload of a sample clip), then the events those services would publish —
- * `social.post.published` and the verified `tiktok.webhook.post.publish.publicly_available`.
+ * `social.post.published` and the verified `tiktok.webhook.post.publish.publicly_available` (v2).
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
+import { createAuthClient } from '@social-bridge/auth-client'
 import {
   type Envelope,
   type PostPublishedV1,
   Subjects,
-  type TikTokWebhookV1,
+  TIKTOK_WEBHOOK_VERSION,
+  type TikTokWebhookV2,
   tiktokWebhookSubject,
 } from '@social-bridge/contracts'
-import { createEnvelope, createInternalTokenSigner } from '@social-bridge/service-kit'
+import { createEnvelope } from '@social-bridge/service-kit'
 import { sampleClip } from '@social-bridge/service-kit/testing'
 import { createTikTokClient, parseWebhookEvent } from '@social-bridge/tiktok-client'
 import type { Sandbox } from '@social-bridge/tiktok-sandbox'
-import { createLeaseClient } from '../src/plugins/external/lease-client.js'
 import { INTERNAL_SECRET, type TestContext, waitUntil } from './helper.js'
 
 /** Publishes a public video on the account through the sandbox's Content Posting API; returns its publish_id. */
 export async function directPost(ctx: TestContext, connectionId: string): Promise<string> {
-  const lease = createLeaseClient({
+  const authClient = createAuthClient({
     baseUrl: ctx.config.AUTH_SERVICE_URL,
-    signer: createInternalTokenSigner({ secret: INTERNAL_SECRET }),
+    internalJwtSecret: INTERNAL_SECRET,
     service: 'publish-service',
   })
   const tiktok = createTikTokClient({
@@ -32,7 +33,7 @@ export async function directPost(ctx: TestContext, connectionId: string): Promis
     apiBaseUrl: ctx.sandbox.url,
   })
   try {
-    const { accessToken } = await lease.lease(connectionId)
+    const { accessToken } = await authClient.getAccessToken(connectionId)
     const clip = await sampleClip('clip-15s-vertical.mp4')
     const videoSize = (await stat(clip)).size
     const init = await tiktok.posting.initDirectPost(accessToken, {
@@ -47,7 +48,7 @@ export async function directPost(ctx: TestContext, connectionId: string): Promis
     return init.publishId
   } finally {
     await tiktok.close()
-    await lease.close()
+    await authClient.close()
   }
 }
 
@@ -55,7 +56,7 @@ export async function directPost(ctx: TestContext, connectionId: string): Promis
 export async function publiclyAvailableEnvelope(
   sandbox: Sandbox,
   publishId: string,
-): Promise<Envelope<TikTokWebhookV1>> {
+): Promise<Envelope<TikTokWebhookV2>> {
   let body = ''
   await waitUntil(() => {
     const d = sandbox
@@ -70,16 +71,13 @@ export async function publiclyAvailableEnvelope(
     id: createHash('sha256').update(body).digest('hex'),
     type: tiktokWebhookSubject(event.event),
     tenantId: null,
+    version: TIKTOK_WEBHOOK_VERSION,
     data: {
       clientKey: event.clientKey,
       event: event.event,
       createTime: event.createTime,
       userOpenId: event.userOpenId,
-      content: {
-        publish_id: event.content.publishId,
-        post_id: event.content.postId,
-        publish_type: event.content.publishType,
-      },
+      content: event.content,
       receivedAt: new Date().toISOString(),
     },
   })

@@ -34,7 +34,7 @@ const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
 
 /**
  * auth-service as a Fastify plugin that never listens (CONVENTIONS.md 1): TikTok OAuth connect,
- * the encrypted token vault, token leases and refresh, disconnect/revoke. Register it on a Fastify
+ * the encrypted token vault, access-token hand-out and refresh, disconnect/revoke. Register it on a Fastify
  * built with service-kit's `createFastifyOptions`; importing this module has no side effects.
  * Wrapped in fastify-plugin so `app.auth`, `app.db`… are visible to tests.
  */

@@ -1,7 +1,7 @@
 /**
  * How to run auth-service in a test: a fresh database, a NATS namespace, the TikTok sandbox on
  * port 0, then `build(t, { sandbox })` → a ready Fastify app (closed at teardown). Other services'
- * tests start it through `@social-bridge/auth-service/testing`; the shared pieces come from
+ * tests start it (to get real access tokens) through `@social-bridge/auth-service/testing`; the shared pieces come from
  * `@social-bridge/service-kit/testing`.
  */
 import type { Writable } from 'node:stream'

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { authClientPlugin } from '@social-bridge/auth-client'
 import { Streams } from '@social-bridge/contracts'
 import {
   dbPlugin,
@@ -14,7 +15,6 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { PublishConfig } from './config.js'
 import { domainPlugin } from './plugins/app/domain.js'
-import { leaseClientPlugin } from './plugins/external/lease-client.js'
 import { mediaStorePlugin } from './plugins/external/media-store.js'
 import { tiktokPlugin } from './plugins/external/tiktok.js'
 import connectionRoutes from './routes/connections/index.js'
@@ -65,9 +65,10 @@ async function publishApp(fastify: FastifyInstance, opts: PublishAppOptions): Pr
   })
   // external
   await fastify.register(mediaStorePlugin, { bucket: config.MEDIA_BUCKET })
-  await fastify.register(leaseClientPlugin, {
-    authServiceUrl: config.AUTH_SERVICE_URL,
+  await fastify.register(authClientPlugin, {
+    baseUrl: config.AUTH_SERVICE_URL,
     internalJwtSecret: config.INTERNAL_JWT_SECRET,
+    service: 'publish-service',
   })
   await fastify.register(tiktokPlugin, {
     clientKey: config.TIKTOK_CLIENT_KEY,

@@ -11,9 +11,9 @@ const MIB = 1024 * 1024
 export const PublishConfig = Type.Object({
   ...BaseConfig.properties,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
-  /** HS256 secret (≥ 32 bytes) of internal tokens: verifies the gateway, signs lease calls. */
+  /** HS256 secret (≥ 32 bytes) of internal tokens: verifies the gateway, signs calls to auth-service. */
   INTERNAL_JWT_SECRET: Type.String({ minLength: 32 }),
-  /** auth-service base URL for token leases (`POST /internal/connections/:id/lease`). */
+  /** auth-service base URL for access tokens (`@social-bridge/auth-client`). */
   AUTH_SERVICE_URL: Type.String({ pattern: '^https?://' }),
   TIKTOK_CLIENT_KEY: Type.String({ minLength: 1 }),
   TIKTOK_CLIENT_SECRET: Type.String({ minLength: 1 }),

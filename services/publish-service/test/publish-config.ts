@@ -2,7 +2,7 @@ import { TEST_NATS_URL } from '@social-bridge/service-kit/testing'
 import type { PublishConfig } from '../src/config.js'
 import { CLIENT_KEY, CLIENT_SECRET, INTERNAL_SECRET, VERIFIED_PREFIX } from './helper.js'
 
-/** The config of a replica (fast polls and leases for tests). */
+/** The config of a replica (fast polls and job leases for tests). */
 export function testPublishConfig(input: {
   databaseUrl: string
   namespace: string

@@ -1,14 +1,14 @@
 /**
  * Test stand-in for webhook-ingest (not a dependency of this package): receives the sandbox's
  * signed webhooks, verifies them with tiktok-client, and publishes the contracts
- * `tiktok.webhook.<event>` v1 envelope to JetStream exactly as webhook-ingest does
- * (id = SHA-256 of the raw body, data = TikTokWebhookV1).
+ * `tiktok.webhook.<event>` v2 envelope to JetStream exactly as webhook-ingest does
+ * (id = SHA-256 of the raw body, data = TikTokWebhookV2: tiktok-client's normalised event).
  */
 import { createHash } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { connect } from '@nats-io/transport-node'
-import { type TikTokWebhookV1, tiktokWebhookSubject } from '@social-bridge/contracts'
+import { TIKTOK_WEBHOOK_VERSION, type TikTokWebhookV2, tiktokWebhookSubject } from '@social-bridge/contracts'
 import { createEventBus } from '@social-bridge/service-kit'
 import { TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit/testing'
 import { parseWebhookEvent, verifyWebhookSignature } from '@social-bridge/tiktok-client'
@@ -35,11 +35,11 @@ export async function startWebhookRelay(
     }
     const event = parseWebhookEvent(raw)
     const subject = tiktokWebhookSubject(event.event)
-    const data: TikTokWebhookV1 = {
+    const data: TikTokWebhookV2 = {
       clientKey: event.clientKey,
       event: event.event,
       createTime: event.createTime,
-      content: event.content.raw,
+      content: event.content,
       receivedAt: new Date().toISOString(),
       ...(event.userOpenId ? { userOpenId: event.userOpenId } : {}),
     }
@@ -47,7 +47,7 @@ export async function startWebhookRelay(
       await bus.publish(subject, {
         id: createHash('sha256').update(raw).digest('hex'),
         type: subject,
-        version: 1,
+        version: TIKTOK_WEBHOOK_VERSION,
         occurredAt: new Date(event.createTime * 1000).toISOString(),
         tenantId: null,
         data,

@@ -13,7 +13,7 @@ export function workerDeps(
     db: app.db,
     config,
     tiktok: app.tiktok,
-    leases: app.leaseClient,
+    authClient: app.authClient,
     mediaStore: app.mediaStore,
     domain: app.publish,
     queue: createJobQueue({ db: app.db }),

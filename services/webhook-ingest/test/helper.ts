@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type Envelope, Streams, type TikTokWebhookV1 } from '@social-bridge/contracts'
+import { type Envelope, Streams, type TikTokWebhookV2 } from '@social-bridge/contracts'
 import { createFastifyOptions, loadConfig } from '@social-bridge/service-kit'
 import {
   createTestNamespace,
@@ -94,11 +94,11 @@ export function deliver(app: FastifyInstance, body: string | Buffer, headers = s
 export const sha256Hex = (body: string | Buffer): string => createHash('sha256').update(body).digest('hex')
 
 /** One message of the webhook stream (subject without the namespace, `Nats-Msg-Id`, envelope). */
-export type StoredMessage = KitStoredMessage<Envelope<TikTokWebhookV1>>
+export type StoredMessage = KitStoredMessage<Envelope<TikTokWebhookV2>>
 
 /** Every message of the webhook stream under `namespace`, read with its own connection to `servers`. */
 export const storedMessages = (namespace: string, servers = TEST_NATS_URL): Promise<StoredMessage[]> =>
-  readStream<Envelope<TikTokWebhookV1>>(namespace, { stream: Streams.tiktokWebhooks, servers })
+  readStream<Envelope<TikTokWebhookV2>>(namespace, { stream: Streams.tiktokWebhooks, servers })
 
 /** Polls `check` until it holds; false after `timeoutMs` (default 15 s). */
 export const waitUntil = (check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<boolean> =>

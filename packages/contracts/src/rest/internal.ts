@@ -3,16 +3,19 @@ import { ConnectionStatus, IsoDateTime, Provider, Uuid } from '../common.js'
 
 /**
  * Service-to-service API of auth-service (called with a service identity, see service-kit
- * `createInternalTokenSigner().forService(name)`); never exposed by the gateway.
+ * `createInternalTokenSigner().forService(name)`); never exposed by the gateway. Callers use
+ * `@social-bridge/auth-client` rather than calling it by hand.
  *
- * `POST /internal/connections/:id/lease` — a valid TikTok access token for a connection, at the
- * moment of use. auth-service refreshes first when the token expires within its margin, or when
- * `forceRefresh` is set (the caller got `access_token_invalid` from TikTok). Errors: 404
- * `NOT_FOUND` (unknown id, or `tenantId` given and not the connection's), 409 `REAUTH_REQUIRED`
- * or `CONNECTION_NOT_ACTIVE`, 503 `TIKTOK_UNAVAILABLE` (refresh failed transiently; retry later).
- * Callers must never store or log the token.
+ * Access-token hand-out, `POST /internal/connections/:id/lease` (the path keeps its first name;
+ * the job and sync leases of publish-service and analytics-service are another thing): a valid
+ * TikTok access token for a connection, at the moment of use. auth-service refreshes first when
+ * the token expires within its margin, or when `forceRefresh` is set (the caller got
+ * `access_token_invalid` from TikTok). Errors: 404 `NOT_FOUND` (unknown id, or `tenantId` given
+ * and not the connection's), 409 `REAUTH_REQUIRED` or `CONNECTION_NOT_ACTIVE`, 503
+ * `TIKTOK_UNAVAILABLE` with `Retry-After` (refresh failed transiently; retry later). Callers must
+ * never store or log the token.
  */
-export const TokenLeaseRequest = Type.Object(
+export const AccessTokenRequest = Type.Object(
   {
     forceRefresh: Type.Optional(Type.Boolean()),
     /** When set, the connection must belong to this tenant (else 404). */
@@ -20,9 +23,10 @@ export const TokenLeaseRequest = Type.Object(
   },
   { additionalProperties: false },
 )
-export type TokenLeaseRequest = Static<typeof TokenLeaseRequest>
+export type AccessTokenRequest = Static<typeof AccessTokenRequest>
 
-export const TokenLease = Type.Object({
+/** The answer of the access-token hand-out: the connection and its current access token. */
+export const ConnectionAccessToken = Type.Object({
   connectionId: Uuid,
   tenantId: Type.String(),
   provider: Provider,
@@ -31,9 +35,15 @@ export const TokenLease = Type.Object({
   accessToken: Type.String(),
   accessTokenExpiresAt: IsoDateTime,
 })
-export type TokenLease = Static<typeof TokenLease>
+export type ConnectionAccessToken = Static<typeof ConnectionAccessToken>
 
-/** `GET /internal/connections?status=active&limit=&cursor=`: connections for schedulers (no tokens). */
+/** Route of the access-token hand-out (see {@link AccessTokenRequest}), as auth-service declares it. */
+export const ACCESS_TOKEN_ROUTE = '/internal/connections/:id/lease'
+
+/** The access-token hand-out's path for connection `id` (URL-encoded). */
+export const accessTokenPath = (id: string): string =>
+  ACCESS_TOKEN_ROUTE.replace(':id', encodeURIComponent(id))
+
 export const InternalConnection = Type.Object({
   id: Uuid,
   tenantId: Type.String(),

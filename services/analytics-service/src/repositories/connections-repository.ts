@@ -28,7 +28,7 @@ export type ManualSyncOutcome =
 export interface ConnectionsRepository {
   /** `social.connection.connected`: active and due now, unless a newer event made it stale. */
   trackConnected(q: Queryable, input: ConnectedInput): Promise<void>
-  /** `reauth_required` / `disconnected` (or a refused lease): stale, unless a newer event reactivated it. */
+  /** `reauth_required` / `disconnected` (or an access token refused): stale, unless a newer event reactivated it. */
   markStale(
     q: Queryable,
     input: { id: string; tenantId: string; reason: string; occurredAt?: Date },

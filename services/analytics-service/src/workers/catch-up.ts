@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { AuthClient } from '@social-bridge/auth-client'
 import type { AnalyticsDomain } from '../plugins/app/domain.js'
-import type { LeaseClient } from '../plugins/external/lease-client.js'
 
 /**
  * Start-up catch-up: lists auth-service's active connections (`GET /internal/connections?status=active`)
@@ -10,7 +10,7 @@ import type { LeaseClient } from '../plugins/external/lease-client.js'
  * @returns how many connections were newly tracked (or filled in).
  */
 export async function catchUpConnections(deps: {
-  authLeases: LeaseClient
+  authClient: Pick<AuthClient, 'listActiveConnections'>
   domain: AnalyticsDomain
   signal: AbortSignal
   log?: { warn(obj: object, msg: string): void }
@@ -18,7 +18,7 @@ export async function catchUpConnections(deps: {
   for (let attempt = 0; !deps.signal.aborted; attempt++) {
     const listedAt = new Date()
     try {
-      const items = await deps.authLeases.listActiveConnections()
+      const items = await deps.authClient.listActiveConnections()
       return await deps.domain.connections.trackListed(items, listedAt, deps.domain.clock())
     } catch (err) {
       deps.log?.warn({ err, attempt }, 'connection catch-up failed; retrying')

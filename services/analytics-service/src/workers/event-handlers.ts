@@ -1,10 +1,13 @@
-import type {
-  ConnectionConnectedV1,
-  ConnectionDisconnectedV1,
-  ConnectionReauthRequiredV1,
-  Envelope,
-  PostPublishedV1,
-  TikTokWebhookV1,
+import {
+  type ConnectionConnectedV1,
+  type ConnectionDisconnectedV1,
+  type ConnectionReauthRequiredV1,
+  type Envelope,
+  type PostPublishedV1,
+  Subjects,
+  type TikTokWebhookEnvelope,
+  TikTokWebhookFilters,
+  tiktokWebhookData,
 } from '@social-bridge/contracts'
 import type { Sql } from 'postgres'
 import type { AnalyticsDomain } from '../plugins/app/domain.js'
@@ -15,8 +18,6 @@ import { claimEvent } from '../repositories/processed-events.js'
 export class UnusableEventError extends Error {
   override name = 'UnusableEventError'
 }
-
-const TIKTOK_POST_ID = /^[0-9]{1,20}$/
 
 function tenantOf(env: Envelope<unknown>): string {
   if (!env.tenantId) throw new UnusableEventError(`${env.type} ${env.id} has no tenantId`)
@@ -38,7 +39,7 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
   return {
     /** `social.connection.connected`: track the account (tenant from the envelope) and sync it now. */
     connected: (env: Envelope<ConnectionConnectedV1>) =>
-      once(env, 'social.connection.connected', (tx) =>
+      once(env, Subjects.connectionConnected, (tx) =>
         domain.connections.trackConnected(tx, {
           id: env.data.connectionId,
           tenantId: tenantOf(env),
@@ -52,7 +53,7 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
 
     /** `social.connection.reauth_required`: stop syncing, show as stale. */
     reauthRequired: (env: Envelope<ConnectionReauthRequiredV1>) =>
-      once(env, 'social.connection.reauth_required', (tx) =>
+      once(env, Subjects.connectionReauthRequired, (tx) =>
         domain.connections.markStale(tx, {
           id: env.data.connectionId,
           tenantId: tenantOf(env),
@@ -63,7 +64,7 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
 
     /** `social.connection.disconnected`: stop syncing, show as stale (reason = revoked/disconnected). */
     disconnected: (env: Envelope<ConnectionDisconnectedV1>) =>
-      once(env, 'social.connection.disconnected', (tx) =>
+      once(env, Subjects.connectionDisconnected, (tx) =>
         domain.connections.markStale(tx, {
           id: env.data.connectionId,
           tenantId: tenantOf(env),
@@ -74,7 +75,7 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
 
     /** `social.post.published`: our post ↔ publish_id ↔ TikTok post ids (may be empty now, filled by a later event). */
     postPublished: (env: Envelope<PostPublishedV1>) =>
-      once(env, 'social.post.published', async (tx) => {
+      once(env, Subjects.postPublished, async (tx) => {
         const tenantId = tenantOf(env)
         const { postId, connectionId, publishId, tiktokPostIds } = env.data
         const provider = 'tiktok'
@@ -88,25 +89,23 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
       }),
 
     /**
-     * `tiktok.webhook.post.publish.publicly_available` (REFERENCE.md §4.4): `content.publish_id`
-     * and `content.post_id` (19 digits, kept as a string) for the account `userOpenId`. Tracked
-     * under every active connection of that open_id; an unknown account is ignored (its
-     * import will list the video once it is connected).
+     * `tiktok.webhook.post.publish.publicly_available` (REFERENCE.md §4.4; contracts payload v2, or
+     * v1 read through `tiktokWebhookData`): `content.publishId` and `content.postId` (19 digits, a
+     * string) for the account `userOpenId`. Tracked under every active connection of that
+     * open_id; an unknown account is ignored (its import will list the video once it is connected).
      */
-    publiclyAvailable: (env: Envelope<TikTokWebhookV1>) =>
-      once(env, 'tiktok.webhook.post.publish.publicly_available', async (tx) => {
-        const publishId = env.data.content.publish_id
-        const rawPostId = env.data.content.post_id
-        const postId =
-          typeof rawPostId === 'number' || typeof rawPostId === 'bigint' ? String(rawPostId) : rawPostId
-        if (typeof publishId !== 'string' || typeof postId !== 'string' || !TIKTOK_POST_ID.test(postId)) {
-          throw new UnusableEventError('publicly_available webhook without publish_id/post_id')
+    publiclyAvailable: (env: TikTokWebhookEnvelope) =>
+      once(env, TikTokWebhookFilters.postPubliclyAvailable, async (tx) => {
+        const event = tiktokWebhookData(env)
+        const { publishId, postId } = event.content
+        if (publishId === undefined || postId === undefined) {
+          throw new UnusableEventError('publicly_available webhook without publishId/postId')
         }
         const provider = 'tiktok'
         await domain.videos.linkPublishVideos(tx, provider, publishId, [postId])
-        if (!env.data.userOpenId) return
+        if (!event.userOpenId) return
         const now = domain.clock()
-        for (const c of await domain.connections.findByOpenId(tx, provider, env.data.userOpenId)) {
+        for (const c of await domain.connections.findByOpenId(tx, provider, event.userOpenId)) {
           const owner = { connectionId: c.id, tenantId: c.tenantId, provider }
           if ((await domain.videos.upsertVideos(tx, owner, [{ videoId: postId }], now)) > 0) {
             await domain.connections.makeDue(tx, c.id, now)

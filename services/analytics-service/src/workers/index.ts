@@ -6,8 +6,8 @@ import {
   type StreamSpec,
   Streams,
   Subjects,
-  TikTokWebhookV1,
-  tiktokWebhookSubject,
+  TikTokWebhookAnyVersion,
+  TikTokWebhookFilters,
 } from '@social-bridge/contracts'
 import { type DurableConsumer, startDurableConsumer } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
@@ -64,8 +64,8 @@ export const workersPlugin = fp(
       [Streams.socialEvents, Subjects.postPublished, PostPublishedV1, handlers.postPublished],
       [
         Streams.tiktokWebhooks,
-        tiktokWebhookSubject('post.publish.publicly_available'),
-        TikTokWebhookV1,
+        TikTokWebhookFilters.postPubliclyAvailable,
+        TikTokWebhookAnyVersion,
         handlers.publiclyAvailable,
       ],
     ]
@@ -87,7 +87,7 @@ export const workersPlugin = fp(
       }
       if (config.CATCH_UP_ON_START) {
         catchUp = catchUpConnections({
-          authLeases: app.authLeases,
+          authClient: app.authClient,
           domain: app.analytics,
           signal: stopping.signal,
           log: app.log,

@@ -13,7 +13,7 @@ t.test(
     await ctx.app.pg`delete from analytics.connections where id = ${connectionId}`
 
     const tracked = await catchUpConnections({
-      authLeases: ctx.app.authLeases,
+      authClient: ctx.app.authClient,
       domain: ctx.app.analytics,
       signal: new AbortController().signal,
     })
@@ -24,7 +24,7 @@ t.test(
     t.same(row, { tenantId: 'tenant-c', openId: user.openId, status: 'active' })
     t.equal(
       await catchUpConnections({
-        authLeases: ctx.app.authLeases,
+        authClient: ctx.app.authClient,
         domain: ctx.app.analytics,
         signal: new AbortController().signal,
       }),

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto'
-import { type Envelope, Subjects, tiktokWebhookSubject } from '@social-bridge/contracts'
+import {
+  type Envelope,
+  Subjects,
+  TIKTOK_WEBHOOK_VERSION,
+  TikTokWebhookFilters,
+} from '@social-bridge/contracts'
 import { createEnvelope } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { build, waitTracked, waitUntil } from '../helper.js'
 import { postPublishedEnvelope } from '../publish-helper.js'
 
-const WEBHOOK = tiktokWebhookSubject('post.publish.publicly_available')
+const WEBHOOK = TikTokWebhookFilters.postPubliclyAvailable
 
 /** Publishes like a JetStream redelivery would: no Nats-Msg-Id, so the stream stores every copy. */
 async function publishRaw(app: FastifyInstance, subject: string, env: Envelope) {
@@ -38,7 +43,8 @@ t.test('duplicate and out-of-order post events leave the same data', async (t) =
     (await ctx.app.pg<{ n: number }[]>`select count(*)::int as n from analytics.processed_events`)[0]!.n
   const before = await processed()
 
-  const eventsFor = (ids: { postId: string; publishId: string; videoId: string }) => [
+  // `webhookVersion` 1: the webhook as stored before the normalised v2 payload (still in the stream)
+  const eventsFor = (ids: { postId: string; publishId: string; videoId: string }, webhookVersion = 2) => [
     {
       subject: Subjects.postPublished,
       env: postPublishedEnvelope('tenant-a', {
@@ -53,12 +59,21 @@ t.test('duplicate and out-of-order post events leave the same data', async (t) =
       env: createEnvelope({
         type: WEBHOOK,
         tenantId: null,
+        version: webhookVersion === 1 ? 1 : TIKTOK_WEBHOOK_VERSION,
         data: {
           clientKey: 'sbx_client_key',
           event: 'post.publish.publicly_available',
           createTime: 1_700_000_000,
           userOpenId: user.openId,
-          content: { publish_id: ids.publishId, post_id: ids.videoId, publish_type: 'DIRECT_POST' },
+          content:
+            webhookVersion === 1
+              ? { publish_id: ids.publishId, post_id: ids.videoId, publish_type: 'DIRECT_POST' }
+              : {
+                  publishId: ids.publishId,
+                  postId: ids.videoId,
+                  publishType: 'DIRECT_POST',
+                  raw: { publish_id: ids.publishId, post_id: ids.videoId, publish_type: 'DIRECT_POST' },
+                },
           receivedAt: new Date().toISOString(),
         },
       }) as Envelope,
@@ -78,12 +93,16 @@ t.test('duplicate and out-of-order post events leave the same data', async (t) =
 
   const eventsA = eventsFor(a)
   for (const e of eventsA) await publishRaw(ctx.app, e.subject, e.env)
-  const reversedTwice = [...eventsFor(b)].reverse().flatMap((e) => [e, e])
+  const reversedTwice = [...eventsFor(b, 1)].reverse().flatMap((e) => [e, e])
   for (const e of reversedTwice) await publishRaw(ctx.app, e.subject, e.env)
   t.ok(await waitUntil(async () => (await processed()) === before + 6), 'six distinct envelopes applied')
   const first = await fingerprint(ctx.app, a)
   t.equal(first.length, 3, 'post, link and video stored')
-  t.same(await fingerprint(ctx.app, b), first, 'reversed and duplicated events gave the same rows')
+  t.same(
+    await fingerprint(ctx.app, b),
+    first,
+    'reversed and duplicated events, with the webhook in the v1 shape, gave the same rows',
+  )
 
   // the same envelopes again (a redelivery): skipped by their ids
   for (const e of eventsA) await publishRaw(ctx.app, e.subject, e.env)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { Subjects, tiktokWebhookSubject } from '@social-bridge/contracts'
+import { Subjects, TikTokWebhookFilters } from '@social-bridge/contracts'
 import t from 'tap'
 import { asUser, build, waitSynced, waitTracked, waitUntil } from '../helper.js'
 import { directPost, postPublishedEnvelope, publiclyAvailableEnvelope } from '../publish-helper.js'
@@ -27,8 +27,8 @@ t.test(
     )
     // webhook-ingest: TikTok's publicly_available webhook carries the post id
     const webhook = await publiclyAvailableEnvelope(ctx.sandbox, publishId)
-    await bus.publish(tiktokWebhookSubject('post.publish.publicly_available'), webhook)
-    const tiktokPostId = String(webhook.data.content.post_id)
+    await bus.publish(TikTokWebhookFilters.postPubliclyAvailable, webhook)
+    const tiktokPostId = String(webhook.data.content.postId)
     t.match(tiktokPostId, /^[0-9]{19}$/, 'the 19-digit post id survived as a string')
 
     const headers = await asUser('tenant-a')

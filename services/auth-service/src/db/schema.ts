@@ -47,8 +47,9 @@ export const connections = auth.table(
     /** From `refresh_expires_in` at issue time. */
     refreshTokenExpiresAt: ts('refresh_token_expires_at'),
     /**
-     * When the scheduler (or a lease) should refresh: ahead of expiry by the margin, or later after a
-     * failed refresh (backoff), possibly past the expiry: leases also check the expiry itself.
+     * When the scheduler (or an access-token request) should refresh: ahead of expiry by the
+     * margin, or later after a failed refresh (backoff), possibly past the expiry: access-token
+     * requests also check the expiry itself.
      */
     nextRefreshAt: ts('next_refresh_at'),
     /** Consecutive transient refresh failures (for the scheduler's backoff). */

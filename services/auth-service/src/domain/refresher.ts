@@ -10,8 +10,12 @@ import { openToken, sealTokens } from './sealed-tokens.js'
 import { refreshBackoffMs, tokenTiming } from './token-timing.js'
 import { type Vault, VaultError } from './vault.js'
 
-/** What started a refresh (recorded with each attempt). */
-export type RefreshTrigger = 'lease' | 'force' | 'scheduler' | 'manual'
+/**
+ * What started a refresh (recorded with each attempt): `access_token` a token handed out that was
+ * due (rows written before this name say `lease`), `force` a caller's `forceRefresh`, `scheduler`,
+ * `manual` (admin).
+ */
+export type RefreshTrigger = 'access_token' | 'force' | 'scheduler' | 'manual'
 
 /** Result of a refresh of a locked row. */
 export type RefreshOutcome =

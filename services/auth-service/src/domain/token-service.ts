@@ -1,4 +1,4 @@
-import type { TokenLease } from '@social-bridge/contracts'
+import type { ConnectionAccessToken } from '@social-bridge/contracts'
 import { type Database, NotFoundError } from '@social-bridge/service-kit'
 import type { ConnectionRow } from '../db/schema.js'
 import {
@@ -22,17 +22,17 @@ export interface TokenServiceOptions {
   repo: ConnectionsRepository
   refresher: Refresher
   outbox: Outbox
-  /** REFRESH_MARGIN_SEC: a token within `min(margin, expires_in / 2)` of its expiry is never leased. */
+  /** REFRESH_MARGIN_SEC: a token within `min(margin, expires_in / 2)` of its expiry is never handed out. */
   marginSec: number
   /** Delays between in-request retries of a transient refresh failure, ms. Default [200, 1000]. */
   retryDelaysMs?: number[]
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 }
 
-/** Leases valid access tokens and refreshes on demand (the internal lease API, manual refresh). */
+/** Hands out valid access tokens and refreshes on demand (the internal access-token API, manual refresh). */
 export interface TokenService {
   /**
-   * A valid access token for a connection (contracts `TokenLease`). A token before its refresh
+   * A valid access token for a connection (contracts `ConnectionAccessToken`). A token before its refresh
    * time and outside the margin of its expiry (`min(REFRESH_MARGIN_SEC, expires_in / 2)`,
    * REFERENCE.md §1.4) is served from the row (decryption cached per token version); otherwise it
    * is refreshed first — one refresh per connection across every replica. A token within that
@@ -43,10 +43,13 @@ export interface TokenService {
    *   failed and the current token is within the margin of its expiry (or was reported invalid);
    *   TokenKeyUnavailableError (500) when the row's key is not configured.
    */
-  lease(id: string, opts?: { tenantId?: string; forceRefresh?: boolean }): Promise<TokenLease>
+  getAccessToken(
+    id: string,
+    opts?: { tenantId?: string; forceRefresh?: boolean },
+  ): Promise<ConnectionAccessToken>
   /**
    * Refreshes now (admin `POST /connections/:id/refresh`) unless another caller refreshed since
-   * `seenVersion`. @returns the row after the refresh. @throws as `lease`.
+   * `seenVersion`. @returns the row after the refresh. @throws as `getAccessToken`.
    */
   refresh(
     id: string,
@@ -88,7 +91,7 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
     return token
   }
 
-  const toLease = (row: ConnectionRow): TokenLease => ({
+  const toAccessToken = (row: ConnectionRow): ConnectionAccessToken => ({
     connectionId: row.id,
     tenantId: row.tenantId,
     provider: 'tiktok',
@@ -103,7 +106,7 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
     const staleAt = accessTokenStaleAt(row, opts.marginSec)
     return row.accessTokenSealed !== null && staleAt !== null && now < staleAt
   }
-  /** …and its refresh is not due yet (a lease need not refresh). */
+  /** …and its refresh is not due yet (handing it out needs no refresh). */
   const fresh = (row: ConnectionRow, now: Date) =>
     usable(row, now) && row.nextRefreshAt !== null && now < row.nextRefreshAt
 
@@ -171,20 +174,20 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
   }
 
   return {
-    async lease(id, { tenantId, forceRefresh = false } = {}) {
+    async getAccessToken(id, { tenantId, forceRefresh = false } = {}) {
       const row = await opts.repo.findById(id)
       if (!row || (tenantId !== undefined && row.tenantId !== tenantId)) throw new NotFoundError('Connection')
       assertUsable(row)
       if (!forceRefresh) {
-        if (fresh(row, new Date())) return toLease(row)
-        return toLease(await refreshShared(id, 'lease', false))
+        if (fresh(row, new Date())) return toAccessToken(row)
+        return toAccessToken(await refreshShared(id, 'access_token', false))
       }
       const reported = row.accessTokenSealed ? accessTokenOf(row) : undefined
       const after = await refreshShared(id, 'force', true, row.tokenVersion)
-      const lease = toLease(after)
+      const handed = toAccessToken(after)
       // TikTok could in principle answer a refresh with the same access token: never hand it back.
-      if (lease.accessToken === reported) throw tiktokUnavailable(retryAfterSec(after, new Date()))
-      return lease
+      if (handed.accessToken === reported) throw tiktokUnavailable(retryAfterSec(after, new Date()))
+      return handed
     },
     async refresh(id, { trigger, force, seenVersion }) {
       return refreshShared(id, trigger, force, seenVersion)

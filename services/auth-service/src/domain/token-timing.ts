@@ -33,7 +33,7 @@ export function tokenTiming(
 /**
  * The instant from which an access token is within the margin of its expiry
  * (`expires_at − min(marginSec, expires_in / 2)`, the first `nextRefreshAt` of {@link tokenTiming}):
- * from then on a lease refreshes first and never hands it out. It does not move when a failed
+ * from then on an access-token request refreshes first and never hands it out. It does not move when a failed
  * refresh reschedules `next_refresh_at`. A row without `issuedAt` (written before it was stored)
  * uses the whole margin. @returns null when the row holds no expiry.
  */

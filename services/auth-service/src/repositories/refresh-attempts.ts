@@ -12,7 +12,7 @@ export type RefreshAttemptOutcome =
 /** One refresh attempt of a connection. */
 export interface RefreshAttempt {
   connectionId: string
-  /** What started it: `lease`, `force`, `scheduler`, `manual`. */
+  /** What started it: `access_token` (`lease` before the rename), `force`, `scheduler`, `manual`. */
   trigger: string
   outcome: RefreshAttemptOutcome
   /** TikTok's or our error code (`invalid_grant`, `token_key_unavailable`…); never a token. */

@@ -1,5 +1,10 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import { Streams, TikTokWebhookV1, tiktokWebhookSubject } from '@social-bridge/contracts'
+import {
+  Streams,
+  TikTokWebhookAnyVersion,
+  TikTokWebhookFilters,
+  tiktokWebhookData,
+} from '@social-bridge/contracts'
 import { type DurableConsumer, startDurableConsumer } from '@social-bridge/service-kit'
 import type { DisconnectService } from '../domain/disconnect-service.js'
 
@@ -7,10 +12,11 @@ import type { DisconnectService } from '../domain/disconnect-service.js'
 export const AUTHORIZATION_REMOVED_DURABLE = 'auth-service-authorization-removed'
 
 /**
- * Consumes `tiktok.webhook.authorization.removed` (REFERENCE.md §4.4): every connection of the
- * webhook's `user_openid` becomes `revoked` (its token is already dead) unless it was reconnected
- * since the event's `create_time` (see `DisconnectService.markRevoked`), acked only after the
- * change committed. Idempotent: a redelivery finds nothing left to change.
+ * Consumes `tiktok.webhook.authorization.removed` (REFERENCE.md §4.4; contracts payload v2, or v1
+ * read through `tiktokWebhookData`): every connection of the webhook's `userOpenId` becomes
+ * `revoked` (its token is already dead) unless it was reconnected since the event's `createTime`
+ * (see `DisconnectService.markRevoked`), acked only after the change committed. Idempotent: a
+ * redelivery finds nothing left to change.
  */
 export function startAuthorizationRemovedConsumer(opts: {
   nc: NatsConnection
@@ -18,25 +24,26 @@ export function startAuthorizationRemovedConsumer(opts: {
   disconnect: DisconnectService
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 }): Promise<DurableConsumer> {
-  return startDurableConsumer<TikTokWebhookV1>({
+  return startDurableConsumer<TikTokWebhookAnyVersion>({
     nc: opts.nc,
     namespace: opts.namespace,
     stream: Streams.tiktokWebhooks,
     durableName: AUTHORIZATION_REMOVED_DURABLE,
-    filterSubject: tiktokWebhookSubject('authorization.removed'),
-    payloadSchema: TikTokWebhookV1,
+    filterSubject: TikTokWebhookFilters.authorizationRemoved,
+    payloadSchema: TikTokWebhookAnyVersion,
     ...(opts.log ? { log: opts.log } : {}),
     handler: async (envelope) => {
-      const openId = envelope.data.userOpenId
-      if (!openId) {
+      const event = tiktokWebhookData(envelope)
+      if (!event.userOpenId) {
         opts.log?.warn({ eventId: envelope.id }, 'authorization.removed without user_openid ignored')
         return
       }
-      const reason = envelope.data.content.reason
+      // authorization.removed's reason is an integer (0–5); any other value is no reason
+      const { reason } = event.content
       await opts.disconnect.markRevoked(
-        openId,
+        event.userOpenId,
         typeof reason === 'number' ? reason : undefined,
-        envelope.data.createTime,
+        event.createTime,
       )
     },
   })

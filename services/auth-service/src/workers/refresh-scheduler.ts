@@ -16,7 +16,7 @@ export interface RefreshScheduler {
   /**
    * Reads due connections (`status = 'active' AND next_refresh_at <= now`) in rounds of
    * `batchSize`, locks each with `FOR UPDATE SKIP LOCKED` (re-checking it is still due) — so
-   * replicas and concurrent leases never refresh the same row twice — and refreshes it in that
+   * replicas and concurrent access-token requests never refresh the same row twice — and refreshes it in that
    * transaction, `concurrency` at a time, until none is due.
    * `next_refresh_at` comes from the stored `expires_in` (see token-timing.ts). One row never fails
    * the pass: a token sealed under a key that is not configured is recorded, rescheduled with
@@ -64,7 +64,7 @@ export function createRefreshScheduler(opts: {
         .from(connections)
         .where(and(eq(connections.id, id), due()))
         .for('update', { skipLocked: true })
-      if (!row) return false // refreshed meanwhile, or locked by a lease or another replica
+      if (!row) return false // refreshed meanwhile, or locked by an access-token request or another replica
       const result = await opts.refresher.refreshLocked(tx, row, { trigger: 'scheduler', retryDelaysMs: [] })
       if (result.outcome === 'refreshed') pass.refreshed++
       else if (result.outcome === 'reauth_required') pass.reauthRequired++

@@ -22,9 +22,9 @@ t.test('rows written under key A are rewritten under B, after which A can be rem
     headers: await asUser({ tenantId: 't1', userId: 'u' }),
   })
   const headers = await asService('publish-service')
-  const leaseOn = (app: typeof v1.app, id: string) =>
+  const tokenOn = (app: typeof v1.app, id: string) =>
     app.inject({ method: 'POST', url: `/internal/connections/${id}/lease`, headers, payload: {} })
-  const before = (await leaseOn(v1.app, ids[0]!)).json().accessToken
+  const before = (await tokenOn(v1.app, ids[0]!)).json().accessToken
 
   // step 1: add B as active, keep A: old rows still read
   const shared = { databaseUrl: v1.config.DATABASE_URL, namespace: v1.config.NATS_NAMESPACE, sandbox }
@@ -32,7 +32,7 @@ t.test('rows written under key A are rewritten under B, after which A can be rem
     ...shared,
     overrides: { TOKEN_ENCRYPTION_KEYS: `${keyA},${keyB}`, TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'B' },
   })
-  t.equal((await leaseOn(v2.app, ids[0]!)).json().accessToken, before, 'readable with A still configured')
+  t.equal((await tokenOn(v2.app, ids[0]!)).json().accessToken, before, 'readable with A still configured')
 
   // step 2: re-encrypt in small batches
   const vault = createVault({ keys: `${keyA},${keyB}`, activeKeyId: 'B' })
@@ -59,7 +59,7 @@ t.test('rows written under key A are rewritten under B, after which A can be rem
     ...shared,
     overrides: { TOKEN_ENCRYPTION_KEYS: keyB, TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'B' },
   })
-  t.equal((await leaseOn(v3.app, ids[0]!)).json().accessToken, before, 'readable with B only')
+  t.equal((await tokenOn(v3.app, ids[0]!)).json().accessToken, before, 'readable with B only')
   const forced = await v3.app.inject({
     method: 'POST',
     url: `/internal/connections/${ids[1]}/lease`,

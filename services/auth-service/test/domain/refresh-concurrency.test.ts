@@ -3,7 +3,7 @@ import { expireStoredAccessToken } from '../db.js'
 import { asService, build, connectAccount, startSandbox } from '../helper.js'
 
 t.test(
-  'two instances and 50 concurrent leases of an expired token make exactly one refresh call',
+  'two instances and 50 concurrent access-token requests of an expired token make exactly one refresh call',
   async (t) => {
     const sandbox = await startSandbox(t) // rotation 'invalidate': the old refresh token dies
     const a = await build(t, { sandbox })
@@ -41,7 +41,7 @@ t.test(
     t.same(
       results.map((r) => r.statusCode),
       Array(50).fill(200),
-      'every caller got a lease',
+      'every caller got an access token',
     )
     const tokens = new Set(results.map((r) => r.json().accessToken))
     t.equal(tokens.size, 1, 'everyone got the same token')

@@ -1,15 +1,15 @@
 import t, { type Test } from 'tap'
 import { connectionRow, expireStoredAccessToken } from '../db.js'
 import { asService, build, connectAccount, startSandbox, waitUntil } from '../helper.js'
-import { leaseSetup } from './lease-setup.js'
+import { tokenSetup } from './token-setup.js'
 
-const setup = (t: Test) => leaseSetup(t, { service: 'analytics-service', collectEvents: true })
+const setup = (t: Test) => tokenSetup(t, { service: 'analytics-service', collectEvents: true })
 
 t.test('invalid_grant marks the connection reauth_required and emits the event', async (t) => {
-  const { sandbox, app, events, creator, connectionId, lease, attempts } = await setup(t)
+  const { sandbox, app, events, creator, connectionId, getToken, attempts } = await setup(t)
   sandbox.expireTokens(creator.openId, { access: true, refresh: true })
   await expireStoredAccessToken(app, connectionId)
-  const res = await lease()
+  const res = await getToken()
   t.equal(res.statusCode, 409)
   t.equal(res.json().error.code, 'REAUTH_REQUIRED')
   const row = await connectionRow(app, connectionId)
@@ -18,27 +18,27 @@ t.test('invalid_grant marks the connection reauth_required and emits the event',
   t.same(await attempts(), ['reauth_required:invalid_grant'])
   t.ok(await waitUntil(() => events.events.some((e) => e.subject === 'social.connection.reauth_required')))
   t.equal(
-    (await lease()).json().error.code,
+    (await getToken()).json().error.code,
     'REAUTH_REQUIRED',
-    'later leases answer 409 without calling TikTok',
+    'later access-token requests answer 409 without calling TikTok',
   )
 })
 
 t.test('a refresh token past its stored expiry needs reauth without a call to TikTok', async (t) => {
-  const { sandbox, app, connectionId, lease, attempts } = await setup(t)
+  const { sandbox, app, connectionId, getToken, attempts } = await setup(t)
   await app.sql`update auth.connections set refresh_token_expires_at = now() - interval '1 second' where id = ${connectionId}`
   await expireStoredAccessToken(app, connectionId)
   sandbox.clearRequestLog()
-  t.equal((await lease()).statusCode, 409)
+  t.equal((await getToken()).statusCode, 409)
   t.equal(sandbox.requestLog().length, 0)
   t.same(await attempts(), ['reauth_required:refresh_token_expired'])
 })
 
 t.test('a transient failure is retried and then succeeds', async (t) => {
-  const { sandbox, app, connectionId, lease, attempts } = await setup(t)
+  const { sandbox, app, connectionId, getToken, attempts } = await setup(t)
   await expireStoredAccessToken(app, connectionId)
   sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', count: 2 })
-  const res = await lease()
+  const res = await getToken()
   t.equal(res.statusCode, 200)
   t.same(await attempts(), ['refreshed'])
   const [row] =
@@ -49,12 +49,12 @@ t.test('a transient failure is retried and then succeeds', async (t) => {
 t.test(
   'persistent transient failures leave the connection active and usable while its token is valid',
   async (t) => {
-    const { sandbox, app, connectionId, lease, attempts } = await setup(t)
-    const valid = (await lease()).json().accessToken
+    const { sandbox, app, connectionId, getToken, attempts } = await setup(t)
+    const valid = (await getToken()).json().accessToken
     // inside the refresh window but not expired yet
     await app.sql`update auth.connections set next_refresh_at = now() - interval '1 second' where id = ${connectionId}`
     sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', count: 3 })
-    const res = await lease()
+    const res = await getToken()
     t.equal(res.statusCode, 200)
     t.equal(res.json().accessToken, valid, 'the current token is still served')
     const row = await connectionRow(app, connectionId)
@@ -68,10 +68,10 @@ t.test(
 t.test(
   'persistent transient failures with an expired token answer 503 and keep the connection active',
   async (t) => {
-    const { sandbox, app, connectionId, lease, attempts } = await setup(t)
+    const { sandbox, app, connectionId, getToken, attempts } = await setup(t)
     await expireStoredAccessToken(app, connectionId)
     sandbox.injectFault({ endpoint: 'oauth.token', kind: 'rate_limit', count: 3 })
-    const res = await lease()
+    const res = await getToken()
     t.equal(res.statusCode, 503)
     t.equal(res.json().error.code, 'TIKTOK_UNAVAILABLE')
     t.equal((await connectionRow(app, connectionId))?.status, 'active')
@@ -80,7 +80,7 @@ t.test(
       ['transient_failure:temporarily_unavailable'],
       'a flat OAuth 429 (REFERENCE.md §1.6)',
     )
-    t.equal((await lease({ forceRefresh: true })).statusCode, 200, 'works again once TikTok recovers')
+    t.equal((await getToken({ forceRefresh: true })).statusCode, 200, 'works again once TikTok recovers')
   },
 )
 

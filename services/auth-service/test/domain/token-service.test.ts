@@ -2,14 +2,14 @@ import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
 import { connectionRow } from '../db.js'
 import { asService, build, connectAccount, newKey, startSandbox, waitUntil } from '../helper.js'
-import { leaseSetup } from './lease-setup.js'
+import { tokenSetup } from './token-setup.js'
 
-const setup = (t: Test) => leaseSetup(t, { service: 'publish-service' })
+const setup = (t: Test) => tokenSetup(t, { service: 'publish-service' })
 
 t.test(
-  'a lease never returns an expired token after a failed refresh pushed next_refresh_at past the expiry',
+  'the access-token hand-out never returns an expired token after a failed refresh pushed next_refresh_at past the expiry',
   async (t) => {
-    const { sandbox, app, connectionId, lease, attempts } = await setup(t)
+    const { sandbox, app, connectionId, getToken, attempts } = await setup(t)
     // the scheduler's refresh fails: the row is rescheduled with backoff (next_refresh_at in the future)
     await app.sql`update auth.connections set next_refresh_at = now() - interval '1 second' where id = ${connectionId}`
     sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', count: 1 })
@@ -20,30 +20,30 @@ t.test(
     await app.sql`update auth.connections set access_token_expires_at = now() - interval '1 second' where id = ${connectionId}`
     sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', count: 3 })
 
-    const res = await lease()
+    const res = await getToken()
     t.equal(res.statusCode, 503, 'no expired token is handed out')
     t.match(res.json(), { error: { code: 'TIKTOK_UNAVAILABLE', message: String }, requestId: String })
     t.match(res.headers['retry-after'], /^[1-9][0-9]*$/, 'Retry-After says when to come back')
     t.equal((await connectionRow(app, connectionId))?.status, 'active', 'the connection stays active')
     t.same(await attempts(), ['transient_failure:server_error', 'transient_failure:server_error'])
 
-    const recovered = await lease()
-    t.equal(recovered.statusCode, 200, 'once TikTok answers, the lease refreshes first')
+    const recovered = await getToken()
+    t.equal(recovered.statusCode, 200, 'once TikTok answers, the hand-out refreshes first')
     t.ok(new Date(recovered.json().accessTokenExpiresAt) > new Date())
   },
 )
 
 t.test(
-  'a token within the margin of its expiry is refreshed by the lease even while the scheduler backs off',
+  'a token within the margin of its expiry is refreshed by the hand-out even while the scheduler backs off',
   async (t) => {
-    const { sandbox, app, connectionId, lease, tokenCalls } = await setup(t)
-    const old = (await lease()).json().accessToken
+    const { sandbox, app, connectionId, getToken, tokenCalls } = await setup(t)
+    const old = (await getToken()).json().accessToken
     // 60 s left of a 2 h token (margin 300 s), and the scheduler's next try is 10 minutes away
     await app.sql`update auth.connections set access_token_expires_at = now() + interval '60 seconds',
       access_token_issued_at = now() - interval '7140 seconds', next_refresh_at = now() + interval '10 minutes'
       where id = ${connectionId}`
     sandbox.clearRequestLog()
-    const res = await lease()
+    const res = await getToken()
     t.equal(res.statusCode, 200)
     t.not(res.json().accessToken, old, 'a new token, not the one about to expire')
     t.equal(tokenCalls(), 1)
@@ -51,22 +51,22 @@ t.test(
 )
 
 t.test('a forced refresh never joins an ordinary refresh that keeps the reported token', async (t) => {
-  const { sandbox, app, connectionId, lease, attempts } = await setup(t)
-  const reported = (await lease()).json().accessToken
+  const { sandbox, app, connectionId, getToken, attempts } = await setup(t)
+  const reported = (await getToken()).json().accessToken
   // an ordinary refresh is due while the token is still valid; TikTok holds its first call, then fails
   await app.sql`update auth.connections set next_refresh_at = now() - interval '1 second' where id = ${connectionId}`
   sandbox.injectFault({ endpoint: 'oauth.token', kind: 'timeout', holdMs: 1500, count: 1 })
   sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', count: 2 })
   sandbox.clearRequestLog()
-  const ordinary = lease()
+  const ordinary = getToken()
   t.ok(await waitUntil(() => sandbox.requestLog().some((e) => e.endpoint === 'oauth.token')))
-  const forced = lease({ forceRefresh: true }) // the caller got access_token_invalid for `reported`
+  const forced = getToken({ forceRefresh: true }) // the caller got access_token_invalid for `reported`
 
   const [o, f] = await Promise.all([ordinary, forced])
   t.equal(o.statusCode, 200)
-  t.equal(o.json().accessToken, reported, 'the ordinary lease keeps the still-valid token')
+  t.equal(o.json().accessToken, reported, 'the ordinary request keeps the still-valid token')
   t.equal(f.statusCode, 200)
-  t.not(f.json().accessToken, reported, 'the forced lease gets another token')
+  t.not(f.json().accessToken, reported, 'the forced request gets another token')
   t.same(await attempts(), ['transient_failure:server_error', 'refreshed'])
 })
 
@@ -81,7 +81,7 @@ t.test('a refresh found already done under the lock is recorded as already_fresh
 })
 
 t.test(
-  'a lease of a row whose key is no longer configured answers TOKEN_KEY_UNAVAILABLE and logs no token',
+  'an access-token request of a row whose key is no longer configured answers TOKEN_KEY_UNAVAILABLE and logs no token',
   async (t) => {
     const sandbox = await startSandbox(t)
     const keyA = `A:${newKey()}`

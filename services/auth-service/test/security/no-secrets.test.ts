@@ -60,7 +60,7 @@ t.test('no token, secret or code appears in logs, error bodies, events or the da
   const id = await connect(creator.openId)
   const id2 = await connect(other.openId)
   const headers = await asService('publish-service')
-  const lease = async (connectionId: string, payload: object = {}) => {
+  const getToken = async (connectionId: string, payload: object = {}) => {
     const res = await app.inject({
       method: 'POST',
       url: `/internal/connections/${connectionId}/lease`,
@@ -70,15 +70,15 @@ t.test('no token, secret or code appears in logs, error bodies, events or the da
     if (res.statusCode !== 200) bodies.push(res.body)
     return res
   }
-  await lease(id)
-  await lease(id, { forceRefresh: true })
+  await getToken(id)
+  await getToken(id, { forceRefresh: true })
   await expireStoredAccessToken(app, id)
   sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', count: 3 })
-  await lease(id) // 503 after retries
-  await lease(id) // refreshed
+  await getToken(id) // 503 after retries
+  await getToken(id) // refreshed
   sandbox.expireTokens(other.openId, { access: true, refresh: true })
   await expireStoredAccessToken(app, id2)
-  await lease(id2) // invalid_grant → 409
+  await getToken(id2) // invalid_grant → 409
   sandbox.injectFault({ endpoint: 'oauth.revoke', kind: 'internal_error' })
   bodies.push(
     (await app.inject({ method: 'DELETE', url: `/connections/${id}`, headers: await asUser(user) })).body,

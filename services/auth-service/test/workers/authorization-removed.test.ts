@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto'
-import { namespacedStream, Streams, Subjects, tiktokWebhookSubject } from '@social-bridge/contracts'
+import {
+  namespacedStream,
+  Streams,
+  Subjects,
+  TIKTOK_WEBHOOK_VERSION,
+  tiktokWebhookSubject,
+} from '@social-bridge/contracts'
 import { createEnvelope } from '@social-bridge/service-kit'
+import { parseWebhookEvent } from '@social-bridge/tiktok-client'
 import type { WebhookDelivery } from '@social-bridge/tiktok-sandbox'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
@@ -8,19 +15,28 @@ import { AUTHORIZATION_REMOVED_DURABLE } from '../../src/workers/authorization-r
 import { collectEvents, connectionRow } from '../db.js'
 import { asService, asUser, build, connectAccount, startSandbox, waitUntil } from '../helper.js'
 
-/** Stores a webhook the sandbox sent (no URL configured) in the stream, as webhook-ingest would. */
-async function ingest(app: FastifyInstance, delivery: WebhookDelivery, id?: string) {
-  const body = JSON.parse(delivery.body)
+/**
+ * Stores a webhook the sandbox sent (no URL configured) in the stream as webhook-ingest does
+ * (contracts v2), or as it did before the normalised payload (`version: 1`, TikTok's content keys).
+ */
+async function ingest(
+  app: FastifyInstance,
+  delivery: WebhookDelivery,
+  opts: { id?: string; version?: 1 | typeof TIKTOK_WEBHOOK_VERSION } = {},
+) {
+  const event = parseWebhookEvent(delivery.body)
+  const version = opts.version ?? TIKTOK_WEBHOOK_VERSION
   const envelope = createEnvelope({
-    type: tiktokWebhookSubject(body.event),
+    type: tiktokWebhookSubject(event.event),
     tenantId: null,
-    id: id ?? createHash('sha256').update(delivery.body).digest('hex'),
+    id: opts.id ?? createHash('sha256').update(delivery.body).digest('hex'),
+    version,
     data: {
-      clientKey: body.client_key,
-      event: body.event,
-      createTime: body.create_time,
-      userOpenId: body.user_openid,
-      content: JSON.parse(body.content),
+      clientKey: event.clientKey,
+      event: event.event,
+      createTime: event.createTime,
+      userOpenId: event.userOpenId,
+      content: version === 1 ? event.content.raw : event.content,
       receivedAt: new Date().toISOString(),
     },
   })
@@ -51,7 +67,7 @@ t.test('authorization.removed revokes every connection of the account, once', as
   const [removed] = removedEvents(sandbox)
 
   await ingest(app, removed!)
-  await ingest(app, removed!, 'a-redelivery-with-another-id')
+  await ingest(app, removed!, { id: 'a-redelivery-with-another-id' })
   t.ok(await waitUntil(async () => (await acked(app)) >= 2), 'both deliveries were handled and acked')
 
   for (const id of [a.connectionId, b.connectionId]) {
@@ -73,13 +89,13 @@ t.test('authorization.removed revokes every connection of the account, once', as
     initiatedBy: 'tiktok',
     tiktokReason: 1,
   })
-  const lease = await app.inject({
+  const handed = await app.inject({
     method: 'POST',
     url: `/internal/connections/${a.connectionId}/lease`,
     headers: await asService('publish-service'),
     payload: {},
   })
-  t.equal(lease.json().error.code, 'CONNECTION_NOT_ACTIVE')
+  t.equal(handed.json().error.code, 'CONNECTION_NOT_ACTIVE')
 })
 
 t.test('a late authorization.removed for an earlier grant leaves a reconnected account active', async (t) => {
@@ -107,11 +123,28 @@ t.test('a late authorization.removed for an earlier grant leaves a reconnected a
     actor: 'tiktok',
     details: { tiktokReason: 5, eventCreateTime: JSON.parse(late!.body).create_time },
   })
-  const lease = await app.inject({
+  const handed = await app.inject({
     method: 'POST',
     url: `/internal/connections/${connectionId}/lease`,
     headers: await asService('publish-service'),
     payload: {},
   })
-  t.equal(lease.statusCode, 200, 'its token still leases')
+  t.equal(handed.statusCode, 200, 'its access token is still handed out')
+})
+
+t.test('an authorization.removed stored in the v1 shape before the upgrade still revokes', async (t) => {
+  const sandbox = await startSandbox(t)
+  const { app } = await build(t, { sandbox })
+  const creator = sandbox.addUser()
+  const { connectionId } = await connectAccount(app, { tenantId: 't1', userId: 'u1' }, creator.openId)
+  sandbox.advanceClock(1000)
+  sandbox.revokeAuthorization(creator.openId, { reason: 4 })
+  const [removed] = removedEvents(sandbox)
+
+  await ingest(app, removed!, { version: 1 })
+  t.ok(await waitUntil(async () => (await acked(app)) >= 1), 'handled and acked')
+
+  t.equal((await connectionRow(app, connectionId))?.status, 'revoked')
+  const [audit] = await app.sql`select details from auth.audit_log where action = 'connection.revoked'`
+  t.match(audit?.details, { tiktokReason: 4 }, 'the reason read from the v1 content')
 })

@@ -39,14 +39,14 @@ t.test(
       'all refreshed while still valid',
     )
     sandbox.clearRequestLog()
-    const lease = await app.inject({
+    const handed = await app.inject({
       method: 'POST',
       url: `/internal/connections/${ids[0]}/lease`,
       headers: await asService('publish-service'),
       payload: {},
     })
-    t.equal(lease.statusCode, 200)
-    t.equal(sandbox.requestLog().length, 0, 'a lease after the pass needs no refresh')
+    t.equal(handed.statusCode, 200)
+    t.equal(sandbox.requestLog().length, 0, 'an access token after the pass needs no refresh')
   },
 )
 

@@ -1,3 +1,4 @@
+import type { AuthClient } from '@social-bridge/auth-client'
 import type { CreatePostRequest } from '@social-bridge/contracts'
 import { NotFoundError, withDetails } from '@social-bridge/service-kit'
 import { type CreatorInfo, type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
@@ -10,7 +11,6 @@ import {
   UrlNotVerifiedError,
   VideoTooLongError,
 } from '../errors.js'
-import type { LeaseClient } from '../plugins/external/lease-client.js'
 import type { MediaRepository } from '../repositories/media-repository.js'
 import type { Quota } from '../repositories/quota.js'
 import { queryCreatorInfo } from './creator-info.js'
@@ -56,11 +56,11 @@ export function inboxCapError(retryAfterSec: number) {
   )
 }
 
-/** What the checks of `POST /posts` use: the app's repositories, lease client and TikTok client. */
+/** What the checks of `POST /posts` use: the app's repositories, auth-service client and TikTok client. */
 export interface PostCheckDeps {
   media: MediaRepository
   quota: Quota
-  leases: LeaseClient
+  authClient: AuthClient
   tiktok: TikTokClient
   /** The verified PULL_FROM_URL prefixes (`pullPrefixes(config)`). */
   pullPrefixes: string[]
@@ -82,7 +82,7 @@ export interface CheckedPost {
  * when they are used up the answer is 429 `POSTING_LIMIT_REACHED` with `retryAfterSec` and
  * Retry-After, and TikTok is not called. An inbox post on an account without the
  * `video.publish` scope skips creator_info (TikTok lets the creator choose in the app).
- * @throws the public errors above, and lease/TikTok/limit failures via `toPublicError`.
+ * @throws the public errors above, and auth-service/TikTok/limit failures via `toPublicError`.
  */
 export async function checkPostRequest(
   deps: PostCheckDeps,
@@ -105,15 +105,15 @@ export async function checkPostRequest(
 
   let info: CreatorInfo | null = null
   try {
-    // The lease is also the ownership check: another tenant's connection answers 404 here.
-    const lease = await deps.leases.lease(body.connectionId, { tenantId })
+    // The access token is also the ownership check: another tenant's connection answers 404 here.
+    const handed = await deps.authClient.getAccessToken(body.connectionId, { tenantId })
     if (body.mode === 'inbox') await refuseWhenInboxFull(deps.quota, body.connectionId)
     info = await queryCreatorInfo({
       quota: deps.quota,
-      leases: deps.leases,
+      authClient: deps.authClient,
       tiktok: deps.tiktok,
       connection: { connectionId: body.connectionId, tenantId },
-      leased: lease,
+      handed,
     })
   } catch (err) {
     if (err instanceof PostingLimitReachedError) throw err

@@ -1,3 +1,4 @@
+import { AuthClientError } from '@social-bridge/auth-client'
 import { NotFoundError, ServiceUnavailableError, withDetails } from '@social-bridge/service-kit'
 import { TikTokError } from '@social-bridge/tiktok-client'
 import {
@@ -7,14 +8,14 @@ import {
   TikTokRejectedError,
   TikTokUnavailableError,
 } from '../errors.js'
-import { LeaseError } from '../plugins/external/lease-client.js'
 import { LimitReachedError } from './creator-info.js'
 import { failMessage } from './fail-reasons.js'
 import { QUOTA_LIMITS } from './quota-limits.js'
 
 /**
- * Turns a lease or TikTok failure met while answering the CRM into the public error:
- * lease `not_found` → 404, `reauth_required`/`not_active` → 409, `unavailable` → 503;
+ * Turns an auth-service or TikTok failure met while answering the CRM into the public error:
+ * AuthClientError `NOT_FOUND` → 404, `REAUTH_REQUIRED`/`CONNECTION_NOT_ACTIVE` → 409,
+ * `SERVICE_UNAVAILABLE` → 503 (with auth-service's Retry-After as `retryAfterSec` when it sent one);
  * TikTok `rate_limited` → 429 `POSTING_LIMIT_REACHED` (with `retryAfterSec`), `retryable` → 503
  * `TIKTOK_UNAVAILABLE`, anything else → 422 `TIKTOK_REJECTED` with TikTok's code and a sentence;
  * a per-token limit of ours used up (LimitReachedError, nothing sent to TikTok) → 429
@@ -31,13 +32,16 @@ export function toPublicError(err: unknown): unknown {
       { retryAfterSec: err.retryAfterSec, limit: `${err.kind}_per_minute`, max: limit },
     )
   }
-  if (err instanceof LeaseError) {
-    if (err.failure === 'not_found') return new NotFoundError('Connection')
-    if (err.failure === 'reauth_required')
+  if (err instanceof AuthClientError) {
+    if (err.code === 'NOT_FOUND') return new NotFoundError('Connection')
+    if (err.code === 'REAUTH_REQUIRED')
       return new ReauthRequiredError('The TikTok account must be reconnected before posting')
-    if (err.failure === 'not_active')
+    if (err.code === 'CONNECTION_NOT_ACTIVE')
       return new ConnectionNotActiveError('The TikTok account is not connected')
-    return new ServiceUnavailableError('The account service is unavailable; try again shortly')
+    const unavailable = new ServiceUnavailableError('The account service is unavailable; try again shortly')
+    return err.retryAfterMs === undefined
+      ? unavailable
+      : withDetails(unavailable, { retryAfterSec: Math.max(1, Math.ceil(err.retryAfterMs / 1000)) })
   }
   if (err instanceof TikTokError) {
     if (err.category === 'rate_limited') {

@@ -1,10 +1,10 @@
+import type { AuthClient } from '@social-bridge/auth-client'
 import type { Database } from '@social-bridge/service-kit'
 import type { TikTokClient } from '@social-bridge/tiktok-client'
 import type { FastifyBaseLogger } from 'fastify'
 import type { PublishConfig } from '../config.js'
 import type { PostRow } from '../db/schema.js'
 import type { PublishDomain } from '../plugins/app/domain.js'
-import type { LeaseClient } from '../plugins/external/lease-client.js'
 import type { MediaStore } from '../plugins/external/media-store.js'
 import type { JobQueue } from './job-queue.js'
 
@@ -23,7 +23,8 @@ export interface WorkerDeps {
   db: Database
   config: PublishConfig
   tiktok: TikTokClient
-  leases: LeaseClient
+  /** auth-service's access-token hand-out. */
+  authClient: AuthClient
   mediaStore: MediaStore
   domain: PublishDomain
   queue: JobQueue

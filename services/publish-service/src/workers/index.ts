@@ -32,7 +32,7 @@ export const workersPlugin = fp(
         db: app.db,
         config: opts.config,
         tiktok: app.tiktok,
-        leases: app.leaseClient,
+        authClient: app.authClient,
         mediaStore: app.mediaStore,
         domain: app.publish,
         queue: createJobQueue({ db: app.db }),

@@ -1,7 +1,7 @@
+import { AuthClientError } from '@social-bridge/auth-client'
 import { TikTokError } from '@social-bridge/tiktok-client'
 import type { PostRow } from '../db/schema.js'
 import { LimitReachedError } from '../domain/creator-info.js'
-import { LeaseError } from '../plugins/external/lease-client.js'
 import { type Job, MAX_STEP_ATTEMPTS, retryDelayMs, type StepResult, type WorkerDeps } from './deps.js'
 import { LeaseLostError } from './job-queue.js'
 import { failJob, retryJobLater, waitForLimit } from './steps/fail.js'
@@ -33,17 +33,18 @@ function runStep(d: WorkerDeps, job: Job): Promise<StepResult> {
   }
 }
 
-const LEASE_FAILURE_REASON = {
-  not_found: 'connection_not_found',
-  reauth_required: 'reauth_required',
-  not_active: 'connection_not_active',
+/** The post's fail reason when auth-service says the connection cannot be used. */
+const UNUSABLE_CONNECTION_REASON = {
+  NOT_FOUND: 'connection_not_found',
+  REAUTH_REQUIRED: 'reauth_required',
+  CONNECTION_NOT_ACTIVE: 'connection_not_active',
 } as const
 
 /**
- * What to do with an error a step did not handle: lease lost → nothing (another replica owns
+ * What to do with an error a step did not handle: job lease lost → nothing (another replica owns
  * the job); shutdown → give the job back at once; a connection that cannot post → fail; auth-
- * service or TikTok briefly down, or rate limited → retry later (never dropped); a permanent
- * TikTok error → fail with TikTok's code.
+ * service or TikTok briefly down, or rate limited → retry later (never dropped; not before
+ * auth-service's Retry-After); a permanent TikTok error → fail with TikTok's code.
  */
 async function onStepError(d: WorkerDeps, job: Job, err: unknown): Promise<void> {
   const { post } = job
@@ -53,8 +54,8 @@ async function onStepError(d: WorkerDeps, job: Job, err: unknown): Promise<void>
     await d.queue.release(post.id, job.owner, { nextRunAt: new Date() })
     return
   }
-  if (err instanceof LeaseError && err.failure !== 'unavailable') {
-    await failJob(d, job, LEASE_FAILURE_REASON[err.failure], post.initCount === 0)
+  if (err instanceof AuthClientError && err.code !== 'SERVICE_UNAVAILABLE') {
+    await failJob(d, job, UNUSABLE_CONNECTION_REASON[err.code], post.initCount === 0)
     return
   }
   if (err instanceof LimitReachedError) {
@@ -74,7 +75,11 @@ async function onStepError(d: WorkerDeps, job: Job, err: unknown): Promise<void>
     await failJob(d, job, 'tiktok_unavailable', post.initCount === 0)
     return
   }
-  await retryJobLater(d, job, retryDelayMs(d.config, post.attempts), 'temporarily_unavailable', {
+  const delayMs = Math.max(
+    retryDelayMs(d.config, post.attempts),
+    err instanceof AuthClientError ? (err.retryAfterMs ?? 0) : 0,
+  )
+  await retryJobLater(d, job, delayMs, 'temporarily_unavailable', {
     attempts: post.attempts + 1,
   })
 }

@@ -1,5 +1,12 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import { type Envelope, Streams, TikTokWebhookV1 } from '@social-bridge/contracts'
+import {
+  Streams,
+  TikTokWebhookAnyVersion,
+  type TikTokWebhookEnvelope,
+  TikTokWebhookFilters,
+  type TikTokWebhookV2,
+  tiktokWebhookData,
+} from '@social-bridge/contracts'
 import { type DurableConsumer, startDurableConsumer } from '@social-bridge/service-kit'
 import type { FastifyBaseLogger } from 'fastify'
 import type { TikTokObservation } from '../domain/post-state.js'
@@ -7,18 +14,8 @@ import type { PublishDomain } from '../plugins/app/domain.js'
 
 /** Durable consumer name shared by every replica (they split the messages). */
 export const WEBHOOK_DURABLE = 'publish-service-post-events'
-/** TikTok's Content Posting webhooks (REFERENCE.md §4.4) as webhook-ingest publishes them. */
-export const WEBHOOK_FILTER = 'tiktok.webhook.post.publish.>'
-
-/** TikTok post id from a webhook `content` (a string when above 2^53, else maybe a number). */
-function idString(v: unknown): string | undefined {
-  if (typeof v === 'string' && /^[0-9]{1,20}$/.test(v)) return v
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v)
-  return undefined
-}
-
-/** Maps a `post.publish.*` event to what it says about the publish; null for events we ignore. */
-export function observationFromWebhook(data: TikTokWebhookV1): TikTokObservation | null {
+/** Maps a `post.publish.*` event (REFERENCE.md §4.4) to what it says about the publish; null for events we ignore. */
+export function observationFromWebhook(data: TikTokWebhookV2): TikTokObservation | null {
   const c = data.content
   switch (data.event) {
     case 'post.publish.inbox_delivered':
@@ -26,10 +23,10 @@ export function observationFromWebhook(data: TikTokWebhookV1): TikTokObservation
     case 'post.publish.complete':
       return { status: 'PUBLISH_COMPLETE' }
     case 'post.publish.publicly_available': {
-      const id = idString(c.post_id)
-      return { status: 'PUBLISH_COMPLETE', postIds: id ? [id] : [] }
+      return { status: 'PUBLISH_COMPLETE', postIds: c.postId ? [c.postId] : [] }
     }
     case 'post.publish.failed':
+      // post.publish.failed's reason is TikTok's fail_reason string
       return { status: 'FAILED', failReason: typeof c.reason === 'string' ? c.reason : 'unknown' }
     default:
       return null
@@ -37,8 +34,9 @@ export function observationFromWebhook(data: TikTokWebhookV1): TikTokObservation
 }
 
 /**
- * Consumes `tiktok.webhook.post.publish.*` (stream TIKTOK_WEBHOOKS) and applies each event to the
- * post with that `content.publish_id`, shortcutting the status polling. Acked after the change is
+ * Consumes `tiktok.webhook.post.publish.*` (stream TIKTOK_WEBHOOKS; contracts payload v2, or v1
+ * read through `tiktokWebhookData`) and applies each event to the post with that
+ * `content.publishId`, shortcutting the status polling. Acked after the change is
  * committed; an unknown publish_id (another system's, or a superseded init) is acked and skipped.
  */
 export function startWebhookConsumer(opts: {
@@ -47,25 +45,26 @@ export function startWebhookConsumer(opts: {
   domain: PublishDomain
   log: FastifyBaseLogger
 }): Promise<DurableConsumer> {
-  return startDurableConsumer<TikTokWebhookV1>({
+  return startDurableConsumer<TikTokWebhookAnyVersion>({
     nc: opts.nc,
     namespace: opts.namespace,
     stream: Streams.tiktokWebhooks,
     durableName: WEBHOOK_DURABLE,
-    filterSubject: WEBHOOK_FILTER,
-    payloadSchema: TikTokWebhookV1,
+    filterSubject: TikTokWebhookFilters.postPublish,
+    payloadSchema: TikTokWebhookAnyVersion,
     log: opts.log,
-    handler: async (envelope: Envelope<TikTokWebhookV1>) => {
-      const publishId = envelope.data.content.publish_id
-      const obs = observationFromWebhook(envelope.data)
-      if (typeof publishId !== 'string' || !obs) return
+    handler: async (envelope: TikTokWebhookEnvelope) => {
+      const event = tiktokWebhookData(envelope)
+      const { publishId } = event.content
+      const obs = observationFromWebhook(event)
+      if (publishId === undefined || !obs) return
       const post = await opts.domain.posts.findByPublishId(publishId)
       // Unknown publish_id: another system's, a superseded init, or one whose init result is not
       // committed yet (the webhook overtook it). Acked and dropped on purpose — not redelivered —
       // because status polling (run by the worker once the publish_id is stored) reaches the same
       // state; the webhook only makes it sooner. Re-applying a known event is a no-op (canMove).
       if (!post) {
-        opts.log.info({ publishId, event: envelope.data.event }, 'webhook for an unknown publish_id skipped')
+        opts.log.info({ publishId, event: event.event }, 'webhook for an unknown publish_id skipped')
         return
       }
       await opts.domain.postState.applyTikTok(post.id, obs, { cause: 'webhook' })

@@ -1,3 +1,5 @@
+import { type TikTokWebhookAnyVersion, tiktokWebhookData } from '@social-bridge/contracts'
+import { createEnvelope } from '@social-bridge/service-kit'
 import t from 'tap'
 import { checkPullUrl } from '../../src/domain/creator-rules.js'
 import { failMessage, TIKTOK_FAIL_REASONS } from '../../src/domain/fail-reasons.js'
@@ -34,22 +36,37 @@ t.test('PULL_FROM_URL accepts only https under a verified prefix with a named ho
   t.equal(checkPullUrl('https://10.0.0.1/videos/a.mp4', ['https://10.0.0.1/'])?.code, 'URL_NOT_VERIFIED')
 })
 
-t.test('webhook post ids arrive as strings intact, or as small numbers', async (t) => {
+t.test('webhook post ids arrive as strings intact, or as small numbers in a v1 event', async (t) => {
   const base = { clientKey: 'k', createTime: 1, receivedAt: new Date().toISOString() }
   const big = observationFromWebhook({
     ...base,
     event: 'post.publish.publicly_available',
-    content: { publish_id: 'p', post_id: '7160214075629686153' },
+    content: { publishId: 'p', postId: '7160214075629686153', raw: {} },
   })
-  t.same(big?.postIds, ['7160214075629686153'])
+  t.same(big, { status: 'PUBLISH_COMPLETE', postIds: ['7160214075629686153'] })
+  const v1 = createEnvelope({
+    type: 'tiktok.webhook.post.publish.publicly_available',
+    tenantId: null,
+    version: 1,
+    data: {
+      ...base,
+      event: 'post.publish.publicly_available',
+      content: { publish_id: 'p', post_id: 12345 },
+    } as TikTokWebhookAnyVersion,
+  })
+  t.same(observationFromWebhook(tiktokWebhookData(v1))?.postIds, ['12345'], 'a v1 event still in the stream')
   const failed = observationFromWebhook({
     ...base,
     event: 'post.publish.failed',
-    content: { publish_id: 'p', reason: 'spam_risk_text' },
+    content: { publishId: 'p', reason: 'spam_risk_text', raw: {} },
   })
   t.same(failed, { status: 'FAILED', failReason: 'spam_risk_text' })
   t.equal(
-    observationFromWebhook({ ...base, event: 'post.publish.no_longer_publicaly_available', content: {} }),
+    observationFromWebhook({
+      ...base,
+      event: 'post.publish.no_longer_publicaly_available',
+      content: { raw: {} },
+    }),
     null,
   )
 })

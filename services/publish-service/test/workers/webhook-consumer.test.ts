@@ -8,13 +8,14 @@ import {
   Streams,
   Subjects,
   type TikTokWebhookV1,
+  type TikTokWebhookV2,
   tiktokWebhookSubject,
 } from '@social-bridge/contracts'
-import { createEventBus } from '@social-bridge/service-kit'
+import { createEnvelope, createEventBus } from '@social-bridge/service-kit'
 import { readEvents, TEST_NATS_URL } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { WEBHOOK_DURABLE } from '../../src/workers/webhook-consumer.js'
-import { buildStack, postClip, waitForPost, waitUntil } from '../helper.js'
+import { buildStack, holdProcessing, postClip, waitForPost, waitUntil } from '../helper.js'
 
 // Polling so slow that only the `tiktok.webhook` event can move the post within the test.
 const TEN_MINUTES = 600_000
@@ -27,15 +28,15 @@ const webhookStream = namespacedStream(stack.namespace, Streams.tiktokWebhooks).
 const completeSubject = tiktokWebhookSubject('post.publish.complete')
 
 /** The `post.publish.complete` envelope stored for `publishId` (as webhook-ingest published it). */
-async function storedCompleteEvent(publishId: string): Promise<Envelope<TikTokWebhookV1>> {
+async function storedCompleteEvent(publishId: string): Promise<Envelope<TikTokWebhookV2>> {
   const consumer = await jetstream(nc).consumers.get(webhookStream, {
     filter_subjects: namespacedSubject(stack.namespace, completeSubject),
   })
   for (;;) {
     const msg = await consumer.next({ expires: 1000 })
     if (!msg) throw new Error('no post.publish.complete event stored')
-    const env = msg.json<Envelope<TikTokWebhookV1>>()
-    if (env.data.content.publish_id === publishId) return env
+    const env = msg.json<Envelope<TikTokWebhookV2>>()
+    if (env.data.content.publishId === publishId) return env
   }
 }
 
@@ -80,3 +81,33 @@ t.test(
     )
   },
 )
+
+t.test('a post.publish.failed stored in the v1 shape before the upgrade is still applied', async (t) => {
+  holdProcessing(stack, t, 10_000) // TikTok's own verdict comes after the v1 event
+  const { res } = await postClip(stack)
+  const id = res.json().id as string
+  const processing = await waitForPost(stack.app, id, (x) => x.status === 'processing')
+  t.equal(processing.status, 'processing')
+  const failed = createEnvelope<TikTokWebhookV1>({
+    type: tiktokWebhookSubject('post.publish.failed'),
+    tenantId: null,
+    version: 1,
+    id: randomBytes(32).toString('hex'),
+    data: {
+      clientKey: stack.sandbox.clientKey,
+      event: 'post.publish.failed',
+      createTime: Math.floor(Date.now() / 1000),
+      content: {
+        publish_id: processing.publishId,
+        reason: 'file_format_check_failed',
+        publish_type: 'DIRECT_POST',
+      },
+      receivedAt: new Date().toISOString(),
+    },
+  })
+  await createEventBus(nc, stack.namespace).publish(failed.type, failed)
+
+  const p = await waitForPost(stack.app, id, (x) => x.status === 'failed' || x.status === 'published')
+  t.match(p, { status: 'failed', failReason: 'file_format_check_failed' })
+  t.match((p.history as { cause: string }[]).at(-1), { to: 'failed', cause: 'webhook' })
+})

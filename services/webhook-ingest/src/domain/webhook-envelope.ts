@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto'
-import { type Envelope, type TikTokWebhookV1, tiktokWebhookSubject } from '@social-bridge/contracts'
+import {
+  type Envelope,
+  isTikTokPostId,
+  TIKTOK_WEBHOOK_VERSION,
+  type TikTokWebhookV2,
+  tiktokWebhookSubject,
+} from '@social-bridge/contracts'
 import type { WebhookEvent } from '@social-bridge/tiktok-client'
 
 /** An event ready to publish: its subject (un-namespaced) and envelope. */
 export interface WebhookMessage {
   /** `tiktok.webhook.<event>`, e.g. `tiktok.webhook.post.publish.complete`. */
   subject: string
-  envelope: Envelope<TikTokWebhookV1>
+  envelope: Envelope<TikTokWebhookV2>
 }
 
 /** Event names that can be a subject's tail as they are: dotted words of letters, digits, `_` and `-`. */
@@ -32,20 +38,24 @@ export function webhookId(rawBody: Buffer): string {
 }
 
 /**
- * Builds the `tiktok.webhook.<event>` v1 envelope (contracts `TikTokWebhookV1`) of a verified
- * delivery (subject from {@link webhookSubjectFor}): `id` = hex SHA-256 of the raw body (the JetStream msg id, so a redelivery of the same
- * bytes is stored once), `type` = the subject, `tenantId` null (a raw webhook is not tied to a
- * tenant yet), `occurredAt` = TikTok's `create_time` (Unix seconds), `data.content` = the
- * parsed `content` object with ids above 2^53 as strings (REFERENCE.md §4.3–§4.4), `{}` when the
- * body has no `content` (§4.3 shows it in every example but does not say it is always sent).
+ * Builds the `tiktok.webhook.<event>` v2 envelope (contracts `TikTokWebhookV2`) of a verified
+ * delivery (subject from {@link webhookSubjectFor}): `id` = hex SHA-256 of the raw body (the
+ * JetStream msg id, so a redelivery of the same bytes is stored once), `type` = the subject,
+ * `version` 2, `tenantId` null (a webhook is not tied to a tenant yet), `occurredAt` = TikTok's
+ * `create_time` (Unix seconds), `data.content` = tiktok-client's normalised content (camelCase,
+ * `postId` a decimal string, REFERENCE.md §4.3–§4.4) with every key TikTok sent in
+ * `content.raw` (`{}` when the body has no `content`: §4.3 shows it in every example but does not
+ * say it is always sent). A `post_id` that is not an id is left in `raw` only, so the event still
+ * matches the contract and reaches its consumers.
  */
 export function toWebhookMessage(rawBody: Buffer, event: WebhookEvent, receivedAt: Date): WebhookMessage {
   const subject = webhookSubjectFor(event.event)
-  const data: TikTokWebhookV1 = {
+  const { postId, ...content } = event.content
+  const data: TikTokWebhookV2 = {
     clientKey: event.clientKey,
     event: event.event,
     createTime: event.createTime,
-    content: event.content.raw,
+    content: postId !== undefined && isTikTokPostId(postId) ? { ...content, postId } : content,
     receivedAt: receivedAt.toISOString(),
   }
   if (event.userOpenId !== undefined) data.userOpenId = event.userOpenId
@@ -54,7 +64,7 @@ export function toWebhookMessage(rawBody: Buffer, event: WebhookEvent, receivedA
     envelope: {
       id: webhookId(rawBody),
       type: subject,
-      version: 1,
+      version: TIKTOK_WEBHOOK_VERSION,
       occurredAt: new Date(event.createTime * 1000).toISOString(),
       tenantId: null,
       data,

@@ -32,7 +32,7 @@ export interface Measurement {
  * Queries the account's due videos (every tracked one on a full sync) with video query in
  * batches of ≤ 20 ids (REFERENCE.md §2.4), then its stats with user info (§2.2) when the
  * `user.info.stats` scope was granted. A rate limit stops it and keeps what was measured.
- * @throws anything else `session.call` throws (TikTokError, LeaseError, SyncLeaseLostError).
+ * @throws anything else `session.call` throws (TikTokError, AuthClientError, SyncLeaseLostError).
  */
 export async function measure(
   deps: { display: DisplayApi; videos: VideosRepository },

@@ -1,8 +1,8 @@
+import { type AuthClient, AuthClientError } from '@social-bridge/auth-client'
 import type { EventBus } from '@social-bridge/service-kit'
 import type { DisplayApi } from '@social-bridge/tiktok-client'
 import type { Sql } from 'postgres'
 import type { Outbox } from '../../plugins/app/outbox.js'
-import { type LeaseClient, LeaseError } from '../../plugins/external/lease-client.js'
 import type { ConnectionsRepository } from '../../repositories/connections-repository.js'
 import type { SnapshotsRepository } from '../../repositories/snapshots-repository.js'
 import type { LeasedConnection, SyncLeases } from '../../repositories/sync-leases.js'
@@ -35,7 +35,7 @@ export type SyncOutcome =
 export interface SyncServiceDeps {
   sql: Sql
   display: DisplayApi
-  authLeases: LeaseClient
+  authClient: AuthClient
   budget: RateBudget
   connections: ConnectionsRepository
   leases: SyncLeases
@@ -59,15 +59,16 @@ export interface SyncServiceDeps {
 /** Syncs accounts: imports their videos, measures them, appends snapshots, emits `social.metrics.synced`. */
 export interface SyncService {
   /**
-   * Syncs one leased account (REFERENCE.md §2.2–2.4) and ends its lease: lease a token; import
+   * Syncs one leased account (REFERENCE.md §2.2–2.4) and ends its sync lease: get an access token; import
    * videos with video list when never imported, last listed `videoRelistIntervalMs` ago, or an
    * import was interrupted (it resumes at the saved cursor); query the due videos in batches of
    * ≤ 20; read user info stats once; then, in one transaction, append the snapshots, reschedule
    * each video by its age (cadence) and the account, and queue `social.metrics.synced`,
    * published after the commit. The lease is renewed while the sync runs; if it is lost (another
-   * replica took the account) the sync stops, stores nothing and returns `lease_lost`. A refused
-   * token lease marks the account stale; a 429 stores what was measured and retries after the
-   * backoff; other failures retry after `retryMs` (doubling per consecutive failure, up to 64×).
+   * replica took the account) the sync stops, stores nothing and returns `lease_lost`. An access
+   * token refused for the account marks it stale; a 429 stores what was measured and retries after
+   * the backoff; other failures retry after `retryMs` (doubling per consecutive failure, up to 64×),
+   * never before auth-service's Retry-After.
    * Never throws for TikTok or auth-service failures.
    */
   syncConnection(conn: LeasedConnection): Promise<SyncOutcome>
@@ -76,13 +77,14 @@ export interface SyncService {
 export function createSyncService(deps: SyncServiceDeps): SyncService {
   async function fail(conn: LeasedConnection, err: unknown): Promise<SyncOutcome> {
     if (err instanceof SyncLeaseLostError) throw err
-    if (err instanceof LeaseError && err.accountUnusable) {
+    if (err instanceof AuthClientError && !err.retryable) {
       const reason = err.code.toLowerCase()
       await deps.connections.markStale(deps.sql, { id: conn.id, tenantId: conn.tenantId, reason })
       return { kind: 'stale', reason }
     }
     const limited = err instanceof TikTokRateLimitedError || err instanceof RateBudgetExhaustedError
-    const delay = limited ? deps.rateLimitBackoffMs : deps.retryMs * 2 ** Math.min(conn.syncFailures, 6)
+    const backoff = limited ? deps.rateLimitBackoffMs : deps.retryMs * 2 ** Math.min(conn.syncFailures, 6)
+    const delay = Math.max(backoff, err instanceof AuthClientError ? (err.retryAfterMs ?? 0) : 0)
     const retryAt = new Date(deps.clock().getTime() + delay)
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
     deps.log?.warn({ connectionId: conn.id, err }, 'sync failed; will retry')

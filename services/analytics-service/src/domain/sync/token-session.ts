@@ -1,5 +1,5 @@
+import type { AuthClient } from '@social-bridge/auth-client'
 import { TikTokError } from '@social-bridge/tiktok-client'
-import type { LeaseClient } from '../../plugins/external/lease-client.js'
 import type { BudgetEndpoint, RateBudget } from '../rate-budget.js'
 
 /** TikTok answered 429 (REFERENCE.md §5): the endpoint is paused for every replica; retry the account later. */
@@ -20,11 +20,11 @@ export type CallOutcome = 'ok' | 'rate_limited' | 'token_invalid' | 'error'
 /** Calls TikTok for one account during one sync. */
 export interface TokenSession {
   /**
-   * Runs `fn` with a leased access token after reserving one budget slot on `endpoint`. On
-   * `access_token_invalid` (§2.1, category `token_invalid`) it leases again with
+   * Runs `fn` with the session's access token after reserving one budget slot on `endpoint`. On
+   * `access_token_invalid` (§2.1, category `token_invalid`) it asks auth-service again with
    * `forceRefresh: true` and retries once; a second failure is thrown.
    * @throws TikTokRateLimitedError on HTTP 429 (after pausing the endpoint's budget);
-   *   LeaseError when auth-service refuses; TikTokError otherwise.
+   *   AuthClientError when auth-service refuses; TikTokError otherwise.
    */
   call<T>(endpoint: BudgetEndpoint, fn: (accessToken: string) => Promise<T>): Promise<T>
   /** Reserves `count` budget slots on `endpoint` at once (fewer budget round trips); `call` uses them first. */
@@ -36,14 +36,14 @@ export interface TokenSession {
 }
 
 /**
- * Opens a session: leases a token for the connection now (so an unusable account is known
+ * Opens a session: gets an access token for the connection now (so an unusable account is known
  * before any TikTok call). The token stays in memory for this sync only; it is never stored,
  * logged or put in an error. Once `signal` aborts (the sync lease was lost), every `call` and
  * `prepay` throws `signal.reason` instead of calling TikTok, including one waiting for budget.
- * @throws LeaseError when auth-service refuses or is down.
+ * @throws AuthClientError when auth-service refuses or is down.
  */
 export async function openTokenSession(deps: {
-  authLeases: LeaseClient
+  authClient: AuthClient
   budget: RateBudget
   connectionId: string
   tenantId: string
@@ -52,7 +52,8 @@ export async function openTokenSession(deps: {
   signal?: AbortSignal
 }): Promise<TokenSession> {
   const { signal } = deps
-  let token = (await deps.authLeases.lease(deps.connectionId, { tenantId: deps.tenantId })).accessToken
+  let token = (await deps.authClient.getAccessToken(deps.connectionId, { tenantId: deps.tenantId }))
+    .accessToken
   let refreshed = 0
   const calls: Record<BudgetEndpoint, number> = { 'user.info': 0, 'video.list': 0, 'video.query': 0 }
   const prepaid: Record<BudgetEndpoint, number> = { 'user.info': 0, 'video.list': 0, 'video.query': 0 }
@@ -101,7 +102,10 @@ export async function openTokenSession(deps: {
         if (!(err instanceof TikTokError) || err.category !== 'token_invalid' || refreshed > 0) throw err
         refreshed++
         token = (
-          await deps.authLeases.lease(deps.connectionId, { tenantId: deps.tenantId, forceRefresh: true })
+          await deps.authClient.getAccessToken(deps.connectionId, {
+            tenantId: deps.tenantId,
+            forceRefresh: true,
+          })
         ).accessToken
         return attempt(endpoint, fn)
       }

@@ -44,7 +44,7 @@ declare module 'fastify' {
 /**
  * Builds the repositories, the shared TikTok budget and the sync service from config and
  * decorates `app.analytics` (with in-process TikTok call counts in `callStats`).
- * Needs `app.pg`, `app.nats`, `app.tiktok`, `app.authLeases`.
+ * Needs `app.pg`, `app.nats`, `app.tiktok`, `app.authClient`.
  * @throws Error at start when `SYNC_CADENCE` is malformed.
  */
 export const domainPlugin = fp(
@@ -70,7 +70,7 @@ export const domainPlugin = fp(
     const sync = createSyncService({
       sql,
       display: app.tiktok.display,
-      authLeases: app.authLeases,
+      authClient: app.authClient,
       budget,
       connections,
       leases,
@@ -108,6 +108,6 @@ export const domainPlugin = fp(
   {
     name: 'analytics-domain',
     fastify: '5.x',
-    dependencies: ['analytics-pg', 'sb-nats', 'analytics-tiktok', 'analytics-lease-client'],
+    dependencies: ['analytics-pg', 'sb-nats', 'analytics-tiktok', 'auth-client'],
   },
 )

@@ -42,3 +42,29 @@ t.test('an account whose grant is dead is skipped and shown as stale', async (t)
   t.same(await ctx.app.scheduler.drain(), [], 'a stale account is no longer synced')
   t.equal(ctx.sandbox.requestLog().length, 0, 'no TikTok call for it')
 })
+
+t.test('a refresh auth-service cannot make now is retried, not before its Retry-After', async (t) => {
+  const ctx = await build(t)
+  const user = ctx.sandbox.addUser()
+  ctx.sandbox.seedVideos(user.openId, 2, { spacingMs: 60_000 })
+  const connectionId = await ctx.connect(user.openId)
+  t.ok(await waitTracked(ctx, connectionId))
+  ctx.sandbox.expireTokens(user.openId, { access: true, refresh: false })
+  // the forced refresh and auth-service's two in-request retries
+  ctx.sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', status: 503, count: 3 })
+
+  const before = ctx.sandbox.now()
+  const outcomes = await ctx.app.scheduler.drain()
+
+  t.match(outcomes, [
+    { kind: 'failed', error: /AuthClientError: auth-service answered 503 TIKTOK_UNAVAILABLE/ },
+  ])
+  const [failed] = outcomes as { retryAt: Date }[]
+  const waitMs = failed!.retryAt.getTime() - before
+  t.ok(waitMs >= 1000, `retried after auth-service's Retry-After (≥ 1 s), not SYNC_RETRY_MS (${waitMs} ms)`)
+  const res = await ctx.app.inject({
+    url: `/analytics/connections/${connectionId}`,
+    headers: await asUser('tenant-a'),
+  })
+  t.equal(res.json().stale, false, 'the account is not stale: auth-service was only briefly unable')
+})

@@ -1,18 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
+  ACCESS_TOKEN_ROUTE,
+  AccessTokenRequest,
+  ConnectionAccessToken,
   ConnectionIdParams,
   ConnectionStatus,
   ErrorResponse,
   InternalConnectionList,
-  TokenLease,
-  TokenLeaseRequest,
 } from '@social-bridge/contracts'
 import { requireService } from '@social-bridge/service-kit'
 import { Type } from 'typebox'
 import { toInternalDto } from '../../domain/connection-dto.js'
 
-/** Services allowed to lease tokens and list connections. */
-export const LEASE_CALLERS = ['publish-service', 'analytics-service', 'gateway']
+/** Services allowed to get access tokens and list connections. */
+export const INTERNAL_CALLERS = ['publish-service', 'analytics-service', 'gateway']
 
 const ListQuery = Type.Object({
   status: Type.Optional(ConnectionStatus),
@@ -21,30 +22,30 @@ const ListQuery = Type.Object({
 })
 
 /**
- * Service-to-service API (contracts `rest/internal.ts`), service identity only:
- * `POST /internal/connections/:id/lease` and `GET /internal/connections`.
+ * Service-to-service API (contracts `rest/internal.ts`), service identity only: the access-token
+ * hand-out `POST /internal/connections/:id/lease` (path name kept) and `GET /internal/connections`.
  */
 const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse }
 
   app.post(
-    '/internal/connections/:id/lease',
+    ACCESS_TOKEN_ROUTE,
     {
       schema: {
         params: ConnectionIdParams,
-        body: TokenLeaseRequest,
-        response: { 200: TokenLease, ...errors },
+        body: AccessTokenRequest,
+        response: { 200: ConnectionAccessToken, ...errors },
       },
-      // a lease without a body (no JSON at all) means `{}`
+      // a request without a body (no JSON at all) means `{}`
       preValidation: async (request) => {
         if (request.body === undefined || request.body === null) request.body = {}
       },
     },
     async (request, reply) => {
-      requireService(request, LEASE_CALLERS)
+      requireService(request, INTERNAL_CALLERS)
       reply.header('cache-control', 'no-store')
       const body = request.body ?? {}
-      return app.auth.tokens.lease(request.params.id, {
+      return app.auth.tokens.getAccessToken(request.params.id, {
         ...(body.tenantId !== undefined ? { tenantId: body.tenantId } : {}),
         forceRefresh: body.forceRefresh === true,
       })
@@ -55,7 +56,7 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/internal/connections',
     { schema: { querystring: ListQuery, response: { 200: InternalConnectionList, ...errors } } },
     async (request) => {
-      requireService(request, LEASE_CALLERS)
+      requireService(request, INTERNAL_CALLERS)
       const { status, limit, cursor } = request.query
       const rows = await app.auth.connections.listPage({
         limit: limit + 1,

@@ -65,14 +65,14 @@ t.test('disconnecting revokes at TikTok, deletes the tokens and emits the event'
     initiatedBy: 'user',
     userId: 'admin-1',
   })
-  const lease = await app.inject({
+  const handed = await app.inject({
     method: 'POST',
     url: `/internal/connections/${connectionId}/lease`,
     headers: await asService('publish-service'),
     payload: {},
   })
-  t.equal(lease.statusCode, 409)
-  t.equal(lease.json().error.code, 'CONNECTION_NOT_ACTIVE')
+  t.equal(handed.statusCode, 409)
+  t.equal(handed.json().error.code, 'CONNECTION_NOT_ACTIVE')
   const [audit] = await app.sql`select actor from auth.audit_log where action = 'connection.disconnected'`
   t.equal(audit?.actor, 'admin-1')
 })

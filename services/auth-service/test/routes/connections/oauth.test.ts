@@ -102,13 +102,13 @@ t.test('reconnecting the same account updates tokens and scopes without duplicat
   const row = await connectionRow(app, first.connectionId)
   t.same(row?.scopes, ['user.info.basic', 'video.list'])
   t.ok(row?.refresh_token_sealed, 'the refresh token is kept')
-  const lease = await app.inject({
+  const handed = await app.inject({
     method: 'POST',
     url: `/internal/connections/${first.connectionId}/lease`,
     headers: await asService('publish-service'),
     payload: { forceRefresh: true },
   })
-  t.equal(lease.statusCode, 200, 'the stored refresh token still works')
+  t.equal(handed.statusCode, 200, 'the stored refresh token still works')
   t.ok(
     await waitUntil(() =>
       events.events.some(

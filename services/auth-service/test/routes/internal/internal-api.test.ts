@@ -1,7 +1,7 @@
 import t from 'tap'
 import { asService, build, connectAccount, startSandbox } from '../../helper.js'
 
-t.test('a cached valid token is leased without calling TikTok', async (t) => {
+t.test('a cached valid token is handed out without calling TikTok', async (t) => {
   const sandbox = await startSandbox(t)
   const { app } = await build(t, { sandbox })
   const { connectionId } = await connectAccount(
@@ -23,7 +23,7 @@ t.test('a cached valid token is leased without calling TikTok', async (t) => {
   t.equal(sandbox.requestLog().length, 0)
 })
 
-t.test('leases are refused to unknown ids, other tenants and other callers', async (t) => {
+t.test('access tokens are refused to unknown ids, other tenants and other callers', async (t) => {
   const sandbox = await startSandbox(t)
   const { app } = await build(t, { sandbox })
   const { connectionId } = await connectAccount(
@@ -31,17 +31,17 @@ t.test('leases are refused to unknown ids, other tenants and other callers', asy
     { tenantId: 't1', userId: 'u' },
     sandbox.addUser().openId,
   )
-  const lease = async (id: string, service: string, payload: object = {}) =>
+  const getToken = async (id: string, service: string, payload: object = {}) =>
     app.inject({
       method: 'POST',
       url: `/internal/connections/${id}/lease`,
       headers: await asService(service),
       payload,
     })
-  t.equal((await lease('00000000-0000-4000-8000-000000000000', 'publish-service')).statusCode, 404)
-  t.equal((await lease(connectionId, 'publish-service', { tenantId: 't2' })).statusCode, 404)
-  t.equal((await lease(connectionId, 'publish-service', { tenantId: 't1' })).statusCode, 200)
-  t.equal((await lease(connectionId, 'webhook-ingest')).statusCode, 403)
+  t.equal((await getToken('00000000-0000-4000-8000-000000000000', 'publish-service')).statusCode, 404)
+  t.equal((await getToken(connectionId, 'publish-service', { tenantId: 't2' })).statusCode, 404)
+  t.equal((await getToken(connectionId, 'publish-service', { tenantId: 't1' })).statusCode, 200)
+  t.equal((await getToken(connectionId, 'webhook-ingest')).statusCode, 403)
   const direct = await app.inject({
     method: 'POST',
     url: `/internal/connections/${connectionId}/lease`,

@@ -40,7 +40,7 @@ export function createDomain(app: FastifyInstance, config: PublishConfig): Publi
   return domain
 }
 
-/** Decorates `app.publish` (after db, nats, media store, lease client and TikTok client). */
+/** Decorates `app.publish` (after db, nats, media store, auth client and TikTok client). */
 export const domainPlugin = fp(
   async (app: FastifyInstance, opts: { config: PublishConfig }) => {
     app.decorate('publish', createDomain(app, opts.config))

@@ -11,7 +11,7 @@ const ROLES = ['admin', 'social_marketing']
  * `GET /connections/:id/creator-info` — TikTok creator_info (REFERENCE.md §3.1), camelCased,
  * counted in its 20 calls/min per token (429 `POSTING_LIMIT_REACHED` when used up);
  * `GET /connections/:id/quota` — posting quota usage counted by this service (§5, §3.3).
- * Both check through auth-service's lease that the connection is the caller's tenant's (else 404).
+ * Both check through auth-service's access-token hand-out that the connection is the caller's tenant's (else 404).
  */
 const connectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -27,7 +27,7 @@ const connectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         const info = await queryCreatorInfo({
           quota: app.publish.quota,
-          leases: app.leaseClient,
+          authClient: app.authClient,
           tiktok: app.tiktok,
           connection: { connectionId: request.params.id, tenantId: user.tenantId },
         })
@@ -49,8 +49,8 @@ const connectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const user = requireUser(request, ROLES)
       try {
-        // Ownership check only: the leased token is dropped unused.
-        await app.leaseClient.lease(request.params.id, { tenantId: user.tenantId })
+        // Ownership check only: the access token is dropped unused.
+        await app.authClient.getAccessToken(request.params.id, { tenantId: user.tenantId })
       } catch (err) {
         throw toPublicError(err)
       }

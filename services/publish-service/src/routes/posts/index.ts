@@ -51,7 +51,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         {
           media: app.publish.media,
           quota: app.publish.quota,
-          leases: app.leaseClient,
+          authClient: app.authClient,
           tiktok: app.tiktok,
           pullPrefixes: pullPrefixes(app.publishConfig),
         },

@@ -1,7 +1,7 @@
+import { AuthClientError } from '@social-bridge/auth-client'
 import { type InitResult, type planChunks, TikTokError } from '@social-bridge/tiktok-client'
 import { LimitReachedError } from '../../domain/creator-info.js'
 import { limitWaitReason } from '../../domain/wait-reasons.js'
-import { LeaseError } from '../../plugins/external/lease-client.js'
 import {
   type Job,
   MAX_INITS_PER_POST,
@@ -76,12 +76,12 @@ function neverSent(err: TikTokError): boolean {
 
 /**
  * An init that failed. TikTok answered a definite "no" (4xx, 429) or never got the request
- * (lease failed, connection refused, our own limit): the post goes back to `init` (or fails on
+ * (no access token, connection refused, our own limit): the post goes back to `init` (or fails on
  * a permanent rejection). A timeout, reset or 5xx leaves the outcome unknown: `resolveUnknownInit`.
  */
 export async function onInitError(d: WorkerDeps, job: Job, err: unknown): Promise<StepResult> {
   const back = { phase: 'init', initCount: job.post.initCount - 1 }
-  if (err instanceof LeaseError) {
+  if (err instanceof AuthClientError) {
     await d.queue.update(job.post.id, job.owner, back)
     throw err
   }

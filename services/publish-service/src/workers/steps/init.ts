@@ -30,7 +30,7 @@ export async function runInit(d: WorkerDeps, job: Job): Promise<StepResult> {
   try {
     info = await queryCreatorInfo({
       quota: d.domain.quota,
-      leases: d.leases,
+      authClient: d.authClient,
       tiktok: d.tiktok,
       connection: { connectionId: post.connectionId, tenantId: post.tenantId },
       postId: post.id,
@@ -66,7 +66,7 @@ export async function runInit(d: WorkerDeps, job: Job): Promise<StepResult> {
   let result: InitResult
   try {
     result = await withAccessToken(
-      d.leases,
+      d.authClient,
       { connectionId: post.connectionId, tenantId: post.tenantId },
       (token) => callInit(d, current, plan, token),
       async () => {

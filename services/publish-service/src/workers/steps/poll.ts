@@ -39,7 +39,7 @@ export async function runPoll(d: WorkerDeps, job: Job): Promise<StepResult> {
 /**
  * One `status/fetch` of `publishId` (REFERENCE.md §3.8) counted in the connection's 30/min
  * (a second slot when the token was invalid and the call is retried with a fresh one).
- * @throws LimitReachedError when no slot is free (nothing sent); LeaseError; the TikTokError.
+ * @throws LimitReachedError when no slot is free (nothing sent); AuthClientError; the TikTokError.
  */
 export async function fetchStatusCounted(
   d: WorkerDeps,
@@ -53,7 +53,7 @@ export async function fetchStatusCounted(
   }
   await reserve()
   return withAccessToken(
-    d.leases,
+    d.authClient,
     { connectionId: post.connectionId, tenantId: post.tenantId },
     (token) => d.tiktok.posting.fetchStatus(token, publishId),
     reserve,

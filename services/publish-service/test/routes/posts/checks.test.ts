@@ -255,3 +255,42 @@ t.test('a cursor the service did not issue is refused with 400, not read as the 
     t.match(res.json(), { requestId: String }, 'the shared error shape')
   }
 })
+
+t.test("auth-service's refusals answer 409 with its code; its outage 503 with its Retry-After", async (t) => {
+  const gone = await stack.connect()
+  const admin = await asUser({ tenantId: 'tenant-a', userId: 'u-1', roles: ['admin'] })
+  const del = await stack.auth.inject({
+    method: 'DELETE',
+    url: `/connections/${gone.connectionId}`,
+    headers: admin,
+  })
+  t.equal(del.statusCode, 200)
+  const body = (connectionId: string) => ({
+    connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'SELF_ONLY',
+  })
+  const inactive = await createPost(stack.app, body(gone.connectionId))
+  t.equal(inactive.statusCode, 409)
+  t.equal(inactive.json().error.code, 'CONNECTION_NOT_ACTIVE')
+
+  const dead = await stack.connect()
+  stack.sandbox.expireTokens(dead.openId, { access: true, refresh: true })
+  const reauth = await createPost(stack.app, body(dead.connectionId))
+  t.equal(reauth.statusCode, 409, 'TikTok rejected the token, then the refresh token')
+  t.equal(reauth.json().error.code, 'REAUTH_REQUIRED')
+
+  const stuck = await stack.connect()
+  stack.sandbox.expireTokens(stuck.openId, { access: true, refresh: false })
+  // the forced refresh and auth-service's two in-request retries
+  stack.sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', status: 503, count: 3 })
+  t.teardown(() => stack.sandbox.clearFaults())
+  const down = await createPost(stack.app, body(stuck.connectionId))
+  t.equal(down.statusCode, 503)
+  t.equal(down.json().error.code, 'SERVICE_UNAVAILABLE')
+  const retryAfter = Number(down.headers['retry-after'])
+  t.ok(retryAfter >= 1 && retryAfter <= 60, `auth-service's Retry-After is passed on (${retryAfter} s)`)
+  t.equal(down.json().error.details.retryAfterSec, retryAfter)
+  t.equal(postingCalls(), 0, 'nothing was posted')
+})

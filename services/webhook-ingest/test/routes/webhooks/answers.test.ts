@@ -92,7 +92,7 @@ t.test('a verified envelope without content is stored with an empty content, not
   })
   t.equal((await deliver(app, body)).statusCode, 200)
   const [stored] = await storedMessages(app.nats.namespace)
-  t.same(stored?.envelope.data.content, {})
+  t.same(stored?.envelope.data.content, { raw: {} })
 })
 
 t.test('a delivery signed with a previous secret is accepted during a rotation', async (t) => {

@@ -1,5 +1,10 @@
 import { statSync } from 'node:fs'
-import { namespacedStream, Streams, TikTokWebhookV1 } from '@social-bridge/contracts'
+import {
+  namespacedStream,
+  Streams,
+  TIKTOK_WEBHOOK_SUBJECT_PREFIX,
+  TikTokWebhookV2,
+} from '@social-bridge/contracts'
 import { startDurableConsumer } from '@social-bridge/service-kit'
 import { sampleClip } from '@social-bridge/service-kit/testing'
 import { createPkcePair, createTikTokClient } from '@social-bridge/tiktok-client'
@@ -16,13 +21,13 @@ t.test(
     const app = await build(t)
     const address = await app.listen({ host: '127.0.0.1', port: 0 })
     const received: { id: string; subject: string }[] = []
-    const consumer = await startDurableConsumer<TikTokWebhookV1>({
+    const consumer = await startDurableConsumer<TikTokWebhookV2>({
       nc: app.nats.nc,
       namespace: app.nats.namespace,
       stream: Streams.tiktokWebhooks,
       durableName: 'flow-test',
-      filterSubject: 'tiktok.webhook.>',
-      payloadSchema: TikTokWebhookV1,
+      filterSubject: `${TIKTOK_WEBHOOK_SUBJECT_PREFIX}.>`,
+      payloadSchema: TikTokWebhookV2,
       ackWaitMs: 1000,
       handler: async (envelope, ctx) => {
         received.push({ id: envelope.id, subject: ctx.subject })
@@ -88,14 +93,18 @@ t.test(
       t.equal(copies[0]?.envelope.data.userOpenId, user.openId)
     }
     const available = stored.find((m) => m.subject === 'tiktok.webhook.post.publish.publicly_available')
-    t.equal(available?.envelope.data.content.publish_id, init.publishId)
+    t.equal(available?.envelope.version, 2, 'the normalised payload')
+    t.equal(available?.envelope.data.content.publishId, init.publishId)
+    t.equal(available?.envelope.data.content.publishType, 'DIRECT_POST')
     t.equal(
-      available?.envelope.data.content.post_id,
+      available?.envelope.data.content.postId,
       sandbox.getPublish(init.publishId)?.postIds[0],
       'the 19-digit post id (a JSON number from TikTok) is stored as its exact string',
     )
+    t.equal(available?.envelope.data.content.raw.post_id, available?.envelope.data.content.postId)
     t.same(stored.find((m) => m.subject === 'tiktok.webhook.authorization.removed')?.envelope.data.content, {
       reason: 5,
+      raw: { reason: 5 },
     })
 
     t.ok(await waitUntil(() => received.length === 3), 'the consumer got every event')

@@ -3,7 +3,7 @@ import { asService, build, connectAccount, startSandbox } from '../../helper.js'
 
 const user = { tenantId: 'tenant-a', userId: 'user-1' }
 
-t.test('a connected account can be leased by publish-service with a valid access token', async (t) => {
+t.test('publish-service gets a valid access token for a connected account', async (t) => {
   const sandbox = await startSandbox(t)
   const { app } = await build(t, { sandbox })
   const tiktokUser = sandbox.addUser({ displayName: 'Creator' })
@@ -16,9 +16,9 @@ t.test('a connected account can be leased by publish-service with a valid access
     payload: {},
   })
   t.equal(res.statusCode, 200)
-  const lease = res.json()
-  t.match(lease, { connectionId, tenantId: 'tenant-a', provider: 'tiktok', openId: tiktokUser.openId })
-  t.match(lease.accessToken, /^act\./)
-  const info = await app.tiktok.display.getUserInfo(lease.accessToken, ['open_id'])
-  t.equal(info.openId, tiktokUser.openId, 'the leased token works at TikTok')
+  const handed = res.json()
+  t.match(handed, { connectionId, tenantId: 'tenant-a', provider: 'tiktok', openId: tiktokUser.openId })
+  t.match(handed.accessToken, /^act\./)
+  const info = await app.tiktok.display.getUserInfo(handed.accessToken, ['open_id'])
+  t.equal(info.openId, tiktokUser.openId, 'the token works at TikTok')
 })

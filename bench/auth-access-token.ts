@@ -1,8 +1,8 @@
 /**
- * auth-service benchmark (run: `pnpm exec tsx bench/auth-lease.ts`), against a real PostgreSQL and
+ * auth-service benchmark (run: `pnpm exec tsx bench/auth-access-token.ts`), against a real PostgreSQL and
  * NATS and the in-process TikTok sandbox:
- *  1. lease latency (p50/p99, ms) of a cached valid token: `POST /internal/connections/:id/lease`,
- *     BENCH_LEASES sequential calls (default 5,000) after a warm-up, over real HTTP to the listening
+ *  1. access-token hand-out latency (p50/p99, ms) of a cached valid token:
+ *     `POST /internal/connections/:id/lease`, BENCH_TOKEN_CALLS sequential calls (default 5,000) after a warm-up, over real HTTP to the listening
  *     server (one keep-alive connection, as a peer service's client would use) and, for
  *     comparison, through `app.inject` (no socket, no HTTP parsing);
  *  2. the time to refresh BENCH_CONNECTIONS connections (default 10,000) that are all due, by one
@@ -12,6 +12,7 @@
  * exchange), then stored sealed by the service's own vault.
  */
 import { randomUUID } from 'node:crypto'
+import { accessTokenPath } from '@social-bridge/contracts'
 import { Pool } from 'undici'
 import { createPkcePair, createTikTokClient } from '../packages/tiktok-client/src/index.js'
 import { sealTokens } from '../services/auth-service/src/domain/sealed-tokens.js'
@@ -24,7 +25,7 @@ import {
   startSandbox,
 } from '../services/auth-service/test/helper.js'
 
-const LEASES = Number(process.env.BENCH_LEASES ?? 5000)
+const TOKEN_CALLS = Number(process.env.BENCH_TOKEN_CALLS ?? 5000)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10_000)
 
 const teardowns: (() => unknown)[] = []
@@ -51,11 +52,11 @@ async function main() {
   const sandbox = await startSandbox(t)
   const { app, config } = await build(t, { sandbox })
 
-  // 1. lease latency of a cached valid token
+  // 1. hand-out latency of a cached valid token
   const creator = sandbox.addUser()
   const { connectionId } = await connectAccount(app, { tenantId: 'bench', userId: 'u' }, creator.openId)
   const headers = { ...(await asService('publish-service')), 'content-type': 'application/json' }
-  const url = `/internal/connections/${connectionId}/lease`
+  const url = accessTokenPath(connectionId)
   const viaInject = async () => {
     const res = await app.inject({ method: 'POST', url, headers, payload: '{}' })
     return res.statusCode
@@ -67,21 +68,21 @@ async function main() {
     await res.body.dump()
     return res.statusCode
   }
-  for (const [name, lease] of [
+  for (const [name, getToken] of [
     ['real HTTP (listening server, keep-alive)', viaHttp],
     ['app.inject (in-process, no socket)', viaInject],
   ] as const) {
-    for (let i = 0; i < 300; i++) await lease()
+    for (let i = 0; i < 300; i++) await getToken()
     sandbox.clearRequestLog()
     const latencies: number[] = []
-    for (let i = 0; i < LEASES; i++) {
+    for (let i = 0; i < TOKEN_CALLS; i++) {
       const start = process.hrtime.bigint()
-      const status = await lease()
+      const status = await getToken()
       latencies.push(Number(process.hrtime.bigint() - start) / 1e6)
-      if (status !== 200) throw new Error(`lease answered ${status}`)
+      if (status !== 200) throw new Error(`access token answered ${status}`)
     }
     latencies.sort((a, b) => a - b)
-    console.log(`lease (cached valid token, ${LEASES} sequential calls), ${name}:`)
+    console.log(`access token (cached valid token, ${TOKEN_CALLS} sequential calls), ${name}:`)
     console.log(
       `  p50 ${pct(latencies, 50).toFixed(3)} ms   p99 ${pct(latencies, 99).toFixed(3)} ms   TikTok calls ${sandbox.requestLog().length}`,
     )

@@ -1,16 +1,13 @@
 import { Type } from 'typebox'
 
+export { IsoDateTime } from './date-time.js'
+export { Uuid } from './uuid.js'
+
 /** Social networks Social Bridge speaks to. TikTok first; TikTok Shop and Instagram are planned. */
 export const Provider = Type.Union([Type.Literal('tiktok')])
 
-/** Identifiers we mint are UUIDs. */
-export const Uuid = Type.String({ format: 'uuid' })
-
 /** TikTok post/video ids are 19-digit integers above 2^53: always carried as decimal strings. */
 export const TikTokPostId = Type.String({ pattern: '^[0-9]{1,20}$' })
-
-/** ISO 8601 timestamp. */
-export const IsoDateTime = Type.String({ format: 'date-time' })
 
 /** Lifecycle of a connected account (ARCHITECTURE.md, `GET /v1/connections`). */
 export const ConnectionStatus = Type.Union([

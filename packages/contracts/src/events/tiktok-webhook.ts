@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox'
+import { IsoDateTime } from '../date-time.js'
 
 /**
  * `tiktok.webhook.<event>` v1: a TikTok webhook whose signature verified (REFERENCE.md 4.3),
@@ -13,6 +14,6 @@ export const TikTokWebhookV1 = Type.Object({
   userOpenId: Type.Optional(Type.String()),
   content: Type.Record(Type.String(), Type.Unknown()),
   /** When webhook-ingest received it (ISO 8601). */
-  receivedAt: Type.String({ format: 'date-time' }),
+  receivedAt: IsoDateTime,
 })
 export type TikTokWebhookV1 = Static<typeof TikTokWebhookV1>

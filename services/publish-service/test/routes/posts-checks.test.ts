@@ -255,3 +255,63 @@ t.test('a cursor the service did not issue is refused with 400, not read as the 
     t.match(res.json(), { requestId: String }, 'the shared error shape')
   }
 })
+
+t.test('a cursor naming a time PostgreSQL cannot store is refused with 400, not a 500', async (t) => {
+  const headers = await asUser()
+  const id = '0b9c7e53-4c1b-4d71-9bb7-1c9b3b1f4d11'
+  for (const iso of [
+    '0000-01-01T00:00:00.000Z',
+    '+010000-01-01T00:00:00.000Z',
+    '-000001-01-01T00:00:00.000Z',
+  ]) {
+    const cursor = Buffer.from(`${iso}|${id}`).toString('base64url')
+    const res = await stack.app.inject({ method: 'GET', url: `/posts?cursor=${cursor}`, headers })
+    t.equal(res.statusCode, 400, iso)
+    t.match(res.json(), { error: { code: 'BAD_REQUEST', message: /cursor/ }, requestId: String })
+  }
+})
+
+t.test('an id that is not a canonical UUID answers 400 on every id route and id field', async (t) => {
+  const headers = await asUser()
+  const post = await createPost(stack.app, {
+    connectionId: publicUser.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'SELF_ONLY',
+  })
+  t.equal(post.statusCode, 202)
+  const ids = { connection: publicUser.connectionId, media: clip15, post: post.json().id as string }
+  const body = (over: Record<string, unknown>) => ({
+    connectionId: ids.connection,
+    mode: 'direct',
+    source: { mediaId: ids.media },
+    privacyLevel: 'SELF_ONLY',
+    ...over,
+  })
+  // Each odd form of a real id: `uuid` (JSON Schema format) accepts the URN; PostgreSQL does not.
+  const odd = (id: string) => [`urn:uuid:${id}`, `URN:UUID:${id}`, `{${id}}`, id.replaceAll('-', '')]
+  type Case = { method: 'GET' | 'POST'; url: string; payload?: object }
+  const cases: Case[] = [
+    ...odd(ids.connection).flatMap((id): Case[] => [
+      { method: 'GET', url: `/connections/${id}/creator-info` },
+      { method: 'GET', url: `/connections/${id}/quota` },
+      { method: 'GET', url: `/posts?connectionId=${encodeURIComponent(id)}` },
+      { method: 'POST', url: '/posts', payload: body({ connectionId: id }) },
+    ]),
+    ...odd(ids.media).map(
+      (id): Case => ({
+        method: 'POST',
+        url: '/posts',
+        payload: body({ source: { mediaId: id } }),
+      }),
+    ),
+    ...odd(ids.post).map((id): Case => ({ method: 'GET', url: `/posts/${id}` })),
+  ]
+  const before = postingCalls()
+  for (const c of cases) {
+    const res = await stack.app.inject({ ...c, headers })
+    t.equal(res.statusCode, 400, `${c.method} ${c.url} ${JSON.stringify(c.payload ?? '')}`)
+    t.match(res.json(), { error: { code: 'VALIDATION_FAILED', message: String }, requestId: String })
+  }
+  t.equal(postingCalls(), before, 'nothing was sent to TikTok')
+})

@@ -6,6 +6,7 @@ import {
   InternalConnectionList,
   TokenLease,
   TokenLeaseRequest,
+  Uuid,
 } from '@social-bridge/contracts'
 import { requireService } from '@social-bridge/service-kit'
 import { Type } from 'typebox'
@@ -17,7 +18,7 @@ export const LEASE_CALLERS = ['publish-service', 'analytics-service', 'gateway']
 const ListQuery = Type.Object({
   status: Type.Optional(ConnectionStatus),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-  cursor: Type.Optional(Type.String({ format: 'uuid' })),
+  cursor: Type.Optional(Uuid),
 })
 
 /**

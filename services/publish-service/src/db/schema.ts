@@ -57,7 +57,8 @@ export const posts = publishSchema.table(
     mediaId: uuid('media_id'),
     videoUrl: text('video_url'),
     title: text('title'),
-    privacyLevel: text('privacy_level').notNull(),
+    /** Direct posts only; null for inbox drafts (the creator picks it in the TikTok app, REFERENCE.md §3.3). */
+    privacyLevel: text('privacy_level'),
     /** camelCase `CreatePostRequest` interaction/brand flags as sent by the CRM. */
     options: jsonb('options').$type<PostOptions>().notNull(),
     creatorUsername: text('creator_username'),

@@ -29,7 +29,7 @@ t.test('a privacy level outside the creator options is refused with PRIVACY_LEVE
   t.equal(postingCalls(), 0)
 })
 
-t.test('a post without a privacy level is refused: there is no default', async (t) => {
+t.test('a direct post without a privacy level is refused: there is no default', async (t) => {
   const res = await createPost(stack.app, {
     connectionId: publicUser.connectionId,
     mode: 'direct',
@@ -37,7 +37,46 @@ t.test('a post without a privacy level is refused: there is no default', async (
   })
   t.equal(res.statusCode, 400)
   t.equal(res.json().error.code, 'VALIDATION_FAILED')
+  t.match(res.json().error.message, /privacyLevel/)
 })
+
+t.test(
+  'an inbox draft takes no privacy level (REFERENCE §3.3); one sent is ignored, not checked or stored',
+  async (t) => {
+    const headers = await asUser()
+    const without = await createPost(stack.app, {
+      connectionId: privateUser.connectionId,
+      mode: 'inbox',
+      source: { mediaId: clip15 },
+    })
+    t.equal(without.statusCode, 202, without.body)
+    t.equal(without.json().privacyLevel, null)
+    // PUBLIC_TO_EVERYONE is not among this private account's options: a direct post gets 422
+    // (first test), an inbox draft is not refused for a level TikTok never receives.
+    const ignored = await createPost(stack.app, {
+      connectionId: privateUser.connectionId,
+      mode: 'inbox',
+      source: { mediaId: clip15 },
+      privacyLevel: 'PUBLIC_TO_EVERYONE',
+    })
+    t.equal(ignored.statusCode, 202, ignored.body)
+    t.equal(ignored.json().privacyLevel, null, 'the answer shows that no privacy level applies')
+    for (const id of [without.json().id, ignored.json().id]) {
+      const read = await stack.app.inject({ method: 'GET', url: `/posts/${id}`, headers })
+      t.equal(read.json().privacyLevel, null)
+      const [row] = await stack.app.sql`select privacy_level from publish.posts where id = ${id}`
+      t.equal(row?.privacy_level, null, 'nothing stored')
+    }
+    const direct = await createPost(stack.app, {
+      connectionId: publicUser.connectionId,
+      mode: 'direct',
+      source: { mediaId: clip15 },
+      privacyLevel: 'MUTUAL_FOLLOW_FRIENDS',
+    })
+    t.equal(direct.statusCode, 202, direct.body)
+    t.equal(direct.json().privacyLevel, 'MUTUAL_FOLLOW_FRIENDS', 'a direct post keeps its level')
+  },
+)
 
 t.test(
   'enabling comments the creator disabled is refused with INTERACTION_DISABLED_BY_CREATOR',

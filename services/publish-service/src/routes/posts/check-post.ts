@@ -19,6 +19,7 @@ import {
   checkTitle,
   effectiveInteractions,
   type RuleViolation,
+  sentPrivacyLevel,
 } from '../../plugins/app/creator-rules.js'
 import { toPublicError } from '../public-errors.js'
 
@@ -111,7 +112,11 @@ export async function checkPostRequest(
     if (!skippable) throw toPublicError(err)
   }
   if (info) {
-    const violation = checkAgainstCreatorInfo(body, info, durationSec)
+    const violation = checkAgainstCreatorInfo(
+      { ...body, privacyLevel: sentPrivacyLevel(body) },
+      info,
+      durationSec,
+    )
     if (violation) throwViolation(violation)
   }
   return {

@@ -6,6 +6,7 @@ import { createMediaRepository, type MediaRepository } from './media-repository.
 import { createPostState, type PostState } from './post-state.js'
 import { createPostsRepository, type PostsRepository } from './posts-repository.js'
 import { createQuota, type Quota } from './quota.js'
+import { createUploadUrlVault, type UploadUrlVault } from './upload-url-vault.js'
 
 /** The domain services routes and workers share (plain factories, see each file). */
 export interface PublishDomain {
@@ -14,6 +15,8 @@ export interface PublishDomain {
   posts: PostsRepository
   quota: Quota
   postState: PostState
+  /** Seals and opens TikTok's upload URLs (stored only sealed). */
+  uploadUrls: UploadUrlVault
   /** Wakes the outbox relay after a commit that wrote events (set by the relay). */
   nudgeOutbox: () => void
 }
@@ -35,6 +38,7 @@ export function createDomain(app: FastifyInstance, config: PublishConfig): Publi
     quota,
     posts: createPostsRepository({ db: app.db, quota, onCommitted: nudge }),
     postState: createPostState({ db: app.db, timing: config, onCommitted: nudge }),
+    uploadUrls: createUploadUrlVault(config.INTERNAL_JWT_SECRET),
     nudgeOutbox: () => {},
   })
   return domain

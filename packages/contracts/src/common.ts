@@ -1,10 +1,10 @@
 import { Type } from 'typebox'
 
+export { IsoDateTime } from './date-time.js'
+export { Uuid } from './uuid.js'
+
 /** Social networks Social Bridge speaks to. TikTok first; TikTok Shop and Instagram are planned. */
 export const Provider = Type.Union([Type.Literal('tiktok')])
-
-/** Identifiers we mint are UUIDs. */
-export const Uuid = Type.String({ format: 'uuid' })
 
 const TIKTOK_POST_ID_PATTERN = '^[0-9]{1,20}$'
 
@@ -13,9 +13,6 @@ export const TikTokPostId = Type.String({ pattern: TIKTOK_POST_ID_PATTERN })
 
 /** True when `value` is a {@link TikTokPostId} (decimal digits, at most 20). */
 export const isTikTokPostId = (value: string): boolean => new RegExp(TIKTOK_POST_ID_PATTERN).test(value)
-
-/** ISO 8601 timestamp. */
-export const IsoDateTime = Type.String({ format: 'date-time' })
 
 /** Lifecycle of a connected account (ARCHITECTURE.md, `GET /v1/connections`). */
 export const ConnectionStatus = Type.Union([

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox'
+import { IsoDateTime } from './date-time.js'
 
 /**
  * The envelope every event on NATS JetStream carries (ARCHITECTURE.md "Events").
@@ -18,7 +19,7 @@ export const EventEnvelope = <T extends TSchema>(data: T) =>
     id: Type.String({ minLength: 1, maxLength: 128 }),
     type: Type.String({ minLength: 1 }),
     version: Type.Integer({ minimum: 1 }),
-    occurredAt: Type.String({ format: 'date-time' }),
+    occurredAt: IsoDateTime,
     tenantId: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
     data,
   })

@@ -4,6 +4,7 @@
  * `/v1` REST DTOs. TypeBox schemas are the source of truth; TS types derive from them.
  */
 export * from './common.js'
+export * from './date-time.js'
 export * from './envelope.js'
 export * from './errors.js'
 export * from './events/index.js'
@@ -13,3 +14,4 @@ export * from './rest/internal.js'
 export * from './rest/media.js'
 export * from './rest/posts.js'
 export * from './subjects.js'
+export * from './uuid.js'

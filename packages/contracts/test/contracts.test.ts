@@ -1,11 +1,16 @@
 import t from 'tap'
 import { Value } from 'typebox/value'
 import {
+  AnalyticsRangeQuery,
+  CreatePostRequest,
   ErrorResponse,
   EventEnvelope,
   EventPayloads,
+  IsoDateTime,
+  isUuid,
   namespacedStream,
   PostPublishedV1,
+  parseDateTime,
   Streams,
   Subjects,
   TIKTOK_WEBHOOK_VERSION,
@@ -13,6 +18,7 @@ import {
   TikTokWebhookFilters,
   TikTokWebhookV2,
   tiktokWebhookData,
+  Uuid,
 } from '../src/index.js'
 
 t.test('an envelope with a 19-digit post id as a string validates', async (t) => {
@@ -123,4 +129,54 @@ t.test('the webhook filters are subjects of the webhook stream', async (t) => {
   })
   for (const filter of Object.values(TikTokWebhookFilters))
     t.ok(filter.startsWith(`${Streams.tiktokWebhooks.subjects[0]!.slice(0, -1)}`), filter)
+})
+
+t.test('ids are canonical UUIDs: the URN and other forms PostgreSQL refuses are not', async (t) => {
+  const id = '0b9c7e53-4c1b-4d71-9bb7-1c9b3b1f4d11'
+  for (const ok of [id, id.toUpperCase()]) {
+    t.ok(Value.Check(Uuid, ok), ok)
+    t.ok(isUuid(ok), ok)
+  }
+  for (const bad of [`urn:uuid:${id}`, `{${id}}`, id.replaceAll('-', ''), `${id}\n`, ` ${id}`, '']) {
+    t.notOk(Value.Check(Uuid, bad), JSON.stringify(bad))
+    t.notOk(isUuid(bad), JSON.stringify(bad))
+  }
+})
+
+t.test('a date-time outside what PostgreSQL stores fails the schema or the parse', async (t) => {
+  const good = {
+    '2024-05-01T12:00:00Z': '2024-05-01T12:00:00.000Z',
+    '2024-05-01t14:00:00.250+02:00': '2024-05-01T12:00:00.250Z',
+    '2024-02-29T00:00:00Z': '2024-02-29T00:00:00.000Z',
+    '0001-01-01T00:00:00Z': '0001-01-01T00:00:00.000Z',
+    '9999-12-31T23:59:59.999Z': '9999-12-31T23:59:59.999Z',
+  }
+  for (const [value, iso] of Object.entries(good)) {
+    t.ok(Value.Check(IsoDateTime, value), value)
+    t.equal(parseDateTime(value)?.toISOString(), iso, value)
+  }
+  // refused by the schema already (year 0000, leap second, no offset, extended year)
+  for (const bad of [
+    '0000-01-01T00:00:00Z',
+    '2016-12-31T23:59:60Z',
+    '2024-05-01T12:00:00',
+    '+010000-01-01T00:00:00.000Z',
+    '2024-05-01T24:00:00Z',
+  ]) {
+    t.notOk(Value.Check(IsoDateTime, bad), bad)
+    t.equal(parseDateTime(bad), null, bad)
+  }
+  // schema-valid in form, refused by the parse: no such day, or out of range once in UTC
+  for (const bad of ['2023-02-29T00:00:00Z', '0001-01-01T00:00:00+01:00', '9999-12-31T23:30:00-01:00']) {
+    t.equal(parseDateTime(bad), null, bad)
+  }
+  t.notOk(Value.Check(AnalyticsRangeQuery, { from: '0000-01-01T00:00:00Z' }), 'used by the analytics range')
+})
+
+t.test('every id field of a post request is a canonical UUID', async (t) => {
+  const id = '0b9c7e53-4c1b-4d71-9bb7-1c9b3b1f4d11'
+  const body = { connectionId: id, mode: 'direct', source: { mediaId: id }, privacyLevel: 'SELF_ONLY' }
+  t.ok(Value.Check(CreatePostRequest, body))
+  t.notOk(Value.Check(CreatePostRequest, { ...body, connectionId: `urn:uuid:${id}` }))
+  t.notOk(Value.Check(CreatePostRequest, { ...body, source: { mediaId: `urn:uuid:${id}` } }))
 })

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { isTikTokPostId, TikTokPostId } from '../common.js'
+import { IsoDateTime } from '../date-time.js'
 import type { Envelope } from '../envelope.js'
 
 /**
@@ -17,7 +18,7 @@ export const TikTokWebhookV1 = Type.Object({
   userOpenId: Type.Optional(Type.String()),
   content: Type.Record(Type.String(), Type.Unknown()),
   /** When webhook-ingest received it (ISO 8601). */
-  receivedAt: Type.String({ format: 'date-time' }),
+  receivedAt: IsoDateTime,
 })
 export type TikTokWebhookV1 = Static<typeof TikTokWebhookV1>
 

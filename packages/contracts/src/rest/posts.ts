@@ -9,8 +9,15 @@ export const PostSource = Type.Union([
 export type PostSource = Static<typeof PostSource>
 
 /**
- * `POST /v1/posts` body. `privacyLevel` has no default (TikTok UX rule, REFERENCE.md 3.11);
- * `title` is at most 2,200 UTF-16 code units (REFERENCE.md 3.2), checked by the service.
+ * `POST /v1/posts` body. `title` is at most 2,200 UTF-16 code units (REFERENCE.md 3.2), checked
+ * by the service.
+ *
+ * `privacyLevel` is required for `mode: "direct"` and has no default (TikTok UX rule, REFERENCE.md
+ * 3.11): 400 `VALIDATION_FAILED` without it. It is optional for `mode: "inbox"`: TikTok's inbox
+ * init takes no privacy level — the creator picks it in the TikTok app when finishing the draft
+ * (REFERENCE.md 3.3). One sent with an inbox post is accepted and ignored (so a form shared by both
+ * modes keeps working): it is neither checked against the account's options nor sent, and the
+ * post answers `privacyLevel: null`.
  */
 export const CreatePostRequest = Type.Object(
   {
@@ -18,7 +25,12 @@ export const CreatePostRequest = Type.Object(
     mode: PostMode,
     source: PostSource,
     title: Type.Optional(Type.String()),
-    privacyLevel: PrivacyLevel,
+    privacyLevel: Type.Optional(
+      Type.Union(PrivacyLevel.anyOf, {
+        description:
+          'Required for direct posts (no default). Inbox drafts take none: the creator chooses it in the TikTok app; one sent is ignored and the post shows null.',
+      }),
+    ),
     disableComment: Type.Optional(Type.Boolean()),
     disableDuet: Type.Optional(Type.Boolean()),
     disableStitch: Type.Optional(Type.Boolean()),
@@ -27,7 +39,13 @@ export const CreatePostRequest = Type.Object(
     brandOrganicToggle: Type.Optional(Type.Boolean()),
     isAigc: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // a direct post must name its privacy level; an inbox draft need not
+    if: { properties: { mode: { const: 'direct' } }, required: ['mode'] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
+    then: { required: ['privacyLevel'] },
+  },
 )
 export type CreatePostRequest = Static<typeof CreatePostRequest>
 
@@ -78,7 +96,8 @@ export const Post = Type.Object({
   failReason: Type.Union([Type.String(), Type.Null()]),
   failMessage: Type.Union([Type.String(), Type.Null()]),
   title: Type.Union([Type.String(), Type.Null()]),
-  privacyLevel: PrivacyLevel,
+  /** The direct post's privacy level; null for an inbox draft (the creator picks it in the TikTok app). */
+  privacyLevel: Type.Union([PrivacyLevel, Type.Null()]),
   /** Set while the post waits (a limit, an outage) with the reason and the retry time; else null. */
   waitingFor: Type.Union([PostWaitingFor, Type.Null()]),
   /** Status history with times and reasons; only in `GET /v1/posts/:id`. */

@@ -57,7 +57,8 @@ export const posts = publishSchema.table(
     mediaId: uuid('media_id'),
     videoUrl: text('video_url'),
     title: text('title'),
-    privacyLevel: text('privacy_level').notNull(),
+    /** Direct posts only; null for inbox drafts (the creator picks it in the TikTok app, REFERENCE.md §3.3). */
+    privacyLevel: text('privacy_level'),
     /** camelCase `CreatePostRequest` interaction/brand flags as sent by the CRM. */
     options: jsonb('options').$type<PostOptions>().notNull(),
     creatorUsername: text('creator_username'),
@@ -66,7 +67,11 @@ export const posts = publishSchema.table(
     status: text('status').notNull(),
     phase: text('phase').notNull(),
     publishId: text('publish_id'),
-    uploadUrl: text('upload_url'),
+    /**
+     * TikTok's FILE_UPLOAD `upload_url` — a credential (its `upload_token`) — sealed
+     * (`upload-url-vault.ts`, JWE); kept only while the post is uploading, cleared when it moves on.
+     */
+    uploadUrlSealed: text('upload_url_sealed'),
     uploadUrlExpiresAt: ts('upload_url_expires_at'),
     videoSize: bigint('video_size', { mode: 'number' }),
     chunkSize: bigint('chunk_size', { mode: 'number' }),

@@ -20,6 +20,7 @@ import {
   checkTitle,
   effectiveInteractions,
   type RuleViolation,
+  sentPrivacyLevel,
 } from './creator-rules.js'
 import { toPublicError } from './public-errors.js'
 
@@ -122,7 +123,11 @@ export async function checkPostRequest(
     if (!skippable) throw toPublicError(err)
   }
   if (info) {
-    const violation = checkAgainstCreatorInfo(body, info, durationSec)
+    const violation = checkAgainstCreatorInfo(
+      { ...body, privacyLevel: sentPrivacyLevel(body) },
+      info,
+      durationSec,
+    )
     if (violation) throwViolation(violation)
   }
   return {

@@ -34,8 +34,22 @@ export function checkTitle(title: string | null | undefined): RuleViolation | nu
 }
 
 /**
+ * The privacy level a post sends to TikTok: a direct post's; none for an inbox draft, whose init
+ * takes no `post_info` (REFERENCE.md §3.3) — one the CRM sent anyway is ignored.
+ */
+export function sentPrivacyLevel(post: {
+  mode: CreatePostRequest['mode']
+  privacyLevel?: CreatePostRequest['privacyLevel'] | string | null
+}): CreatePostRequest['privacyLevel'] {
+  return post.mode === 'direct' && post.privacyLevel
+    ? (post.privacyLevel as CreatePostRequest['privacyLevel'])
+    : undefined
+}
+
+/**
  * Checks a post against the account's live creator_info (REFERENCE.md §3.1, §3.2, §3.11): the
- * privacy level is one of `privacy_level_options` (it has no default: the request must name it),
+ * privacy level, when one is sent (direct posts: see {@link sentPrivacyLevel}), is one of
+ * `privacy_level_options` (it has no default: the request must name it),
  * an interaction the creator disabled is not explicitly enabled (`false`), the video's duration
  * (seconds, when known) is ≤ `max_video_post_duration_sec`, and the title fits.
  * @returns the first violation, or null.
@@ -45,7 +59,7 @@ export function checkAgainstCreatorInfo(
   info: CreatorInfo,
   durationSec: number | null | undefined,
 ): RuleViolation | null {
-  if (!info.privacyLevelOptions.includes(post.privacyLevel)) {
+  if (post.privacyLevel !== undefined && !info.privacyLevelOptions.includes(post.privacyLevel)) {
     return {
       code: 'PRIVACY_LEVEL_NOT_ALLOWED',
       message: `Privacy level ${post.privacyLevel} is not available for this account; choose one of ${info.privacyLevelOptions.join(', ')}`,

@@ -50,6 +50,8 @@ const MESSAGES: Record<string, string> = {
     'This upload belongs to another TikTok login, so its outcome cannot be followed. Check the TikTok account to see whether the video was posted.',
   // §3.5 upload
   upload_url_expired: 'The upload took longer than TikTok allows and had to be restarted too many times.',
+  upload_url_unreadable:
+    'The upload had to be restarted too many times because its stored TikTok upload link could not be read back.',
   upload_rejected: 'TikTok rejected the uploaded video bytes.',
   // ours
   init_outcome_unknown:

@@ -1,4 +1,5 @@
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { isUuid, parseDateTime } from '@social-bridge/contracts'
+
 const BASE64URL = /^[A-Za-z0-9_-]+$/
 
 /** Position of the last post of a page (newest-first order: `created_at`, then `id`). */
@@ -14,14 +15,16 @@ export function encodeCursor(createdAt: Date, id: string): string {
 
 /**
  * Reads a cursor made by {@link encodeCursor}.
- * @returns null when `cursor` is not one (the route answers 400 `BAD_REQUEST`).
+ * @returns null when `cursor` is not one (the route answers 400 `BAD_REQUEST`), including a forged
+ *   one whose id is not a canonical UUID or whose time PostgreSQL cannot store (contracts
+ *   `parseDateTime`, e.g. year 0000).
  */
 export function decodeCursor(cursor: string): PostCursor | null {
   if (!BASE64URL.test(cursor)) return null
   const parts = Buffer.from(cursor, 'base64url').toString().split('|')
   const [iso, id] = parts
-  if (parts.length !== 2 || !iso || !id || !UUID.test(id)) return null
-  const createdAt = new Date(iso)
-  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== iso) return null
+  if (parts.length !== 2 || !iso || !id || !isUuid(id)) return null
+  const createdAt = parseDateTime(iso)
+  if (!createdAt || createdAt.toISOString() !== iso) return null
   return { createdAt, id }
 }

@@ -1,5 +1,6 @@
 import type { Post, PostHistoryEntry } from '@social-bridge/contracts'
 import type { PostRow, postStatusHistory } from '../db/schema.js'
+import { sentPrivacyLevel } from './creator-rules.js'
 import { failMessage } from './fail-reasons.js'
 import { waitMessage } from './wait-reasons.js'
 
@@ -23,7 +24,8 @@ export function toPostDto(row: PostRow, history?: HistoryRow[]): Post {
     failReason: row.failReason,
     failMessage: row.failMessage,
     title: row.title,
-    privacyLevel: row.privacyLevel as Post['privacyLevel'],
+    // inbox drafts rows written before privacy_level became optional still hold one: never sent
+    privacyLevel: (sentPrivacyLevel(row) ?? null) as Post['privacyLevel'],
     waitingFor: waitingFor(row),
     ...(history ? { history: history.map(toHistoryEntry) } : {}),
     createdAt: row.createdAt.toISOString(),

@@ -14,7 +14,11 @@ export type WaitReason =
   | 'init_outcome_unknown_retry'
 
 /** History notes (no status change) besides the wait reasons. */
-export type HistoryNote = 'init_outcome_unknown_retry' | 'upload_url_expired' | 'upload_not_accepted'
+export type HistoryNote =
+  | 'init_outcome_unknown_retry'
+  | 'upload_url_expired'
+  | 'upload_url_unreadable'
+  | 'upload_not_accepted'
 
 const MESSAGES: Record<WaitReason | HistoryNote, string> = {
   init_rate_limit:
@@ -31,6 +35,8 @@ const MESSAGES: Record<WaitReason | HistoryNote, string> = {
     'TikTok did not confirm the start of the upload. No video bytes were sent to that attempt, so it cannot be posted twice; the upload starts again at the retry time.',
   upload_url_expired:
     'TikTok’s upload link expired (it is valid for one hour) before the whole video was sent; the upload started again with a new link.',
+  upload_url_unreadable:
+    'The stored TikTok upload link could not be read back (after a service update or a key change); the upload started again with a new link.',
   upload_not_accepted:
     'TikTok no longer accepted video bytes for this upload; its status is being checked with TikTok instead of uploading again.',
 }

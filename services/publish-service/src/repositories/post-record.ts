@@ -27,17 +27,26 @@ export interface Actor {
 }
 
 /**
+ * TikTok's upload URL (sealed) is kept only while the post may still send bytes: a move to any
+ * status past `uploading` (all bytes acknowledged, or the post ended) drops it in the same write.
+ */
+const UPLOAD_URL_DROPPED: Partial<PostRow> = { uploadUrlSealed: null, uploadUrlExpiresAt: null }
+
+/**
  * Writes a status change of the locked `row` with `patch`, its history row and its events
  * (`status_changed` always, `published` / `failed` when it ends there) in transaction `tx`.
+ * Moving past `uploading` also clears the upload URL ({@link UPLOAD_URL_DROPPED}).
  * @returns the post as written.
  */
 export async function recordStatusChange(
   tx: Tx,
   row: PostRow,
   to: PostStatus,
-  patch: Partial<PostRow>,
+  statusPatch: Partial<PostRow>,
   actor: Actor,
 ): Promise<PostRow> {
+  const patch =
+    to === 'queued' || to === 'uploading' ? statusPatch : { ...statusPatch, ...UPLOAD_URL_DROPPED }
   const now = new Date()
   const next = { ...row, ...patch, status: to, updatedAt: now } as PostRow
   await tx

@@ -3,6 +3,7 @@ import { type CreatePostRequest, type PostListQuery, Subjects } from '@social-br
 import type { Database } from '@social-bridge/service-kit'
 import { and, desc, eq, lt, or, TransactionRollbackError } from 'drizzle-orm'
 import { type PostOptions, type PostRow, postStatusHistory, posts } from '../db/schema.js'
+import { sentPrivacyLevel } from '../domain/creator-rules.js'
 import { decodeCursor, encodeCursor } from '../domain/post-cursor.js'
 import { enqueueEvent } from '../plugins/app/outbox.js'
 import type { Quota } from './quota.js'
@@ -107,7 +108,7 @@ export function createPostsRepository({
               mediaId: 'mediaId' in request.source ? request.source.mediaId : null,
               videoUrl: 'url' in request.source ? request.source.url : null,
               title: request.title ?? null,
-              privacyLevel: request.privacyLevel,
+              privacyLevel: sentPrivacyLevel(request) ?? null,
               options: {
                 ...input.interactions,
                 coverTimestampMs: request.coverTimestampMs,

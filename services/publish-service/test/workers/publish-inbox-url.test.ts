@@ -5,8 +5,10 @@ const stack = await buildStack(t)
 
 t.test('an inbox post ends sent_to_inbox, then published after the user posts the draft', async (t) => {
   holdProcessing(stack, t)
-  const { res } = await postClip(stack, { mode: 'inbox', title: 'draft', privacyLevel: 'PUBLIC_TO_EVERYONE' })
-  t.equal(res.statusCode, 202)
+  // no privacyLevel: TikTok's inbox init takes none, the creator picks it in the app (§3.3)
+  const { res } = await postClip(stack, { mode: 'inbox', title: 'draft', privacyLevel: undefined })
+  t.equal(res.statusCode, 202, res.body)
+  t.equal(res.json().privacyLevel, null)
   const inbox = await waitForPost(stack.app, res.json().id, (p) =>
     ['sent_to_inbox', 'failed'].includes(p.status as string),
   )

@@ -31,9 +31,9 @@ const connectionAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const user = requireUser(request, ROLES)
       const { readModel, connections, clock } = app.analytics
+      const range = resolveRange(request.query, clock())
       const conn = await connections.findForTenant(request.params.id, user.tenantId)
       if (!conn) throw new NotFoundError('Connection')
-      const range = resolveRange(request.query, clock())
       const [history, latest, totals] = await readModel.snapshot((reads) =>
         Promise.all([
           reads.accountHistory(conn.id, range),

@@ -26,9 +26,9 @@ const postAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const user = requireUser(request, ROLES)
       const { readModel, clock } = app.analytics
+      const range = resolveRange(request.query, clock())
       const post = await readModel.findPost(request.params.id, user.tenantId)
       if (!post) throw new NotFoundError('Post')
-      const range = resolveRange(request.query, clock())
       const [history, latest] = await readModel.snapshot((reads) =>
         Promise.all([reads.postHistory(post, range), reads.postLatest(post)]),
       )

@@ -7,6 +7,7 @@ import {
   ConnectionStatus,
   ErrorResponse,
   InternalConnectionList,
+  Uuid,
 } from '@social-bridge/contracts'
 import { requireService } from '@social-bridge/service-kit'
 import { Type } from 'typebox'
@@ -18,7 +19,7 @@ export const INTERNAL_CALLERS = ['publish-service', 'analytics-service', 'gatewa
 const ListQuery = Type.Object({
   status: Type.Optional(ConnectionStatus),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-  cursor: Type.Optional(Type.String({ format: 'uuid' })),
+  cursor: Type.Optional(Uuid),
 })
 
 /**

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { PublishConfig } from '../../config.js'
 import { createMediaIntake, type MediaIntake } from '../../domain/media-intake.js'
 import { createPostState, type PostState } from '../../domain/post-state.js'
+import { createUploadUrlVault, type UploadUrlVault } from '../../domain/upload-url-vault.js'
 import { createMediaRepository, type MediaRepository } from '../../repositories/media-repository.js'
 import { createPostsRepository, type PostsRepository } from '../../repositories/posts-repository.js'
 import { createQuota, type Quota } from '../../repositories/quota.js'
@@ -14,6 +15,8 @@ export interface PublishDomain {
   posts: PostsRepository
   quota: Quota
   postState: PostState
+  /** Seals and opens TikTok's upload URLs (stored only sealed). */
+  uploadUrls: UploadUrlVault
   /** Wakes the outbox relay after a commit that wrote events (set by the relay). */
   nudgeOutbox: () => void
 }
@@ -35,6 +38,7 @@ export function createDomain(app: FastifyInstance, config: PublishConfig): Publi
     quota,
     posts: createPostsRepository({ db: app.db, quota, onCommitted: nudge }),
     postState: createPostState({ db: app.db, timing: config, onCommitted: nudge }),
+    uploadUrls: createUploadUrlVault(config.INTERNAL_JWT_SECRET),
     nudgeOutbox: () => {},
   })
   return domain

@@ -13,8 +13,8 @@ import {
 import { failJob, retryJobLater } from './fail.js'
 
 /**
- * Stores a successful init's `publish_id`, upload URL (+ expiry: init time + 1 h, REFERENCE.md
- * §3.2) and chunk plan through `postState.recordInit`, which writes them whenever the post has no
+ * Stores a successful init's `publish_id`, upload URL (sealed, `upload-url-vault.ts`; + expiry:
+ * init time + 1 h, REFERENCE.md §3.2) and chunk plan through `postState.recordInit`, which writes them whenever the post has no
  * publish yet — even when this worker lost its lease during the call — so a publish TikTok
  * created is never dropped. Goes on with the upload only while still holding the lease.
  */
@@ -28,6 +28,8 @@ export async function recordInitResult(
   const { post } = job
   const file = post.source === 'FILE_UPLOAD'
   const now = Date.now()
+  const binding = { postId: post.id, publishId: result.publishId }
+  const uploadUrlSealed = result.uploadUrl ? await d.domain.uploadUrls.seal(result.uploadUrl, binding) : null
   const {
     recorded,
     post: row,
@@ -38,7 +40,7 @@ export async function recordInitResult(
     {
       phase: file ? 'upload' : 'poll',
       publishId: result.publishId,
-      uploadUrl: result.uploadUrl ?? null,
+      uploadUrlSealed,
       uploadUrlExpiresAt: file ? new Date(startedAt + UPLOAD_URL_TTL_MS) : null,
       videoSize: plan?.videoSize ?? null,
       chunkSize: plan?.chunkSize ?? null,

@@ -2,7 +2,7 @@ import { type CreatorInfo, type InitResult, planChunks, TikTokError } from '@soc
 import { pullPrefixes } from '../../config.js'
 import type { MediaRow, PostRow } from '../../db/schema.js'
 import { LimitReachedError, queryCreatorInfo } from '../../domain/creator-info.js'
-import { checkAgainstCreatorInfo, checkPullUrl } from '../../domain/creator-rules.js'
+import { checkAgainstCreatorInfo, checkPullUrl, sentPrivacyLevel } from '../../domain/creator-rules.js'
 import { withAccessToken } from '../../domain/token-call.js'
 import type { Job, StepResult, WorkerDeps } from '../deps.js'
 import { failJob, waitForLimit } from './fail.js'
@@ -43,7 +43,7 @@ export async function runInit(d: WorkerDeps, job: Job): Promise<StepResult> {
   }
   if (info) {
     const violation = checkAgainstCreatorInfo(
-      { title: post.title ?? undefined, privacyLevel: post.privacyLevel as never, ...post.options },
+      { title: post.title ?? undefined, privacyLevel: sentPrivacyLevel(post), ...post.options },
       info,
       media?.durationSec,
     )
@@ -107,7 +107,7 @@ function callInit(
   const o = post.options
   return d.tiktok.posting.initDirectPost(token, {
     postInfo: {
-      privacyLevel: post.privacyLevel as never,
+      privacyLevel: sentPrivacyLevel(post) as never,
       ...(post.title ? { title: post.title } : {}),
       disableComment: o.disableComment,
       disableDuet: o.disableDuet,

@@ -39,8 +39,9 @@ export async function runUpload(d: WorkerDeps, job: Job): Promise<StepResult> {
   const plan = buildPlan(post.videoSize, post.chunkSize, post.totalChunkCount)
   if (post.nextChunk >= plan.totalChunkCount) return toProcessing(d, job, plan)
   const expiresAt = post.uploadUrlExpiresAt?.getTime() ?? 0
-  if (!post.uploadUrl || expiresAt - UPLOAD_URL_MARGIN_MS <= Date.now())
-    return freshInit(d, job, 'upload_url_expired')
+  if (expiresAt - UPLOAD_URL_MARGIN_MS <= Date.now()) return freshInit(d, job, 'upload_url_expired')
+  const uploadUrl = await openUploadUrl(d, post)
+  if (!uploadUrl) return freshInit(d, job, 'upload_url_unreadable')
   const media = await d.domain.media.get(post.tenantId, post.mediaId ?? '')
   if (!media) return failJob(d, job, 'media_missing', false)
   const { owner } = job
@@ -56,7 +57,7 @@ export async function runUpload(d: WorkerDeps, job: Job): Promise<StepResult> {
   }
   try {
     await d.tiktok.transfer.uploadVideo({
-      uploadUrl: post.uploadUrl,
+      uploadUrl,
       chunkPlan: plan,
       source: (first, last) => reader.read(first, last),
       contentType: media.contentType as VideoContentType,
@@ -72,6 +73,21 @@ export async function runUpload(d: WorkerDeps, job: Job): Promise<StepResult> {
     await reader.close()
   }
   return toProcessing(d, job, plan)
+}
+
+/**
+ * The post's upload URL, opened from `upload_url_sealed`; null when there is none or it cannot be
+ * opened (sealed under another `INTERNAL_JWT_SECRET`, or a post stored before URLs were sealed:
+ * migration 0003 dropped those), so the upload starts over with a fresh init.
+ */
+async function openUploadUrl(d: WorkerDeps, post: Job['post']): Promise<string | null> {
+  if (!post.uploadUrlSealed || !post.publishId) return null
+  const url = await d.domain.uploadUrls.open(post.uploadUrlSealed, {
+    postId: post.id,
+    publishId: post.publishId,
+  })
+  if (!url) d.log.warn({ postId: post.id, publishId: post.publishId }, 'stored upload URL cannot be opened')
+  return url
 }
 
 /** Every chunk is acknowledged: the post is `processing` and its status is polled. */
@@ -149,18 +165,23 @@ async function reconcileByStatus(d: WorkerDeps, job: Job): Promise<StepResult> {
   await d.domain.postState.note(
     job.post.id,
     'upload_not_accepted',
-    { phase: 'poll', attempts: 0, nextRunAt: new Date() },
+    // the URL has no use any more: only the status is fetched from here on
+    { phase: 'poll', attempts: 0, nextRunAt: new Date(), uploadUrlSealed: null, uploadUrlExpiresAt: null },
     { cause: 'worker', owner: job.owner },
   )
   return null
 }
 
 /**
- * The upload URL expired (valid 1 h, §3.2) before every chunk was acknowledged: the old publish
- * can never complete, so start over with a fresh init from chunk 0 (noted in the status history).
- * Gives up after MAX_INITS_PER_POST.
+ * The upload URL expired (valid 1 h, §3.2) — or cannot be read back (`upload_url_unreadable`) —
+ * before every chunk was acknowledged: the old publish can never complete, so start over with a
+ * fresh init from chunk 0 (noted in the status history). Gives up after MAX_INITS_PER_POST.
  */
-async function freshInit(d: WorkerDeps, job: Job, reason: 'upload_url_expired'): Promise<StepResult> {
+async function freshInit(
+  d: WorkerDeps,
+  job: Job,
+  reason: 'upload_url_expired' | 'upload_url_unreadable',
+): Promise<StepResult> {
   if (job.post.initCount >= MAX_INITS_PER_POST) return failJob(d, job, reason, false)
   d.log.warn(
     { postId: job.post.id, publishId: job.post.publishId, reason },
@@ -169,7 +190,7 @@ async function freshInit(d: WorkerDeps, job: Job, reason: 'upload_url_expired'):
   const patch = {
     phase: 'init',
     publishId: null,
-    uploadUrl: null,
+    uploadUrlSealed: null,
     uploadUrlExpiresAt: null,
     nextChunk: 0,
     uploadedBytes: 0,

@@ -29,7 +29,7 @@ t.test('a privacy level outside the creator options is refused with PRIVACY_LEVE
   t.equal(postingCalls(), 0)
 })
 
-t.test('a post without a privacy level is refused: there is no default', async (t) => {
+t.test('a direct post without a privacy level is refused: there is no default', async (t) => {
   const res = await createPost(stack.app, {
     connectionId: publicUser.connectionId,
     mode: 'direct',
@@ -37,7 +37,46 @@ t.test('a post without a privacy level is refused: there is no default', async (
   })
   t.equal(res.statusCode, 400)
   t.equal(res.json().error.code, 'VALIDATION_FAILED')
+  t.match(res.json().error.message, /privacyLevel/)
 })
+
+t.test(
+  'an inbox draft takes no privacy level (REFERENCE §3.3); one sent is ignored, not checked or stored',
+  async (t) => {
+    const headers = await asUser()
+    const without = await createPost(stack.app, {
+      connectionId: privateUser.connectionId,
+      mode: 'inbox',
+      source: { mediaId: clip15 },
+    })
+    t.equal(without.statusCode, 202, without.body)
+    t.equal(without.json().privacyLevel, null)
+    // PUBLIC_TO_EVERYONE is not among this private account's options: a direct post gets 422
+    // (first test), an inbox draft is not refused for a level TikTok never receives.
+    const ignored = await createPost(stack.app, {
+      connectionId: privateUser.connectionId,
+      mode: 'inbox',
+      source: { mediaId: clip15 },
+      privacyLevel: 'PUBLIC_TO_EVERYONE',
+    })
+    t.equal(ignored.statusCode, 202, ignored.body)
+    t.equal(ignored.json().privacyLevel, null, 'the answer shows that no privacy level applies')
+    for (const id of [without.json().id, ignored.json().id]) {
+      const read = await stack.app.inject({ method: 'GET', url: `/posts/${id}`, headers })
+      t.equal(read.json().privacyLevel, null)
+      const [row] = await stack.app.sql`select privacy_level from publish.posts where id = ${id}`
+      t.equal(row?.privacy_level, null, 'nothing stored')
+    }
+    const direct = await createPost(stack.app, {
+      connectionId: publicUser.connectionId,
+      mode: 'direct',
+      source: { mediaId: clip15 },
+      privacyLevel: 'MUTUAL_FOLLOW_FRIENDS',
+    })
+    t.equal(direct.statusCode, 202, direct.body)
+    t.equal(direct.json().privacyLevel, 'MUTUAL_FOLLOW_FRIENDS', 'a direct post keeps its level')
+  },
+)
 
 t.test(
   'enabling comments the creator disabled is refused with INTERACTION_DISABLED_BY_CREATOR',
@@ -293,4 +332,64 @@ t.test("auth-service's refusals answer 409 with its code; its outage 503 with it
   t.ok(retryAfter >= 1 && retryAfter <= 60, `auth-service's Retry-After is passed on (${retryAfter} s)`)
   t.equal(down.json().error.details.retryAfterSec, retryAfter)
   t.equal(postingCalls(), 0, 'nothing was posted')
+})
+
+t.test('a cursor naming a time PostgreSQL cannot store is refused with 400, not a 500', async (t) => {
+  const headers = await asUser()
+  const id = '0b9c7e53-4c1b-4d71-9bb7-1c9b3b1f4d11'
+  for (const iso of [
+    '0000-01-01T00:00:00.000Z',
+    '+010000-01-01T00:00:00.000Z',
+    '-000001-01-01T00:00:00.000Z',
+  ]) {
+    const cursor = Buffer.from(`${iso}|${id}`).toString('base64url')
+    const res = await stack.app.inject({ method: 'GET', url: `/posts?cursor=${cursor}`, headers })
+    t.equal(res.statusCode, 400, iso)
+    t.match(res.json(), { error: { code: 'BAD_REQUEST', message: /cursor/ }, requestId: String })
+  }
+})
+
+t.test('an id that is not a canonical UUID answers 400 on every id route and id field', async (t) => {
+  const headers = await asUser()
+  const post = await createPost(stack.app, {
+    connectionId: publicUser.connectionId,
+    mode: 'direct',
+    source: { mediaId: clip15 },
+    privacyLevel: 'SELF_ONLY',
+  })
+  t.equal(post.statusCode, 202)
+  const ids = { connection: publicUser.connectionId, media: clip15, post: post.json().id as string }
+  const body = (over: Record<string, unknown>) => ({
+    connectionId: ids.connection,
+    mode: 'direct',
+    source: { mediaId: ids.media },
+    privacyLevel: 'SELF_ONLY',
+    ...over,
+  })
+  // Each odd form of a real id: `uuid` (JSON Schema format) accepts the URN; PostgreSQL does not.
+  const odd = (id: string) => [`urn:uuid:${id}`, `URN:UUID:${id}`, `{${id}}`, id.replaceAll('-', '')]
+  type Case = { method: 'GET' | 'POST'; url: string; payload?: object }
+  const cases: Case[] = [
+    ...odd(ids.connection).flatMap((id): Case[] => [
+      { method: 'GET', url: `/connections/${id}/creator-info` },
+      { method: 'GET', url: `/connections/${id}/quota` },
+      { method: 'GET', url: `/posts?connectionId=${encodeURIComponent(id)}` },
+      { method: 'POST', url: '/posts', payload: body({ connectionId: id }) },
+    ]),
+    ...odd(ids.media).map(
+      (id): Case => ({
+        method: 'POST',
+        url: '/posts',
+        payload: body({ source: { mediaId: id } }),
+      }),
+    ),
+    ...odd(ids.post).map((id): Case => ({ method: 'GET', url: `/posts/${id}` })),
+  ]
+  const before = postingCalls()
+  for (const c of cases) {
+    const res = await stack.app.inject({ ...c, headers })
+    t.equal(res.statusCode, 400, `${c.method} ${c.url} ${JSON.stringify(c.payload ?? '')}`)
+    t.match(res.json(), { error: { code: 'VALIDATION_FAILED', message: String }, requestId: String })
+  }
+  t.equal(postingCalls(), before, 'nothing was sent to TikTok')
 })

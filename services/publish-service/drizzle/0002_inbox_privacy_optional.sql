@@ -1,0 +1,1 @@
+ALTER TABLE "publish"."posts" ALTER COLUMN "privacy_level" DROP NOT NULL;

@@ -34,7 +34,14 @@ export const CreatePostRequest = Type.Object(
     disableComment: Type.Optional(Type.Boolean()),
     disableDuet: Type.Optional(Type.Boolean()),
     disableStitch: Type.Optional(Type.Boolean()),
-    coverTimestampMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    coverTimestampMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 2_147_483_647,
+        description:
+          'Frame used as the cover, ms from the start (TikTok: video_cover_timestamp_ms, an int32, docs/tiktok-api.md §3.2).',
+      }),
+    ),
     brandContentToggle: Type.Optional(Type.Boolean()),
     brandOrganicToggle: Type.Optional(Type.Boolean()),
     isAigc: Type.Optional(Type.Boolean()),

@@ -64,4 +64,5 @@ export async function waitUntil(
   return false
 }
 
+export { runMigrationsUpTo } from './migrations.js'
 export { freePort, startPrivateNats } from './private-nats.js'

@@ -51,9 +51,10 @@ export async function enqueueEvent<D>(
   })
   const { subject, aggregateId } = event
   if ('unsafe' in tx) {
+    // `$4::text::jsonb`: postgres.js would JSON-encode a string bound straight to jsonb a second time
     await tx.unsafe(
       `insert into ${qualifiedName(table)} (id, aggregate_id, subject, envelope)
-       values ($1::uuid, $2::text, $3::text, $4::jsonb)`,
+       values ($1::uuid, $2::text, $3::text, $4::text::jsonb)`,
       [envelope.id, aggregateId, subject, JSON.stringify(envelope)],
     )
   } else {

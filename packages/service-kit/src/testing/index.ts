@@ -65,4 +65,5 @@ export async function waitUntil(
 }
 
 export { runMigrationsUpTo } from './migrations.js'
+export { relayOutboxForTest } from './outbox.js'
 export { freePort, startPrivateNats } from './private-nats.js'

@@ -37,7 +37,15 @@ export interface OutboxContext {
   replica(opts?: Partial<Omit<OutboxOptions, 'db' | 'table'>>): Replica
   /** The rows left in the outbox, in `seq` order. */
   rows(): Promise<
-    { id: string; aggregateId: string; attempts: number; due: boolean; lastError: string | null }[]
+    {
+      id: string
+      aggregateId: string
+      attempts: number
+      due: boolean
+      lastError: string | null
+      /** `envelope->>'id'` (null unless the envelope is stored as a jsonb object). */
+      envelopeId: string | null
+    }[]
   >
   /** Every message stored so far on `filter` (un-namespaced) in SOCIAL_EVENTS, in stream order. */
   stored(filter?: string): Promise<AnyEnvelope[]>
@@ -68,7 +76,7 @@ export async function outboxContext(t: Teardownable): Promise<OutboxContext> {
     rows: () =>
       reader.sql<
         Awaited<ReturnType<OutboxContext['rows']>>
-      >`select id, aggregate_id as "aggregateId", attempts, last_error as "lastError",
+      >`select id, aggregate_id as "aggregateId", attempts, last_error as "lastError", envelope->>'id' as "envelopeId",
                    coalesce(next_attempt_at <= now(), true) as due
                  from kit_outbox.outbox order by seq`,
     async stored(filter = 'social.>') {

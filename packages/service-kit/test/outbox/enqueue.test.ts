@@ -1,3 +1,4 @@
+import postgres from 'postgres'
 import t from 'tap'
 import { event, outboxContext } from './context.js'
 
@@ -27,9 +28,9 @@ t.test('a committed event is published with its id as Nats-Msg-Id, then its row 
     data: { aggregateId: 'post-1', n: 1 },
   })
   t.same(
-    (await ctx.rows()).map((r) => r.id),
-    [envelope.id],
-    'the row id is the envelope id',
+    (await ctx.rows()).map((r) => [r.id, r.envelopeId]),
+    [[envelope.id, envelope.id]],
+    'the row id is the envelope id, and the envelope a jsonb object',
   )
 
   t.same(await outbox.flush(), { published: 1, failed: 0 })
@@ -42,10 +43,18 @@ t.test('a committed event is published with its id as Nats-Msg-Id, then its row 
 
 t.test('an event written in a postgres.js transaction is stored and published the same way', async (t) => {
   const ctx = await outboxContext(t)
-  const { sql, outbox } = ctx.replica()
+  const { outbox } = ctx.replica()
+  // a client of its own, with postgres.js's own type handling (drizzle changes that of the one it wraps)
+  const sql = postgres(ctx.url, { max: 1, onnotice: () => {} })
+  t.teardown(() => sql.end())
   const occurredAt = new Date('2030-01-02T03:04:05.678Z')
   const envelope = await sql.begin((tx) => outbox.enqueue(tx, { ...event('account-1', 1), occurredAt }))
   t.equal(envelope.occurredAt, '2030-01-02T03:04:05.678Z')
+  t.same(
+    (await ctx.rows()).map((r) => [r.id, r.envelopeId]),
+    [[envelope.id, envelope.id]],
+    'stored as a jsonb object, not a JSON string',
+  )
   await t.rejects(
     sql.begin(async (tx) => {
       await outbox.enqueue(tx, event('account-1', 2))

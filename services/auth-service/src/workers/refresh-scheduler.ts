@@ -1,7 +1,6 @@
-import type { Database } from '@social-bridge/service-kit'
+import type { Database, Outbox } from '@social-bridge/service-kit'
 import { and, asc, eq, lte } from 'drizzle-orm'
 import { connections } from '../db/schema.js'
-import type { Outbox } from '../plugins/app/outbox.js'
 import type { Refresher } from '../plugins/app/refresher.js'
 
 /** Counts of one scheduler pass. */

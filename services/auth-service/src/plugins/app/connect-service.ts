@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { type CallbackResult, ErrorCodes, Subjects } from '@social-bridge/contracts'
-import type { Database } from '@social-bridge/service-kit'
+import type { Database, Outbox } from '@social-bridge/service-kit'
 import { createPkcePair, type TikTokClient, TikTokError, type UserInfo } from '@social-bridge/tiktok-client'
 import { sql } from 'drizzle-orm'
 import { connections } from '../../db/schema.js'
@@ -9,7 +9,6 @@ import { tokenTiming } from '../../domain/token-timing.js'
 import type { Vault } from '../../domain/vault.js'
 import { recordAudit } from './audit.js'
 import { hashState, type OAuthStateStore, type StateRejection } from './oauth-states.js'
-import type { Outbox } from './outbox.js'
 
 /** What the state cookie binds: the CRM user who started connecting, and which state. */
 export interface StateBinding {
@@ -198,14 +197,19 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
           action: reconnected ? 'connection.reconnected' : 'connection.connected',
           details: { openId: tokens.openId, scopes },
         })
-        await opts.outbox.enqueue(tx, Subjects.connectionConnected, state.tenantId, {
-          connectionId: saved!.id,
-          provider: 'tiktok',
-          openId: tokens.openId,
-          ...(profile.displayName ? { displayName: profile.displayName } : {}),
-          scopes,
-          userId: state.userId,
-          reconnected,
+        await opts.outbox.enqueue(tx, {
+          subject: Subjects.connectionConnected,
+          aggregateId: saved!.id,
+          tenantId: state.tenantId,
+          data: {
+            connectionId: saved!.id,
+            provider: 'tiktok',
+            openId: tokens.openId,
+            ...(profile.displayName ? { displayName: profile.displayName } : {}),
+            scopes,
+            userId: state.userId,
+            reconnected,
+          },
         })
         return { id: saved!.id, reconnected }
       })

@@ -1,12 +1,11 @@
 import { Subjects } from '@social-bridge/contracts'
-import { type Database, NotFoundError } from '@social-bridge/service-kit'
+import { type Database, NotFoundError, type Outbox } from '@social-bridge/service-kit'
 import { type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../../db/schema.js'
 import { openToken } from '../../domain/sealed-tokens.js'
 import type { Vault } from '../../domain/vault.js'
 import { recordAudit } from './audit.js'
-import type { Outbox } from './outbox.js'
 
 /** Ends connections: a CRM user's disconnect, or TikTok's `authorization.removed`. */
 export interface DisconnectService {
@@ -89,11 +88,16 @@ export function createDisconnectService(opts: {
           actor: { kind: 'user', id: userId },
           action: 'connection.disconnected',
         })
-        await opts.outbox.enqueue(tx, Subjects.connectionDisconnected, tenantId, {
-          connectionId: id,
-          status: 'disconnected',
-          initiatedBy: 'user',
-          userId,
+        await opts.outbox.enqueue(tx, {
+          subject: Subjects.connectionDisconnected,
+          aggregateId: id,
+          tenantId: tenantId,
+          data: {
+            connectionId: id,
+            status: 'disconnected',
+            initiatedBy: 'user',
+            userId,
+          },
         })
         return { row: updated!, changed: true }
       })
@@ -142,11 +146,16 @@ export function createDisconnectService(opts: {
             action: 'connection.revoked',
             details: tiktokReason,
           })
-          await opts.outbox.enqueue(tx, Subjects.connectionDisconnected, row.tenantId, {
-            connectionId: row.id,
-            status: 'revoked',
-            initiatedBy: 'tiktok',
-            ...tiktokReason,
+          await opts.outbox.enqueue(tx, {
+            subject: Subjects.connectionDisconnected,
+            aggregateId: row.id,
+            tenantId: row.tenantId,
+            data: {
+              connectionId: row.id,
+              status: 'revoked',
+              initiatedBy: 'tiktok',
+              ...tiktokReason,
+            },
           })
           n++
         }

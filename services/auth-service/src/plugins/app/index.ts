@@ -1,11 +1,12 @@
+import { createOutbox, type Outbox } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthConfig } from '../../config.js'
+import { outbox as outboxTable } from '../../db/schema.js'
 import { type ConnectService, createConnectService } from './connect-service.js'
 import { type ConnectionsRepository, createConnectionsRepository } from './connections-repository.js'
 import { createDisconnectService, type DisconnectService } from './disconnect-service.js'
 import { createOAuthStateStore } from './oauth-states.js'
-import { createOutbox, type Outbox } from './outbox.js'
 import { createRefresher, type Refresher } from './refresher.js'
 import { createTokenService, type TokenService } from './token-service.js'
 
@@ -38,7 +39,7 @@ export const domainPlugin = fp(
     const log = app.log
     const marginSec = config.REFRESH_MARGIN_SEC
     const connections = createConnectionsRepository({ db })
-    const outbox = createOutbox({ db, bus: app.nats.bus })
+    const outbox = createOutbox({ db, table: outboxTable, bus: app.nats.bus, log, sweepMs: 2000 })
     const refresher = createRefresher({ tiktok, vault, outbox, marginSec, log })
     app.decorate('auth', {
       connections,

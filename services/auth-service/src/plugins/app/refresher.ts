@@ -1,4 +1,5 @@
 import { Subjects } from '@social-bridge/contracts'
+import type { Outbox } from '@social-bridge/service-kit'
 import { type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
 import { eq, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../../db/schema.js'
@@ -7,7 +8,6 @@ import { openToken, sealTokens } from '../../domain/sealed-tokens.js'
 import { refreshBackoffMs, tokenTiming } from '../../domain/token-timing.js'
 import { type Vault, VaultError } from '../../domain/vault.js'
 import { recordAudit } from './audit.js'
-import type { Outbox } from './outbox.js'
 import { recordRefreshAttempt } from './refresh-attempts.js'
 
 /** What started a refresh (recorded with each attempt). */
@@ -94,9 +94,14 @@ export function createRefresher(opts: RefresherOptions): Refresher {
       action: 'connection.reauth_required',
       details: { reason },
     })
-    await opts.outbox.enqueue(tx, Subjects.connectionReauthRequired, row.tenantId, {
-      connectionId: row.id,
-      reason,
+    await opts.outbox.enqueue(tx, {
+      subject: Subjects.connectionReauthRequired,
+      aggregateId: row.id,
+      tenantId: row.tenantId,
+      data: {
+        connectionId: row.id,
+        reason,
+      },
     })
     return { outcome: 'reauth_required' as const, row: updated!, reason }
   }
@@ -187,10 +192,15 @@ export function createRefresher(opts: RefresherOptions): Refresher {
               action: 'connection.refreshed',
               details: { trigger },
             }),
-            opts.outbox.enqueue(tx, Subjects.connectionRefreshed, row.tenantId, {
-              connectionId: row.id,
-              accessTokenExpiresAt: timing.accessTokenExpiresAt.toISOString(),
-              refreshTokenExpiresAt: timing.refreshTokenExpiresAt.toISOString(),
+            opts.outbox.enqueue(tx, {
+              subject: Subjects.connectionRefreshed,
+              aggregateId: row.id,
+              tenantId: row.tenantId,
+              data: {
+                connectionId: row.id,
+                accessTokenExpiresAt: timing.accessTokenExpiresAt.toISOString(),
+                refreshTokenExpiresAt: timing.refreshTokenExpiresAt.toISOString(),
+              },
             }),
           ])
           return { outcome: 'refreshed', row: updated! }

@@ -1,5 +1,5 @@
 import type { TokenLease } from '@social-bridge/contracts'
-import { type Database, NotFoundError } from '@social-bridge/service-kit'
+import { type Database, NotFoundError, type Outbox } from '@social-bridge/service-kit'
 import type { ConnectionRow } from '../../db/schema.js'
 import { openToken } from '../../domain/sealed-tokens.js'
 import { accessTokenStaleAt } from '../../domain/token-timing.js'
@@ -11,7 +11,6 @@ import {
   tiktokUnavailable,
 } from '../../errors.js'
 import type { ConnectionsRepository } from './connections-repository.js'
-import type { Outbox } from './outbox.js'
 import { recordRefreshAttempt } from './refresh-attempts.js'
 import type { Refresher, RefreshTrigger } from './refresher.js'
 

@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { type CreatePostRequest, type PostListQuery, Subjects } from '@social-bridge/contracts'
-import type { Database } from '@social-bridge/service-kit'
+import { type Database, enqueueEvent } from '@social-bridge/service-kit'
 import { and, desc, eq, lt, or, TransactionRollbackError } from 'drizzle-orm'
-import { type PostOptions, type PostRow, postStatusHistory, posts } from '../../db/schema.js'
-import { enqueueEvent } from './outbox.js'
+import { outbox, type PostOptions, type PostRow, postStatusHistory, posts } from '../../db/schema.js'
 import { decodeCursor, encodeCursor } from './post-cursor.js'
 import type { Quota } from './quota.js'
 
@@ -134,13 +133,13 @@ export function createPostsRepository({
           await tx
             .insert(postStatusHistory)
             .values({ postId: id, fromStatus: null, toStatus: 'queued', cause: 'api', at: now })
-          await enqueueEvent(
-            tx,
-            Subjects.postCreated,
-            input.tenantId,
-            { postId: id, connectionId: request.connectionId, mode: request.mode, source },
-            now,
-          )
+          await enqueueEvent(tx, outbox, {
+            subject: Subjects.postCreated,
+            aggregateId: id,
+            tenantId: input.tenantId,
+            data: { postId: id, connectionId: request.connectionId, mode: request.mode, source },
+            occurredAt: now,
+          })
           return { kind: 'created', post: created }
         })
         .catch(async (err) => {

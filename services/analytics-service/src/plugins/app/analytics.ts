@@ -1,9 +1,10 @@
+import { createOutbox, type Outbox } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from '../../config.js'
+import { outbox as outboxTable } from '../../db/schema.js'
 import { type Cadence, parseCadence } from '../../domain/cadence.js'
 import { type ConnectionsRepository, createConnectionsRepository } from './connections-repository.js'
-import { createOutbox, type Outbox } from './outbox.js'
 import { createRateBudget, type RateBudget } from './rate-budget.js'
 import { createReadModel, type ReadModel } from './read-model.js'
 import { createSnapshotsRepository, type SnapshotsRepository } from './snapshots-repository.js'
@@ -38,7 +39,7 @@ declare module 'fastify' {
 /**
  * Builds the repositories, the shared TikTok budget and the sync service from config and
  * decorates `app.analytics` (with in-process TikTok call counts in `callStats`).
- * Needs `app.pg`, `app.nats`, `app.tiktok`, `app.authLeases`.
+ * Needs `app.pg`, `app.db` (the outbox relay), `app.nats`, `app.tiktok`, `app.authLeases`.
  * @throws Error at start when `SYNC_CADENCE` is malformed.
  */
 export const analyticsPlugin = fp(
@@ -52,7 +53,7 @@ export const analyticsPlugin = fp(
     const leases = createSyncLeases({ sql })
     const videos = createVideosRepository({ sql })
     const snapshots = createSnapshotsRepository()
-    const outbox = createOutbox({ sql })
+    const outbox = createOutbox({ db: app.db, table: outboxTable, bus: app.nats.bus, log: app.log })
     const budget = createRateBudget({
       sql,
       clientKey: config.TIKTOK_CLIENT_KEY,
@@ -71,7 +72,6 @@ export const analyticsPlugin = fp(
       videos,
       snapshots,
       outbox,
-      bus: app.nats.bus,
       cadence,
       clock,
       leaseMs: config.SYNC_LEASE_MS,
@@ -102,6 +102,6 @@ export const analyticsPlugin = fp(
   {
     name: 'analytics-domain',
     fastify: '5.x',
-    dependencies: ['analytics-pg', 'sb-nats', 'analytics-tiktok', 'analytics-lease-client'],
+    dependencies: ['analytics-pg', 'sb-db', 'sb-nats', 'analytics-tiktok', 'analytics-lease-client'],
   },
 )

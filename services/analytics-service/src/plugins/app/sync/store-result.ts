@@ -1,7 +1,7 @@
 import { Subjects } from '@social-bridge/contracts'
+import type { Outbox } from '@social-bridge/service-kit'
 import type { Sql } from 'postgres'
 import { type Cadence, nextVideoSyncAt } from '../../../domain/cadence.js'
-import type { Outbox } from '../outbox.js'
 import type { SnapshotsRepository, VideoSnapshotRow } from '../snapshots-repository.js'
 import type { LeasedConnection, SyncLeases } from '../sync-leases.js'
 import type { VideoSyncResult, VideosRepository } from '../videos-repository.js'
@@ -103,6 +103,7 @@ export async function storeResult(deps: StoreDeps, conn: LeasedConnection, r: Sy
     if (complete) {
       await deps.outbox.enqueue(tx, {
         subject: Subjects.metricsSynced,
+        aggregateId: conn.id,
         tenantId: conn.tenantId,
         occurredAt: measuredAt,
         data: {

@@ -10,13 +10,13 @@ import {
   natsPlugin,
   requestIdPlugin,
 } from '@social-bridge/service-kit'
+import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from './config.js'
 import { analyticsPlugin } from './plugins/app/analytics.js'
 import { leaseClientPlugin } from './plugins/external/auth-service.js'
 import { pgPlugin } from './plugins/external/pg.js'
-import { tiktokPlugin } from './plugins/external/tiktok.js'
 import { analyticsRoutes } from './routes/analytics/index.js'
 import { workersPlugin } from './workers/index.js'
 
@@ -54,9 +54,12 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     namespace: config.NATS_NAMESPACE,
     streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
   })
-  await fastify.register(tiktokPlugin, {
+  // the Display API needs only the user's access token, no client secret (REFERENCE.md §2)
+  await fastify.register(tiktokClientPlugin, {
     clientKey: config.TIKTOK_CLIENT_KEY,
+    clientSecret: '',
     apiBaseUrl: config.TIKTOK_API_BASE_URL,
+    connections: 32,
   })
   await fastify.register(leaseClientPlugin, {
     authServiceUrl: config.AUTH_SERVICE_URL,

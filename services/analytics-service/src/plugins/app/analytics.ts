@@ -102,6 +102,6 @@ export const analyticsPlugin = fp(
   {
     name: 'analytics-domain',
     fastify: '5.x',
-    dependencies: ['analytics-pg', 'sb-db', 'sb-nats', 'analytics-tiktok', 'analytics-lease-client'],
+    dependencies: ['analytics-pg', 'sb-db', 'sb-nats', 'sb-tiktok', 'analytics-lease-client'],
   },
 )

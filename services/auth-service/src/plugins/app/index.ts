@@ -70,5 +70,5 @@ export const domainPlugin = fp(
       disconnect: createDisconnectService({ db, tiktok, vault, outbox, log }),
     })
   },
-  { name: 'auth-domain', fastify: '5.x', dependencies: ['sb-db', 'sb-nats', 'auth-vault', 'auth-tiktok'] },
+  { name: 'auth-domain', fastify: '5.x', dependencies: ['sb-db', 'sb-nats', 'auth-vault', 'sb-tiktok'] },
 )

@@ -64,6 +64,6 @@ export async function waitUntil(
   return false
 }
 
-export { runMigrationsUpTo } from './migrations.js'
+export { createDatabaseBeforeMigration, type DatabaseBeforeMigration } from './migrations.js'
 export { relayOutboxForTest } from './outbox.js'
 export { freePort, startPrivateNats } from './private-nats.js'

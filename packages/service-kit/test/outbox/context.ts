@@ -7,14 +7,13 @@ import postgres, { type Sql } from 'postgres'
 import {
   createEventBus,
   createOutbox,
-  createTestDatabase,
   type Database,
   type EventBus,
   type Outbox,
   type OutboxOptions,
   runMigrations,
-  type Teardownable,
 } from '../../src/index.js'
+import { createTestDatabase, type Teardownable } from '../../src/testing/index.js'
 import { outbox } from '../fixtures/outbox/schema.js'
 import { natsForTest } from '../nats-context.js'
 

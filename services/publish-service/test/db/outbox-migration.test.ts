@@ -1,48 +1,46 @@
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { Subjects } from '@social-bridge/contracts'
-import {
-  createEnvelope,
-  createTestDatabase,
-  relayOutboxForTest,
-  runMigrations,
-  runMigrationsUpTo,
-} from '@social-bridge/service-kit'
-import postgres from 'postgres'
+import { createEnvelope } from '@social-bridge/service-kit'
+import { createDatabaseBeforeMigration, relayOutboxForTest } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { outbox } from '../../src/db/schema.js'
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url))
 
 t.test('the outbox migration drops published rows and keeps pending ones, in order, per post', async (t) => {
-  const connectionString = await createTestDatabase(t)
-  await runMigrationsUpTo({ connectionString, schema: 'publish', migrationsFolder, tag: '0001_wait_reason' })
-  const sql = postgres(connectionString, { max: 1, onnotice: () => {} })
-  t.teardown(() => sql.end())
+  const db = await createDatabaseBeforeMigration(t, {
+    schema: 'publish',
+    migrationsFolder,
+    tag: '0001_wait_reason',
+  })
   const [p1, p2] = [randomUUID(), randomUUID()]
   const event = (type: string, postId: string) => createEnvelope({ type, tenantId: 't1', data: { postId } })
-  const rows = [
-    { envelope: event(Subjects.postCreated, p1), published: true },
-    { envelope: event(Subjects.postStatusChanged, p1), published: false },
-    { envelope: event(Subjects.postCreated, p2), published: false },
-    { envelope: event(Subjects.postPublished, p1), published: false },
+  const sent = event(Subjects.postCreated, p1)
+  const pending = [
+    event(Subjects.postStatusChanged, p1),
+    event(Subjects.postCreated, p2),
+    event(Subjects.postPublished, p1),
   ]
-  for (const { envelope: e, published } of rows)
-    await sql`insert into publish.outbox (id, subject, envelope, published_at)
-      values (${e.id}, ${e.type}, ${JSON.stringify(e)}::text::jsonb, ${published ? sql`now()` : null})`
+  // the old outbox kept published rows, marked with published_at
+  for (const e of [sent, ...pending]) {
+    const publishedAt = e === sent ? new Date().toISOString() : null
+    await db.sql`insert into publish.outbox (id, subject, envelope, published_at)
+      values (${e.id}, ${e.type}, ${JSON.stringify(e)}::text::jsonb, ${publishedAt})`
+  }
 
-  await runMigrations({ connectionString, schema: 'publish', migrationsFolder })
+  await db.migrate()
 
-  const left = await sql`select id, aggregate_id, attempts from publish.outbox order by seq`
-  const pending = rows.filter((r) => !r.published).map((r) => r.envelope)
+  const left = await db.sql`select id, aggregate_id from publish.outbox order by seq`
   t.same(
-    left.map((r) => [r.id, r.aggregate_id, r.attempts]),
-    pending.map((e) => [e.id, (e.data as { postId: string }).postId, 0]),
+    left.map((r) => `${r.aggregate_id}/${r.id}`),
+    pending.map((e) => `${(e.data as { postId: string }).postId}/${e.id}`),
     'the published row is gone; the pending ones stay, about their post, in their order',
   )
-  const { flushed, stored } = await relayOutboxForTest(t, { connectionString, table: outbox })
+  const { flushed, byAggregate } = await relayOutboxForTest(t, {
+    connectionString: db.connectionString,
+    table: outbox,
+  })
   t.same(flushed, { published: 3, failed: 0 })
-  const about = (id: string) => stored.filter((e) => (e.data as { postId: string }).postId === id)
-  t.same(about(p1), [pending[0], pending[2]], "p1's events, unchanged, in their order")
-  t.same(about(p2), [pending[1]])
+  t.same(byAggregate, { [p1]: [pending[0], pending[2]], [p2]: [pending[1]] }, 'unchanged, each post in order')
 })

@@ -27,9 +27,8 @@ declare module 'fastify' {
 
 /**
  * Starts, once the app is ready, the durable consumers (one per subject: nats-server 2.9 allows
- * one filter per consumer), the outbox relay (service-kit `createOutbox`), the start-up catch-up and
- * the sync scheduler; stops them on close,
- * before NATS drains and the pool ends.
+ * one filter per consumer), the outbox relay (service-kit `createOutbox`), the start-up catch-up
+ * and the sync scheduler; stops them on close, before NATS drains and the pool ends.
  */
 export const workersPlugin = fp(
   async (app: FastifyInstance, opts: { config: AnalyticsConfig }) => {

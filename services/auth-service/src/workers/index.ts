@@ -13,7 +13,8 @@ declare module 'fastify' {
 
 /**
  * Starts the workers once the app is ready and stops them on close: the `authorization.removed`
- * consumer, the outbox relay (service-kit `createOutbox`, swept every 2 s) and the refresh scheduler (REFRESH_SCHEDULER_INTERVAL_MS; 0 = off).
+ * consumer, the outbox relay (service-kit `createOutbox`, swept every 2 s) and the refresh
+ * scheduler (REFRESH_SCHEDULER_INTERVAL_MS; 0 = off).
  */
 export const workersPlugin = fp(
   async (app: FastifyInstance, { config }: { config: AuthConfig }) => {

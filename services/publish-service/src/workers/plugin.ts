@@ -15,8 +15,9 @@ declare module 'fastify' {
 }
 
 /**
- * Starts the outbox relay (service-kit `createOutbox`), the publish worker and the webhook consumer when the app is ready
- * (if `WORKER_ENABLED`), and stops them on close before NATS drains and the pool ends.
+ * Starts the outbox relay (service-kit `createOutbox`), the publish worker and the webhook
+ * consumer when the app is ready (if `WORKER_ENABLED`), and stops them on close before NATS
+ * drains and the pool ends.
  */
 export const workersPlugin = fp(
   async (app: FastifyInstance, opts: { config: PublishConfig; hooks?: WorkerHooks }) => {

@@ -2,7 +2,8 @@
  * @social-bridge/service-kit — what every Social Bridge service shares: config validation,
  * logging with redaction, request ids, the error handler, health/readiness, metrics, the
  * drizzle + postgres.js plugin with migrations, the NATS JetStream plugin, event publishing,
- * durable consumers with dead-lettering, graceful shutdown. Test helpers are in `@social-bridge/service-kit/testing`.
+ * durable consumers with dead-lettering, the transactional outbox (README in src/outbox/), graceful
+ * shutdown. Test helpers are in `@social-bridge/service-kit/testing`.
  */
 export * from './config.js'
 export * from './db/migrate.js'
@@ -14,6 +15,7 @@ export * from './nats/durable-consumer.js'
 export * from './nats/event-bus.js'
 export * from './nats/jetstream-publisher.js'
 export * from './nats/streams.js'
+export * from './outbox/index.js'
 export * from './plugins/db.js'
 export * from './plugins/error-handler.js'
 export * from './plugins/health.js'

@@ -11,12 +11,12 @@ import {
   natsPlugin,
   requestIdPlugin,
 } from '@social-bridge/service-kit'
+import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from './config.js'
 import { domainPlugin } from './plugins/app/domain.js'
 import { pgPlugin } from './plugins/external/pg.js'
-import { tiktokPlugin } from './plugins/external/tiktok.js'
 import analyticsRoutes from './routes/analytics/index.js'
 import { workersPlugin } from './workers/index.js'
 
@@ -56,9 +56,12 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
   })
   await fastify.register(pgPlugin)
-  await fastify.register(tiktokPlugin, {
+  // the Display API needs only the user's access token, no client secret (docs/tiktok-api.md §2)
+  await fastify.register(tiktokClientPlugin, {
     clientKey: config.TIKTOK_CLIENT_KEY,
+    clientSecret: '',
     apiBaseUrl: config.TIKTOK_API_BASE_URL,
+    connections: 32,
   })
   await fastify.register(authClientPlugin, {
     baseUrl: config.AUTH_SERVICE_URL,

@@ -10,11 +10,11 @@ import {
   natsPlugin,
   requestIdPlugin,
 } from '@social-bridge/service-kit'
+import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthConfig } from './config.js'
 import { domainPlugin } from './plugins/app/domain.js'
-import { tiktokPlugin } from './plugins/external/tiktok.js'
 import { vaultPlugin } from './plugins/external/vault.js'
 import connectionsRoutes from './routes/connections/index.js'
 import internalRoutes from './routes/internal/index.js'
@@ -61,7 +61,14 @@ async function authApp(app: FastifyInstance, opts: AuthAppOptions) {
   await app.register(cookie, { secret: config.OAUTH_COOKIE_SECRET })
   // external
   await app.register(vaultPlugin, { config })
-  await app.register(tiktokPlugin, { config })
+  await app.register(tiktokClientPlugin, {
+    clientKey: config.TIKTOK_CLIENT_KEY,
+    clientSecret: config.TIKTOK_CLIENT_SECRET,
+    redirectUri: config.TIKTOK_REDIRECT_URI,
+    authBaseUrl: config.TIKTOK_AUTH_BASE_URL,
+    apiBaseUrl: config.TIKTOK_API_BASE_URL,
+    connections: 64,
+  })
   // domain
   await app.register(domainPlugin, {
     config,

@@ -11,12 +11,12 @@ import {
   natsPlugin,
   requestIdPlugin,
 } from '@social-bridge/service-kit'
+import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { PublishConfig } from './config.js'
 import { domainPlugin } from './plugins/app/domain.js'
 import { mediaStorePlugin } from './plugins/external/media-store.js'
-import { tiktokPlugin } from './plugins/external/tiktok.js'
 import connectionRoutes from './routes/connections/index.js'
 import mediaRoutes from './routes/media/index.js'
 import postsRoutes from './routes/posts/index.js'
@@ -70,7 +70,7 @@ async function publishApp(fastify: FastifyInstance, opts: PublishAppOptions): Pr
     internalJwtSecret: config.INTERNAL_JWT_SECRET,
     service: 'publish-service',
   })
-  await fastify.register(tiktokPlugin, {
+  await fastify.register(tiktokClientPlugin, {
     clientKey: config.TIKTOK_CLIENT_KEY,
     clientSecret: config.TIKTOK_CLIENT_SECRET,
     apiBaseUrl: config.TIKTOK_API_BASE_URL,

@@ -1,3 +1,4 @@
+import { outboxTable } from '@social-bridge/service-kit'
 import { sql } from 'drizzle-orm'
 import {
   bigint,
@@ -173,11 +174,5 @@ export const processedEvents = analytics.table('processed_events', {
   processedAt: tz('processed_at').notNull().defaultNow(),
 })
 
-/** Events written in the transaction that stored their fact, published (then deleted) after commit. */
-export const outbox = analytics.table('outbox', {
-  id: uuid('id').primaryKey(),
-  subject: text('subject').notNull(),
-  tenantId: text('tenant_id'),
-  data: text('data').notNull(),
-  occurredAt: tz('occurred_at').notNull(),
-})
+/** Transactional outbox (service-kit `createOutbox`) of `social.metrics.synced`; aggregate = connection id. */
+export const outbox = outboxTable(analytics)

@@ -27,8 +27,8 @@ declare module 'fastify' {
 
 /**
  * Starts, once the app is ready, the durable consumers (one per subject: nats-server 2.9 allows
- * one filter per consumer), the start-up catch-up and the sync scheduler; stops them on close,
- * before NATS drains and the pool ends.
+ * one filter per consumer), the outbox relay (service-kit `createOutbox`), the start-up catch-up
+ * and the sync scheduler; stops them on close, before NATS drains and the pool ends.
  */
 export const workersPlugin = fp(
   async (app: FastifyInstance, opts: { config: AnalyticsConfig }) => {
@@ -36,7 +36,6 @@ export const workersPlugin = fp(
     const handlers = createEventHandlers({ sql: app.pg, domain: app.analytics })
     const scheduler = createScheduler({
       domain: app.analytics,
-      bus: app.nats.bus,
       tickMs: config.SCHEDULER_TICK_MS,
       concurrency: config.SYNC_CONCURRENCY,
       leaseMs: config.SYNC_LEASE_MS,
@@ -93,12 +92,14 @@ export const workersPlugin = fp(
           log: app.log,
         }).then((n) => app.log.info({ tracked: n }, 'connection catch-up done'))
       }
+      app.analytics.outbox.start()
       if (config.SCHEDULER_ENABLED) scheduler.start()
     })
 
     app.addHook('onClose', async () => {
       stopping.abort()
       await Promise.all([scheduler.stop(), catchUp, ...consumers.map((c) => c.stop())])
+      await app.analytics.outbox.stop() // after the syncs that may still enqueue
     })
   },
   { name: 'analytics-workers', fastify: '5.x', dependencies: ['analytics-domain', 'sb-nats'] },

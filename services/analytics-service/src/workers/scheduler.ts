@@ -1,12 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { EventBus } from '@social-bridge/service-kit'
 import type { SyncOutcome } from '../domain/sync/sync-service.js'
 import type { AnalyticsDomain } from '../plugins/app/domain.js'
 
 /** Options of {@link createScheduler}; durations in ms. */
 export interface SchedulerOptions {
   domain: AnalyticsDomain
-  bus: EventBus
   tickMs: number
   /** Accounts synced at once by this replica. */
   concurrency: number
@@ -18,7 +16,7 @@ export interface SchedulerOptions {
 export interface Scheduler {
   /**
    * Leases due accounts (`FOR UPDATE SKIP LOCKED`, so replicas split the work) and syncs them,
-   * `concurrency` at a time, until none is due; also publishes any pending outbox events.
+   * `concurrency` at a time, until none is due.
    * @returns the outcome of each account synced.
    */
   drain(): Promise<SyncOutcome[]>
@@ -36,7 +34,6 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   async function drain(): Promise<SyncOutcome[]> {
     const outcomes: SyncOutcome[] = []
-    await domain.outbox.flush(opts.bus)
     for (;;) {
       const leased = await domain.leases.leaseDue(domain.clock(), opts.concurrency, opts.leaseMs)
       if (leased.length === 0) return outcomes

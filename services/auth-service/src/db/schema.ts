@@ -1,3 +1,4 @@
+import { outboxTable } from '@social-bridge/service-kit'
 import { sql } from 'drizzle-orm'
 import {
   bigint,
@@ -119,13 +120,8 @@ export const auditLog = auth.table(
   (t) => [index('audit_log_connection_idx').on(t.connectionId, t.createdAt)],
 )
 
-/** Transactional outbox: events committed with their effect, published to JetStream afterwards. */
-export const outbox = auth.table('outbox', {
-  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-  subject: text('subject').notNull(),
-  envelope: jsonb('envelope').notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
-})
+/** Transactional outbox (service-kit `createOutbox`): events committed with their effect; aggregate = connection id. */
+export const outbox = outboxTable(auth)
 
 export type ConnectionRow = typeof connections.$inferSelect
 export type OAuthStateRow = typeof oauthStates.$inferSelect

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { type CallbackResult, ErrorCodes, Subjects } from '@social-bridge/contracts'
-import type { Database } from '@social-bridge/service-kit'
+import type { Database, Outbox } from '@social-bridge/service-kit'
 import { createPkcePair, type TikTokClient, TikTokError, type UserInfo } from '@social-bridge/tiktok-client'
 import { sql } from 'drizzle-orm'
 import { connections } from '../db/schema.js'
-import type { Outbox } from '../plugins/app/outbox.js'
 import { recordAudit } from '../repositories/audit.js'
 import { hashState, type OAuthStateStore, type StateRejection } from '../repositories/oauth-states.js'
 import { sealTokens } from './sealed-tokens.js'
@@ -198,14 +197,19 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
           action: reconnected ? 'connection.reconnected' : 'connection.connected',
           details: { openId: tokens.openId, scopes },
         })
-        await opts.outbox.enqueue(tx, Subjects.connectionConnected, state.tenantId, {
-          connectionId: saved!.id,
-          provider: 'tiktok',
-          openId: tokens.openId,
-          ...(profile.displayName ? { displayName: profile.displayName } : {}),
-          scopes,
-          userId: state.userId,
-          reconnected,
+        await opts.outbox.enqueue(tx, {
+          subject: Subjects.connectionConnected,
+          aggregateId: saved!.id,
+          tenantId: state.tenantId,
+          data: {
+            connectionId: saved!.id,
+            provider: 'tiktok',
+            openId: tokens.openId,
+            ...(profile.displayName ? { displayName: profile.displayName } : {}),
+            scopes,
+            userId: state.userId,
+            reconnected,
+          },
         })
         return { id: saved!.id, reconnected }
       })

@@ -1,9 +1,8 @@
 import { Subjects } from '@social-bridge/contracts'
-import { type Database, NotFoundError } from '@social-bridge/service-kit'
+import { type Database, NotFoundError, type Outbox } from '@social-bridge/service-kit'
 import { type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
-import type { Outbox } from '../plugins/app/outbox.js'
 import { recordAudit } from '../repositories/audit.js'
 import { openToken } from './sealed-tokens.js'
 import type { Vault } from './vault.js'
@@ -89,11 +88,16 @@ export function createDisconnectService(opts: {
           actor: { kind: 'user', id: userId },
           action: 'connection.disconnected',
         })
-        await opts.outbox.enqueue(tx, Subjects.connectionDisconnected, tenantId, {
-          connectionId: id,
-          status: 'disconnected',
-          initiatedBy: 'user',
-          userId,
+        await opts.outbox.enqueue(tx, {
+          subject: Subjects.connectionDisconnected,
+          aggregateId: id,
+          tenantId: tenantId,
+          data: {
+            connectionId: id,
+            status: 'disconnected',
+            initiatedBy: 'user',
+            userId,
+          },
         })
         return { row: updated!, changed: true }
       })
@@ -142,11 +146,16 @@ export function createDisconnectService(opts: {
             action: 'connection.revoked',
             details: tiktokReason,
           })
-          await opts.outbox.enqueue(tx, Subjects.connectionDisconnected, row.tenantId, {
-            connectionId: row.id,
-            status: 'revoked',
-            initiatedBy: 'tiktok',
-            ...tiktokReason,
+          await opts.outbox.enqueue(tx, {
+            subject: Subjects.connectionDisconnected,
+            aggregateId: row.id,
+            tenantId: row.tenantId,
+            data: {
+              connectionId: row.id,
+              status: 'revoked',
+              initiatedBy: 'tiktok',
+              ...tiktokReason,
+            },
           })
           n++
         }

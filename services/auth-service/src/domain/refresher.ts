@@ -1,9 +1,9 @@
 import { Subjects } from '@social-bridge/contracts'
+import type { Outbox } from '@social-bridge/service-kit'
 import { type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
 import { eq, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
 import type { Tx } from '../db/types.js'
-import type { Outbox } from '../plugins/app/outbox.js'
 import { recordAudit } from '../repositories/audit.js'
 import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
 import { openToken, sealTokens } from './sealed-tokens.js'
@@ -98,9 +98,14 @@ export function createRefresher(opts: RefresherOptions): Refresher {
       action: 'connection.reauth_required',
       details: { reason },
     })
-    await opts.outbox.enqueue(tx, Subjects.connectionReauthRequired, row.tenantId, {
-      connectionId: row.id,
-      reason,
+    await opts.outbox.enqueue(tx, {
+      subject: Subjects.connectionReauthRequired,
+      aggregateId: row.id,
+      tenantId: row.tenantId,
+      data: {
+        connectionId: row.id,
+        reason,
+      },
     })
     return { outcome: 'reauth_required' as const, row: updated!, reason }
   }
@@ -191,10 +196,15 @@ export function createRefresher(opts: RefresherOptions): Refresher {
               action: 'connection.refreshed',
               details: { trigger },
             }),
-            opts.outbox.enqueue(tx, Subjects.connectionRefreshed, row.tenantId, {
-              connectionId: row.id,
-              accessTokenExpiresAt: timing.accessTokenExpiresAt.toISOString(),
-              refreshTokenExpiresAt: timing.refreshTokenExpiresAt.toISOString(),
+            opts.outbox.enqueue(tx, {
+              subject: Subjects.connectionRefreshed,
+              aggregateId: row.id,
+              tenantId: row.tenantId,
+              data: {
+                connectionId: row.id,
+                accessTokenExpiresAt: timing.accessTokenExpiresAt.toISOString(),
+                refreshTokenExpiresAt: timing.refreshTokenExpiresAt.toISOString(),
+              },
             }),
           ])
           return { outcome: 'refreshed', row: updated! }

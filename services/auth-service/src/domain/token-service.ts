@@ -1,4 +1,5 @@
 import type { ConnectionAccessToken } from '@social-bridge/contracts'
+import type { Outbox } from '@social-bridge/service-kit'
 import { type Database, NotFoundError } from '@social-bridge/service-kit'
 import type { ConnectionRow } from '../db/schema.js'
 import {
@@ -7,7 +8,6 @@ import {
   TokenKeyUnavailableError,
   tiktokUnavailable,
 } from '../errors.js'
-import type { Outbox } from '../plugins/app/outbox.js'
 import type { ConnectionsRepository } from '../repositories/connections-repository.js'
 import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
 import type { Refresher, RefreshTrigger } from './refresher.js'

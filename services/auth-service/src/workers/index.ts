@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthConfig } from '../config.js'
 import { startAuthorizationRemovedConsumer } from './authorization-removed.js'
-import { startOutboxRelay } from './outbox-relay.js'
 import { createRefreshScheduler, type RefreshScheduler } from './refresh-scheduler.js'
 
 declare module 'fastify' {
@@ -14,7 +13,8 @@ declare module 'fastify' {
 
 /**
  * Starts the workers once the app is ready and stops them on close: the `authorization.removed`
- * consumer, the outbox relay (every 2 s) and the refresh scheduler (REFRESH_SCHEDULER_INTERVAL_MS; 0 = off).
+ * consumer, the outbox relay (service-kit `createOutbox`, swept every 2 s) and the refresh
+ * scheduler (REFRESH_SCHEDULER_INTERVAL_MS; 0 = off).
  */
 export const workersPlugin = fp(
   async (app: FastifyInstance, { config }: { config: AuthConfig }) => {
@@ -35,8 +35,8 @@ export const workersPlugin = fp(
         log: app.log,
       })
       stops.push(() => consumer.stop())
-      const relay = startOutboxRelay({ outbox: app.auth.outbox, intervalMs: 2000, log: app.log })
-      stops.push(() => relay.stop())
+      app.auth.outbox.start()
+      stops.push(() => app.auth.outbox.stop())
       if (config.REFRESH_SCHEDULER_INTERVAL_MS > 0) {
         scheduler.start()
         stops.push(() => scheduler.stop())

@@ -1,8 +1,7 @@
-import type { Database } from '@social-bridge/service-kit'
+import type { Database, Outbox } from '@social-bridge/service-kit'
 import { and, asc, eq, lte } from 'drizzle-orm'
 import { connections } from '../db/schema.js'
 import type { Refresher } from '../domain/refresher.js'
-import type { Outbox } from '../plugins/app/outbox.js'
 
 /** Counts of one scheduler pass. */
 export interface SchedulerPass {

@@ -1,3 +1,4 @@
+import { outboxTable } from '@social-bridge/service-kit'
 import { sql } from 'drizzle-orm'
 import {
   bigint,
@@ -140,19 +141,8 @@ export const postStatusHistory = publishSchema.table(
   (t) => [index('post_status_history_post_idx').on(t.postId, t.id)],
 )
 
-/** Transactional outbox: events written with the state change, published to JetStream by the relay. */
-export const outbox = publishSchema.table(
-  'outbox',
-  {
-    id: uuid('id').primaryKey(),
-    seq: bigserial('seq', { mode: 'number' }).notNull(),
-    subject: text('subject').notNull(),
-    envelope: jsonb('envelope').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    publishedAt: ts('published_at'),
-  },
-  (t) => [index('outbox_pending_idx').on(t.seq).where(sql`published_at is null`)],
-)
+/** Transactional outbox (service-kit `createOutbox`): events written with the state change; aggregate = post id. */
+export const outbox = outboxTable(publishSchema)
 
 /** Calls counted against TikTok's per-token limits (init, creator_info, status) and the inbox cap, per connection. */
 export const quotaEvents = publishSchema.table(

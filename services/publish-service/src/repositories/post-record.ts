@@ -5,11 +5,10 @@ import {
   type PostStatusChangedV1,
   Subjects,
 } from '@social-bridge/contracts'
-import type { Database } from '@social-bridge/service-kit'
+import { type Database, enqueueEvent } from '@social-bridge/service-kit'
 import { eq } from 'drizzle-orm'
-import { type PostRow, postStatusHistory, posts } from '../db/schema.js'
+import { outbox, type PostRow, postStatusHistory, posts } from '../db/schema.js'
 import { failMessage } from '../domain/fail-reasons.js'
-import { enqueueEvent } from '../plugins/app/outbox.js'
 
 /** A post's public status (contracts `PostStatus`). */
 export type PostStatus = Post['status']
@@ -70,7 +69,7 @@ export async function recordStatusChange(
     ...(next.publishId ? { publishId: next.publishId } : {}),
     ...(to === 'failed' && next.failReason ? { failReason: next.failReason } : {}),
   }
-  await enqueueEvent(tx, Subjects.postStatusChanged, row.tenantId, changed, now)
+  await emit(tx, Subjects.postStatusChanged, row, changed, now)
   if (to === 'published') await emitPublished(tx, next, now)
   if (to === 'failed') {
     const failed: PostFailedV1 = {
@@ -79,9 +78,21 @@ export async function recordStatusChange(
       failReason: next.failReason ?? 'unknown',
       message: next.failMessage ?? failMessage(next.failReason ?? 'unknown'),
     }
-    await enqueueEvent(tx, Subjects.postFailed, row.tenantId, failed, now)
+    await emit(tx, Subjects.postFailed, row, failed, now)
   }
   return next
+}
+
+/** Writes `data` as an event about the post `row` (its aggregate) in `tx`; @returns the envelope id. */
+async function emit(tx: Tx, subject: string, row: PostRow, data: unknown, occurredAt: Date): Promise<string> {
+  const envelope = await enqueueEvent(tx, outbox, {
+    subject,
+    aggregateId: row.id,
+    tenantId: row.tenantId,
+    data,
+    occurredAt,
+  })
+  return envelope.id
 }
 
 /** `social.post.published` with the post ids known so far. */
@@ -92,7 +103,7 @@ export function emitPublished(tx: Tx, row: PostRow, now: Date): Promise<string> 
     publishId: row.publishId ?? '',
     tiktokPostIds: row.tiktokPostIds,
   }
-  return enqueueEvent(tx, Subjects.postPublished, row.tenantId, data, now)
+  return emit(tx, Subjects.postPublished, row, data, now)
 }
 
 /** A history row without a status change (`from` = `to`), e.g. an init retried after an unknown outcome. */

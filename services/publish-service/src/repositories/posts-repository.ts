@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { type CreatePostRequest, type PostListQuery, Subjects } from '@social-bridge/contracts'
-import type { Database } from '@social-bridge/service-kit'
+import { type Database, enqueueEvent } from '@social-bridge/service-kit'
 import { and, desc, eq, lt, or, TransactionRollbackError } from 'drizzle-orm'
-import { type PostOptions, type PostRow, postStatusHistory, posts } from '../db/schema.js'
+import { outbox, type PostOptions, type PostRow, postStatusHistory, posts } from '../db/schema.js'
 import { sentPrivacyLevel } from '../domain/creator-rules.js'
 import { decodeCursor, encodeCursor } from '../domain/post-cursor.js'
-import { enqueueEvent } from '../plugins/app/outbox.js'
 import type { Quota } from './quota.js'
 
 /** What `create` needs beyond the request: who asks and what was learnt while checking it. */
@@ -135,13 +134,13 @@ export function createPostsRepository({
           await tx
             .insert(postStatusHistory)
             .values({ postId: id, fromStatus: null, toStatus: 'queued', cause: 'api', at: now })
-          await enqueueEvent(
-            tx,
-            Subjects.postCreated,
-            input.tenantId,
-            { postId: id, connectionId: request.connectionId, mode: request.mode, source },
-            now,
-          )
+          await enqueueEvent(tx, outbox, {
+            subject: Subjects.postCreated,
+            aggregateId: id,
+            tenantId: input.tenantId,
+            data: { postId: id, connectionId: request.connectionId, mode: request.mode, source },
+            occurredAt: now,
+          })
           return { kind: 'created', post: created }
         })
         .catch(async (err) => {

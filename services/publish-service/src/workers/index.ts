@@ -4,7 +4,6 @@ import fp from 'fastify-plugin'
 import type { PublishConfig } from '../config.js'
 import type { WorkerHooks } from './deps.js'
 import { createJobQueue } from './job-queue.js'
-import { type OutboxRelay, startOutboxRelay } from './outbox-relay.js'
 import { type PublishWorker, startPublishWorker } from './publish-worker.js'
 import { startWebhookConsumer } from './webhook-consumer.js'
 
@@ -16,18 +15,17 @@ declare module 'fastify' {
 }
 
 /**
- * Starts the outbox relay, the publish worker and the webhook consumer when the app is ready
- * (if `WORKER_ENABLED`), and stops them on close before NATS drains and the pool ends.
+ * Starts the outbox relay (service-kit `createOutbox`), the publish worker and the webhook
+ * consumer when the app is ready (if `WORKER_ENABLED`), and stops them on close before NATS
+ * drains and the pool ends.
  */
 export const workersPlugin = fp(
   async (app: FastifyInstance, opts: { config: PublishConfig; hooks?: WorkerHooks }) => {
     app.decorate('publishWorker', null)
     if (!opts.config.WORKER_ENABLED) return
-    let relay: OutboxRelay | undefined
     let consumer: DurableConsumer | undefined
     app.addHook('onReady', async () => {
-      relay = startOutboxRelay({ db: app.db, bus: app.nats.bus, log: app.log })
-      app.publish.nudgeOutbox = relay.nudge
+      app.publish.outbox.start()
       app.publishWorker = startPublishWorker({
         db: app.db,
         config: opts.config,
@@ -49,7 +47,7 @@ export const workersPlugin = fp(
     app.addHook('onClose', async () => {
       await consumer?.stop()
       await app.publishWorker?.stop()
-      await relay?.stop()
+      await app.publish.outbox.stop()
     })
   },
   { name: 'publish-workers', fastify: '5.x', dependencies: ['publish-domain'] },

@@ -1,6 +1,6 @@
 import { Subjects } from '@social-bridge/contracts'
+import type { Outbox } from '@social-bridge/service-kit'
 import type { Sql } from 'postgres'
-import type { Outbox } from '../../plugins/app/outbox.js'
 import type { SnapshotsRepository, VideoSnapshotRow } from '../../repositories/snapshots-repository.js'
 import type { LeasedConnection, SyncLeases } from '../../repositories/sync-leases.js'
 import type { VideoSyncResult, VideosRepository } from '../../repositories/videos-repository.js'
@@ -103,6 +103,7 @@ export async function storeResult(deps: StoreDeps, conn: LeasedConnection, r: Sy
     if (complete) {
       await deps.outbox.enqueue(tx, {
         subject: Subjects.metricsSynced,
+        aggregateId: conn.id,
         tenantId: conn.tenantId,
         occurredAt: measuredAt,
         data: {

@@ -1,8 +1,7 @@
 import { type AuthClient, AuthClientError } from '@social-bridge/auth-client'
-import type { EventBus } from '@social-bridge/service-kit'
+import type { Outbox } from '@social-bridge/service-kit'
 import type { DisplayApi } from '@social-bridge/tiktok-client'
 import type { Sql } from 'postgres'
-import type { Outbox } from '../../plugins/app/outbox.js'
 import type { ConnectionsRepository } from '../../repositories/connections-repository.js'
 import type { SnapshotsRepository } from '../../repositories/snapshots-repository.js'
 import type { LeasedConnection, SyncLeases } from '../../repositories/sync-leases.js'
@@ -42,7 +41,6 @@ export interface SyncServiceDeps {
   videos: VideosRepository
   snapshots: SnapshotsRepository
   outbox: Outbox
-  bus: EventBus
   cadence: Cadence
   /** The app clock (cadence, due times, measured_at). */
   clock: () => Date
@@ -133,9 +131,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         reason: m.stoppedBy?.message ?? 'rate limited',
       }
     }
-    const flushed = await deps.outbox.flush(deps.bus)
-    if (flushed.error)
-      deps.log?.warn({ err: flushed.error }, 'social.metrics.synced not published yet; will retry')
+    await deps.outbox.flush() // a failed publish is logged there and retried by the relay
     return {
       kind: 'synced',
       measuredAt,

@@ -1,6 +1,8 @@
+import { createOutbox, type Outbox } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from '../../config.js'
+import { outbox as outboxTable } from '../../db/schema.js'
 import { type Cadence, parseCadence } from '../../domain/cadence.js'
 import { createRateBudget, type RateBudget } from '../../domain/rate-budget.js'
 import { createSyncService, type SyncService } from '../../domain/sync/sync-service.js'
@@ -15,7 +17,6 @@ import {
 } from '../../repositories/snapshots-repository.js'
 import { createSyncLeases, type SyncLeases } from '../../repositories/sync-leases.js'
 import { createVideosRepository, type VideosRepository } from '../../repositories/videos-repository.js'
-import { createOutbox, type Outbox } from './outbox.js'
 
 /** The domain of analytics-service, shared by routes and workers. */
 export interface AnalyticsDomain {
@@ -44,7 +45,7 @@ declare module 'fastify' {
 /**
  * Builds the repositories, the shared TikTok budget and the sync service from config and
  * decorates `app.analytics` (with in-process TikTok call counts in `callStats`).
- * Needs `app.pg`, `app.nats`, `app.tiktok`, `app.authClient`.
+ * Needs `app.pg`, `app.db` (the outbox relay), `app.nats`, `app.tiktok`, `app.authClient`.
  * @throws Error at start when `SYNC_CADENCE` is malformed.
  */
 export const domainPlugin = fp(
@@ -58,7 +59,7 @@ export const domainPlugin = fp(
     const leases = createSyncLeases({ sql })
     const videos = createVideosRepository({ sql })
     const snapshots = createSnapshotsRepository()
-    const outbox = createOutbox({ sql })
+    const outbox = createOutbox({ db: app.db, table: outboxTable, bus: app.nats.bus, log: app.log })
     const budget = createRateBudget({
       sql,
       clientKey: config.TIKTOK_CLIENT_KEY,
@@ -77,7 +78,6 @@ export const domainPlugin = fp(
       videos,
       snapshots,
       outbox,
-      bus: app.nats.bus,
       cadence,
       clock,
       leaseMs: config.SYNC_LEASE_MS,
@@ -108,6 +108,6 @@ export const domainPlugin = fp(
   {
     name: 'analytics-domain',
     fastify: '5.x',
-    dependencies: ['analytics-pg', 'sb-nats', 'analytics-tiktok', 'auth-client'],
+    dependencies: ['analytics-pg', 'sb-db', 'sb-nats', 'sb-tiktok', 'auth-client'],
   },
 )

@@ -1,6 +1,8 @@
+import { createOutbox, type Outbox } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthConfig } from '../../config.js'
+import { outbox as outboxTable } from '../../db/schema.js'
 import { type ConnectService, createConnectService } from '../../domain/connect-service.js'
 import { createDisconnectService, type DisconnectService } from '../../domain/disconnect-service.js'
 import { createRefresher, type Refresher } from '../../domain/refresher.js'
@@ -10,7 +12,6 @@ import {
   createConnectionsRepository,
 } from '../../repositories/connections-repository.js'
 import { createOAuthStateStore } from '../../repositories/oauth-states.js'
-import { createOutbox, type Outbox } from './outbox.js'
 
 /** auth-service's domain, built from plain factories so workers and commands reuse them. */
 export interface AuthDomain {
@@ -41,7 +42,7 @@ export const domainPlugin = fp(
     const log = app.log
     const marginSec = config.REFRESH_MARGIN_SEC
     const connections = createConnectionsRepository({ db })
-    const outbox = createOutbox({ db, bus: app.nats.bus })
+    const outbox = createOutbox({ db, table: outboxTable, bus: app.nats.bus, log, sweepMs: 2000 })
     const refresher = createRefresher({ tiktok, vault, outbox, marginSec, log })
     app.decorate('auth', {
       connections,
@@ -72,5 +73,5 @@ export const domainPlugin = fp(
       disconnect: createDisconnectService({ db, tiktok, vault, outbox, log }),
     })
   },
-  { name: 'auth-domain', fastify: '5.x', dependencies: ['sb-db', 'sb-nats', 'auth-vault', 'auth-tiktok'] },
+  { name: 'auth-domain', fastify: '5.x', dependencies: ['sb-db', 'sb-nats', 'auth-vault', 'sb-tiktok'] },
 )

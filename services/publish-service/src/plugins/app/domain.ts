@@ -1,6 +1,8 @@
+import { createOutbox, type Outbox } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { PublishConfig } from '../../config.js'
+import { outbox as outboxTable } from '../../db/schema.js'
 import { createMediaIntake, type MediaIntake } from '../../domain/media-intake.js'
 import { createPostState, type PostState } from '../../domain/post-state.js'
 import { createUploadUrlVault, type UploadUrlVault } from '../../domain/upload-url-vault.js'
@@ -17,8 +19,8 @@ export interface PublishDomain {
   postState: PostState
   /** Seals and opens TikTok's upload URLs (stored only sealed). */
   uploadUrls: UploadUrlVault
-  /** Wakes the outbox relay after a commit that wrote events (set by the relay). */
-  nudgeOutbox: () => void
+  /** The post events' outbox (aggregate = post); the workers run its relay, commits nudge it. */
+  outbox: Outbox
 }
 
 declare module 'fastify' {
@@ -27,21 +29,20 @@ declare module 'fastify' {
   }
 }
 
-/** Builds the domain services from `app.db` and `app.mediaStore`; decorates `app.publish`. */
+/** Builds the domain services from `app.db`, `app.nats` and `app.mediaStore`; decorates `app.publish`. */
 export function createDomain(app: FastifyInstance, config: PublishConfig): PublishDomain {
-  const domain: PublishDomain = {} as PublishDomain
-  const nudge = () => domain.nudgeOutbox()
+  const outbox = createOutbox({ db: app.db, table: outboxTable, bus: app.nats.bus, log: app.log })
+  const nudge = () => outbox.nudge()
   const quota = createQuota({ db: app.db })
-  Object.assign(domain, {
+  return {
     media: createMediaRepository({ db: app.db }),
     intake: createMediaIntake({ store: app.mediaStore, tmpDir: config.MEDIA_TMP_DIR }),
     quota,
     posts: createPostsRepository({ db: app.db, quota, onCommitted: nudge }),
     postState: createPostState({ db: app.db, timing: config, onCommitted: nudge }),
     uploadUrls: createUploadUrlVault(config.INTERNAL_JWT_SECRET),
-    nudgeOutbox: () => {},
-  })
-  return domain
+    outbox,
+  }
 }
 
 /** Decorates `app.publish` (after db, nats, media store, auth client and TikTok client). */
@@ -52,6 +53,6 @@ export const domainPlugin = fp(
   {
     name: 'publish-domain',
     fastify: '5.x',
-    dependencies: ['sb-db', 'publish-media-store'],
+    dependencies: ['sb-db', 'sb-nats', 'publish-media-store'],
   },
 )

@@ -1,0 +1,37 @@
+import type { Envelope } from '@social-bridge/contracts'
+import { bigserial, index, integer, jsonb, type PgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+/**
+ * A service's outbox table in its own schema (ARCHITECTURE.md "Data ownership"). Declare it in
+ * the service's `src/db/schema.ts`, `export const outbox = outboxTable(auth)`, so drizzle-kit
+ * generates it. A row is an event not yet acknowledged by JetStream; it is deleted once it is.
+ *
+ * - `id`: the envelope id, sent as `Nats-Msg-Id`.
+ * - `seq`: write order; an aggregate's events go out in `seq` order.
+ * - `aggregate_id`: what the event is about (a connection id, a post id); the unit of ordering.
+ * - `subject` (un-namespaced, from contracts `Subjects`) and `envelope` (the whole event, jsonb).
+ * - `attempts`, `next_attempt_at`, `last_error`: failed publishes so far, when the next one may
+ *   run (null: now), and why the last one failed (a JetStream error message, no payload data).
+ */
+export function outboxTable(schema: PgSchema, name = 'outbox') {
+  return schema.table(
+    name,
+    {
+      id: uuid('id').primaryKey(),
+      seq: bigserial('seq', { mode: 'number' }).notNull(),
+      aggregateId: text('aggregate_id').notNull(),
+      subject: text('subject').notNull(),
+      envelope: jsonb('envelope').$type<Envelope>().notNull(),
+      createdAt: ts('created_at').notNull().defaultNow(),
+      attempts: integer('attempts').notNull().default(0),
+      nextAttemptAt: ts('next_attempt_at'),
+      lastError: text('last_error'),
+    },
+    (t) => [index(`${name}_seq_idx`).on(t.seq), index(`${name}_aggregate_seq_idx`).on(t.aggregateId, t.seq)],
+  )
+}
+
+/** The table {@link outboxTable} declares. */
+export type OutboxTable = ReturnType<typeof outboxTable>

@@ -65,3 +65,4 @@ export async function waitUntil(
 }
 
 export { freePort, startPrivateNats } from './private-nats.js'
+export { type RawAnswer, rawHttp } from './raw-http.js'

@@ -46,9 +46,10 @@ t.test('a path parameter over 100 characters answers 414 URI_TOO_LONG', async (t
 
 for (const query of ['%ZZ=1', 'returnUrl=%ED%A0%80', 'a=1&b=%E0%A4%A', 'x=%']) {
   t.test(`a query that is not percent-encoded UTF-8 (${query}) answers 400`, async (t) => {
-    const res = await (await app(t)).inject(`/search?${query}`)
+    const res = await (await app(t)).inject({ url: `/search?${query}`, headers: { 'x-request-id': 'q-1' } })
     t.equal(res.statusCode, 400)
     assertShape(t, res.json(), 'BAD_REQUEST')
+    t.equal(res.headers['x-request-id'], 'q-1', 'the x-request-id header is set though no later hook ran')
   })
 }
 

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { errorBody, toErrorResponse } from '../error-response.js'
 import { defineError } from '../errors.js'
 import { hasMalformedQuery } from '../http-edge.js'
+import { REQUEST_ID_HEADER } from '../logger.js'
 
 /** A query string that is not percent-encoded UTF-8 (RFC 3986 §2.1). */
 export const MalformedQueryError = defineError(
@@ -31,10 +32,14 @@ export const errorHandlerPlugin = fp(
         request.log.info({ err: { code: body.error.code, message: body.error.message } }, 'request rejected')
       const retryAfter = (err as { details?: { retryAfterSec?: number } }).details?.retryAfterSec
       if (retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(retryAfter)))
-      return reply.status(status).send(body)
+      // Also here: a hook that rejects before requestIdPlugin's has not set it yet.
+      return reply.header(REQUEST_ID_HEADER, request.id).status(status).send(body)
     })
     app.setNotFoundHandler((request, reply) =>
-      reply.status(404).send(errorBody(request.id, 'NOT_FOUND', 'No route matches this method and path')),
+      reply
+        .header(REQUEST_ID_HEADER, request.id)
+        .status(404)
+        .send(errorBody(request.id, 'NOT_FOUND', 'No route matches this method and path')),
     )
   },
   { name: 'sb-error-handler', fastify: '5.x' },

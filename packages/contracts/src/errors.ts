@@ -15,6 +15,12 @@ export const ErrorCodes = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   LENGTH_REQUIRED: 'LENGTH_REQUIRED',
+  /** 414: a path parameter longer than the router accepts (100 characters). */
+  URI_TOO_LONG: 'URI_TOO_LONG',
+  /** 431: the request's header block is larger than the server accepts (16 KiB). */
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
+  /** 408: the request's headers or body did not arrive in time, or the connection went idle. */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   RATE_LIMITED: 'RATE_LIMITED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_ERROR: 'INTERNAL_ERROR',

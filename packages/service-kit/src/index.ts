@@ -7,7 +7,10 @@
  */
 export * from './config.js'
 export * from './db/migrate.js'
+export * from './error-response.js'
 export * from './errors.js'
+export * from './fastify-options.js'
+export * from './http-edge.js'
 export * from './internal-token.js'
 export * from './logger.js'
 export * from './nats/connect.js'

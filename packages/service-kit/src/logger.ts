@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyServerOptions, RawRequestDefaultExpression } from 'fastify'
-import { type DestinationStream, type LoggerOptions, pino } from 'pino'
+import type { RawRequestDefaultExpression } from 'fastify'
+import type { LoggerOptions } from 'pino'
 import { redactDeep, redactText } from './redact.js'
 
 /** Header carrying the request id between the CRM, the gateway and every service. */
@@ -66,30 +66,4 @@ export function createLoggerOptions(opts: { service: string; level?: string }): 
 export function genReqId(req: RawRequestDefaultExpression): string {
   const incoming = req.headers[REQUEST_ID_HEADER]
   return typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID()
-}
-
-/**
- * Fastify options shared by every service: logger, request ids, and HTTP timeouts (ms).
- * `bodyLimit` is in bytes (default 1 MiB). `logStream` sends log lines elsewhere than stdout
- * (tests capture them).
- */
-export function createFastifyOptions(opts: {
-  service: string
-  logLevel?: string
-  bodyLimit?: number
-  logStream?: DestinationStream
-}): FastifyServerOptions {
-  const loggerOptions = createLoggerOptions({ service: opts.service, level: opts.logLevel })
-  return {
-    ...(opts.logStream ? { loggerInstance: pino(loggerOptions, opts.logStream) } : { logger: loggerOptions }),
-    genReqId,
-    requestIdHeader: false,
-    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    connectionTimeout: 0,
-    keepAliveTimeout: 72_000,
-    requestTimeout: 0,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
-  }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createFastifyOptions, type Identity, verifyInternalToken } from '@social-bridge/service-kit'
 import type { Teardownable } from '@social-bridge/service-kit/testing'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import { SignJWT } from 'jose'
 import app, { type GatewayConfig } from '../src/app.js'
 
@@ -58,10 +58,14 @@ export async function startUpstream(
   return { url, seen }
 }
 
+/** A route as registered (method(s), URL and schema), seen through Fastify's `onRoute` hook. */
+export type RegisteredRoute = Pick<RouteOptions, 'method' | 'url' | 'schema'>
+
 export async function build(
   t: Teardownable,
   overrides: Partial<GatewayConfig> = {},
   canned: Partial<Record<'auth' | 'publish' | 'analytics', Record<string, object>>> = {},
+  opts: { routes?: RegisteredRoute[] } = {},
 ): Promise<{
   app: FastifyInstance
   upstreams: Record<'auth' | 'publish' | 'analytics', { url: string; seen: Seen[] }>
@@ -88,6 +92,9 @@ export async function build(
     ...overrides,
   }
   const fastify = Fastify(createFastifyOptions({ service: 'gateway', logLevel: 'silent' }))
+  const { routes } = opts
+  if (routes)
+    fastify.addHook('onRoute', (r) => void routes.push({ method: r.method, url: r.url, schema: r.schema }))
   await fastify.register(app, { config })
   t.teardown(() => fastify.close())
   await fastify.ready()

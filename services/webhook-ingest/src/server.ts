@@ -1,4 +1,9 @@
-import { createFastifyOptions, listenWithGrace, loadConfigOrExit } from '@social-bridge/service-kit'
+import {
+  createFastifyOptions,
+  listenWithGrace,
+  loadConfigOrExit,
+  loadHttpLimits,
+} from '@social-bridge/service-kit'
 import Fastify from 'fastify'
 import app, { SERVICE_NAME } from './app.js'
 import { Config, WEBHOOK_BODY_LIMIT_BYTES } from './config.js'
@@ -9,6 +14,8 @@ const server = Fastify(
     service: SERVICE_NAME,
     logLevel: config.LOG_LEVEL,
     bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
+    // The one public, unauthenticated port: a webhook is small, so the whole request is bounded.
+    http: loadHttpLimits(),
   }),
 )
 await server.register(app, { config })

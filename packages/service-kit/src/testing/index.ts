@@ -13,5 +13,6 @@ export { createDatabaseBeforeMigration, type DatabaseBeforeMigration } from './m
 export * from './nats.js'
 export { relayOutboxForTest } from './outbox.js'
 export { freePort, startPrivateNats } from './private-nats.js'
+export { type RawAnswer, rawHttp } from './raw-http.js'
 export * from './teardown.js'
 export * from './wait.js'

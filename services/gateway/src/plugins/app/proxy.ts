@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Agent, request as undiciRequest } from 'undici'
 import type { GatewayConfig } from '../../config.js'
+import { withoutHopByHop } from './hop-by-hop.js'
 
 /** The services behind the gateway. */
 export type Upstream = 'auth' | 'publish' | 'analytics'
@@ -32,12 +33,22 @@ declare module 'fastify' {
   }
 }
 
-const HOP_BY_HOP_AND_PRIVATE = ['authorization', 'cookie', INTERNAL_TOKEN_HEADER]
+/** The caller's credentials, never passed on (the internal token replaces them). */
+const PRIVATE_HEADERS = ['authorization', 'cookie', INTERNAL_TOKEN_HEADER]
+
+/** The request target's query, without `?`, exactly as the client sent it. */
+function rawQuery(url: string): string {
+  const q = url.indexOf('?')
+  return q < 0 ? '' : url.slice(q + 1)
+}
 
 /**
  * Proxying with @fastify/reply-from on a pooled undici agent: headers timeout
  * `UPSTREAM_TIMEOUT_MS`, no body timeout (uploads stream), keep-alive. An upstream that cannot
- * be reached answers 503 `SERVICE_UNAVAILABLE` in the shared shape.
+ * be reached answers 503 `SERVICE_UNAVAILABLE` in the shared shape. Hop-by-hop headers
+ * (RFC 9110 §7.6.1) are dropped both ways, so each side's `Connection` stays its own. The query
+ * is passed on byte for byte and never decoded here (service-kit already refused one that does
+ * not decode).
  */
 export const proxyPlugin = fp(
   async (app: FastifyInstance, opts: { config: GatewayConfig }) => {
@@ -83,16 +94,18 @@ export const proxyPlugin = fp(
     app.decorateReply('proxyTo', async function (this: FastifyReply, upstream: Upstream, o = {}) {
       const request = this.request
       const token = await identityToken(request)
-      const path = request.url.replace(/^\/v1/, '')
+      const path = request.url.split('?', 1)[0]?.replace(/^\/v1/, '') ?? ''
       return this.from(`${bases[upstream]}${path}`, {
+        queryString: (_search, url) => rawQuery(url),
         rewriteRequestHeaders: (_req, headers) => {
-          const out: Record<string, unknown> = { ...headers }
-          for (const h of HOP_BY_HOP_AND_PRIVATE) delete out[h]
+          const out: Record<string, unknown> = withoutHopByHop(headers)
+          for (const h of PRIVATE_HEADERS) delete out[h]
           if (o.withCookies && headers.cookie) out.cookie = headers.cookie
           out[INTERNAL_TOKEN_HEADER] = token
           out[REQUEST_ID_HEADER] = request.id
           return out as typeof headers
         },
+        rewriteHeaders: (headers) => withoutHopByHop(headers),
         onError: (reply, { error }) => {
           request.log.warn({ err: error, upstream }, 'upstream failed')
           const unavailable = new ServiceUnavailableError(

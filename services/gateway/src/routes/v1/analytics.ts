@@ -1,14 +1,16 @@
 import {
   AnalyticsRangeQuery,
-  ConnectionAnalytics,
   ConnectionIdParams,
   PostAnalytics,
   PostIdParams,
-  SyncAccepted,
   TenantAnalyticsSummary,
 } from '@social-bridge/contracts'
 import type { FastifyInstance } from 'fastify'
-import { bearerSecurity, errorResponses, READERS } from './common.js'
+import { answer, bearerSecurity, errorAnswers, READERS } from './common.js'
+import { ConnectionAnalyticsDoc, SyncAcceptedDoc } from './described.js'
+
+const range = '`VALIDATION_FAILED`: `from` is after `to`.'
+const connectionNotFound = "no connection with this id in the caller's tenant"
 
 const tags = ['analytics']
 
@@ -20,7 +22,14 @@ export default async function analyticsRoutes(app: FastifyInstance) {
       summary: 'Latest views, likes, comments, shares, engagement rate, and history of a post',
       security: bearerSecurity,
       params: PostIdParams,
-      response: { 200: PostAnalytics, ...errorResponses },
+      response: {
+        200: answer("The post's latest figures, history and growth", PostAnalytics),
+        ...errorAnswers({
+          secured: true,
+          notFound:
+            "no post with this id in the caller's tenant, or not published yet (analytics start then)",
+        }),
+      },
     },
     onRequest: app.authenticate(READERS),
     handler: (_req, reply) => reply.proxyTo('analytics'),
@@ -34,7 +43,10 @@ export default async function analyticsRoutes(app: FastifyInstance) {
       security: bearerSecurity,
       params: ConnectionIdParams,
       querystring: AnalyticsRangeQuery,
-      response: { 200: ConnectionAnalytics, ...errorResponses },
+      response: {
+        200: answer("The account's stats, history, growth and video totals", ConnectionAnalyticsDoc),
+        ...errorAnswers({ secured: true, notFound: connectionNotFound, extra: { 400: range } }),
+      },
     },
     onRequest: app.authenticate(READERS),
     handler: (_req, reply) => reply.proxyTo('analytics'),
@@ -46,7 +58,10 @@ export default async function analyticsRoutes(app: FastifyInstance) {
       summary: "The tenant's totals across accounts",
       security: bearerSecurity,
       querystring: AnalyticsRangeQuery,
-      response: { 200: TenantAnalyticsSummary, ...errorResponses },
+      response: {
+        200: answer("The tenant's totals", TenantAnalyticsSummary),
+        ...errorAnswers({ secured: true, extra: { 400: range } }),
+      },
     },
     onRequest: app.authenticate(READERS),
     handler: (_req, reply) => reply.proxyTo('analytics'),
@@ -55,10 +70,32 @@ export default async function analyticsRoutes(app: FastifyInstance) {
   app.post('/analytics/connections/:id/sync', {
     schema: {
       tags,
-      summary: 'Sync an account now (at most once per 5 minutes per account)',
+      summary: 'Sync an account now (at most once per 5 minutes per account); asynchronous, answers 202',
+      description:
+        'Roles: admin, social_marketing. Queues a full sync of the account (its stats and every ' +
+        'tracked video) and answers 202 at once with `queuedAt`: the sync itself runs in the ' +
+        'background, on the scheduler’s next round. To see that it finished, poll ' +
+        '`GET /v1/analytics/connections/{id}` until `lastSyncedAt` is later than `queuedAt`. At most ' +
+        'once per 5 minutes per account (`MANUAL_SYNC_MIN_INTERVAL_SEC`): sooner answers 429 ' +
+        '`SYNC_TOO_FREQUENT` with `Retry-After`. Accounts are also synced on a schedule without it.',
       security: bearerSecurity,
       params: ConnectionIdParams,
-      response: { 202: SyncAccepted, ...errorResponses },
+      response: {
+        202: answer('Queued; the sync runs in the background', SyncAcceptedDoc),
+        ...errorAnswers({
+          secured: true,
+          notFound: connectionNotFound,
+          body: true,
+          extra: {
+            409:
+              '`CONNECTION_NOT_ACTIVE`: the account is `reauth_required`, `revoked` or `disconnected`, ' +
+              'so it is not synced (its analytics show `stale: true`); connect it again.',
+            429:
+              '`SYNC_TOO_FREQUENT`: this account was synced on demand less than 5 minutes ago; ' +
+              '`Retry-After` and `details.retryAfterSec` say when it may be asked again.',
+          },
+        }),
+      },
     },
     onRequest: app.authenticate(READERS),
     handler: (_req, reply) => reply.proxyTo('analytics'),

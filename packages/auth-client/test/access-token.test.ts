@@ -35,10 +35,10 @@ t.test("a connection's access token is handed out with the connection and works 
 t.test("another tenant's connection and an unknown id are NOT_FOUND, not retryable", async (t) => {
   const { connectionId } = await stack.connect('tenant-a')
   for (const call of [
-    client.getAccessToken(connectionId, { tenantId: 'tenant-b' }),
-    client.getAccessToken('00000000-0000-4000-8000-000000000000'),
+    () => client.getAccessToken(connectionId, { tenantId: 'tenant-b' }),
+    () => client.getAccessToken('00000000-0000-4000-8000-000000000000'),
   ]) {
-    const err = await failure(call)
+    const err = await failure(call())
     t.match(err, { code: 'NOT_FOUND', httpStatus: 404, retryable: false })
   }
 })

@@ -5,7 +5,8 @@ import {
   type SandboxUser,
 } from '@social-bridge/tiktok-sandbox'
 import type { Test } from 'tap'
-import { createPkcePair, createTikTokClient, type TikTokClient, type TokenSet } from '../../src/index.js'
+import type { TikTokClient, TokenSet } from '../../src/index.js'
+import { createClientFor, loginThrough } from '../../src/testing/index.js'
 
 export const CLIENT_KEY = 'sbx_contract_key'
 export const CLIENT_SECRET = 'sbx_contract_secret_value'
@@ -35,12 +36,10 @@ export async function startHarness(
     ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}),
     settings: { processingDelayMs: 0, publiclyAvailableDelayMs: 0, ...options.settings },
   })
-  const client = createTikTokClient({
+  const client = createClientFor(sandbox, {
     clientKey: CLIENT_KEY,
     clientSecret: CLIENT_SECRET,
     redirectUri: REDIRECT_URI,
-    authBaseUrl: sandbox.url,
-    apiBaseUrl: sandbox.url,
     timeoutMs: options.timeoutMs ?? 10_000,
     uploadTimeoutMs: options.uploadTimeoutMs ?? 60_000,
   })
@@ -57,11 +56,7 @@ export async function login(
   scopes: string[],
   user: SandboxUser = h.sandbox.addUser({}),
 ): Promise<{ user: SandboxUser; tokens: TokenSet }> {
-  const pkce = createPkcePair()
-  const url = h.client.oauth.buildAuthorizeUrl({ scopes, state: 'st', codeChallenge: pkce.codeChallenge })
-  const callback = h.client.oauth.parseCallback(await h.sandbox.approve(url, { openId: user.openId }))
-  if (!callback.code) throw new Error(`no code in callback: ${callback.error} ${callback.errorDescription}`)
-  const tokens = await h.client.oauth.exchangeCode({ code: callback.code, codeVerifier: pkce.codeVerifier })
+  const tokens = await loginThrough(h.sandbox, h.client, { openId: user.openId, scopes })
   return { user, tokens }
 }
 

@@ -1,4 +1,5 @@
 import t from 'tap'
+import * as tiktokClient from '../src/index.js'
 import {
   classifyTikTokError,
   createTikTokClient,
@@ -6,14 +7,8 @@ import {
   TikTokConnectionError,
   TikTokError,
   type TikTokErrorOptions,
-  TikTokInvalidArgumentError,
-  TikTokInvalidResponseError,
   TikTokOAuthError,
   TikTokTimeoutError,
-  TikTokUploadError,
-  TikTokUploadProgressUnknownError,
-  TikTokUploadUrlExpiredError,
-  TikTokWebhookPayloadError,
 } from '../src/index.js'
 import { reply, stubServer } from './helpers/stub-server.js'
 
@@ -57,29 +52,36 @@ t.test('error classes follow house style: name, code from the union, cause', asy
   t.notOk('cause' in e.toJSON())
 })
 
+type ErrorClass = new (message: string, options?: TikTokErrorOptions) => TikTokError
+
+/** Every error class the package exports. */
+const exportedErrorClasses = (Object.values(tiktokClient) as unknown[]).filter(
+  (v): v is ErrorClass => typeof v === 'function' && v.prototype instanceof TikTokError,
+)
+
 /**
- * Every error class, its code, its category from a 500 when the caller gives none, and with the
+ * Per error class: its code, its category from a 500 when the caller gives none, and with the
  * caller's `category: 'token_invalid'` (kept unless the class forces its own).
  */
-const errorKinds: [
-  new (message: string, options?: TikTokErrorOptions) => TikTokError,
-  string,
-  string,
-  string,
-][] = [
-  [TikTokApiError, 'TIKTOK_API_ERROR', 'retryable', 'token_invalid'],
-  [TikTokOAuthError, 'TIKTOK_OAUTH_ERROR', 'retryable', 'token_invalid'],
-  [TikTokUploadUrlExpiredError, 'TIKTOK_UPLOAD_URL_EXPIRED', 'permanent', 'token_invalid'],
-  [TikTokUploadError, 'TIKTOK_UPLOAD_FAILED', 'retryable', 'token_invalid'],
-  [TikTokUploadProgressUnknownError, 'TIKTOK_UPLOAD_PROGRESS_UNKNOWN', 'permanent', 'token_invalid'],
-  [TikTokTimeoutError, 'TIKTOK_TIMEOUT', 'retryable', 'retryable'],
-  [TikTokConnectionError, 'TIKTOK_CONNECTION_ERROR', 'retryable', 'retryable'],
-  [TikTokInvalidResponseError, 'TIKTOK_INVALID_RESPONSE', 'retryable', 'token_invalid'],
-  [TikTokInvalidArgumentError, 'TIKTOK_INVALID_ARGUMENT', 'permanent', 'permanent'],
-  [TikTokWebhookPayloadError, 'TIKTOK_INVALID_WEBHOOK_PAYLOAD', 'permanent', 'token_invalid'],
-]
+const errorKinds: Record<string, [code: string, own: string, withCallers: string]> = {
+  TikTokApiError: ['TIKTOK_API_ERROR', 'retryable', 'token_invalid'],
+  TikTokOAuthError: ['TIKTOK_OAUTH_ERROR', 'retryable', 'token_invalid'],
+  TikTokUploadUrlExpiredError: ['TIKTOK_UPLOAD_URL_EXPIRED', 'permanent', 'token_invalid'],
+  TikTokUploadError: ['TIKTOK_UPLOAD_FAILED', 'retryable', 'token_invalid'],
+  TikTokUploadProgressUnknownError: ['TIKTOK_UPLOAD_PROGRESS_UNKNOWN', 'permanent', 'token_invalid'],
+  TikTokTimeoutError: ['TIKTOK_TIMEOUT', 'retryable', 'retryable'],
+  TikTokConnectionError: ['TIKTOK_CONNECTION_ERROR', 'retryable', 'retryable'],
+  TikTokInvalidResponseError: ['TIKTOK_INVALID_RESPONSE', 'retryable', 'token_invalid'],
+  TikTokInvalidArgumentError: ['TIKTOK_INVALID_ARGUMENT', 'permanent', 'permanent'],
+  TikTokWebhookPayloadError: ['TIKTOK_INVALID_WEBHOOK_PAYLOAD', 'permanent', 'token_invalid'],
+}
 
-for (const [ErrorClass, code, own, withCallers] of errorKinds) {
+t.test('the table below names every exported error class', async (t) => {
+  t.same(exportedErrorClasses.map((c) => c.name).sort(), Object.keys(errorKinds).sort())
+})
+
+for (const ErrorClass of exportedErrorClasses) {
+  const [code, own, withCallers] = errorKinds[ErrorClass.name] ?? []
   t.test(
     `${ErrorClass.name}: ${code}, ${own} on a 500, ${withCallers} when the caller says token_invalid`,
     async (t) => {

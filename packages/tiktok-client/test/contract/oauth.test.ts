@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createPkcePair, createTikTokClient, TikTokApiError, TikTokOAuthError } from '../../src/index.js'
 import { rejectionOf } from '../helpers/rejection.js'
-import { CLIENT_KEY, login, REDIRECT_URI, startHarness } from '../helpers/sandbox.js'
+import { APP, login, startHarness } from '../helpers/sandbox.js'
 
 t.test('authorize → consent → code exchange yields a TokenSet with the granted scopes', async (t) => {
   const h = await startHarness(t)
@@ -104,12 +104,7 @@ for (const status of [200, 400] as const) {
 t.test('a wrong client secret is invalid_client and the secret is not in the error', async (t) => {
   const h = await startHarness(t, { settings: { oauthErrorHttpStatus: 200 } })
   const secret = 'wrong-secret-value-xyz'
-  const client = createTikTokClient({
-    clientKey: CLIENT_KEY,
-    clientSecret: secret,
-    redirectUri: REDIRECT_URI,
-    apiBaseUrl: h.sandbox.url,
-  })
+  const client = createTikTokClient({ ...APP, clientSecret: secret, apiBaseUrl: h.sandbox.url })
   t.teardown(() => client.close())
   const err = await rejectionOf(client.oauth.refreshAccessToken('rft.whatever'))
   t.ok(err instanceof TikTokOAuthError)

@@ -8,9 +8,13 @@ import type { Test } from 'tap'
 import type { TikTokClient, TokenSet } from '../../src/index.js'
 import { createClientFor, loginThrough } from '../../src/testing/index.js'
 
-export const CLIENT_KEY = 'sbx_contract_key'
-export const CLIENT_SECRET = 'sbx_contract_secret_value'
-export const REDIRECT_URI = 'http://127.0.0.1:3000/callback'
+/** The app the sandbox registers and the client is configured with. */
+export const APP = {
+  clientKey: 'sbx_contract_key',
+  clientSecret: 'sbx_contract_secret_value',
+  redirectUri: 'http://127.0.0.1:3000/callback',
+}
+/** The app's verified URL prefix for PULL_FROM_URL. */
 export const VERIFIED_PREFIX = 'https://media.example.com/videos/'
 
 export interface Harness {
@@ -29,17 +33,15 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const sandbox = await createSandbox({
-    clientKey: CLIENT_KEY,
-    clientSecret: CLIENT_SECRET,
-    redirectUris: [REDIRECT_URI],
+    clientKey: APP.clientKey,
+    clientSecret: APP.clientSecret,
+    redirectUris: [APP.redirectUri],
     verifiedUrlPrefixes: [VERIFIED_PREFIX],
     ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}),
     settings: { processingDelayMs: 0, publiclyAvailableDelayMs: 0, ...options.settings },
   })
   const client = createClientFor(sandbox, {
-    clientKey: CLIENT_KEY,
-    clientSecret: CLIENT_SECRET,
-    redirectUri: REDIRECT_URI,
+    ...APP,
     timeoutMs: options.timeoutMs ?? 10_000,
     uploadTimeoutMs: options.uploadTimeoutMs ?? 60_000,
   })

@@ -181,10 +181,13 @@ t.test('every id field of a post request is a canonical UUID', async (t) => {
   t.notOk(Value.Check(CreatePostRequest, { ...body, source: { mediaId: `urn:uuid:${id}` } }))
 })
 
-t.test('the cover timestamp is an int32 of milliseconds, as TikTok takes video_cover_timestamp_ms', async (t) => {
-  const id = '0b9c7e53-4c1b-4d71-9bb7-1c9b3b1f4d11'
-  const body = { connectionId: id, mode: 'direct', source: { mediaId: id }, privacyLevel: 'SELF_ONLY' }
-  t.ok(Value.Check(CreatePostRequest, { ...body, coverTimestampMs: 2_147_483_647 }))
-  t.notOk(Value.Check(CreatePostRequest, { ...body, coverTimestampMs: 2_147_483_648 }))
-  t.notOk(Value.Check(CreatePostRequest, { ...body, coverTimestampMs: -1 }))
-})
+t.test(
+  'the cover timestamp is an int32 of milliseconds, as TikTok takes video_cover_timestamp_ms',
+  async (t) => {
+    const id = '0b9c7e53-4c1b-4d71-9bb7-1c9b3b1f4d11'
+    const body = { connectionId: id, mode: 'direct', source: { mediaId: id }, privacyLevel: 'SELF_ONLY' }
+    t.ok(Value.Check(CreatePostRequest, { ...body, coverTimestampMs: 2_147_483_647 }))
+    t.notOk(Value.Check(CreatePostRequest, { ...body, coverTimestampMs: 2_147_483_648 }))
+    t.notOk(Value.Check(CreatePostRequest, { ...body, coverTimestampMs: -1 }))
+  },
+)

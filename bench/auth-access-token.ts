@@ -13,8 +13,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { accessTokenPath } from '@social-bridge/contracts'
+import { createClientFor, loginThrough } from '@social-bridge/tiktok-client/testing'
 import { Pool } from 'undici'
-import { createPkcePair, createTikTokClient } from '../packages/tiktok-client/src/index.js'
 import { sealTokens } from '../services/auth-service/src/domain/sealed-tokens.js'
 import { tokenTiming } from '../services/auth-service/src/domain/token-timing.js'
 import {
@@ -89,26 +89,21 @@ async function main() {
   }
 
   // 2. refresh CONNECTIONS due connections in one scheduler pass
-  const tiktok = createTikTokClient({
+  const tiktok = createClientFor(sandbox, {
     clientKey: config.TIKTOK_CLIENT_KEY,
     clientSecret: config.TIKTOK_CLIENT_SECRET,
     redirectUri: REDIRECT_URI,
-    authBaseUrl: sandbox.url,
-    apiBaseUrl: sandbox.url,
     connections: 32,
   })
   t.teardown(() => tiktok.close())
   const users = Array.from({ length: Math.ceil(CONNECTIONS / 10) }, () => sandbox.addUser().openId)
   const seedStart = Date.now()
   const rows = await pool(CONNECTIONS, 32, async (i) => {
-    const pkce = createPkcePair()
-    const url = tiktok.oauth.buildAuthorizeUrl({
+    const tokens = await loginThrough(sandbox, tiktok, {
+      openId: users[i % users.length]!,
       scopes: ['user.info.basic'],
       state: `s${i}`,
-      codeChallenge: pkce.codeChallenge,
     })
-    const code = new URL(sandbox.approve(url, { openId: users[i % users.length]! })).searchParams.get('code')!
-    const tokens = await tiktok.oauth.exchangeCode({ code, codeVerifier: pkce.codeVerifier })
     const owner = {
       tenantId: `tenant-${Math.floor(i / users.length)}`,
       provider: 'tiktok',

@@ -16,8 +16,10 @@ import { createReadStream, readFileSync, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { sampleClip } from '@social-bridge/service-kit/testing'
+import { planChunks } from '@social-bridge/tiktok-client'
+import { type ConsentServer, createClientFor, loginThrough } from '@social-bridge/tiktok-client/testing'
 import { request } from 'undici'
-import { createPkcePair, createTikTokClient, planChunks } from '../packages/tiktok-client/src/index.js'
+import { serveUntilParentStops } from './lib/child-role.js'
 import { ensureVideo } from './lib/large-video.js'
 import { putChunksPlain } from './lib/plain-put.js'
 
@@ -36,14 +38,7 @@ async function serviceRole(): Promise<void> {
   const app = Fastify(createFastifyOptions({ service: 'publish-service', logLevel: 'warn' }))
   await app.register(publishApp, { config })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
-  process.stdout.write(`READY ${url}\n`)
-  const stop = async () => {
-    await app.close()
-    process.exit(0)
-  }
-  process.on('SIGTERM', stop)
-  process.stdin.on('end', stop)
-  process.stdin.resume()
+  serveUntilParentStops(url, () => app.close())
 }
 
 /** Samples a process's RSS every 50 ms; `peak()` also reads the kernel's VmHWM. */
@@ -86,30 +81,14 @@ function spawnService(config: unknown): { proc: ChildProcess; url: Promise<strin
 }
 
 /** Plain undici PUTs of the same chunk ranges straight to the sandbox (no service in between). */
-async function plainPut(
-  sandboxUrl: string,
-  sandbox: { addUser: () => { openId: string }; approve: (u: string, o: { openId: string }) => string },
-  file: string,
-) {
-  const client = createTikTokClient({
+async function plainPut(sandbox: ConsentServer & { addUser: () => { openId: string } }, file: string) {
+  const client = createClientFor(sandbox, {
     clientKey: 'sbx_client_key',
     clientSecret: 'sbx_client_secret',
     redirectUri: 'https://gateway.test/v1/connections/tiktok/callback',
-    authBaseUrl: sandboxUrl,
-    apiBaseUrl: sandboxUrl,
   })
   const user = sandbox.addUser()
-  const pkce = createPkcePair()
-  const authorizeUrl = client.oauth.buildAuthorizeUrl({
-    scopes: ['video.publish'],
-    state: 'bench',
-    codeChallenge: pkce.codeChallenge,
-  })
-  const callback = client.oauth.parseCallback(sandbox.approve(authorizeUrl, { openId: user.openId }))
-  const tokens = await client.oauth.exchangeCode({
-    code: callback.code ?? '',
-    codeVerifier: pkce.codeVerifier,
-  })
+  const tokens = await loginThrough(sandbox, client, { openId: user.openId, scopes: ['video.publish'] })
   const size = statSync(file).size
   const init = await client.posting.initDirectPost(tokens.accessToken, {
     postInfo: { privacyLevel: 'SELF_ONLY', title: 'bench plain' },
@@ -193,7 +172,7 @@ async function main(): Promise<void> {
     rss.stop()
     if (status === 'failed') throw new Error('the post failed during upload')
 
-    const plainSec = await plainPut(stack.sandbox.url, stack.sandbox, file)
+    const plainSec = await plainPut(stack.sandbox, file)
 
     const mbps = (sec: number) => `${(size / MB / sec).toFixed(1)} MB/s`
     const mib = (b: number) => `${(b / MIB).toFixed(0)} MiB`

@@ -8,7 +8,9 @@
  * the same chunk ranges with bare undici PUTs (the baseline). Both stream from disk.
  */
 import { readFileSync, statSync } from 'node:fs'
-import { createPkcePair, createTikTokClient, planChunks } from '@social-bridge/tiktok-client'
+import { createTikTokClient, planChunks } from '@social-bridge/tiktok-client'
+import { createClientFor, loginThrough } from '@social-bridge/tiktok-client/testing'
+import { serveUntilParentStops } from './child-role.js'
 import { putChunksPlain } from './plain-put.js'
 
 const CLIENT_KEY = 'bench_client_key'
@@ -50,34 +52,15 @@ async function sandboxRole(): Promise<void> {
     },
   })
   const user = sandbox.addUser({ displayName: 'Bench', private: true })
-  const client = createTikTokClient({
+  const client = createClientFor(sandbox, {
     clientKey: CLIENT_KEY,
     clientSecret: CLIENT_SECRET,
     redirectUri: REDIRECT_URI,
-    authBaseUrl: sandbox.url,
-    apiBaseUrl: sandbox.url,
   })
-  const pkce = createPkcePair()
-  const authorizeUrl = client.oauth.buildAuthorizeUrl({
-    scopes: ['video.publish'],
-    state: 'bench',
-    codeChallenge: pkce.codeChallenge,
-  })
-  const callback = client.oauth.parseCallback(await sandbox.approve(authorizeUrl, { openId: user.openId }))
-  const tokens = await client.oauth.exchangeCode({
-    code: callback.code ?? '',
-    codeVerifier: pkce.codeVerifier,
-  })
+  const tokens = await loginThrough(sandbox, client, { openId: user.openId, scopes: ['video.publish'] })
   await client.close()
   const info: SandboxInfo = { url: sandbox.url, accessToken: tokens.accessToken }
-  process.stdout.write(`READY ${JSON.stringify(info)}\n`)
-  const stop = async () => {
-    await sandbox.close()
-    process.exit(0)
-  }
-  process.on('SIGTERM', stop)
-  process.stdin.on('end', stop)
-  process.stdin.resume()
+  serveUntilParentStops(JSON.stringify(info), () => sandbox.close())
 }
 
 async function uploadRole(

@@ -1,4 +1,4 @@
-import { Type } from 'typebox'
+import { type TSchema, Type } from 'typebox'
 
 export { IsoDateTime } from './date-time.js'
 export { Uuid } from './uuid.js'
@@ -42,3 +42,13 @@ export const PrivacyLevel = Type.Union([
   Type.Literal('FOLLOWER_OF_CREATOR'),
   Type.Literal('SELF_ONLY'),
 ])
+
+/** `schema` or `null`: a member the API always sends, as null when it has no value. */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+/**
+ * One page of a cursor-paged list: `items`, and `nextCursor`, the opaque cursor of the next page
+ * (pass it back as `cursor`), or null at the end.
+ */
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) })

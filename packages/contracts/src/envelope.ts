@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox'
+import { Nullable } from './common.js'
 import { IsoDateTime } from './date-time.js'
 
 /**
@@ -20,7 +21,7 @@ export const EventEnvelope = <T extends TSchema>(data: T) =>
     type: Type.String({ minLength: 1 }),
     version: Type.Integer({ minimum: 1 }),
     occurredAt: IsoDateTime,
-    tenantId: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+    tenantId: Nullable(Type.String({ minLength: 1 })),
     data,
   })
 

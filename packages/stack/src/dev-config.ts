@@ -53,16 +53,22 @@ export interface DevSecrets {
   cookieSecret: string
 }
 
-export function loadDevSecrets(): DevSecrets {
-  const file = resolve(LOCAL_DIR, 'dev-secrets.json')
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets
-  const secrets: DevSecrets = {
+/** Fresh random secrets: 32-byte hex JWT and cookie secrets, a 24-byte hex client secret, a 32-byte base64 token key. */
+export function generateDevSecrets(): DevSecrets {
+  return {
     jwtSecret: randomBytes(32).toString('hex'),
     internalJwtSecret: randomBytes(32).toString('hex'),
     tiktokClientSecret: randomBytes(24).toString('hex'),
     tokenKey: randomBytes(32).toString('base64'),
     cookieSecret: randomBytes(32).toString('hex'),
   }
+}
+
+/** The local stack's secrets from `.local/dev-secrets.json`, generated (mode 0600) on first use. */
+export function loadDevSecrets(): DevSecrets {
+  const file = resolve(LOCAL_DIR, 'dev-secrets.json')
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets
+  const secrets = generateDevSecrets()
   mkdirSync(LOCAL_DIR, { recursive: true })
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
   return secrets

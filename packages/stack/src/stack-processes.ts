@@ -1,6 +1,10 @@
 import { url } from './dev-config.js'
 import type { StackPorts } from './service-env.js'
 
+/** A service of `services/<name>`: started from its `src/server.ts`, ready when `/readyz` answers. */
+const service = <N extends string>(name: N, port: number) =>
+  ({ name, entry: `services/${name}/src/server.ts`, ready: `${url(port)}/readyz` }) as const
+
 /** The processes of the stack in start order, with their entry points and readiness URLs. */
 export function stackProcesses(ports: StackPorts) {
   return [
@@ -9,26 +13,10 @@ export function stackProcesses(ports: StackPorts) {
       entry: 'packages/tiktok-sandbox/src/cli.ts',
       ready: `${url(ports.sandbox)}/_sandbox/health`,
     },
-    {
-      name: 'auth-service',
-      entry: 'services/auth-service/src/server.ts',
-      ready: `${url(ports.auth)}/readyz`,
-    },
-    {
-      name: 'webhook-ingest',
-      entry: 'services/webhook-ingest/src/server.ts',
-      ready: `${url(ports.ingest)}/readyz`,
-    },
-    {
-      name: 'publish-service',
-      entry: 'services/publish-service/src/server.ts',
-      ready: `${url(ports.publish)}/readyz`,
-    },
-    {
-      name: 'analytics-service',
-      entry: 'services/analytics-service/src/server.ts',
-      ready: `${url(ports.analytics)}/readyz`,
-    },
-    { name: 'gateway', entry: 'services/gateway/src/server.ts', ready: `${url(ports.gateway)}/readyz` },
+    service('auth-service', ports.auth),
+    service('webhook-ingest', ports.ingest),
+    service('publish-service', ports.publish),
+    service('analytics-service', ports.analytics),
+    service('gateway', ports.gateway),
   ] as const
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +11,7 @@ import {
   type Teardownable,
 } from '@social-bridge/service-kit/testing'
 import { SignJWT } from 'jose'
-import { DEV_JWT, type DevSecrets, url } from './dev-config.js'
+import { DEV_JWT, generateDevSecrets, url } from './dev-config.js'
 import { launchStack } from './launch.js'
 import { type StackPorts, stackEnv } from './service-env.js'
 
@@ -61,13 +60,7 @@ export async function startTestStack(
     sandbox: await freePort(),
     media: await freePort(),
   }
-  const secrets: DevSecrets = {
-    jwtSecret: randomBytes(32).toString('hex'),
-    internalJwtSecret: randomBytes(32).toString('hex'),
-    tiktokClientSecret: randomBytes(24).toString('hex'),
-    tokenKey: randomBytes(32).toString('base64'),
-    cookieSecret: randomBytes(32).toString('hex'),
-  }
+  const secrets = generateDevSecrets()
   const databaseUrl = await createTestDatabase(t)
   const natsNamespace = createTestNamespace(t)
   const env = stackEnv(secrets, { databaseUrl, natsUrl: TEST_NATS_URL, natsNamespace }, ports)

@@ -106,29 +106,46 @@ export class TikTokError extends Error {
   }
 }
 
-/** A v2 API call (Display, Content Posting) answered with `error.code` other than `ok` (§2.1). */
-export class TikTokApiError extends TikTokError {
-  override name = 'TikTokApiError'
-  constructor(message: string, options: TikTokErrorOptions = {}) {
-    super('TIKTOK_API_ERROR', message, options)
+/**
+ * How a subclass sets `category`: `always` whatever the caller passes, `byDefault` unless the
+ * caller passes one; without a rule, {@link classifyTikTokError} derives it.
+ */
+type CategoryRule = { always: TikTokErrorCategory } | { byDefault: TikTokErrorCategory }
+
+function applyRule(options: TikTokErrorOptions, rule: CategoryRule | undefined): TikTokErrorOptions {
+  if (!rule) return options
+  return 'always' in rule ? { ...options, category: rule.always } : { category: rule.byDefault, ...options }
+}
+
+/**
+ * The base of a {@link TikTokError} subclass whose errors all carry `code`, are named `name` and
+ * take their category by `rule`; its constructor is `(message, options?)`. Used as
+ * `class TikTokXError extends tikTokErrorKind('TikTokXError', 'TIKTOK_X') {}`.
+ */
+function tikTokErrorKind(name: string, code: TikTokClientErrorCode, rule?: CategoryRule) {
+  return class extends TikTokError {
+    override name = name
+    constructor(message: string, options: TikTokErrorOptions = {}) {
+      super(code, message, applyRule(options, rule))
+    }
   }
 }
+
+/** A v2 API call (Display, Content Posting) answered with `error.code` other than `ok` (§2.1). */
+export class TikTokApiError extends tikTokErrorKind('TikTokApiError', 'TIKTOK_API_ERROR') {}
 
 /** The token or revoke endpoint answered `{error, error_description, log_id}` (§1.6), any status. */
-export class TikTokOAuthError extends TikTokError {
-  override name = 'TikTokOAuthError'
-  constructor(message: string, options: TikTokErrorOptions = {}) {
-    super('TIKTOK_OAUTH_ERROR', message, options)
-  }
-}
+export class TikTokOAuthError extends tikTokErrorKind('TikTokOAuthError', 'TIKTOK_OAUTH_ERROR') {}
 
-/** The upload PUT got 403: the `upload_url` expired (valid 1 h, §3.2/§3.5). Init a new upload. */
-export class TikTokUploadUrlExpiredError extends TikTokError {
-  override name = 'TikTokUploadUrlExpiredError'
-  constructor(message: string, options: TikTokErrorOptions = {}) {
-    super('TIKTOK_UPLOAD_URL_EXPIRED', message, { category: 'permanent', ...options })
-  }
-}
+/**
+ * The upload PUT got 403: the `upload_url` expired (valid 1 h, §3.2/§3.5). Init a new upload.
+ * `permanent` unless the caller says otherwise.
+ */
+export class TikTokUploadUrlExpiredError extends tikTokErrorKind(
+  'TikTokUploadUrlExpiredError',
+  'TIKTOK_UPLOAD_URL_EXPIRED',
+  { byDefault: 'permanent' },
+) {}
 
 /**
  * The upload PUT failed otherwise (400, 404, unrecoverable 416, an undocumented status such as
@@ -158,49 +175,43 @@ export class TikTokUploadError extends TikTokError {
 export class TikTokUploadProgressUnknownError extends TikTokUploadError {
   override name = 'TikTokUploadProgressUnknownError'
   constructor(message: string, options: TikTokErrorOptions & { uploadedBytes?: number } = {}) {
-    super(message, { category: 'permanent', ...options }, 'TIKTOK_UPLOAD_PROGRESS_UNKNOWN')
+    super(message, applyRule(options, { byDefault: 'permanent' }), 'TIKTOK_UPLOAD_PROGRESS_UNKNOWN')
   }
 }
 
 /** No complete answer within the call's timeout. Always `retryable`. */
-export class TikTokTimeoutError extends TikTokError {
-  override name = 'TikTokTimeoutError'
-  constructor(message: string, options: TikTokErrorOptions = {}) {
-    super('TIKTOK_TIMEOUT', message, { ...options, category: 'retryable' })
-  }
-}
+export class TikTokTimeoutError extends tikTokErrorKind('TikTokTimeoutError', 'TIKTOK_TIMEOUT', {
+  always: 'retryable',
+}) {}
 
 /** The connection failed or was reset (DNS, refused, socket closed). Always `retryable`. */
-export class TikTokConnectionError extends TikTokError {
-  override name = 'TikTokConnectionError'
-  constructor(message: string, options: TikTokErrorOptions = {}) {
-    super('TIKTOK_CONNECTION_ERROR', message, { ...options, category: 'retryable' })
-  }
-}
+export class TikTokConnectionError extends tikTokErrorKind(
+  'TikTokConnectionError',
+  'TIKTOK_CONNECTION_ERROR',
+  {
+    always: 'retryable',
+  },
+) {}
 
 /** TikTok answered something this client cannot read (not JSON, missing fields). */
-export class TikTokInvalidResponseError extends TikTokError {
-  override name = 'TikTokInvalidResponseError'
-  constructor(message: string, options: TikTokErrorOptions = {}) {
-    super('TIKTOK_INVALID_RESPONSE', message, options)
-  }
-}
+export class TikTokInvalidResponseError extends tikTokErrorKind(
+  'TikTokInvalidResponseError',
+  'TIKTOK_INVALID_RESPONSE',
+) {}
 
-/** The caller passed a value TikTok would reject (chunk sizes, > 20 ids, bad verifier…). */
-export class TikTokInvalidArgumentError extends TikTokError {
-  override name = 'TikTokInvalidArgumentError'
-  constructor(message: string) {
-    super('TIKTOK_INVALID_ARGUMENT', message, { category: 'permanent' })
-  }
-}
+/** The caller passed a value TikTok would reject (chunk sizes, > 20 ids, bad verifier…). Always `permanent`. */
+export class TikTokInvalidArgumentError extends tikTokErrorKind(
+  'TikTokInvalidArgumentError',
+  'TIKTOK_INVALID_ARGUMENT',
+  { always: 'permanent' },
+) {}
 
-/** A webhook body is not the envelope of REFERENCE.md §4.3. */
-export class TikTokWebhookPayloadError extends TikTokError {
-  override name = 'TikTokWebhookPayloadError'
-  constructor(message: string, options: TikTokErrorOptions = {}) {
-    super('TIKTOK_INVALID_WEBHOOK_PAYLOAD', message, { category: 'permanent', ...options })
-  }
-}
+/** A webhook body is not the envelope of REFERENCE.md §4.3. `permanent` unless the caller says otherwise. */
+export class TikTokWebhookPayloadError extends tikTokErrorKind(
+  'TikTokWebhookPayloadError',
+  'TIKTOK_INVALID_WEBHOOK_PAYLOAD',
+  { byDefault: 'permanent' },
+) {}
 
 const RETRYABLE_CODES = new Set(['internal_error', 'server_error', 'temporarily_unavailable', 'internal'])
 

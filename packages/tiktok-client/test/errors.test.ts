@@ -1,10 +1,12 @@
 import t from 'tap'
+import * as tiktokClient from '../src/index.js'
 import {
   classifyTikTokError,
   createTikTokClient,
   TikTokApiError,
   TikTokConnectionError,
   TikTokError,
+  type TikTokErrorOptions,
   TikTokOAuthError,
   TikTokTimeoutError,
 } from '../src/index.js'
@@ -49,6 +51,52 @@ t.test('error classes follow house style: name, code from the union, cause', asy
   t.ok(e instanceof TikTokError)
   t.notOk('cause' in e.toJSON())
 })
+
+type ErrorClass = new (message: string, options?: TikTokErrorOptions) => TikTokError
+
+/** Every error class the package exports. */
+const exportedErrorClasses = (Object.values(tiktokClient) as unknown[]).filter(
+  (v): v is ErrorClass => typeof v === 'function' && v.prototype instanceof TikTokError,
+)
+
+/**
+ * Per error class: its code, its category from a 500 when the caller gives none, and with the
+ * caller's `category: 'token_invalid'` (kept unless the class forces its own).
+ */
+const errorKinds: Record<string, [code: string, own: string, withCallers: string]> = {
+  TikTokApiError: ['TIKTOK_API_ERROR', 'retryable', 'token_invalid'],
+  TikTokOAuthError: ['TIKTOK_OAUTH_ERROR', 'retryable', 'token_invalid'],
+  TikTokUploadUrlExpiredError: ['TIKTOK_UPLOAD_URL_EXPIRED', 'permanent', 'token_invalid'],
+  TikTokUploadError: ['TIKTOK_UPLOAD_FAILED', 'retryable', 'token_invalid'],
+  TikTokUploadProgressUnknownError: ['TIKTOK_UPLOAD_PROGRESS_UNKNOWN', 'permanent', 'token_invalid'],
+  TikTokTimeoutError: ['TIKTOK_TIMEOUT', 'retryable', 'retryable'],
+  TikTokConnectionError: ['TIKTOK_CONNECTION_ERROR', 'retryable', 'retryable'],
+  TikTokInvalidResponseError: ['TIKTOK_INVALID_RESPONSE', 'retryable', 'token_invalid'],
+  TikTokInvalidArgumentError: ['TIKTOK_INVALID_ARGUMENT', 'permanent', 'permanent'],
+  TikTokWebhookPayloadError: ['TIKTOK_INVALID_WEBHOOK_PAYLOAD', 'permanent', 'token_invalid'],
+}
+
+t.test('the table below names every exported error class', async (t) => {
+  t.same(exportedErrorClasses.map((c) => c.name).sort(), Object.keys(errorKinds).sort())
+})
+
+for (const ErrorClass of exportedErrorClasses) {
+  const [code, own, withCallers] = errorKinds[ErrorClass.name] ?? []
+  t.test(
+    `${ErrorClass.name}: ${code}, ${own} on a 500, ${withCallers} when the caller says token_invalid`,
+    async (t) => {
+      const e = new ErrorClass('m', { httpStatus: 500, logId: 'L1' })
+      t.ok(e instanceof TikTokError)
+      t.ok(e instanceof ErrorClass)
+      t.equal(e.name, ErrorClass.name)
+      t.equal(e.code, code)
+      t.equal(e.message, 'm')
+      t.equal(e.logId, 'L1')
+      t.equal(e.category, own)
+      t.equal(new ErrorClass('m', { httpStatus: 500, category: 'token_invalid' }).category, withCallers)
+    },
+  )
+}
 
 t.test('OAuth error messages, toString and JSON never contain secrets, codes or tokens', async (t) => {
   // A hostile server that echoes the whole form body back in every text field.

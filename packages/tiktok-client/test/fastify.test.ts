@@ -2,7 +2,7 @@ import Fastify from 'fastify'
 import t, { type Test } from 'tap'
 import { tiktokClientPlugin } from '../src/fastify.js'
 import { createPkcePair, TikTokConnectionError } from '../src/index.js'
-import { CLIENT_KEY, CLIENT_SECRET, login, REDIRECT_URI, startHarness } from './helpers/sandbox.js'
+import { APP, login, startHarness } from './helpers/sandbox.js'
 
 /** A sandbox with a logged-in user, and a ready Fastify app with the plugin pointed at the sandbox. */
 async function setup(t: Test) {
@@ -10,9 +10,7 @@ async function setup(t: Test) {
   const { tokens } = await login(h, ['user.info.basic'])
   const app = Fastify()
   await app.register(tiktokClientPlugin, {
-    clientKey: CLIENT_KEY,
-    clientSecret: CLIENT_SECRET,
-    redirectUri: REDIRECT_URI,
+    ...APP,
     authBaseUrl: h.sandbox.url,
     apiBaseUrl: h.sandbox.url,
   })
@@ -35,7 +33,7 @@ t.test('the plugin decorates app.tiktok with a client configured from its option
     }),
   )
   t.equal(authorize.origin, new URL(sandboxUrl).origin, 'and the configured authorization host')
-  t.equal(authorize.searchParams.get('redirect_uri'), REDIRECT_URI)
+  t.equal(authorize.searchParams.get('redirect_uri'), APP.redirectUri)
 })
 
 t.test("closing the app closes the client's connections", async (t) => {

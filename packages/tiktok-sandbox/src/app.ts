@@ -10,18 +10,10 @@ import { oauthRoutes } from './routes/oauth.js'
 import { postingInitRoutes } from './routes/posting-init.js'
 import { postingStatusRoutes } from './routes/posting-status.js'
 import { uploadRoutes } from './routes/upload.js'
-import type { RefreshTokenState } from './state/tokens.js'
+import type { RequestLogNotes } from './state/request-log.js'
 
 /** Per-request notes that end up in the request log. */
-export interface RequestNotes {
-  errorCode?: string
-  grantType?: string
-  refreshToken?: RefreshTokenState
-  openId?: string
-  contentRange?: string
-  progress?: string
-  bytes?: number
-  fault?: string
+export interface RequestNotes extends RequestLogNotes {
   /** Set when the entry was already written (dropped connections). */
   logged?: boolean
 }

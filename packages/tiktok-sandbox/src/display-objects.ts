@@ -21,25 +21,6 @@ export const USER_FIELD_SCOPES: Record<string, string> = {
   video_count: 'user.info.stats',
 }
 
-/** Video object fields (REFERENCE 2.5). */
-export const VIDEO_FIELDS = [
-  'id',
-  'create_time',
-  'cover_image_url',
-  'share_url',
-  'video_description',
-  'duration',
-  'height',
-  'width',
-  'title',
-  'embed_html',
-  'embed_link',
-  'like_count',
-  'comment_count',
-  'share_count',
-  'view_count',
-] as const
-
 /** Splits `?fields=a,b` into a de-duplicated list. */
 export function parseFields(raw: unknown): string[] {
   if (typeof raw !== 'string') return []
@@ -76,32 +57,68 @@ export function userObject(ctx: SandboxContext, u: SandboxUser): Record<string, 
   }
 }
 
-/** Every video field at virtual now; counts grow with the video's age, reproducibly per seed. */
-export function videoObject(ctx: SandboxContext, v: Video): Record<string, unknown> {
-  const id = v.id.toString()
+/** What a Video Object's fields are computed from, once per video and request. */
+interface VideoFacts {
+  video: Video
+  /** The video id as a decimal string. */
+  id: string
+  /** `settings.metricsSeed`. */
+  seed: number
+  /** Virtual Unix ms now. */
+  now: number
+  /** The video's age in virtual ms. */
+  age: number
+  /** Mean views per hour, fixed per video and seed (20–499). */
+  viewRate: number
+  /** The app's client key (in `embed_link`). */
+  clientKey: string
+}
+
+const shareUrl = (f: VideoFacts) => `https://www.tiktok.com/@sandbox/video/${f.id}`
+
+/**
+ * The Video Object (REFERENCE 2.5), one entry per field: how the sandbox computes it at virtual
+ * now. Counts grow with the video's age, reproducibly per seed (metrics.ts).
+ */
+const VIDEO_FIELD_VALUES = {
+  id: (f) => f.id,
+  create_time: (f) => Math.floor(f.video.createTimeMs / 1000),
+  cover_image_url: (f) =>
+    `https://p16-sign.tiktokcdn-us.com/sandbox/cover/${f.id}.jpeg?x-expires=${Math.floor((f.now + 6 * 3600_000) / 1000)}`,
+  share_url: shareUrl,
+  video_description: (f) => f.video.description.slice(0, 150),
+  duration: (f) => f.video.duration,
+  height: (f) => f.video.height,
+  width: (f) => f.video.width,
+  title: (f) => f.video.title.slice(0, 150),
+  embed_html: (f) =>
+    `<blockquote class="tiktok-embed" cite="${shareUrl(f)}" data-video-id="${f.id}"></blockquote>`,
+  embed_link: (f) =>
+    `https://www.tiktok.com/static/profile-video?id=${f.id}&hide_author=1&utm_campaign=tt4d_open_api&utm_source=${f.clientKey}`,
+  like_count: (f) => grow(f.seed, `${f.id}:likes`, 0, f.viewRate * 0.08, f.age),
+  comment_count: (f) => grow(f.seed, `${f.id}:comments`, 0, f.viewRate * 0.01, f.age),
+  share_count: (f) => grow(f.seed, `${f.id}:shares`, 0, f.viewRate * 0.005, f.age),
+  view_count: (f) => grow(f.seed, `${f.id}:views`, 0, f.viewRate, f.age),
+} satisfies Record<string, (f: VideoFacts) => unknown>
+
+/** Video Object field names (REFERENCE 2.5): the keys of the table above. */
+export const VIDEO_FIELDS: readonly string[] = Object.keys(VIDEO_FIELD_VALUES)
+
+/** Every video field at virtual now (see the table above). */
+export function videoObject(ctx: SandboxContext, video: Video): Record<string, unknown> {
+  const id = video.id.toString()
   const seed = ctx.settings.metricsSeed
-  const age = ctx.clock.now() - v.createTimeMs
-  const viewRate = 20 + Math.floor(unit(seed, `${id}:rate`) * 480)
-  const share = `https://www.tiktok.com/@sandbox/video/${id}`
-  const embedLink = `https://www.tiktok.com/static/profile-video?id=${id}&hide_author=1&utm_campaign=tt4d_open_api&utm_source=${ctx.config.clientKey}`
-  const expires = Math.floor((ctx.clock.now() + 6 * 3600_000) / 1000)
-  return {
+  const now = ctx.clock.now()
+  const facts: VideoFacts = {
+    video,
     id,
-    create_time: Math.floor(v.createTimeMs / 1000),
-    cover_image_url: `https://p16-sign.tiktokcdn-us.com/sandbox/cover/${id}.jpeg?x-expires=${expires}`,
-    share_url: share,
-    video_description: v.description.slice(0, 150),
-    duration: v.duration,
-    height: v.height,
-    width: v.width,
-    title: v.title.slice(0, 150),
-    embed_html: `<blockquote class="tiktok-embed" cite="${share}" data-video-id="${id}"></blockquote>`,
-    embed_link: embedLink,
-    like_count: grow(seed, `${id}:likes`, 0, viewRate * 0.08, age),
-    comment_count: grow(seed, `${id}:comments`, 0, viewRate * 0.01, age),
-    share_count: grow(seed, `${id}:shares`, 0, viewRate * 0.005, age),
-    view_count: grow(seed, `${id}:views`, 0, viewRate, age),
+    seed,
+    now,
+    age: now - video.createTimeMs,
+    viewRate: 20 + Math.floor(unit(seed, `${id}:rate`) * 480),
+    clientKey: ctx.config.clientKey,
   }
+  return Object.fromEntries(Object.entries(VIDEO_FIELD_VALUES).map(([field, value]) => [field, value(facts)]))
 }
 
 /** Keeps only the requested keys, in request order. */

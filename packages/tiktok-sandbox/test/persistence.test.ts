@@ -3,7 +3,7 @@ import path from 'node:path'
 import t from 'tap'
 import { createSandbox, type Sandbox, type SandboxOptions } from '../src/index.js'
 import { api, build, connectUser, media, postForm, waitFor } from './helper.js'
-import { directPost, finalStatus, publicPost, statusOf } from './publish-helper.js'
+import { directInit, directPost, fileSource, finalStatus, statusOf } from './publish-helper.js'
 import { receiver } from './webhook-receiver.js'
 
 const CLIP15 = await media('clip-15s-vertical.mp4')
@@ -81,10 +81,7 @@ t.test('a restart fails an unfinished upload and still gives a completed public 
   const { accessToken } = await connectUser(first, SCOPES)
   const { publishId } = await directPost(first, accessToken, CLIP15)
   await finalStatus(first, accessToken, publishId, ['PUBLISH_COMPLETE'])
-  const init = await api(first, 'POST', '/v2/post/publish/video/init/', accessToken, {
-    post_info: publicPost,
-    source_info: { source: 'FILE_UPLOAD', video_size: 1000, chunk_size: 1000, total_chunk_count: 1 },
-  })
+  const init = await directInit(first, accessToken, fileSource(1000, 1000, 1))
   const unfinished = init.json.data.publish_id as string
   t.same(first.getPublish(publishId)?.postIds, [], 'no post id before the restart')
   await first.close()

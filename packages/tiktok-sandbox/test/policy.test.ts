@@ -1,12 +1,9 @@
 import t from 'tap'
 import { api, build, connectUser } from './helper.js'
+import { directInit, fileSource, publicPost } from './publish-helper.js'
 
-const file = { source: 'FILE_UPLOAD', video_size: 1000, chunk_size: 1000, total_chunk_count: 1 }
 const init = (sandbox: Awaited<ReturnType<typeof build>>, token: string, privacy: string) =>
-  api(sandbox, 'POST', '/v2/post/publish/video/init/', token, {
-    post_info: { privacy_level: privacy, brand_content_toggle: false, brand_organic_toggle: false },
-    source_info: file,
-  })
+  directInit(sandbox, token, fileSource(1000, 1000, 1), { ...publicPost, privacy_level: privacy })
 
 t.test('an unaudited client may post only to private accounts, forced to SELF_ONLY', async (t) => {
   const sandbox = await build(t, { settings: { unauditedClient: true } })
@@ -56,10 +53,12 @@ t.test('PULL_FROM_URL ownership follows the prefix and domain rules', async (t) 
   const { accessToken } = await connectUser(sandbox, ['video.publish'])
   const pull = async (video_url: string) =>
     (
-      await api(sandbox, 'POST', '/v2/post/publish/video/init/', accessToken, {
-        post_info: { privacy_level: 'SELF_ONLY', brand_content_toggle: false },
-        source_info: { source: 'PULL_FROM_URL', video_url },
-      })
+      await directInit(
+        sandbox,
+        accessToken,
+        { source: 'PULL_FROM_URL', video_url },
+        { privacy_level: 'SELF_ONLY', brand_content_toggle: false },
+      )
     ).json.error.code
   t.equal(await pull('https://cdn.example.com/videos/a.mp4'), 'ok')
   t.equal(await pull('https://video.static.example.org/a.mp4'), 'ok', 'subdomains of a verified domain')

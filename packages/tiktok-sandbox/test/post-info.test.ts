@@ -1,8 +1,8 @@
 import t, { type Test } from 'tap'
 import { api, build, connectUser } from './helper.js'
-import { publicPost } from './publish-helper.js'
+import { directInit, fileSource, publicPost } from './publish-helper.js'
 
-const fileSource = { source: 'FILE_UPLOAD', video_size: 1000, chunk_size: 1000, total_chunk_count: 1 }
+const oneChunk = fileSource(1000, 1000, 1)
 const many = {
   rateLimits: { 'video.init': { limit: 1000, key: 'token' as const } },
   dailyPostCap: 1000,
@@ -12,8 +12,9 @@ const many = {
 async function setup(t: Test, code: 'invalid_param' | 'invalid_params') {
   const sandbox = await build(t, { settings: { ...many, postingInvalidParamCode: code } })
   const { accessToken } = await connectUser(sandbox, ['video.publish'])
+  // `api`, not `directInit`: an undefined post_info must be sent as missing, not defaulted.
   const init = (post_info: unknown) =>
-    api(sandbox, 'POST', '/v2/post/publish/video/init/', accessToken, { post_info, source_info: fileSource })
+    api(sandbox, 'POST', '/v2/post/publish/video/init/', accessToken, { post_info, source_info: oneChunk })
   return { sandbox, init }
 }
 
@@ -116,10 +117,7 @@ t.test('the invalid-param code follows postingInvalidParamCode (both spellings o
 t.test('a mistyped post_info is refused before the privacy and spam checks (400 before 403)', async (t) => {
   const sandbox = await build(t, { settings: many })
   const { accessToken } = await connectUser(sandbox, ['video.publish'], { private: true })
-  const res = await api(sandbox, 'POST', '/v2/post/publish/video/init/', accessToken, {
-    post_info: { ...publicPost, is_aigc: 'no' },
-    source_info: fileSource,
-  })
+  const res = await directInit(sandbox, accessToken, oneChunk, { ...publicPost, is_aigc: 'no' })
   t.equal(res.status, 400)
   t.match(res.json.error.message, 'is_aigc')
 })

@@ -1,18 +1,7 @@
 import t from 'tap'
 import { api, build, connectUser } from './helper.js'
+import { directInit, fileSource, inboxInit, statusOf } from './publish-helper.js'
 import { putChunk } from './upload-helper.js'
-
-const publicPost = {
-  privacy_level: 'PUBLIC_TO_EVERYONE',
-  brand_content_toggle: false,
-  brand_organic_toggle: false,
-}
-const fileSource = (video_size: number, chunk_size: number, total_chunk_count: number) => ({
-  source: 'FILE_UPLOAD',
-  video_size,
-  chunk_size,
-  total_chunk_count,
-})
 
 t.test('creator_info differs for public and private accounts', async (t) => {
   const sandbox = await build(t)
@@ -40,10 +29,7 @@ t.test('creator_info differs for public and private accounts', async (t) => {
 t.test('direct post init checks the privacy level against the creator options', async (t) => {
   const sandbox = await build(t)
   const priv = await connectUser(sandbox, ['video.publish'], { private: true })
-  const res = await api(sandbox, 'POST', '/v2/post/publish/video/init/', priv.accessToken, {
-    post_info: publicPost,
-    source_info: fileSource(1000, 1000, 1),
-  })
+  const res = await directInit(sandbox, priv.accessToken, fileSource(1000, 1000, 1))
   t.equal(res.status, 403)
   t.equal(res.json.error.code, 'privacy_level_option_mismatch')
 })
@@ -51,11 +37,7 @@ t.test('direct post init checks the privacy level against the creator options', 
 t.test('chunk maths follows the floor rule', async (t) => {
   const sandbox = await build(t)
   const { accessToken } = await connectUser(sandbox, ['video.publish'])
-  const init = (source: object) =>
-    api(sandbox, 'POST', '/v2/post/publish/video/init/', accessToken, {
-      post_info: publicPost,
-      source_info: source,
-    })
+  const init = (source: object) => directInit(sandbox, accessToken, source)
   const ceil = await init(fileSource(50_000_123, 10_000_000, 6))
   t.equal(ceil.status, 400)
   t.same(ceil.json.error.code, 'invalid_params')
@@ -78,10 +60,7 @@ t.test('chunk maths follows the floor rule', async (t) => {
 t.test('a 50,000,123-byte upload goes in 5 chunks, the last one 10,000,123 bytes', async (t) => {
   const sandbox = await build(t)
   const { accessToken } = await connectUser(sandbox, ['video.publish'])
-  const init = await api(sandbox, 'POST', '/v2/post/publish/video/init/', accessToken, {
-    post_info: publicPost,
-    source_info: fileSource(50_000_123, 10_000_000, 5),
-  })
+  const init = await directInit(sandbox, accessToken, fileSource(50_000_123, 10_000_000, 5))
   const { upload_url: uploadUrl, publish_id: publishId } = init.json.data
   const total = 50_000_123
   const chunk = Buffer.alloc(10_000_000, 1)
@@ -95,9 +74,7 @@ t.test('a 50,000,123-byte upload goes in 5 chunks, the last one 10,000,123 bytes
     statuses.push(res.status)
     if (i === 1) t.equal(res.contentRange, `bytes 0-19999999/${total}`)
   }
-  const status = await api(sandbox, 'POST', '/v2/post/publish/status/fetch/', accessToken, {
-    publish_id: publishId,
-  })
+  const status = await statusOf(sandbox, accessToken, publishId)
   t.match(status.json.data, { status: 'PROCESSING_UPLOAD', uploaded_bytes: 40_000_000 })
   const last = await putChunk(uploadUrl, Buffer.alloc(10_000_123, 2), {
     first: 40_000_000,
@@ -123,9 +100,7 @@ t.test('upload answers 416 on a gap or overlap with the progress in Content-Rang
   const sandbox = await build(t)
   const { accessToken } = await connectUser(sandbox, ['video.upload'])
   const size = 12_000_000
-  const init = await api(sandbox, 'POST', '/v2/post/publish/inbox/video/init/', accessToken, {
-    source_info: fileSource(size, 6_000_000, 2),
-  })
+  const init = await inboxInit(sandbox, accessToken, fileSource(size, 6_000_000, 2))
   t.match(init.json.data.publish_id, /^v_inbox_file~v2\.\d+$/)
   const url = init.json.data.upload_url
   const chunk = Buffer.alloc(6_000_000)
@@ -156,9 +131,7 @@ for (const [reading, before, after] of [
     const sandbox = await build(t, { settings: { uploadProgressRange: reading } })
     const { accessToken } = await connectUser(sandbox, ['video.upload'])
     const size = 12_000_000
-    const init = await api(sandbox, 'POST', '/v2/post/publish/inbox/video/init/', accessToken, {
-      source_info: fileSource(size, 6_000_000, 2),
-    })
+    const init = await inboxInit(sandbox, accessToken, fileSource(size, 6_000_000, 2))
     const url = init.json.data.upload_url
     const chunk = Buffer.alloc(6_000_000)
     const gap = await putChunk(url, chunk, { first: 6_000_000, last: size - 1, total: size })
@@ -173,10 +146,7 @@ for (const [reading, before, after] of [
 t.test('an upload_url expires after an hour and unknown uploads are 404', async (t) => {
   const sandbox = await build(t)
   const { accessToken } = await connectUser(sandbox, ['video.publish'])
-  const init = await api(sandbox, 'POST', '/v2/post/publish/video/init/', accessToken, {
-    post_info: publicPost,
-    source_info: fileSource(1000, 1000, 1),
-  })
+  const init = await directInit(sandbox, accessToken, fileSource(1000, 1000, 1))
   const url = init.json.data.upload_url as string
   sandbox.advanceClock(3600_000)
   const expired = await putChunk(url, Buffer.alloc(1000), { first: 0, last: 999, total: 1000 })
@@ -192,26 +162,18 @@ t.test('an upload_url expires after an hour and unknown uploads are 404', async 
 t.test('init endpoints need video.publish or video.upload respectively', async (t) => {
   const sandbox = await build(t)
   const uploadOnly = await connectUser(sandbox, ['video.upload'])
-  const direct = await api(sandbox, 'POST', '/v2/post/publish/video/init/', uploadOnly.accessToken, {
-    post_info: publicPost,
-    source_info: fileSource(1000, 1000, 1),
-  })
+  const direct = await directInit(sandbox, uploadOnly.accessToken, fileSource(1000, 1000, 1))
   t.equal(direct.status, 401)
   t.equal(direct.json.error.code, 'scope_not_authorized')
   const publishOnly = await connectUser(sandbox, ['video.publish'])
-  const inbox = await api(sandbox, 'POST', '/v2/post/publish/inbox/video/init/', publishOnly.accessToken, {
-    source_info: fileSource(1000, 1000, 1),
-  })
+  const inbox = await inboxInit(sandbox, publishOnly.accessToken, fileSource(1000, 1000, 1))
   t.equal(inbox.json.error.code, 'scope_not_authorized')
 })
 
 t.test('the sixth inbox share within 24 h is refused with spam_risk_too_many_pending_share', async (t) => {
   const sandbox = await build(t, { settings: { rateLimits: { 'inbox.init': { limit: 100, key: 'token' } } } })
   const { accessToken } = await connectUser(sandbox, ['video.upload'])
-  const init = () =>
-    api(sandbox, 'POST', '/v2/post/publish/inbox/video/init/', accessToken, {
-      source_info: fileSource(1000, 1000, 1),
-    })
+  const init = () => inboxInit(sandbox, accessToken, fileSource(1000, 1000, 1))
   for (let i = 0; i < 5; i++) t.equal((await init()).status, 200)
   const sixth = await init()
   t.equal(sixth.status, 403)

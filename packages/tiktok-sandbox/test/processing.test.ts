@@ -7,7 +7,7 @@ import path from 'node:path'
 import { SAMPLE_CLIPS } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { api, build, connectUser, media, waitFor } from './helper.js'
-import { directPost, finalStatus, publicPost, statusOf } from './publish-helper.js'
+import { directInit, directPost, fileSource, finalStatus, inboxInit, statusOf } from './publish-helper.js'
 import { putChunk } from './upload-helper.js'
 
 const CLIP15 = await media('clip-15s-vertical.mp4')
@@ -105,9 +105,7 @@ t.test(
     const sandbox = await build(t)
     const { accessToken } = await connectUser(sandbox, ['video.upload'])
     const size = (await stat(WEBM)).size
-    const init = await api(sandbox, 'POST', '/v2/post/publish/inbox/video/init/', accessToken, {
-      source_info: { source: 'FILE_UPLOAD', video_size: size, chunk_size: size, total_chunk_count: 1 },
-    })
+    const init = await inboxInit(sandbox, accessToken, fileSource(size, size, 1))
     const res = await putChunk(
       init.json.data.upload_url,
       () => createReadStream(WEBM),
@@ -158,11 +156,7 @@ t.test('PULL_FROM_URL downloads through a rewrite; a redirect fails with video_p
     settings: { pullUrlRewrites: { 'https://media.example.com/': `http://127.0.0.1:${port}/` } },
   })
   const { accessToken } = await connectUser(sandbox, ['video.publish'])
-  const pull = (video_url: string) =>
-    api(sandbox, 'POST', '/v2/post/publish/video/init/', accessToken, {
-      post_info: publicPost,
-      source_info: { source: 'PULL_FROM_URL', video_url },
-    })
+  const pull = (video_url: string) => directInit(sandbox, accessToken, { source: 'PULL_FROM_URL', video_url })
   const ok = await pull('https://media.example.com/v/clip.mp4')
   t.match(ok.json.data, { publish_id: /^v_pub_url~v2\.\d+$/ })
   t.notOk('upload_url' in ok.json.data)

@@ -10,6 +10,29 @@ export const publicPost = {
   brand_organic_toggle: false,
 }
 
+/** `source_info` of a FILE_UPLOAD init (REFERENCE 3.2, 3.4): sizes in bytes. */
+export const fileSource = (video_size: number, chunk_size: number, total_chunk_count: number) => ({
+  source: 'FILE_UPLOAD',
+  video_size,
+  chunk_size,
+  total_chunk_count,
+})
+
+/** `POST /v2/post/publish/video/init/` (REFERENCE 3.2) with `source_info`; `post_info` defaults to {@link publicPost}. */
+export function directInit(
+  sandbox: Sandbox,
+  token: string,
+  source_info: object,
+  post_info: unknown = publicPost,
+) {
+  return api(sandbox, 'POST', '/v2/post/publish/video/init/', token, { post_info, source_info })
+}
+
+/** `POST /v2/post/publish/inbox/video/init/` (REFERENCE 3.3) with `source_info` only. */
+export function inboxInit(sandbox: Sandbox, token: string, source_info: object) {
+  return api(sandbox, 'POST', '/v2/post/publish/inbox/video/init/', token, { source_info })
+}
+
 /**
  * Direct Post init for `file` (FILE_UPLOAD, floor rule) and its upload in `chunkSize` pieces
  * (default: one chunk), with `contentType` on every PUT. Returns the publish id, PUT statuses
@@ -23,14 +46,9 @@ export async function directPost(
 ) {
   const size = (await stat(file)).size
   const chunk = opts.chunkSize ?? size
-  const init = await api(sandbox, 'POST', '/v2/post/publish/video/init/', token, {
-    post_info: { ...publicPost, title: 'hello #sandbox' },
-    source_info: {
-      source: 'FILE_UPLOAD',
-      video_size: size,
-      chunk_size: chunk,
-      total_chunk_count: Math.floor(size / chunk),
-    },
+  const init = await directInit(sandbox, token, fileSource(size, chunk, Math.floor(size / chunk)), {
+    ...publicPost,
+    title: 'hello #sandbox',
   })
   if (init.status !== 200) throw new Error(init.text)
   const statuses = await uploadFile(init.json.data.upload_url, file, size, chunk, opts.contentType)

@@ -1,10 +1,12 @@
 import { type Static, Type } from 'typebox'
 import { PostMode, PostStatus, TikTokPostId, Uuid } from '../common.js'
 
+/** The post an event is about, and the connection it is posted through. */
+const postRef = { postId: Uuid, connectionId: Uuid }
+
 /** `social.post.created` v1: a publish request was accepted (202) and queued. */
 export const PostCreatedV1 = Type.Object({
-  postId: Uuid,
-  connectionId: Uuid,
+  ...postRef,
   mode: PostMode,
   source: Type.Union([Type.Literal('FILE_UPLOAD'), Type.Literal('PULL_FROM_URL')]),
 })
@@ -12,8 +14,7 @@ export type PostCreatedV1 = Static<typeof PostCreatedV1>
 
 /** `social.post.status_changed` v1: every stored status transition. */
 export const PostStatusChangedV1 = Type.Object({
-  postId: Uuid,
-  connectionId: Uuid,
+  ...postRef,
   from: PostStatus,
   to: PostStatus,
   publishId: Type.Optional(Type.String()),
@@ -24,8 +25,7 @@ export type PostStatusChangedV1 = Static<typeof PostStatusChangedV1>
 
 /** `social.post.published` v1: TikTok reports the post complete; `postIds` may fill in later. */
 export const PostPublishedV1 = Type.Object({
-  postId: Uuid,
-  connectionId: Uuid,
+  ...postRef,
   publishId: Type.String(),
   /** TikTok's `publicaly_available_post_id` values, as strings (19 digits). */
   tiktokPostIds: Type.Array(TikTokPostId),
@@ -34,8 +34,7 @@ export type PostPublishedV1 = Static<typeof PostPublishedV1>
 
 /** `social.post.failed` v1: terminal failure. */
 export const PostFailedV1 = Type.Object({
-  postId: Uuid,
-  connectionId: Uuid,
+  ...postRef,
   publishId: Type.Optional(Type.String()),
   /** TikTok's `fail_reason` or our own error code. */
   failReason: Type.String(),

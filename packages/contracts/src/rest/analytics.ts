@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { IsoDateTime, Uuid } from '../common.js'
+import { IsoDateTime, Nullable, Uuid } from '../common.js'
 
 /** A video's engagement counts (REFERENCE.md 2.5 `view_count`, `like_count`, `comment_count`, `share_count`). */
 const videoCounts = {
@@ -27,8 +27,8 @@ export type AppliedRange = Static<typeof AppliedRange>
  */
 export const PostAnalytics = Type.Object({
   postId: Uuid,
-  latest: Type.Union([VideoMetricsSnapshot, Type.Null()]),
-  engagementRate: Type.Union([Type.Number(), Type.Null()]),
+  latest: Nullable(VideoMetricsSnapshot),
+  engagementRate: Nullable(Type.Number()),
   history: Type.Array(VideoMetricsSnapshot),
   stale: Type.Boolean(),
   range: AppliedRange,
@@ -55,14 +55,14 @@ export type AccountStatsDelta = Static<typeof AccountStatsDelta>
 /** `GET /v1/analytics/connections/:id`: stats, their history and growth over `range`, totals over the account's videos. */
 export const ConnectionAnalytics = Type.Object({
   connectionId: Uuid,
-  latest: Type.Union([AccountStatsSnapshot, Type.Null()]),
+  latest: Nullable(AccountStatsSnapshot),
   history: Type.Array(AccountStatsSnapshot),
   totals: Type.Object({ videos: Type.Integer(), ...videoCounts }),
   stale: Type.Boolean(),
   range: AppliedRange,
   delta: AccountStatsDelta,
-  engagementRate: Type.Union([Type.Number(), Type.Null()]),
-  lastSyncedAt: Type.Union([IsoDateTime, Type.Null()]),
+  engagementRate: Nullable(Type.Number()),
+  lastSyncedAt: Nullable(IsoDateTime),
 })
 export type ConnectionAnalytics = Static<typeof ConnectionAnalytics>
 
@@ -84,9 +84,9 @@ export const TenantAnalyticsSummary = Type.Object({
   followers: Type.Integer(),
   /** Latest counts summed over every tracked video. */
   totals: Type.Object({ videos: Type.Integer(), ...videoCounts }),
-  engagementRate: Type.Union([Type.Number(), Type.Null()]),
+  engagementRate: Nullable(Type.Number()),
   /** Growth within the range, summed over videos (counts) and accounts (followers). */
   delta: Type.Object({ ...videoCounts, followers: Type.Integer() }),
-  lastSyncedAt: Type.Union([IsoDateTime, Type.Null()]),
+  lastSyncedAt: Nullable(IsoDateTime),
 })
 export type TenantAnalyticsSummary = Static<typeof TenantAnalyticsSummary>

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { ConnectionStatus, IsoDateTime, PrivacyLevel, Provider, Uuid } from '../common.js'
+import { ConnectionStatus, IsoDateTime, Nullable, PrivacyLevel, Provider, Uuid } from '../common.js'
 
 /** `GET /v1/connections/tiktok/authorize` answer when `Accept: application/json`. */
 export const AuthorizeResponse = Type.Object({ authorizeUrl: Type.String() })
@@ -12,13 +12,15 @@ export const AuthorizeQuery = Type.Object({
 export type AuthorizeQuery = Static<typeof AuthorizeQuery>
 
 /** Query TikTok sends to the callback (REFERENCE.md 1.3): `code`+`scopes`+`state`, or `error`. */
-export const CallbackQuery = Type.Object({
-  code: Type.Optional(Type.String()),
-  scopes: Type.Optional(Type.String()),
-  state: Type.Optional(Type.String()),
-  error: Type.Optional(Type.String()),
-  error_description: Type.Optional(Type.String()),
-})
+export const CallbackQuery = Type.Partial(
+  Type.Object({
+    code: Type.String(),
+    scopes: Type.String(),
+    state: Type.String(),
+    error: Type.String(),
+    error_description: Type.String(),
+  }),
+)
 export type CallbackQuery = Static<typeof CallbackQuery>
 
 /** Outcome of the callback, as JSON or in the CRM return URL's query. */
@@ -34,13 +36,13 @@ export const Connection = Type.Object({
   id: Uuid,
   provider: Provider,
   openId: Type.String(),
-  displayName: Type.Union([Type.String(), Type.Null()]),
-  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  displayName: Nullable(Type.String()),
+  avatarUrl: Nullable(Type.String()),
   scopes: Type.Array(Type.String()),
   status: ConnectionStatus,
-  accessTokenExpiresAt: Type.Union([IsoDateTime, Type.Null()]),
-  refreshTokenExpiresAt: Type.Union([IsoDateTime, Type.Null()]),
-  lastRefreshedAt: Type.Union([IsoDateTime, Type.Null()]),
+  accessTokenExpiresAt: Nullable(IsoDateTime),
+  refreshTokenExpiresAt: Nullable(IsoDateTime),
+  lastRefreshedAt: Nullable(IsoDateTime),
   createdAt: IsoDateTime,
 })
 export type Connection = Static<typeof Connection>

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { ConnectionStatus, IsoDateTime, Provider, Uuid } from '../common.js'
+import { ConnectionStatus, IsoDateTime, Page, Provider, Uuid } from '../common.js'
 
 /**
  * Service-to-service API of auth-service (called with a service identity, see service-kit
@@ -25,13 +25,18 @@ export const AccessTokenRequest = Type.Object(
 )
 export type AccessTokenRequest = Static<typeof AccessTokenRequest>
 
-/** The answer of the access-token hand-out: the connection and its current access token. */
-export const ConnectionAccessToken = Type.Object({
-  connectionId: Uuid,
+/** Whose a connection is and what it may do: the tenant, the TikTok account, the granted scopes. */
+const connectionIdentity = {
   tenantId: Type.String(),
   provider: Provider,
   openId: Type.String(),
   scopes: Type.Array(Type.String()),
+}
+
+/** The answer of the access-token hand-out: the connection and its current access token. */
+export const ConnectionAccessToken = Type.Object({
+  connectionId: Uuid,
+  ...connectionIdentity,
   accessToken: Type.String(),
   accessTokenExpiresAt: IsoDateTime,
 })
@@ -44,18 +49,13 @@ export const ACCESS_TOKEN_ROUTE = '/internal/connections/:id/lease'
 export const accessTokenPath = (id: string): string =>
   ACCESS_TOKEN_ROUTE.replace(':id', encodeURIComponent(id))
 
+/** A connection as peer services see it (no token). */
 export const InternalConnection = Type.Object({
   id: Uuid,
-  tenantId: Type.String(),
-  provider: Provider,
-  openId: Type.String(),
-  scopes: Type.Array(Type.String()),
+  ...connectionIdentity,
   status: ConnectionStatus,
 })
 export type InternalConnection = Static<typeof InternalConnection>
 
-export const InternalConnectionList = Type.Object({
-  items: Type.Array(InternalConnection),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-})
+export const InternalConnectionList = Page(InternalConnection)
 export type InternalConnectionList = Static<typeof InternalConnectionList>

@@ -1,5 +1,14 @@
 import { type Static, Type } from 'typebox'
-import { IsoDateTime, PostMode, PostStatus, PrivacyLevel, TikTokPostId, Uuid } from '../common.js'
+import {
+  IsoDateTime,
+  Nullable,
+  Page,
+  PostMode,
+  PostStatus,
+  PrivacyLevel,
+  TikTokPostId,
+  Uuid,
+} from '../common.js'
 
 /** Where the video comes from: stored media (FILE_UPLOAD) or a verified URL (PULL_FROM_URL). */
 export const PostSource = Type.Union([
@@ -77,10 +86,10 @@ export type PostWaitingFor = Static<typeof PostWaitingFor>
  * carries TikTok's or our fail reason.
  */
 export const PostHistoryEntry = Type.Object({
-  from: Type.Union([PostStatus, Type.Null()]),
+  from: Nullable(PostStatus),
   to: PostStatus,
-  reason: Type.Union([Type.String(), Type.Null()]),
-  message: Type.Union([Type.String(), Type.Null()]),
+  reason: Nullable(Type.String()),
+  message: Nullable(Type.String()),
   /** What caused it: `api`, `worker`, `poll` or `webhook`. */
   cause: Type.String(),
   at: IsoDateTime,
@@ -93,20 +102,20 @@ export const Post = Type.Object({
   connectionId: Uuid,
   mode: PostMode,
   status: PostStatus,
-  publishId: Type.Union([Type.String(), Type.Null()]),
+  publishId: Nullable(Type.String()),
   /** TikTok post ids (19-digit strings) once public. */
   tiktokPostIds: Type.Array(TikTokPostId),
-  shareUrl: Type.Union([Type.String(), Type.Null()]),
+  shareUrl: Nullable(Type.String()),
   /** Upload progress: bytes TikTok acknowledged, and the total. */
   uploadedBytes: Type.Integer(),
-  totalBytes: Type.Union([Type.Integer(), Type.Null()]),
-  failReason: Type.Union([Type.String(), Type.Null()]),
-  failMessage: Type.Union([Type.String(), Type.Null()]),
-  title: Type.Union([Type.String(), Type.Null()]),
+  totalBytes: Nullable(Type.Integer()),
+  failReason: Nullable(Type.String()),
+  failMessage: Nullable(Type.String()),
+  title: Nullable(Type.String()),
   /** The direct post's privacy level; null for an inbox draft (the creator picks it in the TikTok app). */
-  privacyLevel: Type.Union([PrivacyLevel, Type.Null()]),
+  privacyLevel: Nullable(PrivacyLevel),
   /** Set while the post waits (a limit, an outage) with the reason and the retry time; else null. */
-  waitingFor: Type.Union([PostWaitingFor, Type.Null()]),
+  waitingFor: Nullable(PostWaitingFor),
   /** Status history with times and reasons; only in `GET /v1/posts/:id`. */
   history: Type.Optional(Type.Array(PostHistoryEntry)),
   createdAt: IsoDateTime,
@@ -114,11 +123,8 @@ export const Post = Type.Object({
 })
 export type Post = Static<typeof Post>
 
-export const PostList = Type.Object({
-  items: Type.Array(Post),
-  /** Opaque cursor for the next page, or null at the end. */
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-})
+/** `GET /v1/posts`: one page of posts. */
+export const PostList = Page(Post)
 export type PostList = Static<typeof PostList>
 
 export const PostListQuery = Type.Object({

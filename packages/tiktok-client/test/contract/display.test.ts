@@ -6,13 +6,8 @@ import {
   userInfoFieldsForScopes,
   VIDEO_FIELDS,
 } from '../../src/index.js'
+import { rejectionOf } from '../helpers/rejection.js'
 import { login, startHarness } from '../helpers/sandbox.js'
-
-const fail = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
 
 t.test('user info returns the fields the granted scopes allow, in camelCase', async (t) => {
   const h = await startHarness(t)
@@ -54,7 +49,9 @@ for (const code of ['scope_permission_missed', 'scope_not_authorized'] as const)
   t.test(`asking for a field of an ungranted scope fails permanently (${code})`, async (t) => {
     const h = await startHarness(t, { settings: { userInfoScopeErrorCode: code } })
     const { tokens } = await login(h, ['user.info.basic'])
-    const err = await fail(h.client.display.getUserInfo(tokens.accessToken, ['open_id', 'follower_count']))
+    const err = await rejectionOf(
+      h.client.display.getUserInfo(tokens.accessToken, ['open_id', 'follower_count']),
+    )
     t.ok(err instanceof TikTokApiError)
     t.equal((err as TikTokApiError).tiktokCode, code)
     t.equal((err as TikTokApiError).httpStatus, code === 'scope_not_authorized' ? 401 : 400)
@@ -119,7 +116,7 @@ t.test('video query with 45 ids is split into calls of at most 20 and merged', a
 t.test('video endpoints without video.list fail with scope_not_authorized', async (t) => {
   const h = await startHarness(t)
   const { tokens } = await login(h, ['user.info.basic'])
-  const err = await fail(h.client.display.listVideos(tokens.accessToken))
+  const err = await rejectionOf(h.client.display.listVideos(tokens.accessToken))
   t.equal((err as TikTokApiError).tiktokCode, 'scope_not_authorized')
   t.equal((err as TikTokApiError).httpStatus, 401)
   t.equal((err as TikTokApiError).category, 'permanent')
@@ -129,7 +126,7 @@ t.test('an expired access token is token_invalid; refreshing then retrying once 
   const h = await startHarness(t)
   const { user, tokens } = await login(h, ['user.info.basic'])
   h.sandbox.expireTokens(user.openId, { access: true, refresh: false })
-  const err = await fail(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
+  const err = await rejectionOf(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
   t.ok(err instanceof TikTokApiError)
   t.equal((err as TikTokApiError).tiktokCode, 'access_token_invalid')
   t.equal((err as TikTokApiError).httpStatus, 401)
@@ -145,7 +142,7 @@ for (const includeEmptyDataOnError of [true, false]) {
       const h = await startHarness(t, { settings: { includeEmptyDataOnError } })
       const { tokens } = await login(h, ['user.info.basic'])
       h.sandbox.injectFault({ endpoint: 'user.info', kind: 'rate_limit' })
-      const err = await fail(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
+      const err = await rejectionOf(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
       t.ok(err instanceof TikTokApiError)
       t.equal((err as TikTokApiError).httpStatus, 429)
       t.equal((err as TikTokApiError).tiktokCode, 'rate_limit_exceeded')
@@ -160,7 +157,7 @@ t.test('the real 600/min limit on video list surfaces as rate_limited', async (t
   const { tokens } = await login(h, ['video.list'])
   await h.client.display.listVideos(tokens.accessToken)
   await h.client.display.listVideos(tokens.accessToken)
-  const err = await fail(h.client.display.listVideos(tokens.accessToken))
+  const err = await rejectionOf(h.client.display.listVideos(tokens.accessToken))
   t.equal((err as TikTokApiError).category, 'rate_limited')
 })
 
@@ -168,7 +165,7 @@ t.test('5xx internal_error is retryable', async (t) => {
   const h = await startHarness(t)
   const { tokens } = await login(h, ['user.info.basic'])
   h.sandbox.injectFault({ endpoint: 'user.info', kind: 'internal_error', status: 502 })
-  const err = await fail(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
+  const err = await rejectionOf(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
   t.equal((err as TikTokApiError).tiktokCode, 'internal_error')
   t.equal((err as TikTokApiError).httpStatus, 502)
   t.equal((err as TikTokApiError).category, 'retryable')
@@ -178,7 +175,7 @@ t.test('a held request times out as a retryable TikTokTimeoutError', async (t) =
   const h = await startHarness(t, { timeoutMs: 300 })
   const { tokens } = await login(h, ['user.info.basic'])
   h.sandbox.injectFault({ endpoint: 'user.info', kind: 'timeout', holdMs: 2000 })
-  const err = await fail(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
+  const err = await rejectionOf(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
   t.ok(err instanceof TikTokTimeoutError, String(err))
   t.equal((err as TikTokTimeoutError).category, 'retryable')
 })
@@ -187,7 +184,7 @@ t.test('a reset connection is a retryable TikTokConnectionError', async (t) => {
   const h = await startHarness(t)
   const { tokens } = await login(h, ['user.info.basic'])
   h.sandbox.injectFault({ endpoint: 'user.info', kind: 'connection_reset' })
-  const err = await fail(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
+  const err = await rejectionOf(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
   t.ok(err instanceof TikTokConnectionError, String(err))
   t.equal((err as TikTokConnectionError).category, 'retryable')
 })

@@ -1,13 +1,8 @@
 import t from 'tap'
 import { request } from 'undici'
 import { createPkcePair, TikTokOAuthError } from '../../src/index.js'
+import { rejectionOf } from '../helpers/rejection.js'
 import { login, startHarness } from '../helpers/sandbox.js'
-
-const fail = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
 
 t.test('an unknown scope comes back on the authorize redirect as error=invalid_scope', async (t) => {
   const h = await startHarness(t)
@@ -31,7 +26,7 @@ t.test('a 429 on the token endpoint is a flat OAuth error classified rate_limite
   const h = await startHarness(t)
   const { tokens } = await login(h, ['user.info.basic'])
   h.sandbox.injectFault({ endpoint: 'oauth.token', kind: 'rate_limit' })
-  const err = await fail(h.client.oauth.refreshAccessToken(tokens.refreshToken))
+  const err = await rejectionOf(h.client.oauth.refreshAccessToken(tokens.refreshToken))
   t.ok(err instanceof TikTokOAuthError, 'read as the flat OAuth shape, not the v2 envelope')
   t.match(err, {
     tiktokCode: 'temporarily_unavailable',
@@ -49,17 +44,17 @@ for (const status of [200, 400] as const) {
       const h = await startHarness(t, { settings: { oauthErrorHttpStatus: status } })
       const { tokens } = await login(h, ['user.info.basic'])
       h.sandbox.injectFault({ endpoint: 'oauth.token', kind: 'error', code: 'temporarily_unavailable' })
-      const busy = await fail(h.client.oauth.refreshAccessToken(tokens.refreshToken))
+      const busy = await rejectionOf(h.client.oauth.refreshAccessToken(tokens.refreshToken))
       t.ok(busy instanceof TikTokOAuthError)
       t.match(busy, { tiktokCode: 'temporarily_unavailable', httpStatus: status, category: 'retryable' })
 
       h.sandbox.injectFault({ endpoint: 'oauth.token', kind: 'error', code: 'unauthorized_client' })
-      const refused = await fail(h.client.oauth.refreshAccessToken(tokens.refreshToken))
+      const refused = await rejectionOf(h.client.oauth.refreshAccessToken(tokens.refreshToken))
       t.ok(refused instanceof TikTokOAuthError)
       t.match(refused, { tiktokCode: 'unauthorized_client', httpStatus: status, category: 'permanent' })
 
       h.sandbox.injectFault({ endpoint: 'oauth.revoke', kind: 'error', code: 'temporarily_unavailable' })
-      const revoke = await fail(h.client.oauth.revokeAccessToken(tokens.accessToken))
+      const revoke = await rejectionOf(h.client.oauth.revokeAccessToken(tokens.accessToken))
       t.match(revoke, { tiktokCode: 'temporarily_unavailable', category: 'retryable' })
 
       // The faults consumed nothing: the refresh token still works.

@@ -1,12 +1,7 @@
 import t from 'tap'
 import { createPkcePair, createTikTokClient, TikTokApiError, TikTokOAuthError } from '../../src/index.js'
-import { CLIENT_KEY, login, REDIRECT_URI, startHarness } from '../helpers/sandbox.js'
-
-const fail = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
+import { rejectionOf } from '../helpers/rejection.js'
+import { APP, login, startHarness } from '../helpers/sandbox.js'
 
 t.test('authorize → consent → code exchange yields a TokenSet with the granted scopes', async (t) => {
   const h = await startHarness(t)
@@ -82,7 +77,7 @@ for (const status of [200, 400] as const) {
     const code =
       h.client.oauth.parseCallback(await h.sandbox.approve(url, { openId: user.openId })).code ?? ''
 
-    const wrongVerifier = await fail(
+    const wrongVerifier = await rejectionOf(
       h.client.oauth.exchangeCode({ code, codeVerifier: createPkcePair().codeVerifier }),
     )
     t.ok(wrongVerifier instanceof TikTokOAuthError)
@@ -91,7 +86,7 @@ for (const status of [200, 400] as const) {
     t.match((wrongVerifier as TikTokOAuthError).logId, /^\d{14}[0-9A-F]{20}$/)
     t.equal((wrongVerifier as TikTokOAuthError).category, 'permanent')
 
-    const badRedirect = await fail(
+    const badRedirect = await rejectionOf(
       h.client.oauth.exchangeCode({
         code,
         codeVerifier: pkce.codeVerifier,
@@ -101,7 +96,7 @@ for (const status of [200, 400] as const) {
     t.equal((badRedirect as TikTokOAuthError).tiktokCode, 'invalid_request')
 
     await h.client.oauth.exchangeCode({ code, codeVerifier: pkce.codeVerifier })
-    const reused = await fail(h.client.oauth.exchangeCode({ code, codeVerifier: pkce.codeVerifier }))
+    const reused = await rejectionOf(h.client.oauth.exchangeCode({ code, codeVerifier: pkce.codeVerifier }))
     t.equal((reused as TikTokOAuthError).tiktokCode, 'invalid_grant', 'codes are single use')
   })
 }
@@ -109,14 +104,9 @@ for (const status of [200, 400] as const) {
 t.test('a wrong client secret is invalid_client and the secret is not in the error', async (t) => {
   const h = await startHarness(t, { settings: { oauthErrorHttpStatus: 200 } })
   const secret = 'wrong-secret-value-xyz'
-  const client = createTikTokClient({
-    clientKey: CLIENT_KEY,
-    clientSecret: secret,
-    redirectUri: REDIRECT_URI,
-    apiBaseUrl: h.sandbox.url,
-  })
+  const client = createTikTokClient({ ...APP, clientSecret: secret, apiBaseUrl: h.sandbox.url })
   t.teardown(() => client.close())
-  const err = await fail(client.oauth.refreshAccessToken('rft.whatever'))
+  const err = await rejectionOf(client.oauth.refreshAccessToken('rft.whatever'))
   t.ok(err instanceof TikTokOAuthError)
   t.equal((err as TikTokOAuthError).tiktokCode, 'invalid_client')
   t.notOk(JSON.stringify(err).includes(secret))
@@ -131,7 +121,7 @@ t.test('refresh rotates the refresh token and the old one is then rejected', asy
   t.not(next.accessToken, tokens.accessToken)
   t.equal(next.openId, tokens.openId)
   t.same(next.scopes, ['user.info.basic'])
-  const old = await fail(h.client.oauth.refreshAccessToken(tokens.refreshToken))
+  const old = await rejectionOf(h.client.oauth.refreshAccessToken(tokens.refreshToken))
   t.ok(old instanceof TikTokOAuthError)
   t.equal((old as TikTokOAuthError).tiktokCode, 'invalid_grant')
   const again = await h.client.oauth.refreshAccessToken(next.refreshToken)
@@ -155,7 +145,7 @@ t.test('an expired refresh token is invalid_grant', async (t) => {
   const h = await startHarness(t)
   const { user, tokens } = await login(h, ['user.info.basic'])
   h.sandbox.expireTokens(user.openId, { refresh: true })
-  const err = await fail(h.client.oauth.refreshAccessToken(tokens.refreshToken))
+  const err = await rejectionOf(h.client.oauth.refreshAccessToken(tokens.refreshToken))
   t.equal((err as TikTokOAuthError).tiktokCode, 'invalid_grant')
 })
 
@@ -163,10 +153,10 @@ t.test('revoke kills the access token (token_invalid) and the refresh token', as
   const h = await startHarness(t)
   const { tokens } = await login(h, ['user.info.basic'])
   await h.client.oauth.revokeAccessToken(tokens.accessToken)
-  const api = await fail(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
+  const api = await rejectionOf(h.client.display.getUserInfo(tokens.accessToken, ['open_id']))
   t.ok(api instanceof TikTokApiError)
   t.equal((api as TikTokApiError).category, 'token_invalid')
-  const refresh = await fail(h.client.oauth.refreshAccessToken(tokens.refreshToken))
+  const refresh = await rejectionOf(h.client.oauth.refreshAccessToken(tokens.refreshToken))
   t.equal((refresh as TikTokOAuthError).tiktokCode, 'invalid_grant')
 })
 
@@ -176,7 +166,7 @@ for (const status of [400, 200] as const) {
     async (t) => {
       const h = await startHarness(t, { settings: { oauthErrorHttpStatus: status } })
       const { tokens } = await login(h, ['user.info.basic'])
-      const refreshToken = await fail(h.client.oauth.revokeAccessToken(tokens.refreshToken))
+      const refreshToken = await rejectionOf(h.client.oauth.revokeAccessToken(tokens.refreshToken))
       t.ok(refreshToken instanceof TikTokOAuthError, 'a refresh token is not an access token')
       t.equal((refreshToken as TikTokOAuthError).tiktokCode, 'invalid_grant')
       t.equal((refreshToken as TikTokOAuthError).category, 'permanent')
@@ -187,7 +177,7 @@ for (const status of [400, 200] as const) {
         'nothing revoked',
       )
       await h.client.oauth.revokeAccessToken(tokens.accessToken)
-      const again = await fail(h.client.oauth.revokeAccessToken(tokens.accessToken))
+      const again = await rejectionOf(h.client.oauth.revokeAccessToken(tokens.accessToken))
       t.equal((again as TikTokOAuthError).tiktokCode, 'invalid_grant', 'a revoked access token')
       t.equal((again as TikTokOAuthError).httpStatus, status)
     },
@@ -198,7 +188,7 @@ t.test('a server_error fault on the token endpoint is retryable', async (t) => {
   const h = await startHarness(t)
   const { tokens } = await login(h, ['user.info.basic'])
   h.sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', status: 503 })
-  const err = await fail(h.client.oauth.refreshAccessToken(tokens.refreshToken))
+  const err = await rejectionOf(h.client.oauth.refreshAccessToken(tokens.refreshToken))
   t.ok(err instanceof TikTokOAuthError)
   t.equal((err as TikTokOAuthError).tiktokCode, 'server_error')
   t.equal((err as TikTokOAuthError).httpStatus, 503)

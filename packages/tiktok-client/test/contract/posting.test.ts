@@ -2,13 +2,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { buildPlan, planChunks, TikTokApiError } from '../../src/index.js'
+import { rejectionOf } from '../helpers/rejection.js'
 import { login, startHarness, VERIFIED_PREFIX, waitForPublish } from '../helpers/sandbox.js'
 
-const fail = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
 const SELF_ONLY = { privacyLevel: 'SELF_ONLY' } as const
 
 t.test('creator info of a private account: no PUBLIC option, duet and stitch disabled', async (t) => {
@@ -27,7 +23,7 @@ t.test('creator info answers spam-risk errors with HTTP 200, read as errors', as
   const h = await startHarness(t)
   const user = h.sandbox.addUser({ bannedFromPosting: true })
   const { tokens } = await login(h, ['video.publish'], user)
-  const err = await fail(h.client.posting.queryCreatorInfo(tokens.accessToken))
+  const err = await rejectionOf(h.client.posting.queryCreatorInfo(tokens.accessToken))
   t.ok(err instanceof TikTokApiError)
   t.equal((err as TikTokApiError).httpStatus, 200)
   t.equal((err as TikTokApiError).tiktokCode, 'spam_risk_user_banned_from_posting')
@@ -37,7 +33,7 @@ t.test('creator info answers spam-risk errors with HTTP 200, read as errors', as
 t.test('creator info without video.publish is scope_not_authorized', async (t) => {
   const h = await startHarness(t)
   const { tokens } = await login(h, ['video.upload'])
-  const err = await fail(h.client.posting.queryCreatorInfo(tokens.accessToken))
+  const err = await rejectionOf(h.client.posting.queryCreatorInfo(tokens.accessToken))
   t.equal((err as TikTokApiError).tiktokCode, 'scope_not_authorized')
 })
 
@@ -45,7 +41,7 @@ t.test('a ceil chunk count is rejected while the client floor plan is accepted',
   const h = await startHarness(t)
   const { tokens } = await login(h, ['video.publish'])
   const ceil = buildPlan(50_000_123, 10_000_000, Math.ceil(50_000_123 / 10_000_000))
-  const err = await fail(
+  const err = await rejectionOf(
     h.client.posting.initDirectPost(tokens.accessToken, {
       postInfo: SELF_ONLY,
       source: { source: 'FILE_UPLOAD', chunkPlan: ceil },
@@ -72,7 +68,7 @@ t.test(
     const h = await startHarness(t)
     const { tokens } = await login(h, ['video.publish'])
     const wrong = buildPlan(4_052_217, 2_000_000, 2)
-    const err = await fail(
+    const err = await rejectionOf(
       h.client.posting.initDirectPost(tokens.accessToken, {
         postInfo: SELF_ONLY,
         source: { source: 'FILE_UPLOAD', chunkPlan: wrong },
@@ -91,7 +87,7 @@ t.test('a privacy level outside the creator options is privacy_level_option_mism
   const h = await startHarness(t)
   const user = h.sandbox.addUser({ private: true })
   const { tokens } = await login(h, ['video.publish'], user)
-  const err = await fail(
+  const err = await rejectionOf(
     h.client.posting.initDirectPost(tokens.accessToken, {
       postInfo: { privacyLevel: 'PUBLIC_TO_EVERYONE' },
       source: { source: 'FILE_UPLOAD', videoSize: 1_000_000 },
@@ -106,7 +102,7 @@ t.test(
   async (t) => {
     const h = await startHarness(t, { settings: { unauditedClient: true } })
     const { tokens } = await login(h, ['video.publish'], h.sandbox.addUser({ private: false }))
-    const err = await fail(
+    const err = await rejectionOf(
       h.client.posting.initDirectPost(tokens.accessToken, {
         postInfo: SELF_ONLY,
         source: { source: 'FILE_UPLOAD', videoSize: 1_000_000 },
@@ -125,7 +121,7 @@ t.test('the daily post cap gives spam_risk_too_many_posts', async (t) => {
       source: { source: 'FILE_UPLOAD', videoSize: 1_000_000 },
     })
   await init()
-  const err = await fail(init())
+  const err = await rejectionOf(init())
   t.equal((err as TikTokApiError).tiktokCode, 'spam_risk_too_many_posts')
   t.equal((err as TikTokApiError).httpStatus, 403)
 })
@@ -135,7 +131,7 @@ t.test('invalid_param (singular) is read as invalid_params', async (t) => {
     settings: { postingInvalidParamCode: 'invalid_param', includeEmptyDataOnError: false },
   })
   const { tokens } = await login(h, ['video.publish'])
-  const err = await fail(
+  const err = await rejectionOf(
     h.client.posting.initDirectPost(tokens.accessToken, {
       postInfo: { privacyLevel: 'SELF_ONLY', title: 'x'.repeat(2201) },
       source: { source: 'FILE_UPLOAD', videoSize: 1_000_000 },
@@ -154,7 +150,7 @@ t.test('the 6/min init limit per token surfaces as rate_limited', async (t) => {
     })
   h.sandbox.updateSettings({ pendingShareCap: 100 })
   for (let i = 0; i < 6; i++) await init()
-  const err = await fail(init())
+  const err = await rejectionOf(init())
   t.equal((err as TikTokApiError).httpStatus, 429)
   t.equal((err as TikTokApiError).category, 'rate_limited')
 })
@@ -162,7 +158,7 @@ t.test('the 6/min init limit per token surfaces as rate_limited', async (t) => {
 t.test('PULL_FROM_URL outside a verified prefix is url_ownership_unverified', async (t) => {
   const h = await startHarness(t)
   const { tokens } = await login(h, ['video.publish'])
-  const err = await fail(
+  const err = await rejectionOf(
     h.client.posting.initDirectPost(tokens.accessToken, {
       postInfo: SELF_ONLY,
       source: { source: 'PULL_FROM_URL', videoUrl: 'https://elsewhere.example.com/v.mp4' },
@@ -214,9 +210,9 @@ t.test(
       postInfo: SELF_ONLY,
       source: { source: 'FILE_UPLOAD', videoSize: 1_000_000 },
     })
-    const notCancellable = await fail(h.client.posting.cancel(tokens.accessToken, init.publishId))
+    const notCancellable = await rejectionOf(h.client.posting.cancel(tokens.accessToken, init.publishId))
     t.equal((notCancellable as TikTokApiError).tiktokCode, 'publish_not_cancellable')
-    const unknown = await fail(h.client.posting.fetchStatus(tokens.accessToken, 'v_pub_file~v2-1.000'))
+    const unknown = await rejectionOf(h.client.posting.fetchStatus(tokens.accessToken, 'v_pub_file~v2-1.000'))
     t.equal((unknown as TikTokApiError).tiktokCode, 'invalid_publish_id')
     const status = await h.client.posting.fetchStatus(tokens.accessToken, init.publishId)
     t.same(status, { status: 'PROCESSING_UPLOAD', publicalyAvailablePostId: [], uploadedBytes: 0 })
@@ -231,7 +227,7 @@ t.test("another user's publish_id is token_not_authorized_for_specified_publish_
     postInfo: SELF_ONLY,
     source: { source: 'FILE_UPLOAD', videoSize: 1_000_000 },
   })
-  const err = await fail(h.client.posting.fetchStatus(b.tokens.accessToken, init.publishId))
+  const err = await rejectionOf(h.client.posting.fetchStatus(b.tokens.accessToken, init.publishId))
   t.equal((err as TikTokApiError).tiktokCode, 'token_not_authorized_for_specified_publish_id')
 })
 
@@ -243,7 +239,7 @@ t.test('inbox init returns an inbox publish_id and upload_url; the pending-share
   })
   t.match(init.publishId, /^v_inbox_file~v2\.\d+$/)
   t.type(init.uploadUrl, 'string')
-  const err = await fail(
+  const err = await rejectionOf(
     h.client.posting.initInboxUpload(tokens.accessToken, {
       source: { source: 'FILE_UPLOAD', videoSize: 1_000_000 },
     }),
@@ -256,12 +252,12 @@ t.test('posting endpoints classify an expired token, 5xx and 429 faults', async 
   const h = await startHarness(t)
   const { user, tokens } = await login(h, ['video.publish'])
   h.sandbox.injectFault({ endpoint: 'status.fetch', kind: 'internal_error' })
-  const e500 = await fail(h.client.posting.fetchStatus(tokens.accessToken, 'x'))
+  const e500 = await rejectionOf(h.client.posting.fetchStatus(tokens.accessToken, 'x'))
   t.equal((e500 as TikTokApiError).category, 'retryable')
   h.sandbox.injectFault({ endpoint: 'creator_info', kind: 'rate_limit' })
-  const e429 = await fail(h.client.posting.queryCreatorInfo(tokens.accessToken))
+  const e429 = await rejectionOf(h.client.posting.queryCreatorInfo(tokens.accessToken))
   t.equal((e429 as TikTokApiError).category, 'rate_limited')
   h.sandbox.expireTokens(user.openId, { access: true, refresh: false })
-  const e401 = await fail(h.client.posting.queryCreatorInfo(tokens.accessToken))
+  const e401 = await rejectionOf(h.client.posting.queryCreatorInfo(tokens.accessToken))
   t.equal((e401 as TikTokApiError).category, 'token_invalid')
 })

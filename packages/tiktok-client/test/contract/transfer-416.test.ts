@@ -3,17 +3,13 @@ import { sampleClip } from '@social-bridge/service-kit/testing'
 import type { SandboxSettings } from '@social-bridge/tiktok-sandbox'
 import t, { type Test } from 'tap'
 import { MIB, TikTokUploadError, TikTokUploadProgressUnknownError } from '../../src/index.js'
+import { rejectionOf } from '../helpers/rejection.js'
 import { type Harness, login, startHarness } from '../helpers/sandbox.js'
 
 const CLIP_40 = await sampleClip('clip-40s-vertical.mp4')
 /** Its byte count: 4 chunks of 5 MiB. */
 const SIZE = statSync(CLIP_40).size
 
-const fail = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
 const uploads = (h: Harness) => h.sandbox.requestLog().filter((e) => e.endpoint === 'upload')
 
 /**
@@ -29,7 +25,7 @@ async function twoChunksSentRecordLost(t: Test, reading: SandboxSettings['upload
     source: { source: 'FILE_UPLOAD', videoSize: SIZE, preferredChunkSize: 5 * MIB },
   })
   const upload = { uploadUrl: init.uploadUrl!, chunkPlan: init.chunkPlan!, source: CLIP_40 }
-  const crash = await fail(
+  const crash = await rejectionOf(
     h.client.transfer.uploadVideo({
       ...upload,
       onChunkAcknowledged: (a) => {
@@ -73,7 +69,9 @@ for (const [reading, header] of [
 
 t.test('a 416 without a progress header is a distinct error, not a restart from chunk 0', async (t) => {
   const { h, upload } = await twoChunksSentRecordLost(t, 'none')
-  const err = await fail(h.client.transfer.uploadVideo({ ...upload, startChunk: 0, retryBaseDelayMs: 1 }))
+  const err = await rejectionOf(
+    h.client.transfer.uploadVideo({ ...upload, startChunk: 0, retryBaseDelayMs: 1 }),
+  )
   t.ok(err instanceof TikTokUploadProgressUnknownError)
   t.ok(err instanceof TikTokUploadError, 'still a TikTokUploadError for existing handlers')
   t.match(err, {

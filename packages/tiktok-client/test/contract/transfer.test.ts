@@ -9,6 +9,7 @@ import {
   TikTokUploadError,
   TikTokUploadUrlExpiredError,
 } from '../../src/index.js'
+import { rejectionOf } from '../helpers/rejection.js'
 import { type Harness, login, startHarness, waitForPublish } from '../helpers/sandbox.js'
 
 const CLIP_15 = await sampleClip('clip-15s-vertical.mp4')
@@ -16,12 +17,6 @@ const CLIP_40 = await sampleClip('clip-40s-vertical.mp4')
 /** Byte counts of the generated clips (under 5 MiB; 4 chunks of 5 MiB). */
 const SIZE_15 = statSync(CLIP_15).size
 const SIZE_40 = statSync(CLIP_40).size
-const fail = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-
 /** Logs in a public user with video.publish and inits a Direct Post for `file` in `chunkSize` chunks. */
 async function initUpload(h: Harness, file: string, chunkSize = 10_000_000) {
   const { tokens } = await login(h, ['video.publish'], h.sandbox.addUser({ private: false }))
@@ -124,7 +119,7 @@ t.test('after a crash the caller resumes from its recorded chunk and the upload 
   const h = await startHarness(t)
   const { tokens, init, plan, uploadUrl } = await initUpload(h, CLIP_40, 5 * MIB)
   let recorded = -1
-  const crash = await fail(
+  const crash = await rejectionOf(
     h.client.transfer.uploadVideo({
       uploadUrl,
       chunkPlan: plan,
@@ -153,7 +148,7 @@ t.test('an expired upload_url (403) raises TikTokUploadUrlExpiredError and is no
   const h = await startHarness(t)
   const { plan, uploadUrl } = await initUpload(h, CLIP_15)
   h.sandbox.advanceClock(3600_000 + 1)
-  const err = await fail(
+  const err = await rejectionOf(
     h.client.transfer.uploadVideo({ uploadUrl, chunkPlan: plan, source: CLIP_15, retryBaseDelayMs: 1 }),
   )
   t.ok(err instanceof TikTokUploadUrlExpiredError)
@@ -164,28 +159,70 @@ t.test('an expired upload_url (403) raises TikTokUploadUrlExpiredError and is no
   t.equal(uploads(h).length, 1)
 })
 
-t.test('5xx answers to a chunk are retried with backoff and the upload completes', async (t) => {
-  const h = await startHarness(t)
-  const { plan, uploadUrl } = await initUpload(h, CLIP_40, 5 * MIB)
-  h.sandbox.injectFault({ endpoint: 'upload', kind: 'internal_error', status: 503, count: 2 })
-  const result = await h.client.transfer.uploadVideo({
-    uploadUrl,
-    chunkPlan: plan,
-    source: CLIP_40,
-    retryBaseDelayMs: 1,
+/** Faults on chunk PUTs that the client retries through; the log shows each fault, then the chunks. */
+const retriedFaults: {
+  name: string
+  harness?: Parameters<typeof startHarness>[1]
+  faults: Parameters<Harness['sandbox']['injectFault']>[0][]
+  /** `[fault, status]` of every PUT the sandbox logged (status 0: the connection was dropped). */
+  log: [string | undefined, number][]
+}[] = [
+  {
+    name: '5xx answers to a chunk are retried with backoff and the upload completes',
+    faults: [{ endpoint: 'upload', kind: 'internal_error', status: 503, count: 2 }],
+    log: [
+      ['internal_error', 503],
+      ['internal_error', 503],
+      [undefined, 206],
+      [undefined, 206],
+      [undefined, 206],
+      [undefined, 201],
+    ],
+  },
+  {
+    name: 'a chunk PUT that times out or is reset is retried',
+    // The timeout must cut the held PUT (5 s) but not a genuine 5 MiB PUT on a loaded machine: at
+    // 500 ms a slow genuine PUT was cut too, and its retry failed with an unresumable 416.
+    harness: { uploadTimeoutMs: 2000 },
+    faults: [
+      { endpoint: 'upload', kind: 'timeout', holdMs: 5000 },
+      { endpoint: 'upload', kind: 'connection_reset' },
+    ],
+    log: [
+      ['timeout', 0],
+      ['connection_reset', 0],
+      [undefined, 206],
+      [undefined, 206],
+      [undefined, 206],
+      [undefined, 201],
+    ],
+  },
+]
+
+for (const c of retriedFaults) {
+  t.test(c.name, async (t) => {
+    const h = await startHarness(t, c.harness)
+    const { plan, uploadUrl } = await initUpload(h, CLIP_40, 5 * MIB)
+    for (const fault of c.faults) h.sandbox.injectFault(fault)
+    const result = await h.client.transfer.uploadVideo({
+      uploadUrl,
+      chunkPlan: plan,
+      source: CLIP_40,
+      retryBaseDelayMs: 1,
+    })
+    t.equal(result.uploadedBytes, SIZE_40)
+    t.same(
+      uploads(h).map((e) => [e.fault, e.status]),
+      c.log,
+    )
   })
-  t.equal(result.uploadedBytes, SIZE_40)
-  t.same(
-    uploads(h).map((e) => e.status),
-    [503, 503, 206, 206, 206, 201],
-  )
-})
+}
 
 t.test('retries are bounded: persistent 5xx ends in a retryable TikTokUploadError', async (t) => {
   const h = await startHarness(t)
   const { plan, uploadUrl } = await initUpload(h, CLIP_15)
   h.sandbox.injectFault({ endpoint: 'upload', kind: 'internal_error', count: 10 })
-  const err = await fail(
+  const err = await rejectionOf(
     h.client.transfer.uploadVideo({
       uploadUrl,
       chunkPlan: plan,
@@ -200,32 +237,12 @@ t.test('retries are bounded: persistent 5xx ends in a retryable TikTokUploadErro
   t.equal(uploads(h).length, 3, 'one try and two retries')
 })
 
-t.test('a chunk PUT that times out or is reset is retried', async (t) => {
-  // The timeout must cut the held PUT (5 s) but not a genuine 5 MiB PUT on a loaded machine: at
-  // 500 ms a slow genuine PUT was cut too, and its retry failed with an unresumable 416.
-  const h = await startHarness(t, { uploadTimeoutMs: 2000 })
-  const { plan, uploadUrl } = await initUpload(h, CLIP_40, 5 * MIB)
-  h.sandbox.injectFault({ endpoint: 'upload', kind: 'timeout', holdMs: 5000 })
-  h.sandbox.injectFault({ endpoint: 'upload', kind: 'connection_reset' })
-  const result = await h.client.transfer.uploadVideo({
-    uploadUrl,
-    chunkPlan: plan,
-    source: CLIP_40,
-    retryBaseDelayMs: 1,
-  })
-  t.equal(result.uploadedBytes, SIZE_40)
-  t.same(
-    uploads(h).map((e) => e.fault ?? e.status),
-    ['timeout', 'connection_reset', 206, 206, 206, 201],
-  )
-})
-
 t.test('an unknown upload (wrong upload_token) is a permanent TikTokUploadError 404', async (t) => {
   const h = await startHarness(t)
   const { plan, uploadUrl } = await initUpload(h, CLIP_15)
   const bad = new URL(uploadUrl)
   bad.searchParams.set('upload_token', 'nope')
-  const err = await fail(
+  const err = await rejectionOf(
     h.client.transfer.uploadVideo({ uploadUrl: bad.toString(), chunkPlan: plan, source: CLIP_15 }),
   )
   t.ok(err instanceof TikTokUploadError)
@@ -236,7 +253,7 @@ t.test('an unknown upload (wrong upload_token) is a permanent TikTokUploadError 
 t.test('a file whose size differs from the plan is refused before any PUT', async (t) => {
   const h = await startHarness(t)
   const { uploadUrl } = await initUpload(h, CLIP_15)
-  const err = await fail(
+  const err = await rejectionOf(
     h.client.transfer.uploadVideo({ uploadUrl, chunkPlan: planChunks(26_001_955, 5 * MIB), source: CLIP_15 }),
   )
   t.match(err, { code: 'TIKTOK_INVALID_ARGUMENT' })

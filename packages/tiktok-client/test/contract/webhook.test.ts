@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { sampleClip } from '@social-bridge/service-kit/testing'
 import t, { type Test } from 'tap'
 import { parseWebhookEvent, verifyWebhookSignature, type WebhookEvent } from '../../src/index.js'
-import { CLIENT_SECRET, login, startHarness, waitForPublish } from '../helpers/sandbox.js'
+import { APP, login, startHarness, waitForPublish } from '../helpers/sandbox.js'
 
 const CLIP_15 = await sampleClip('clip-15s-vertical.mp4')
 
@@ -20,7 +20,7 @@ async function receiver(t: Test) {
       const v = verifyWebhookSignature({
         header: req.headers['tiktok-signature'],
         rawBody,
-        secrets: ['old-secret', CLIENT_SECRET],
+        secrets: ['old-secret', APP.clientSecret],
       })
       if (!v.ok) {
         refused.push(v.reason)

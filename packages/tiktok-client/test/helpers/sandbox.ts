@@ -5,11 +5,16 @@ import {
   type SandboxUser,
 } from '@social-bridge/tiktok-sandbox'
 import type { Test } from 'tap'
-import { createPkcePair, createTikTokClient, type TikTokClient, type TokenSet } from '../../src/index.js'
+import type { TikTokClient, TokenSet } from '../../src/index.js'
+import { createClientFor, loginThrough } from '../../src/testing/index.js'
 
-export const CLIENT_KEY = 'sbx_contract_key'
-export const CLIENT_SECRET = 'sbx_contract_secret_value'
-export const REDIRECT_URI = 'http://127.0.0.1:3000/callback'
+/** The app the sandbox registers and the client is configured with. */
+export const APP = {
+  clientKey: 'sbx_contract_key',
+  clientSecret: 'sbx_contract_secret_value',
+  redirectUri: 'http://127.0.0.1:3000/callback',
+}
+/** The app's verified URL prefix for PULL_FROM_URL. */
 export const VERIFIED_PREFIX = 'https://media.example.com/videos/'
 
 export interface Harness {
@@ -28,19 +33,15 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const sandbox = await createSandbox({
-    clientKey: CLIENT_KEY,
-    clientSecret: CLIENT_SECRET,
-    redirectUris: [REDIRECT_URI],
+    clientKey: APP.clientKey,
+    clientSecret: APP.clientSecret,
+    redirectUris: [APP.redirectUri],
     verifiedUrlPrefixes: [VERIFIED_PREFIX],
     ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}),
     settings: { processingDelayMs: 0, publiclyAvailableDelayMs: 0, ...options.settings },
   })
-  const client = createTikTokClient({
-    clientKey: CLIENT_KEY,
-    clientSecret: CLIENT_SECRET,
-    redirectUri: REDIRECT_URI,
-    authBaseUrl: sandbox.url,
-    apiBaseUrl: sandbox.url,
+  const client = createClientFor(sandbox, {
+    ...APP,
     timeoutMs: options.timeoutMs ?? 10_000,
     uploadTimeoutMs: options.uploadTimeoutMs ?? 60_000,
   })
@@ -57,11 +58,7 @@ export async function login(
   scopes: string[],
   user: SandboxUser = h.sandbox.addUser({}),
 ): Promise<{ user: SandboxUser; tokens: TokenSet }> {
-  const pkce = createPkcePair()
-  const url = h.client.oauth.buildAuthorizeUrl({ scopes, state: 'st', codeChallenge: pkce.codeChallenge })
-  const callback = h.client.oauth.parseCallback(await h.sandbox.approve(url, { openId: user.openId }))
-  if (!callback.code) throw new Error(`no code in callback: ${callback.error} ${callback.errorDescription}`)
-  const tokens = await h.client.oauth.exchangeCode({ code: callback.code, codeVerifier: pkce.codeVerifier })
+  const tokens = await loginThrough(h.sandbox, h.client, { openId: user.openId, scopes })
   return { user, tokens }
 }
 

@@ -17,7 +17,7 @@ const MAX_COUNT = 20
 function videoFields(raw: unknown): string[] {
   const fields = parseFields(raw)
   if (fields.length === 0) throw apiErrors.invalidParams('fields is required.')
-  const unknown = fields.filter((f) => !(VIDEO_FIELDS as readonly string[]).includes(f))
+  const unknown = fields.filter((f) => !VIDEO_FIELDS.includes(f))
   if (unknown.length) throw apiErrors.invalidParams(`Invalid fields: ${unknown.join(',')}`)
   return fields
 }

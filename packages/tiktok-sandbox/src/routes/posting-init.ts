@@ -5,9 +5,9 @@ import { authenticate } from '../auth.js'
 import type { SandboxContext } from '../context.js'
 import { TikTokApiError } from '../errors.js'
 import { publishId } from '../ids.js'
+import { admitDirectPost, admitInboxUpload, forbidden, type PublishExtra } from '../posting/admit.js'
 import { checkChunks } from '../posting/chunks.js'
-import { activeUserCapError, directPostsToday, pendingShares, privacyOptions } from '../posting/policy.js'
-import { checkPostInfo } from '../posting/post-info.js'
+import { activeUserCapError, directPostsToday, privacyOptions } from '../posting/policy.js'
 import { urlOwnershipVerified } from '../posting/url-ownership.js'
 import { sendData } from '../reply.js'
 import type { Publish } from '../state/posts.js'
@@ -26,15 +26,13 @@ interface InitBody {
   source_info?: SourceInfo
 }
 
-const forbidden = (code: string, message: string) => new TikTokApiError(403, code, message)
-
 /** Validates `source_info` and creates the publish task (+ upload session for FILE_UPLOAD). */
 function createPublish(
   ctx: SandboxContext,
   user: SandboxUser,
   mode: Publish['mode'],
   source: SourceInfo | undefined,
-  extra: Pick<Publish, 'privacyLevel' | 'title'>,
+  extra: PublishExtra,
 ): Record<string, string> {
   const badParam = (m: string) => new TikTokApiError(400, ctx.settings.postingInvalidParamCode, m)
   if (!source || typeof source !== 'object') throw badParam('source_info is required.')
@@ -100,6 +98,32 @@ function createPublish(
   throw badParam('source_info.source must be FILE_UPLOAD or PULL_FROM_URL.')
 }
 
+/** The two init endpoints: same authentication and `source_info` handling, their own checks. */
+const INIT_ENDPOINTS: {
+  path: string
+  /** Request-log endpoint name (also the key for faults and rate limits). */
+  endpoint: string
+  scope: string
+  mode: Publish['mode']
+  /** Throws the endpoint's TikTokApiError, else returns the publish's privacy level and title. */
+  admit(ctx: SandboxContext, user: SandboxUser, postInfo: unknown): PublishExtra
+}[] = [
+  {
+    path: '/v2/post/publish/video/init/',
+    endpoint: 'video.init',
+    scope: 'video.publish',
+    mode: 'DIRECT_POST',
+    admit: admitDirectPost,
+  },
+  {
+    path: '/v2/post/publish/inbox/video/init/',
+    endpoint: 'inbox.init',
+    scope: 'video.upload',
+    mode: 'INBOX_SHARE',
+    admit: admitInboxUpload,
+  },
+]
+
 /**
  * Content Posting init endpoints (REFERENCE 3.1–3.3, 3.10): creator_info, Direct Post
  * `/v2/post/publish/video/init/` and inbox `/v2/post/publish/inbox/video/init/`. A Direct Post
@@ -133,61 +157,16 @@ export const postingInitRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = as
     },
   )
 
-  app.post<{ Body: InitBody | undefined }>(
-    '/v2/post/publish/video/init/',
-    { config: { endpoint: 'video.init' } },
-    async (request, reply) => {
-      const { user } = authenticate(ctx, request, ['video.publish'])
-      const body = request.body ?? {}
-      const badParam = (m: string) => new TikTokApiError(400, ctx.settings.postingInvalidParamCode, m)
-      const checked = checkPostInfo(body.post_info)
-      if (!checked.ok) throw badParam(checked.message)
-      const post = checked.postInfo
-      const privacy = post.privacy_level
-      if (user.bannedFromPosting)
-        throw forbidden('spam_risk_user_banned_from_posting', 'The user is banned from posting.')
-      if (!privacyOptions(user).includes(privacy)) {
-        throw forbidden(
-          'privacy_level_option_mismatch',
-          "privacy_level is not one of the creator's privacy_level_options.",
-        )
-      }
-      if (ctx.settings.unauditedClient && !user.private) {
-        throw forbidden(
-          'unaudited_client_can_only_post_to_private_accounts',
-          'Unaudited clients can only post to private accounts.',
-        )
-      }
-      const capError = activeUserCapError(ctx, user.openId)
-      if (capError) throw forbidden(capError, 'The app reached its active user cap for the last 24 hours.')
-      if (directPostsToday(ctx, user.openId) >= ctx.settings.dailyPostCap) {
-        throw forbidden('spam_risk_too_many_posts', 'The creator has reached the daily post cap.')
-      }
-      const data = createPublish(ctx, user, 'DIRECT_POST', body.source_info, {
-        privacyLevel: ctx.settings.unauditedClient ? 'SELF_ONLY' : privacy,
-        title: post.title ?? '',
-      })
-      return sendData(reply, ctx, data)
-    },
-  )
-
-  app.post<{ Body: InitBody | undefined }>(
-    '/v2/post/publish/inbox/video/init/',
-    { config: { endpoint: 'inbox.init' } },
-    async (request, reply) => {
-      const { user } = authenticate(ctx, request, ['video.upload'])
-      const body = request.body ?? {}
-      if (user.bannedFromPosting)
-        throw forbidden('spam_risk_user_banned_from_posting', 'The user is banned from posting.')
-      if (pendingShares(ctx, user.openId) >= ctx.settings.pendingShareCap) {
-        throw forbidden(
-          'spam_risk_too_many_pending_share',
-          `The user has reached the limit of ${ctx.settings.pendingShareCap} pending shares within any 24-hour period.`,
-        )
-      }
-      const postInfo = body.post_info as { title?: unknown } | null | undefined
-      const title = typeof postInfo?.title === 'string' ? postInfo.title : undefined
-      return sendData(reply, ctx, createPublish(ctx, user, 'INBOX_SHARE', body.source_info, { title }))
-    },
-  )
+  for (const init of INIT_ENDPOINTS) {
+    app.post<{ Body: InitBody | undefined }>(
+      init.path,
+      { config: { endpoint: init.endpoint } },
+      async (request, reply) => {
+        const { user } = authenticate(ctx, request, [init.scope])
+        const body = request.body ?? {}
+        const extra = init.admit(ctx, user, body.post_info)
+        return sendData(reply, ctx, createPublish(ctx, user, init.mode, body.source_info, extra))
+      },
+    )
+  }
 }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { authenticate } from '../auth.js'
 import type { SandboxContext } from '../context.js'
 import { TikTokApiError } from '../errors.js'
@@ -6,10 +6,20 @@ import { logId } from '../ids.js'
 import { sendData } from '../reply.js'
 import type { Publish } from '../state/posts.js'
 
-function ownedPublish(ctx: SandboxContext, openId: string, id: unknown): Publish {
+/** Body of the status and cancel endpoints. */
+type PublishIdBody = { publish_id?: unknown } | undefined
+
+/**
+ * The publish named by the body's `publish_id`, for a caller with `video.upload` or
+ * `video.publish` (REFERENCE 3.7, 3.8). Throws 400 `invalid_publish_id` for an unknown id and
+ * 400 `token_not_authorized_for_specified_publish_id` for another user's publish.
+ */
+function requestedPublish(ctx: SandboxContext, request: FastifyRequest<{ Body: PublishIdBody }>): Publish {
+  const { user } = authenticate(ctx, request, ['video.upload', 'video.publish'])
+  const id = request.body?.publish_id
   const p = typeof id === 'string' ? ctx.posts.publish(id) : undefined
   if (!p) throw new TikTokApiError(400, 'invalid_publish_id', 'The publish_id does not exist.')
-  if (p.openId !== openId) {
+  if (p.openId !== user.openId) {
     throw new TikTokApiError(
       400,
       'token_not_authorized_for_specified_publish_id',
@@ -24,12 +34,11 @@ function ownedPublish(ctx: SandboxContext, openId: string, id: unknown): Publish
  * `publicaly_available_post_id` is a list of 19-digit ints written as exact JSON numbers.
  */
 export const postingStatusRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (app, { ctx }) => {
-  app.post<{ Body: { publish_id?: unknown } | undefined }>(
+  app.post<{ Body: PublishIdBody }>(
     '/v2/post/publish/status/fetch/',
     { config: { endpoint: 'status.fetch' } },
     async (request, reply) => {
-      const { user } = authenticate(ctx, request, ['video.upload', 'video.publish'])
-      const p = ownedPublish(ctx, user.openId, request.body?.publish_id)
+      const p = requestedPublish(ctx, request)
       const data: Record<string, unknown> = { status: p.status }
       if (p.status === 'FAILED') data.fail_reason = p.failReason
       data.publicaly_available_post_id = [...p.postIds]
@@ -39,12 +48,11 @@ export const postingStatusRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = 
     },
   )
 
-  app.post<{ Body: { publish_id?: unknown } | undefined }>(
+  app.post<{ Body: PublishIdBody }>(
     '/v2/post/publish/cancel/',
     { config: { endpoint: 'cancel' } },
     async (request, reply) => {
-      const { user } = authenticate(ctx, request, ['video.upload', 'video.publish'])
-      const p = ownedPublish(ctx, user.openId, request.body?.publish_id)
+      const p = requestedPublish(ctx, request)
       if (!ctx.processor.cancel(p)) {
         throw new TikTokApiError(
           400,

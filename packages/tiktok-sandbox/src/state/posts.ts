@@ -1,3 +1,5 @@
+import { createKeyedStore } from './keyed-store.js'
+
 /** Status values of `/v2/post/publish/status/fetch/` (REFERENCE 3.8). */
 export type PublishStatus =
   | 'PROCESSING_UPLOAD'
@@ -94,16 +96,13 @@ export interface PostsStore {
 
 /** Creates the store, holding `initial` publishes and videos (a restored state) at first. */
 export function createPostsStore(initial?: { publishes: Publish[]; videos: Video[] }): PostsStore {
-  const publishes = new Map<string, Publish>(initial?.publishes.map((p) => [p.publishId, p]))
+  const publishes = createKeyedStore((p: Publish) => p.publishId, initial?.publishes)
   const videos: Video[] = [...(initial?.videos ?? [])]
   return {
-    addPublish(p) {
-      publishes.set(p.publishId, p)
-      return p
-    },
-    publish: (id) => publishes.get(id),
-    publishes: () => [...publishes.values()],
-    publishesOf: (openId) => [...publishes.values()].filter((p) => p.openId === openId),
+    addPublish: publishes.add,
+    publish: publishes.get,
+    publishes: publishes.list,
+    publishesOf: (openId) => publishes.list().filter((p) => p.openId === openId),
     addVideo(v) {
       videos.push(v)
       return v

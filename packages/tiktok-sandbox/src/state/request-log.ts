@@ -1,20 +1,7 @@
 import type { RefreshTokenState } from './tokens.js'
 
-/**
- * One request the sandbox answered (or dropped through a fault). Never holds the client secret,
- * codes or tokens.
- */
-export interface RequestLogEntry {
-  seq: number
-  /** Virtual Unix ms at arrival. */
-  time: number
-  /** Endpoint name, e.g. `oauth.token`, `user.info`, `video.init`, `upload` (see README). */
-  endpoint: string
-  method: string
-  /** URL path without the query string. */
-  path: string
-  /** HTTP status sent; 0 when a fault dropped the connection. */
-  status: number
+/** What a request notes about itself while it is handled: the optional part of a log entry. */
+export interface RequestLogNotes {
   /** TikTok error code (`error.code` or OAuth `error`), absent on success. */
   errorCode?: string
   /** `grant_type` of token calls. */
@@ -31,6 +18,23 @@ export interface RequestLogEntry {
   bytes?: number
   /** Name of the injected fault that answered this request. */
   fault?: string
+}
+
+/**
+ * One request the sandbox answered (or dropped through a fault). Never holds the client secret,
+ * codes or tokens.
+ */
+export interface RequestLogEntry extends RequestLogNotes {
+  seq: number
+  /** Virtual Unix ms at arrival. */
+  time: number
+  /** Endpoint name, e.g. `oauth.token`, `user.info`, `video.init`, `upload` (see README). */
+  endpoint: string
+  method: string
+  /** URL path without the query string. */
+  path: string
+  /** HTTP status sent; 0 when a fault dropped the connection. */
+  status: number
 }
 
 /** Append-only request log readable by tests. */

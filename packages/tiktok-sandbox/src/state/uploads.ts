@@ -1,3 +1,5 @@
+import { createKeyedStore, type KeyedStore } from './keyed-store.js'
+
 /** A FILE_UPLOAD session behind one `upload_url` (REFERENCE 3.5). */
 export interface UploadSession {
   uploadId: string
@@ -10,20 +12,9 @@ export interface UploadSession {
 }
 
 /** In-memory map of upload sessions by `upload_id`. */
-export interface UploadsStore {
-  add(s: UploadSession): UploadSession
-  get(uploadId: string): UploadSession | undefined
-  list(): UploadSession[]
-}
+export type UploadsStore = KeyedStore<UploadSession>
 
+/** Creates an empty {@link UploadsStore}. */
 export function createUploadsStore(): UploadsStore {
-  const sessions = new Map<string, UploadSession>()
-  return {
-    add(s) {
-      sessions.set(s.uploadId, s)
-      return s
-    },
-    get: (id) => sessions.get(id),
-    list: () => [...sessions.values()],
-  }
+  return createKeyedStore((s: UploadSession) => s.uploadId)
 }

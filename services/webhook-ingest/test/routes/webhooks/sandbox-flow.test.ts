@@ -7,7 +7,7 @@ import {
 } from '@social-bridge/contracts'
 import { startDurableConsumer } from '@social-bridge/service-kit'
 import { sampleClip } from '@social-bridge/service-kit/testing'
-import { createPkcePair, createTikTokClient } from '@social-bridge/tiktok-client'
+import { createClientFor, loginThrough } from '@social-bridge/tiktok-client/testing'
 import { createSandbox } from '@social-bridge/tiktok-sandbox'
 import t from 'tap'
 import { build, CLIENT_KEY, CLIENT_SECRET, sha256Hex, storedMessages, waitUntil } from '../../helper.js'
@@ -37,12 +37,10 @@ t.test(
       webhookUrl: `${address}/webhooks/tiktok`,
       settings: { processingDelayMs: 0, publiclyAvailableDelayMs: 0, webhookRetryBaseDelayMs: 50 },
     })
-    const client = createTikTokClient({
+    const client = createClientFor(sandbox, {
       clientKey: CLIENT_KEY,
       clientSecret: CLIENT_SECRET,
       redirectUri: REDIRECT_URI,
-      authBaseUrl: sandbox.url,
-      apiBaseUrl: sandbox.url,
     })
     t.teardown(async () => {
       await consumer.stop()
@@ -52,14 +50,10 @@ t.test(
 
     // connect (Login Kit), direct-post a public video by FILE_UPLOAD, then revoke the grant
     const user = sandbox.addUser({ private: false })
-    const pkce = createPkcePair()
-    const authorizeUrl = client.oauth.buildAuthorizeUrl({
+    const tokens = await loginThrough(sandbox, client, {
+      openId: user.openId,
       scopes: ['user.info.basic', 'video.publish'],
-      state: 'st',
-      codeChallenge: pkce.codeChallenge,
     })
-    const callback = client.oauth.parseCallback(await sandbox.approve(authorizeUrl, { openId: user.openId }))
-    const tokens = await client.oauth.exchangeCode({ code: callback.code!, codeVerifier: pkce.codeVerifier })
     const init = await client.posting.initDirectPost(tokens.accessToken, {
       postInfo: { privacyLevel: 'PUBLIC_TO_EVERYONE' },
       source: { source: 'FILE_UPLOAD', videoSize: statSync(CLIP).size },

@@ -12,18 +12,23 @@
  * exchange), then stored sealed by the service's own vault.
  */
 import { randomUUID } from 'node:crypto'
-import { accessTokenPath } from '@social-bridge/contracts'
-import { createClientFor, loginThrough } from '@social-bridge/tiktok-client/testing'
-import { Pool } from 'undici'
-import { sealTokens } from '../services/auth-service/src/domain/sealed-tokens.js'
-import { tokenTiming } from '../services/auth-service/src/domain/token-timing.js'
 import {
-  asService,
-  build,
+  TEST_REDIRECT_URI as REDIRECT_URI,
+  sealTokens,
+  startAuthService,
+  testAuthConfig,
+  tokenTiming,
+} from '@social-bridge/auth-service/testing'
+import { accessTokenPath } from '@social-bridge/contracts'
+import {
   connectAccount,
-  REDIRECT_URI,
-  startSandbox,
-} from '../services/auth-service/test/helper.js'
+  createTestDatabase,
+  createTestIdentities,
+  createTestNamespace,
+} from '@social-bridge/service-kit/testing'
+import { createClientFor, loginThrough } from '@social-bridge/tiktok-client/testing'
+import { createSandbox } from '@social-bridge/tiktok-sandbox'
+import { Pool } from 'undici'
 
 const TOKEN_CALLS = Number(process.env.BENCH_TOKEN_CALLS ?? 5000)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10_000)
@@ -49,13 +54,27 @@ async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promis
 }
 
 async function main() {
-  const sandbox = await startSandbox(t)
-  const { app, config } = await build(t, { sandbox })
+  const sandbox = await createSandbox({ redirectUris: [REDIRECT_URI] })
+  t.teardown(() => sandbox.close())
+  const internalSecret = 'bench-internal-secret-at-least-32-bytes!!'
+  const identities = createTestIdentities(internalSecret)
+  const config = testAuthConfig({
+    databaseUrl: await createTestDatabase(t),
+    namespace: createTestNamespace(t),
+    sandboxUrl: sandbox.url,
+    internalSecret,
+  })
+  const { app } = await startAuthService(t, config)
 
   // 1. hand-out latency of a cached valid token
   const creator = sandbox.addUser()
-  const { connectionId } = await connectAccount(app, { tenantId: 'bench', userId: 'u' }, creator.openId)
-  const headers = { ...(await asService('publish-service')), 'content-type': 'application/json' }
+  const { connectionId } = await connectAccount(app, sandbox, {
+    identities,
+    openId: creator.openId,
+    tenantId: 'bench',
+    userId: 'u',
+  })
+  const headers = { ...(await identities.asService('publish-service')), 'content-type': 'application/json' }
   const url = accessTokenPath(connectionId)
   const viaInject = async () => {
     const res = await app.inject({ method: 'POST', url, headers, payload: '{}' })

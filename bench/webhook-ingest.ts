@@ -32,12 +32,9 @@ import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-// Server-side code is imported by path from the packages that own it (the bench workspace does
-// not depend on them); fastify resolves from the service's own dependencies.
-import { createFastifyOptions, loadConfig } from '../packages/service-kit/src/index.js'
-import Fastify from '../services/webhook-ingest/node_modules/fastify/fastify.js'
-import appPlugin, { SERVICE_NAME } from '../services/webhook-ingest/src/app.js'
-import { Config, WEBHOOK_BODY_LIMIT_BYTES } from '../services/webhook-ingest/src/config.js'
+import { createFastifyOptions, loadConfig } from '@social-bridge/service-kit'
+import appPlugin, { Config, SERVICE_NAME, WEBHOOK_BODY_LIMIT_BYTES } from '@social-bridge/webhook-ingest'
+import Fastify from 'fastify'
 
 const SELF = fileURLToPath(import.meta.url)
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 10)

@@ -11,6 +11,10 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import authApp from '../src/app.js'
 import type { AuthConfig } from '../src/config.js'
 
+/** For seeding many connections at once (benchmarks): sealed tokens and their refresh schedule. */
+export { sealTokens } from '../src/domain/sealed-tokens.js'
+export { tokenTiming } from '../src/domain/token-timing.js'
+
 /** The redirect URI the tests register at the sandbox (the gateway's callback). */
 export const TEST_REDIRECT_URI = 'https://gateway.test/v1/connections/tiktok/callback'
 /** The CRM origin allowed as a `returnUrl`, and the default return URL on it. */

@@ -15,6 +15,7 @@ import webhookRoutes from './routes/webhooks/index.js'
 
 /** Name in logs, metrics and NATS monitoring. */
 export const SERVICE_NAME = 'webhook-ingest'
+export { Config, WEBHOOK_BODY_LIMIT_BYTES } from './config.js'
 
 /** Options of the app plugin. */
 export interface AppOptions {

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { asUser, build, waitTracked } from '../../helper.js'
+import { buildTracked } from '../../accounts.js'
+import { asUser } from '../../helper.js'
 
 t.test(
   'an on-demand sync is accepted once per 5 minutes per account, then answers 429 with Retry-After',
   async (t) => {
-    const ctx = await build(t)
-    const user = ctx.sandbox.addUser()
-    const connectionId = await ctx.connect(user.openId)
-    t.ok(await waitTracked(ctx, connectionId))
+    const { ctx, connectionId } = await buildTracked(t)
     const headers = await asUser('tenant-a')
     const url = `/analytics/connections/${connectionId}/sync`
 
@@ -32,11 +30,7 @@ t.test(
 )
 
 t.test('an on-demand sync queries every tracked video, due or not', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  ctx.sandbox.seedVideos(user.openId, 30, { spacingMs: 60_000 })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, connectionId } = await buildTracked(t, { videos: 30 })
   await ctx.app.scheduler.drain()
   ctx.sandbox.clearRequestLog()
   t.same(await ctx.app.scheduler.drain(), [], 'nothing is due right after a sync')
@@ -52,10 +46,7 @@ t.test('an on-demand sync queries every tracked video, due or not', async (t) =>
 })
 
 t.test("another tenant's account answers 404 and a stale one 409", async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, connectionId } = await buildTracked(t)
   const other = await ctx.app.inject({
     method: 'POST',
     url: `/analytics/connections/${connectionId}/sync`,

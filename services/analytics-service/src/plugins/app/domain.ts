@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from '../../config.js'
 import { type Cadence, parseCadence } from '../../domain/cadence.js'
 import { createRateBudget, type RateBudget } from '../../domain/rate-budget.js'
+import { createReports, type Reports } from '../../domain/reports.js'
 import { createSyncService, type SyncService } from '../../domain/sync/sync-service.js'
 import {
   type ConnectionsRepository,
@@ -33,6 +34,8 @@ export interface AnalyticsDomain {
   sync: SyncService
   /** TikTok calls this process made, by `endpoint:outcome` (e.g. `video.query:ok`). */
   callStats: Map<string, number>
+  /** The answers of the GET analytics routes. */
+  reports: Reports
 }
 
 declare module 'fastify' {
@@ -58,6 +61,7 @@ export const domainPlugin = fp(
     const leases = createSyncLeases({ sql })
     const videos = createVideosRepository({ sql })
     const snapshots = createSnapshotsRepository()
+    const readModel = createReadModel({ sql })
     const outbox = createOutbox({ sql })
     const budget = createRateBudget({
       sql,
@@ -98,11 +102,12 @@ export const domainPlugin = fp(
       leases,
       videos,
       snapshots,
-      readModel: createReadModel({ sql }),
+      readModel,
       outbox,
       budget,
       sync,
       callStats,
+      reports: createReports({ readModel, connections }),
     })
   },
   {

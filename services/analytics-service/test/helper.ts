@@ -5,16 +5,10 @@
  * `social.connection.*` events reach our consumers). Accounts are connected through its OAuth flow.
  */
 import { randomUUID } from 'node:crypto'
-import { startAuthService, TEST_REDIRECT_URI, testAuthConfig } from '@social-bridge/auth-service/testing'
+import { startAuthStack } from '@social-bridge/auth-service/testing'
 import { createFastifyOptions } from '@social-bridge/service-kit'
-import {
-  connectAccount,
-  createTestDatabase,
-  createTestIdentities,
-  createTestNamespace,
-  type Teardownable,
-} from '@social-bridge/service-kit/testing'
-import { createSandbox, type Sandbox, type SandboxSettings } from '@social-bridge/tiktok-sandbox'
+import { connectAccount, createTestIdentities, type Teardownable } from '@social-bridge/service-kit/testing'
+import type { Sandbox, SandboxSettings } from '@social-bridge/tiktok-sandbox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import app from '../src/app.js'
 import type { AnalyticsConfig } from '../src/config.js'
@@ -61,20 +55,10 @@ export async function connectThroughAuth(
  * sandbox's virtual clock, so `sandbox.advanceClock` ages posts and makes them due.
  */
 export async function build(t: Teardownable, opts: BuildOptions = {}): Promise<TestContext> {
-  const databaseUrl = await createTestDatabase(t)
-  const namespace = createTestNamespace(t)
-  const sandbox = await createSandbox({
-    redirectUris: [TEST_REDIRECT_URI],
-    settings: opts.sandboxSettings ?? {},
-  })
-  t.teardown(() => sandbox.close())
-  const authConfig = testAuthConfig({
-    databaseUrl,
-    namespace,
-    sandboxUrl: sandbox.url,
+  const { databaseUrl, namespace, sandbox, auth, authUrl } = await startAuthStack(t, {
     internalSecret: INTERNAL_SECRET,
+    sandbox: { settings: opts.sandboxSettings ?? {} },
   })
-  const { app: auth, url: authUrl } = await startAuthService(t, authConfig, { listen: true })
   const config = testConfig({ databaseUrl, namespace, sandboxUrl: sandbox.url, authUrl }, opts.overrides)
   return {
     app: await startAnalytics(t, config, sandbox),

@@ -5,17 +5,10 @@
  * `social.connection.*` events reach our consumers). Accounts are connected through its OAuth flow.
  */
 import { randomUUID } from 'node:crypto'
-import { startAuthService, TEST_REDIRECT_URI, testAuthConfig } from '@social-bridge/auth-service/testing'
+import { startAuthStack } from '@social-bridge/auth-service/testing'
 import { createFastifyOptions } from '@social-bridge/service-kit'
-import {
-  connectAccount,
-  createTestDatabase,
-  createTestIdentities,
-  createTestNamespace,
-  type Teardownable,
-  waitUntil,
-} from '@social-bridge/service-kit/testing'
-import { createSandbox, type Sandbox, type SandboxSettings } from '@social-bridge/tiktok-sandbox'
+import { connectAccount, createTestIdentities, type Teardownable } from '@social-bridge/service-kit/testing'
+import type { Sandbox, SandboxSettings } from '@social-bridge/tiktok-sandbox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import app from '../src/app.js'
 import type { AnalyticsConfig } from '../src/config.js'
@@ -62,27 +55,13 @@ export async function connectThroughAuth(
  * sandbox's virtual clock, so `sandbox.advanceClock` ages posts and makes them due.
  */
 export async function build(t: Teardownable, opts: BuildOptions = {}): Promise<TestContext> {
-  const databaseUrl = await createTestDatabase(t)
-  const namespace = createTestNamespace(t)
-  const sandbox = await createSandbox({
-    redirectUris: [TEST_REDIRECT_URI],
-    settings: opts.sandboxSettings ?? {},
-  })
-  t.teardown(() => sandbox.close())
-  const authConfig = testAuthConfig({
-    databaseUrl,
-    namespace,
-    sandboxUrl: sandbox.url,
+  const { databaseUrl, namespace, sandbox, auth, authUrl } = await startAuthStack(t, {
     internalSecret: INTERNAL_SECRET,
+    sandbox: { settings: opts.sandboxSettings ?? {} },
   })
-  const { app: auth, url: authUrl } = await startAuthService(t, authConfig, { listen: true })
   const config = testConfig({ databaseUrl, namespace, sandboxUrl: sandbox.url, authUrl }, opts.overrides)
-  const analytics = Fastify(createFastifyOptions({ service: 'analytics-service', logLevel: 'silent' }))
-  await analytics.register(app, { config, clock: () => new Date(sandbox.now()) })
-  t.teardown(() => analytics.close())
-  await analytics.ready()
   return {
-    app: analytics,
+    app: await startAnalytics(t, config, sandbox),
     auth,
     sandbox,
     config,
@@ -92,22 +71,20 @@ export async function build(t: Teardownable, opts: BuildOptions = {}): Promise<T
   }
 }
 
-/** Waits until our consumer tracked the connection (its `connected` event arrived). */
-export async function waitTracked(ctx: TestContext, connectionId: string): Promise<boolean> {
-  return waitUntil(async () => {
-    const rows = await ctx.app
-      .pg`select 1 from analytics.connections where id = ${connectionId} and open_id is not null`
-    return rows.length === 1
-  })
-}
-
-/** Waits (up to 10 s) until the connection's first sync has been stored (`last_synced_at` set). */
-export async function waitSynced(ctx: TestContext, connectionId: string): Promise<boolean> {
-  return waitUntil(async () => {
-    const rows = await ctx.app
-      .pg`select 1 from analytics.connections where id = ${connectionId} and last_synced_at is not null`
-    return rows.length === 1
-  })
+/**
+ * Another analytics-service on `config` (a replica, when it is the context's config), closed at
+ * teardown; its clock follows the sandbox's virtual clock.
+ */
+export async function startAnalytics(
+  t: Teardownable,
+  config: AnalyticsConfig,
+  sandbox: Sandbox,
+): Promise<FastifyInstance> {
+  const analytics = Fastify(createFastifyOptions({ service: 'analytics-service', logLevel: 'silent' }))
+  await analytics.register(app, { config, clock: () => new Date(sandbox.now()) })
+  t.teardown(() => analytics.close())
+  await analytics.ready()
+  return analytics
 }
 
 export const newTenant = () => `tenant-${randomUUID().slice(0, 8)}`

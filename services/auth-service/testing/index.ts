@@ -6,7 +6,13 @@
 import { randomBytes } from 'node:crypto'
 import type { Writable } from 'node:stream'
 import { createFastifyOptions } from '@social-bridge/service-kit'
-import { TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit/testing'
+import {
+  createTestDatabase,
+  createTestNamespace,
+  TEST_NATS_URL,
+  type Teardownable,
+} from '@social-bridge/service-kit/testing'
+import { createSandbox, type Sandbox, type SandboxOptions } from '@social-bridge/tiktok-sandbox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import authApp from '../src/app.js'
 import type { AuthConfig } from '../src/config.js'
@@ -101,4 +107,45 @@ export async function startAuthService(
   const url = opts.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : ''
   if (!opts.listen) await app.ready()
   return { app, url }
+}
+
+/** Options of {@link startAuthStack}. */
+export interface AuthStackOptions {
+  /** INTERNAL_JWT_SECRET shared with the other services of the test. */
+  internalSecret: string
+  /** Sandbox options; TEST_REDIRECT_URI is always the registered redirect URI. */
+  sandbox?: Omit<SandboxOptions, 'redirectUris'>
+  /** auth-service config values that win over {@link testAuthConfig}'s. */
+  overrides?: Partial<AuthConfig>
+}
+
+/** What {@link startAuthStack} returns. */
+export interface AuthTestStack {
+  databaseUrl: string
+  namespace: string
+  sandbox: Sandbox
+  auth: FastifyInstance
+  /** auth-service's base URL (`http://127.0.0.1:<port>`). */
+  authUrl: string
+}
+
+/**
+ * What a service needing real access tokens starts its tests with: a fresh test database and NATS
+ * namespace, the TikTok sandbox on port 0, and auth-service listening on port 0 against it. All
+ * closed at teardown, newest first.
+ */
+export async function startAuthStack(t: Teardownable, opts: AuthStackOptions): Promise<AuthTestStack> {
+  const databaseUrl = await createTestDatabase(t)
+  const namespace = createTestNamespace(t)
+  const sandbox = await createSandbox({ ...opts.sandbox, redirectUris: [TEST_REDIRECT_URI] })
+  t.teardown(() => sandbox.close())
+  const config = testAuthConfig({
+    databaseUrl,
+    namespace,
+    sandboxUrl: sandbox.url,
+    internalSecret: opts.internalSecret,
+    ...(opts.overrides ? { overrides: opts.overrides } : {}),
+  })
+  const { app: auth, url: authUrl } = await startAuthService(t, config, { listen: true })
+  return { databaseUrl, namespace, sandbox, auth, authUrl }
 }

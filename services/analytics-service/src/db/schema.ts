@@ -1,5 +1,6 @@
 import { outboxTable } from '@social-bridge/service-kit'
 import { sql } from 'drizzle-orm'
+import { toSnakeCase } from 'drizzle-orm/casing'
 import {
   bigint,
   bigserial,
@@ -21,6 +22,32 @@ import {
 export const analytics = pgSchema('analytics')
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+/**
+ * Count columns as TikTok returns them (int64, read as JS numbers), named by their keys
+ * (`videoCount` → column `video_count`).
+ */
+function counts<K extends string>(...keys: K[]) {
+  const count = (name: string) => bigint(name, { mode: 'number' }).notNull()
+  return Object.fromEntries(keys.map((key) => [key, count(toSnakeCase(key))])) as Record<
+    K,
+    ReturnType<typeof count>
+  >
+}
+
+/** The account a row is about: its connection, the connection's tenant and provider. */
+const accountColumns = () => ({
+  connectionId: uuid('connection_id').notNull(),
+  tenantId: text('tenant_id').notNull(),
+  provider: text('provider').notNull().default('tiktok'),
+})
+
+/** The columns of a row of an append-only time series: its id, the account, and when it was measured. */
+const measurement = () => ({
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  ...accountColumns(),
+  measuredAt: tz('measured_at').notNull(),
+})
 
 /**
  * A connected account we sync. `status`: `active` (synced) or `stale` (reauth required,
@@ -72,10 +99,8 @@ export const connections = analytics.table(
 export const videos = analytics.table(
   'videos',
   {
-    connectionId: uuid('connection_id').notNull(),
+    ...accountColumns(),
     videoId: text('video_id').notNull(),
-    tenantId: text('tenant_id').notNull(),
-    provider: text('provider').notNull().default('tiktok'),
     /** TikTok `create_time` (REFERENCE.md §2.5); null until a list or query returned it. */
     createdOnProviderAt: tz('created_on_provider_at'),
     title: text('title'),
@@ -96,9 +121,7 @@ export const posts = analytics.table(
   'posts',
   {
     postId: uuid('post_id').primaryKey(),
-    tenantId: text('tenant_id').notNull(),
-    connectionId: uuid('connection_id').notNull(),
-    provider: text('provider').notNull().default('tiktok'),
+    ...accountColumns(),
     publishId: text('publish_id').notNull(),
   },
   (t) => [index('posts_publish_idx').on(t.provider, t.publishId)],
@@ -119,16 +142,9 @@ export const publishVideos = analytics.table(
 export const videoMetricsSnapshots = analytics.table(
   'video_metrics_snapshots',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    connectionId: uuid('connection_id').notNull(),
+    ...measurement(),
     videoId: text('video_id').notNull(),
-    tenantId: text('tenant_id').notNull(),
-    provider: text('provider').notNull().default('tiktok'),
-    measuredAt: tz('measured_at').notNull(),
-    views: bigint('views', { mode: 'number' }).notNull(),
-    likes: bigint('likes', { mode: 'number' }).notNull(),
-    comments: bigint('comments', { mode: 'number' }).notNull(),
-    shares: bigint('shares', { mode: 'number' }).notNull(),
+    ...counts('views', 'likes', 'comments', 'shares'),
   },
   (t) => [index('video_snapshots_series_idx').on(t.connectionId, t.videoId, t.measuredAt)],
 )
@@ -137,15 +153,8 @@ export const videoMetricsSnapshots = analytics.table(
 export const accountStatsSnapshots = analytics.table(
   'account_stats_snapshots',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    connectionId: uuid('connection_id').notNull(),
-    tenantId: text('tenant_id').notNull(),
-    provider: text('provider').notNull().default('tiktok'),
-    measuredAt: tz('measured_at').notNull(),
-    followers: bigint('followers', { mode: 'number' }).notNull(),
-    following: bigint('following', { mode: 'number' }).notNull(),
-    likes: bigint('likes', { mode: 'number' }).notNull(),
-    videoCount: bigint('video_count', { mode: 'number' }).notNull(),
+    ...measurement(),
+    ...counts('followers', 'following', 'likes', 'videoCount'),
   },
   (t) => [index('account_snapshots_series_idx').on(t.connectionId, t.measuredAt)],
 )

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres'
-import { CONNECTION_COLUMNS, type Queryable, type TrackedConnection } from './db-types.js'
+import { CONNECTION_COLUMNS, type Queryable, type TrackedConnection, toColumns } from './db-types.js'
 
 /** Input of {@link ConnectionsRepository.trackConnected}. `occurredAt`: the event's time (real clock). */
 export interface ConnectedInput {
@@ -88,16 +88,18 @@ export function createConnectionsRepository({ sql }: { sql: Sql }): ConnectionsR
 
     async trackListed(items, listedAt, now) {
       if (items.length === 0) return 0
-      const rows = items.map((c) => ({
-        id: c.id,
-        tenant_id: c.tenantId,
-        provider: c.provider,
-        open_id: c.openId,
-        scopes: c.scopes,
-        status: 'active',
-        status_at: listedAt,
-        next_sync_at: now,
-      }))
+      const rows = items.map(({ id, tenantId, provider, openId, scopes }) =>
+        toColumns({
+          id,
+          tenantId,
+          provider,
+          openId,
+          scopes,
+          status: 'active',
+          statusAt: listedAt,
+          nextSyncAt: now,
+        }),
+      )
       const inserted = await sql`
         insert into analytics.connections ${sql(rows)}
         on conflict (id) do update set open_id = excluded.open_id, scopes = excluded.scopes

@@ -1,6 +1,9 @@
-import type { Queryable } from './db-types.js'
+import { type Queryable, toColumns } from './db-types.js'
 
-/** One video measurement (counts from TikTok's Video Object, REFERENCE.md §2.5). */
+/**
+ * One video measurement (counts from TikTok's Video Object, REFERENCE.md §2.5). Its fields are the
+ * columns of `video_metrics_snapshots` (camelCase), stored as they are: a row carries no others.
+ */
 export interface VideoSnapshotRow {
   connectionId: string
   videoId: string
@@ -35,17 +38,7 @@ export function createSnapshotsRepository(): SnapshotsRepository {
   return {
     async appendVideoSnapshots(q, rows) {
       if (rows.length === 0) return 0
-      const values = rows.map((r) => ({
-        connection_id: r.connectionId,
-        video_id: r.videoId,
-        tenant_id: r.tenantId,
-        provider: r.provider,
-        measured_at: r.measuredAt,
-        views: r.views,
-        likes: r.likes,
-        comments: r.comments,
-        shares: r.shares,
-      }))
+      const values = rows.map(toColumns)
       // bounded statements: postgres allows 65,535 parameters per query
       for (let i = 0; i < values.length; i += 5000) {
         await q`insert into analytics.video_metrics_snapshots ${q(values.slice(i, i + 5000))}`

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres'
-import type { Queryable } from './db-types.js'
+import { type Queryable, toColumns } from './db-types.js'
 
 /** What we know of a video when we learn about it. `createdAt`: TikTok `create_time` (§2.5). */
 export interface VideoFact {
@@ -60,17 +60,20 @@ export function createVideosRepository({ sql }: { sql: Sql }): VideosRepository 
     async upsertVideos(q, owner, facts, now) {
       if (facts.length === 0) return 0
       const byId = new Map(facts.map((f) => [f.videoId, f]))
-      const rows = [...byId.values()].map((f) => ({
-        connection_id: owner.connectionId,
-        video_id: f.videoId,
-        tenant_id: owner.tenantId,
-        provider: owner.provider,
-        created_on_provider_at: f.createdAt ?? null,
-        title: f.title ?? null,
-        share_url: f.shareUrl ?? null,
-        first_seen_at: now,
-        next_sync_at: now,
-      }))
+      const { connectionId, tenantId, provider } = owner
+      const rows = [...byId.values()].map((f) =>
+        toColumns({
+          connectionId,
+          videoId: f.videoId,
+          tenantId,
+          provider,
+          createdOnProviderAt: f.createdAt ?? null,
+          title: f.title ?? null,
+          shareUrl: f.shareUrl ?? null,
+          firstSeenAt: now,
+          nextSyncAt: now,
+        }),
+      )
       const res = await q<{ inserted: boolean }[]>`
         insert into analytics.videos ${q(rows)}
         on conflict (connection_id, video_id) do update set

@@ -5,7 +5,8 @@ import postgres from 'postgres'
 import t, { type Test } from 'tap'
 import { createRateBudget, RateBudgetExhaustedError } from '../../src/domain/rate-budget.js'
 import type { SyncOutcome } from '../../src/domain/sync/sync-service.js'
-import { asUser, build, waitTracked, waitUntil } from '../helper.js'
+import { buildTracked, connectTracked } from '../accounts.js'
+import { asUser, build, waitUntil } from '../helper.js'
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url))
 
@@ -72,13 +73,7 @@ t.test(
         SYNC_CONCURRENCY: 6,
       },
     })
-    const accounts: string[] = []
-    for (let i = 0; i < 6; i++) {
-      const user = ctx.sandbox.addUser()
-      ctx.sandbox.seedVideos(user.openId, 50, { spacingMs: 60_000 })
-      accounts.push(await ctx.connect(user.openId))
-    }
-    for (const id of accounts) t.ok(await waitTracked(ctx, id))
+    const accounts = await connectTracked(t, ctx, 6, { videos: 50 })
     const limits = { limit: 6, key: 'app' as const }
     ctx.sandbox.updateSettings({
       rateLimitWindowMs: 500,
@@ -122,11 +117,7 @@ t.test(
 )
 
 t.test('a 429 from TikTok keeps what was measured and finishes the account after the backoff', async (t) => {
-  const ctx = await build(t, { overrides: { TIKTOK_RATE_LIMIT_BACKOFF_MS: 300 } })
-  const user = ctx.sandbox.addUser()
-  ctx.sandbox.seedVideos(user.openId, 45, { spacingMs: 60_000 })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx } = await buildTracked(t, { overrides: { TIKTOK_RATE_LIMIT_BACKOFF_MS: 300 }, videos: 45 })
   ctx.sandbox.clearRequestLog()
   ctx.sandbox.injectFault({ endpoint: 'user.info', kind: 'rate_limit', count: 1 })
 

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createFastifyOptions } from '@social-bridge/service-kit'
-import Fastify from 'fastify'
 import t, { type Test } from 'tap'
-import app from '../../src/app.js'
 import type { SyncOutcome } from '../../src/domain/sync/sync-service.js'
-import { build, type TestContext, waitTracked, waitUntil } from '../helper.js'
+import { buildTracked } from '../accounts.js'
+import { startAnalytics, type TestContext, waitUntil } from '../helper.js'
 
 /**
  * A budget of 1 call per 2.5 s per endpoint makes a 25-video sync wait ≥ 5 s for room (2 list
@@ -19,21 +17,9 @@ const SLOW_SYNC = {
 }
 
 async function slowAccount(t: Test) {
-  const ctx = await build(t, { overrides: SLOW_SYNC })
-  const user = ctx.sandbox.addUser()
-  ctx.sandbox.seedVideos(user.openId, 25, { spacingMs: 60_000 })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId), 'the account is tracked')
+  const { ctx, connectionId } = await buildTracked(t, { overrides: SLOW_SYNC, videos: 25 })
   ctx.sandbox.clearRequestLog()
   return { ctx, connectionId }
-}
-
-async function secondReplica(t: Test, ctx: TestContext) {
-  const replica = Fastify(createFastifyOptions({ service: 'analytics-service', logLevel: 'silent' }))
-  await replica.register(app, { config: ctx.config, clock: () => new Date(ctx.sandbox.now()) })
-  t.teardown(() => replica.close())
-  await replica.ready()
-  return replica
 }
 
 const countRows = async (ctx: TestContext, table: 'video_metrics_snapshots' | 'account_stats_snapshots') =>
@@ -44,7 +30,7 @@ t.test(
   'a sync that outlasts its lease keeps the account: another replica does not sync it too',
   async (t) => {
     const { ctx } = await slowAccount(t)
-    const replica = await secondReplica(t, ctx)
+    const replica = await startAnalytics(t, ctx.config, ctx.sandbox)
 
     let done = false
     const first = ctx.app.scheduler.drain().finally(() => {
@@ -93,10 +79,7 @@ t.test('a sync whose lease was taken over stops calling TikTok and stores nothin
 })
 
 t.test('finishing a sync with a lease token that no longer holds the account writes nothing', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, connectionId } = await buildTracked(t)
   const { leases, clock } = ctx.app.analytics
   const [mine] = await leases.leaseDue(clock(), 1, 60_000)
   t.equal(mine?.id, connectionId)

@@ -1,14 +1,11 @@
 import t from 'tap'
 import { catchUpConnections } from '../../src/workers/catch-up.js'
-import { build, waitTracked } from '../helper.js'
+import { buildTracked } from '../accounts.js'
 
 t.test(
   "the start-up catch-up tracks auth-service's active connections that no event announced",
   async (t) => {
-    const ctx = await build(t)
-    const user = ctx.sandbox.addUser()
-    const connectionId = await ctx.connect(user.openId, 'tenant-c')
-    t.ok(await waitTracked(ctx, connectionId))
+    const { ctx, user, connectionId } = await buildTracked(t, { tenantId: 'tenant-c' })
     // as if this service had been down when the account was connected
     await ctx.app.pg`delete from analytics.connections where id = ${connectionId}`
 

@@ -8,7 +8,8 @@ import {
 import { createEnvelope } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { build, waitTracked, waitUntil } from '../helper.js'
+import { buildTracked } from '../accounts.js'
+import { build, waitUntil } from '../helper.js'
 import { postPublishedEnvelope } from '../publish-helper.js'
 
 const WEBHOOK = TikTokWebhookFilters.postPubliclyAvailable
@@ -35,10 +36,7 @@ async function fingerprint(
 }
 
 t.test('duplicate and out-of-order post events leave the same data', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, user, connectionId } = await buildTracked(t)
   const processed = async () =>
     (await ctx.app.pg<{ n: number }[]>`select count(*)::int as n from analytics.processed_events`)[0]!.n
   const before = await processed()

@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import { Subjects, TikTokWebhookFilters } from '@social-bridge/contracts'
 import t from 'tap'
-import { asUser, build, waitSynced, waitTracked, waitUntil } from '../helper.js'
+import { buildTracked, waitSynced } from '../accounts.js'
+import { asUser, waitUntil } from '../helper.js'
 import { directPost, postPublishedEnvelope, publiclyAvailableEnvelope } from '../publish-helper.js'
 
 t.test(
   'a post published through publish-service shows up in analytics after its events, without a manual step',
   async (t) => {
-    const ctx = await build(t, {
+    const { ctx, connectionId } = await buildTracked(t, {
       overrides: { SCHEDULER_ENABLED: true, SCHEDULER_TICK_MS: 50 },
       sandboxSettings: { processingDelayMs: 10, publiclyAvailableDelayMs: 10 },
     })
-    const user = ctx.sandbox.addUser()
-    const connectionId = await ctx.connect(user.openId)
-    t.ok(await waitTracked(ctx, connectionId))
     // The connect's own import has finished, so only the events can bring the new video in
     // (an import still running would list it and measure it once more).
     t.ok(await waitSynced(ctx, connectionId), 'the import after connect is done')

@@ -1,25 +1,11 @@
-import { createFastifyOptions } from '@social-bridge/service-kit'
-import Fastify from 'fastify'
 import t from 'tap'
-import app from '../../src/app.js'
-import { build, waitTracked } from '../helper.js'
+import { connectTracked } from '../accounts.js'
+import { build, startAnalytics } from '../helper.js'
 
 t.test('two replicas draining together sync each due account exactly once', async (t) => {
   const ctx = await build(t)
-  const accounts: string[] = []
-  for (let i = 0; i < 6; i++) {
-    const user = ctx.sandbox.addUser()
-    ctx.sandbox.seedVideos(user.openId, 25, { spacingMs: 60_000 })
-    accounts.push(await ctx.connect(user.openId))
-  }
-  for (const id of accounts) t.ok(await waitTracked(ctx, id))
-  const replica = Fastify(createFastifyOptions({ service: 'analytics-service', logLevel: 'silent' }))
-  await replica.register(app, {
-    config: { ...ctx.config, SYNC_CONCURRENCY: 2 },
-    clock: () => new Date(ctx.sandbox.now()),
-  })
-  t.teardown(() => replica.close())
-  await replica.ready()
+  await connectTracked(t, ctx, 6, { videos: 25 })
+  const replica = await startAnalytics(t, { ...ctx.config, SYNC_CONCURRENCY: 2 }, ctx.sandbox)
   ctx.sandbox.clearRequestLog()
 
   const [a, b] = await Promise.all([ctx.app.scheduler.drain(), replica.scheduler.drain()])

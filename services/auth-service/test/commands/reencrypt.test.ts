@@ -1,7 +1,8 @@
 import t from 'tap'
 import { reencryptAll } from '../../src/commands/reencrypt.js'
 import { createVault } from '../../src/domain/vault.js'
-import { asService, asUser, build, connectAccount, newKey, startSandbox } from '../helper.js'
+import { asUser, build, connectAccount, newKey, startSandbox } from '../helper.js'
+import { buildReplica, requestAccessToken } from '../setup.js'
 
 t.test('rows written under key A are rewritten under B, after which A can be removed', async (t) => {
   const sandbox = await startSandbox(t)
@@ -21,18 +22,17 @@ t.test('rows written under key A are rewritten under B, after which A can be rem
     url: '/connections/tiktok/authorize',
     headers: await asUser({ tenantId: 't1', userId: 'u' }),
   })
-  const headers = await asService('publish-service')
-  const tokenOn = (app: typeof v1.app, id: string) =>
-    app.inject({ method: 'POST', url: `/internal/connections/${id}/lease`, headers, payload: {} })
-  const before = (await tokenOn(v1.app, ids[0]!)).json().accessToken
+  const before = (await requestAccessToken(v1.app, ids[0]!)).json().accessToken
 
   // step 1: add B as active, keep A: old rows still read
-  const shared = { databaseUrl: v1.config.DATABASE_URL, namespace: v1.config.NATS_NAMESPACE, sandbox }
-  const v2 = await build(t, {
-    ...shared,
+  const v2 = await buildReplica(t, sandbox, v1.config, {
     overrides: { TOKEN_ENCRYPTION_KEYS: `${keyA},${keyB}`, TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'B' },
   })
-  t.equal((await tokenOn(v2.app, ids[0]!)).json().accessToken, before, 'readable with A still configured')
+  t.equal(
+    (await requestAccessToken(v2.app, ids[0]!)).json().accessToken,
+    before,
+    'readable with A still configured',
+  )
 
   // step 2: re-encrypt in small batches
   const vault = createVault({ keys: `${keyA},${keyB}`, activeKeyId: 'B' })
@@ -55,16 +55,10 @@ t.test('rows written under key A are rewritten under B, after which A can be rem
   )
 
   // step 3: remove A
-  const v3 = await build(t, {
-    ...shared,
+  const v3 = await buildReplica(t, sandbox, v1.config, {
     overrides: { TOKEN_ENCRYPTION_KEYS: keyB, TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'B' },
   })
-  t.equal((await tokenOn(v3.app, ids[0]!)).json().accessToken, before, 'readable with B only')
-  const forced = await v3.app.inject({
-    method: 'POST',
-    url: `/internal/connections/${ids[1]}/lease`,
-    headers,
-    payload: { forceRefresh: true },
-  })
+  t.equal((await requestAccessToken(v3.app, ids[0]!)).json().accessToken, before, 'readable with B only')
+  const forced = await requestAccessToken(v3.app, ids[1]!, { payload: { forceRefresh: true } })
   t.equal(forced.statusCode, 200, 'the re-encrypted refresh token works at TikTok')
 })

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { expireStoredAccessToken } from '../db.js'
-import { asService, build, connectAccount, startSandbox } from '../helper.js'
+import { build, connectAccount, startSandbox } from '../helper.js'
+import { buildReplica, requestAccessToken } from '../setup.js'
 
 t.test(
   'two instances and 50 concurrent access-token requests of an expired token make exactly one refresh call',
@@ -8,35 +9,17 @@ t.test(
     const sandbox = await startSandbox(t) // rotation 'invalidate': the old refresh token dies
     const a = await build(t, { sandbox })
     // a second replica on the same database and NATS namespace, with its own pool and TikTok client
-    const b = await build(t, {
-      sandbox,
-      databaseUrl: a.config.DATABASE_URL,
-      namespace: a.config.NATS_NAMESPACE,
-      overrides: { TOKEN_ENCRYPTION_KEYS: a.config.TOKEN_ENCRYPTION_KEYS },
-    })
+    const b = await buildReplica(t, sandbox, a.config)
     const creator = sandbox.addUser()
     const { connectionId } = await connectAccount(a.app, { tenantId: 't1', userId: 'u1' }, creator.openId)
-    const before = await a.app.inject({
-      method: 'POST',
-      url: `/internal/connections/${connectionId}/lease`,
-      headers: await asService('publish-service'),
-      payload: {},
-    })
+    const before = await requestAccessToken(a.app, connectionId)
     const oldToken = before.json().accessToken
     sandbox.expireTokens(creator.openId, { access: true, refresh: false })
     await expireStoredAccessToken(a.app, connectionId)
     sandbox.clearRequestLog()
 
-    const headers = await asService('publish-service')
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        (i % 2 ? a.app : b.app).inject({
-          method: 'POST',
-          url: `/internal/connections/${connectionId}/lease`,
-          headers,
-          payload: {},
-        }),
-      ),
+      Array.from({ length: 50 }, (_, i) => requestAccessToken(i % 2 ? a.app : b.app, connectionId)),
     )
     t.same(
       results.map((r) => r.statusCode),
@@ -56,12 +39,7 @@ t.test(
 
     // later refreshes, from either replica, use the rotated refresh token, never the old one
     for (const app of [b.app, a.app]) {
-      const res = await app.inject({
-        method: 'POST',
-        url: `/internal/connections/${connectionId}/lease`,
-        headers,
-        payload: { forceRefresh: true },
-      })
+      const res = await requestAccessToken(app, connectionId, { payload: { forceRefresh: true } })
       t.equal(res.statusCode, 200)
     }
     const states = sandbox

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import { connectionRow, expireStoredAccessToken } from '../db.js'
-import { asService, build, connectAccount, startSandbox, waitUntil } from '../helper.js'
+import { waitUntil } from '../helper.js'
+import { buildConnected, buildReplica, requestAccessToken } from '../setup.js'
 import { tokenSetup } from './token-setup.js'
 
 const setup = (t: Test) => tokenSetup(t, { service: 'analytics-service', collectEvents: true })
@@ -87,25 +88,12 @@ t.test(
 t.test(
   'a rejected client (not the grant) is recorded as failed and never marks reauth_required',
   async (t) => {
-    const sandbox = await startSandbox(t)
-    const good = await build(t, { sandbox })
-    const creator = sandbox.addUser()
-    const { connectionId } = await connectAccount(good.app, { tenantId: 't1', userId: 'u1' }, creator.openId)
-    const bad = await build(t, {
-      sandbox,
-      databaseUrl: good.config.DATABASE_URL,
-      namespace: good.config.NATS_NAMESPACE,
-      overrides: {
-        TOKEN_ENCRYPTION_KEYS: good.config.TOKEN_ENCRYPTION_KEYS,
-        TIKTOK_CLIENT_SECRET: 'wrong-secret',
-      },
+    const good = await buildConnected(t)
+    const { connectionId } = good
+    const bad = await buildReplica(t, good.sandbox, good.config, {
+      overrides: { TIKTOK_CLIENT_SECRET: 'wrong-secret' },
     })
-    const res = await bad.app.inject({
-      method: 'POST',
-      url: `/internal/connections/${connectionId}/lease`,
-      headers: await asService('publish-service'),
-      payload: { forceRefresh: true },
-    })
+    const res = await requestAccessToken(bad.app, connectionId, { payload: { forceRefresh: true } })
     t.equal(res.statusCode, 503)
     t.equal((await connectionRow(good.app, connectionId))?.status, 'active')
     const [attempt] = await good.app.sql`select outcome, error_code from auth.refresh_attempts`

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
 import { connectionRow } from '../db.js'
-import { asService, build, connectAccount, newKey, startSandbox, waitUntil } from '../helper.js'
+import { build, connectAccount, newKey, startSandbox, waitUntil } from '../helper.js'
+import { buildReplica, requestAccessToken } from '../setup.js'
 import { tokenSetup } from './token-setup.js'
 
 const setup = (t: Test) => tokenSetup(t, { service: 'publish-service' })
@@ -94,21 +95,16 @@ t.test(
       { tenantId: 't1', userId: 'u1' },
       sandbox.addUser().openId,
     )
-    const headers = await asService('publish-service')
-    const url = `/internal/connections/${connectionId}/lease`
-    const token = (await a.app.inject({ method: 'POST', url, headers, payload: {} })).json().accessToken
+    const token = (await requestAccessToken(a.app, connectionId)).json().accessToken
     // key A was removed from TOKEN_ENCRYPTION_KEYS before the row was re-encrypted
     const logs: string[] = []
     const logStream = new Writable({ write: (chunk, _enc, cb) => cb(void logs.push(String(chunk))) })
-    const b = await build(t, {
-      sandbox,
-      databaseUrl: a.config.DATABASE_URL,
-      namespace: a.config.NATS_NAMESPACE,
+    const b = await buildReplica(t, sandbox, a.config, {
       logStream,
       overrides: { TOKEN_ENCRYPTION_KEYS: `B:${newKey()}`, TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'B' },
     })
     for (const payload of [{}, { forceRefresh: true }]) {
-      const res = await b.app.inject({ method: 'POST', url, headers, payload })
+      const res = await requestAccessToken(b.app, connectionId, { payload })
       t.equal(res.statusCode, 500)
       t.match(res.json(), { error: { code: 'TOKEN_KEY_UNAVAILABLE', message: /key/ }, requestId: String })
     }

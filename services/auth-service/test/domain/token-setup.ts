@@ -6,7 +6,8 @@ import type { Teardownable } from '@social-bridge/service-kit/testing'
 import type { Sandbox, SandboxUser } from '@social-bridge/tiktok-sandbox'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { collectEvents } from '../db.js'
-import { asService, build, connectAccount, startSandbox } from '../helper.js'
+import { build, connectAccount, startSandbox } from '../helper.js'
+import { requestAccessToken } from '../setup.js'
 
 /** Options of {@link tokenSetup}. */
 export interface TokenSetupOptions {
@@ -43,13 +44,8 @@ export async function tokenSetup(t: Teardownable, opts: TokenSetupOptions) {
   const events = opts.collectEvents ? collectEvents(app) : undefined
   const creator = sandbox.addUser()
   const { connectionId } = await connectAccount(app, { tenantId: 't1', userId: 'u1' }, creator.openId)
-  const getToken = async (payload: Record<string, unknown> = {}) =>
-    app.inject({
-      method: 'POST',
-      url: `/internal/connections/${connectionId}/lease`,
-      headers: await asService(opts.service),
-      payload,
-    })
+  const getToken = (payload: Record<string, unknown> = {}) =>
+    requestAccessToken(app, connectionId, { service: opts.service, payload })
   const attempts = async () =>
     (
       await app.sql`select outcome, error_code from auth.refresh_attempts where connection_id = ${connectionId} order by id`

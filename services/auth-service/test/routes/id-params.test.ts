@@ -1,5 +1,6 @@
 import t from 'tap'
-import { asService, asUser, build, connectAccount, startSandbox } from '../helper.js'
+import { asService, asUser } from '../helper.js'
+import { buildConnected } from '../setup.js'
 
 /**
  * Every id auth-service takes must be a canonical UUID (contracts `Uuid`): the JSON Schema `uuid`
@@ -7,10 +8,8 @@ import { asService, asUser, build, connectAccount, startSandbox } from '../helpe
  * that answered 500 (issue 21 item 3). Each odd form of a real id answers 400 in the shared shape.
  */
 t.test('an id that is not a canonical UUID answers 400 on every id route', async (t) => {
-  const sandbox = await startSandbox(t)
-  const { app } = await build(t, { sandbox })
   const admin = { tenantId: 't1', userId: 'admin-1', roles: ['admin'] }
-  const { connectionId } = await connectAccount(app, admin, sandbox.addUser().openId)
+  const { sandbox, app, connectionId } = await buildConnected(t, { user: admin })
   const user = await asUser(admin)
   const service = await asService('publish-service')
   const odd = [

@@ -11,6 +11,7 @@ import {
   startSandbox,
   waitUntil,
 } from '../helper.js'
+import { requestAccessToken } from '../setup.js'
 import { startTikTokRecorder } from '../tiktok-recorder.js'
 
 t.test('no token, secret or code appears in logs, error bodies, events or the database', async (t) => {
@@ -59,14 +60,8 @@ t.test('no token, secret or code appears in logs, error bodies, events or the da
   }
   const id = await connect(creator.openId)
   const id2 = await connect(other.openId)
-  const headers = await asService('publish-service')
-  const getToken = async (connectionId: string, payload: object = {}) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: `/internal/connections/${connectionId}/lease`,
-      headers,
-      payload,
-    })
+  const getToken = async (connectionId: string, payload: Record<string, unknown> = {}) => {
+    const res = await requestAccessToken(app, connectionId, { payload })
     if (res.statusCode !== 200) bodies.push(res.body)
     return res
   }

@@ -13,7 +13,8 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { AUTHORIZATION_REMOVED_DURABLE } from '../../src/workers/authorization-removed.js'
 import { collectEvents, connectionRow } from '../db.js'
-import { asService, asUser, build, connectAccount, startSandbox, waitUntil } from '../helper.js'
+import { asUser, build, connectAccount, startSandbox, waitUntil } from '../helper.js'
+import { buildConnected, requestAccessToken } from '../setup.js'
 
 /**
  * Stores a webhook the sandbox sent (no URL configured) in the stream as webhook-ingest does
@@ -89,21 +90,13 @@ t.test('authorization.removed revokes every connection of the account, once', as
     initiatedBy: 'tiktok',
     tiktokReason: 1,
   })
-  const handed = await app.inject({
-    method: 'POST',
-    url: `/internal/connections/${a.connectionId}/lease`,
-    headers: await asService('publish-service'),
-    payload: {},
-  })
+  const handed = await requestAccessToken(app, a.connectionId)
   t.equal(handed.json().error.code, 'CONNECTION_NOT_ACTIVE')
 })
 
 t.test('a late authorization.removed for an earlier grant leaves a reconnected account active', async (t) => {
-  const sandbox = await startSandbox(t)
-  const { app } = await build(t, { sandbox })
-  const creator = sandbox.addUser()
   const user = { tenantId: 't1', userId: 'u1' }
-  const { connectionId } = await connectAccount(app, user, creator.openId)
+  const { sandbox, app, creator, connectionId } = await buildConnected(t, { user })
   const del = await app.inject({
     method: 'DELETE',
     url: `/connections/${connectionId}`,
@@ -123,20 +116,12 @@ t.test('a late authorization.removed for an earlier grant leaves a reconnected a
     actor: 'tiktok',
     details: { tiktokReason: 5, eventCreateTime: JSON.parse(late!.body).create_time },
   })
-  const handed = await app.inject({
-    method: 'POST',
-    url: `/internal/connections/${connectionId}/lease`,
-    headers: await asService('publish-service'),
-    payload: {},
-  })
+  const handed = await requestAccessToken(app, connectionId)
   t.equal(handed.statusCode, 200, 'its access token is still handed out')
 })
 
 t.test('an authorization.removed stored in the v1 shape before the upgrade still revokes', async (t) => {
-  const sandbox = await startSandbox(t)
-  const { app } = await build(t, { sandbox })
-  const creator = sandbox.addUser()
-  const { connectionId } = await connectAccount(app, { tenantId: 't1', userId: 'u1' }, creator.openId)
+  const { sandbox, app, creator, connectionId } = await buildConnected(t)
   sandbox.advanceClock(1000)
   sandbox.revokeAuthorization(creator.openId, { reason: 4 })
   const [removed] = removedEvents(sandbox)

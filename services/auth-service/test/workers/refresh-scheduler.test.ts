@@ -1,5 +1,6 @@
 import t from 'tap'
-import { asService, build, connectAccount, newKey, startSandbox } from '../helper.js'
+import { build, connectAccount, newKey, startSandbox } from '../helper.js'
+import { buildReplica, requestAccessToken } from '../setup.js'
 
 t.test(
   'the scheduler refreshes every connection before expiry when TikTok issues short lifetimes',
@@ -39,12 +40,7 @@ t.test(
       'all refreshed while still valid',
     )
     sandbox.clearRequestLog()
-    const handed = await app.inject({
-      method: 'POST',
-      url: `/internal/connections/${ids[0]}/lease`,
-      headers: await asService('publish-service'),
-      payload: {},
-    })
+    const handed = await requestAccessToken(app, ids[0]!)
     t.equal(handed.statusCode, 200)
     t.equal(sandbox.requestLog().length, 0, 'an access token after the pass needs no refresh')
   },
@@ -53,12 +49,7 @@ t.test(
 t.test('two scheduler replicas refresh each due connection exactly once', async (t) => {
   const sandbox = await startSandbox(t)
   const a = await build(t, { sandbox })
-  const b = await build(t, {
-    sandbox,
-    databaseUrl: a.config.DATABASE_URL,
-    namespace: a.config.NATS_NAMESPACE,
-    overrides: { TOKEN_ENCRYPTION_KEYS: a.config.TOKEN_ENCRYPTION_KEYS },
-  })
+  const b = await buildReplica(t, sandbox, a.config)
   for (let i = 0; i < 12; i++)
     await connectAccount(a.app, { tenantId: 't1', userId: 'u1' }, sandbox.addUser().openId)
   await a.app.sql`update auth.connections set next_refresh_at = now() - interval '1 second'`
@@ -80,10 +71,7 @@ t.test('a row whose key is no longer configured is skipped and recorded; the pas
     overrides: { TOKEN_ENCRYPTION_KEYS: `A:${newKey()}`, TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'A' },
   })
   const lost = await connectAccount(a.app, { tenantId: 't1', userId: 'u1' }, sandbox.addUser().openId)
-  const b = await build(t, {
-    sandbox,
-    databaseUrl: a.config.DATABASE_URL,
-    namespace: a.config.NATS_NAMESPACE,
+  const b = await buildReplica(t, sandbox, a.config, {
     overrides: { TOKEN_ENCRYPTION_KEYS: `B:${newKey()}`, TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'B' },
   })
   const kept = await connectAccount(b.app, { tenantId: 't1', userId: 'u1' }, sandbox.addUser().openId)

@@ -5,6 +5,7 @@ import type { AnalyticsConfig } from '../../config.js'
 import { outbox as outboxTable } from '../../db/schema.js'
 import { type Cadence, parseCadence } from '../../domain/cadence.js'
 import { createRateBudget, type RateBudget } from '../../domain/rate-budget.js'
+import { createReports, type Reports } from '../../domain/reports.js'
 import { createSyncService, type SyncService } from '../../domain/sync/sync-service.js'
 import {
   type ConnectionsRepository,
@@ -34,6 +35,8 @@ export interface AnalyticsDomain {
   sync: SyncService
   /** TikTok calls this process made, by `endpoint:outcome` (e.g. `video.query:ok`). */
   callStats: Map<string, number>
+  /** The answers of the GET analytics routes. */
+  reports: Reports
 }
 
 declare module 'fastify' {
@@ -59,6 +62,7 @@ export const domainPlugin = fp(
     const leases = createSyncLeases({ sql })
     const videos = createVideosRepository({ sql })
     const snapshots = createSnapshotsRepository()
+    const readModel = createReadModel({ sql })
     const outbox = createOutbox({ db: app.db, table: outboxTable, bus: app.nats.bus, log: app.log })
     const budget = createRateBudget({
       sql,
@@ -98,11 +102,12 @@ export const domainPlugin = fp(
       leases,
       videos,
       snapshots,
-      readModel: createReadModel({ sql }),
+      readModel,
       outbox,
       budget,
       sync,
       callStats,
+      reports: createReports({ readModel, connections }),
     })
   },
   {

@@ -1,16 +1,15 @@
 import { DEFAULT_RATE_LIMITS } from '@social-bridge/tiktok-sandbox'
 import t from 'tap'
-import { build, waitTracked } from '../../helper.js'
+import { buildTracked } from '../../accounts.js'
 
 const listCalls = (log: { endpoint: string; status: number }[]) =>
   log.filter((e) => e.endpoint === 'video.list' && e.status === 200).length
 
 t.test('an import stopped by the rate limit resumes at its saved cursor on the next sync', async (t) => {
-  const ctx = await build(t, { overrides: { TIKTOK_RATE_LIMIT_BACKOFF_MS: 200 } })
-  const user = ctx.sandbox.addUser()
-  const videos = ctx.sandbox.seedVideos(user.openId, 45, { spacingMs: 60_000 })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, connectionId, videos } = await buildTracked(t, {
+    overrides: { TIKTOK_RATE_LIMIT_BACKOFF_MS: 200 },
+    videos: 45,
+  })
   // TikTok admits one video list call per minute: the import stops after its first page of 20
   ctx.sandbox.updateSettings({
     rateLimits: { ...DEFAULT_RATE_LIMITS, 'video.list': { limit: 1, key: 'app' } },
@@ -47,11 +46,7 @@ t.test('an import stopped by the rate limit resumes at its saved cursor on the n
 })
 
 t.test('a re-list picks up videos posted on the account outside Social Bridge', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  ctx.sandbox.seedVideos(user.openId, 3, { spacingMs: 60_000 })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, user, connectionId } = await buildTracked(t, { videos: 3 })
   t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 3 }])
 
   ctx.sandbox.advanceClock(ctx.config.VIDEO_RELIST_INTERVAL_MS)

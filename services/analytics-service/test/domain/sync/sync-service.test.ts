@@ -2,7 +2,8 @@ import { EventEnvelope, MetricsSyncedV1 } from '@social-bridge/contracts'
 import { readStream } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { Value } from 'typebox/value'
-import { asUser, build, waitTracked } from '../../helper.js'
+import { buildTracked } from '../../accounts.js'
+import { asUser } from '../../helper.js'
 
 const DAY_MS = 86_400_000
 
@@ -12,11 +13,7 @@ const countCalls = (log: { endpoint: string; status: number }[], endpoint: strin
 t.test(
   'an account with 45 videos is synced with exactly 3 video query calls and 1 user info call',
   async (t) => {
-    const ctx = await build(t)
-    const user = ctx.sandbox.addUser()
-    ctx.sandbox.seedVideos(user.openId, 45, { spacingMs: 60_000 })
-    const connectionId = await ctx.connect(user.openId)
-    t.ok(await waitTracked(ctx, connectionId), 'the connected event tracked the account')
+    const { ctx, connectionId } = await buildTracked(t, { videos: 45 })
     ctx.sandbox.clearRequestLog()
 
     const outcomes = await ctx.app.scheduler.drain()
@@ -41,11 +38,8 @@ t.test(
 )
 
 t.test('metrics grow over time and the history shows each snapshot', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  const [video] = ctx.sandbox.seedVideos(user.openId, 3, { spacingMs: 60_000 })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, connectionId, videos } = await buildTracked(t, { videos: 3 })
+  const [video] = videos
   await ctx.app.scheduler.drain()
   ctx.sandbox.clearRequestLog()
   for (let i = 0; i < 2; i++) {
@@ -74,11 +68,7 @@ t.test('metrics grow over time and the history shows each snapshot', async (t) =
 })
 
 t.test('a sync emits social.metrics.synced with the account, the measuring time and its calls', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  ctx.sandbox.seedVideos(user.openId, 25, { spacingMs: 60_000 })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, connectionId } = await buildTracked(t, { videos: 25 })
 
   const [outcome] = await ctx.app.scheduler.drain()
 
@@ -100,11 +90,9 @@ t.test('a sync emits social.metrics.synced with the account, the measuring time 
 })
 
 t.test("a video is no longer synced once it is older than the cadence's 90 days", async (t) => {
-  const ctx = await build(t) // SYNC_CADENCE 1d=15m,7d=1h,90d=1d
-  const user = ctx.sandbox.addUser()
-  const [video] = ctx.sandbox.seedVideos(user.openId, 1, { spacingMs: 89.5 * DAY_MS })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  // SYNC_CADENCE 1d=15m,7d=1h,90d=1d
+  const { ctx, videos } = await buildTracked(t, { videos: 1, spacingMs: 89.5 * DAY_MS })
+  const [video] = videos
   t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 1 }], 'synced at 89.5 days')
   ctx.sandbox.advanceClock(DAY_MS)
   t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 1 }], 'synced daily: at 90.5 days')

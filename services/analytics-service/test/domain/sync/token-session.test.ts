@@ -1,12 +1,9 @@
 import t from 'tap'
-import { asUser, build, waitTracked } from '../../helper.js'
+import { buildTracked } from '../../accounts.js'
+import { asUser } from '../../helper.js'
 
 t.test('an access token TikTok rejects is recovered once through a forced refresh', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  ctx.sandbox.seedVideos(user.openId, 5, { spacingMs: 60_000 })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, user } = await buildTracked(t, { videos: 5 })
   ctx.sandbox.expireTokens(user.openId, { access: true, refresh: false })
   ctx.sandbox.clearRequestLog()
 
@@ -22,11 +19,7 @@ t.test('an access token TikTok rejects is recovered once through a forced refres
 })
 
 t.test('an account whose grant is dead is skipped and shown as stale', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  ctx.sandbox.seedVideos(user.openId, 2, { spacingMs: 60_000 })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, user, connectionId } = await buildTracked(t, { videos: 2 })
   ctx.sandbox.expireTokens(user.openId, { access: true, refresh: true })
 
   const outcomes = await ctx.app.scheduler.drain()
@@ -44,11 +37,7 @@ t.test('an account whose grant is dead is skipped and shown as stale', async (t)
 })
 
 t.test('a refresh auth-service cannot make now is retried, not before its Retry-After', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  ctx.sandbox.seedVideos(user.openId, 2, { spacingMs: 60_000 })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, user, connectionId } = await buildTracked(t, { videos: 2 })
   ctx.sandbox.expireTokens(user.openId, { access: true, refresh: false })
   // the forced refresh and auth-service's two in-request retries
   ctx.sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', status: 503, count: 3 })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { asUser, build, waitTracked } from '../../helper.js'
+import { buildTracked } from '../../accounts.js'
+import { asUser } from '../../helper.js'
 
 /**
  * Input PostgreSQL cannot take must be refused before it reaches a query (issue 21 items 3, 4):
@@ -9,10 +10,7 @@ import { asUser, build, waitTracked } from '../../helper.js'
  * (year 0). Each answers 400 in the shared shape, never 500.
  */
 t.test('every id route and every date-time query answer 400 for input PostgreSQL cannot store', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, connectionId } = await buildTracked(t)
   const postId = randomUUID()
   await ctx.app.pg`
     insert into analytics.posts (post_id, tenant_id, connection_id, publish_id)

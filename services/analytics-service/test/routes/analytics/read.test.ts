@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { asUser, build, waitTracked } from '../../helper.js'
+import { buildTracked } from '../../accounts.js'
+import { asUser } from '../../helper.js'
 
 t.test('analytics routes act only for admin and social_marketing users of the same tenant', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, connectionId } = await buildTracked(t)
   const url = `/analytics/connections/${connectionId}`
   t.equal((await ctx.app.inject({ url })).statusCode, 401, 'no internal token')
   t.equal((await ctx.app.inject({ url, headers: await asUser('tenant-a', ['sales']) })).statusCode, 403)
@@ -25,11 +23,7 @@ t.test('analytics routes act only for admin and social_marketing users of the sa
 })
 
 t.test('the history honours the requested range and the summary sums the tenant', async (t) => {
-  const ctx = await build(t)
-  const user = ctx.sandbox.addUser()
-  ctx.sandbox.seedVideos(user.openId, 4, { spacingMs: 60_000 })
-  const connectionId = await ctx.connect(user.openId)
-  t.ok(await waitTracked(ctx, connectionId))
+  const { ctx, connectionId } = await buildTracked(t, { videos: 4 })
   const times: string[] = []
   for (let i = 0; i < 3; i++) {
     const [outcome] = await ctx.app.scheduler.drain()
@@ -69,10 +63,7 @@ t.test('the history honours the requested range and the summary sums the tenant'
 t.test(
   'a request reads one snapshot of the data, and without `to` its history ends at the latest point',
   async (t) => {
-    const ctx = await build(t)
-    const user = ctx.sandbox.addUser()
-    const connectionId = await ctx.connect(user.openId)
-    t.ok(await waitTracked(ctx, connectionId))
+    const { ctx, connectionId } = await buildTracked(t)
     const store = (at: Date, followers: number) => ctx.app.pg`
     insert into analytics.account_stats_snapshots
       (connection_id, tenant_id, measured_at, followers, following, likes, video_count)

@@ -1,16 +1,17 @@
 import { Subjects } from '@social-bridge/contracts'
 import t, { type Test } from 'tap'
 import { collectEvents, connectionRow } from '../../db.js'
-import { asService, asUser, build, connectAccount, startSandbox, waitUntil } from '../../helper.js'
+import { asUser, waitUntil } from '../../helper.js'
+import { buildConnected, requestAccessToken } from '../../setup.js'
 
 const admin = { tenantId: 't1', userId: 'admin-1', roles: ['admin'] }
 const marketer = { tenantId: 't1', userId: 'mk-1', roles: ['social_marketing'] }
 
 async function setup(t: Test) {
-  const sandbox = await startSandbox(t)
-  const { app } = await build(t, { sandbox })
-  const creator = sandbox.addUser({ displayName: 'Listed' })
-  const { connectionId } = await connectAccount(app, admin, creator.openId)
+  const { sandbox, app, creator, connectionId } = await buildConnected(t, {
+    user: admin,
+    creator: { displayName: 'Listed' },
+  })
   const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, user = admin) =>
     app.inject({ method, url, headers: await asUser(user) })
   return { sandbox, app, creator, connectionId, call }
@@ -65,12 +66,7 @@ t.test('disconnecting revokes at TikTok, deletes the tokens and emits the event'
     initiatedBy: 'user',
     userId: 'admin-1',
   })
-  const handed = await app.inject({
-    method: 'POST',
-    url: `/internal/connections/${connectionId}/lease`,
-    headers: await asService('publish-service'),
-    payload: {},
-  })
+  const handed = await requestAccessToken(app, connectionId)
   t.equal(handed.statusCode, 409)
   t.equal(handed.json().error.code, 'CONNECTION_NOT_ACTIVE')
   const [audit] = await app.sql`select actor from auth.audit_log where action = 'connection.disconnected'`

@@ -15,6 +15,7 @@ import {
   startSandbox,
   waitUntil,
 } from '../../helper.js'
+import { requestAccessToken } from '../../setup.js'
 
 const alice = { tenantId: 'tenant-a', userId: 'alice' }
 const bob = { tenantId: 'tenant-a', userId: 'bob' }
@@ -102,12 +103,7 @@ t.test('reconnecting the same account updates tokens and scopes without duplicat
   const row = await connectionRow(app, first.connectionId)
   t.same(row?.scopes, ['user.info.basic', 'video.list'])
   t.ok(row?.refresh_token_sealed, 'the refresh token is kept')
-  const handed = await app.inject({
-    method: 'POST',
-    url: `/internal/connections/${first.connectionId}/lease`,
-    headers: await asService('publish-service'),
-    payload: { forceRefresh: true },
-  })
+  const handed = await requestAccessToken(app, first.connectionId, { payload: { forceRefresh: true } })
   t.equal(handed.statusCode, 200, 'the stored refresh token still works')
   t.ok(
     await waitUntil(() =>

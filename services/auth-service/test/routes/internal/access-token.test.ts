@@ -1,20 +1,19 @@
 import t from 'tap'
-import { asService, build, connectAccount, startSandbox } from '../../helper.js'
+import { buildConnected, requestAccessToken } from '../../setup.js'
 
 const user = { tenantId: 'tenant-a', userId: 'user-1' }
 
 t.test('publish-service gets a valid access token for a connected account', async (t) => {
-  const sandbox = await startSandbox(t)
-  const { app } = await build(t, { sandbox })
-  const tiktokUser = sandbox.addUser({ displayName: 'Creator' })
-  const { connectionId } = await connectAccount(app, user, tiktokUser.openId)
-
-  const res = await app.inject({
-    method: 'POST',
-    url: `/internal/connections/${connectionId}/lease`,
-    headers: await asService('publish-service'),
-    payload: {},
+  const {
+    app,
+    creator: tiktokUser,
+    connectionId,
+  } = await buildConnected(t, {
+    user,
+    creator: { displayName: 'Creator' },
   })
+
+  const res = await requestAccessToken(app, connectionId)
   t.equal(res.statusCode, 200)
   const handed = res.json()
   t.match(handed, { connectionId, tenantId: 'tenant-a', provider: 'tiktok', openId: tiktokUser.openId })

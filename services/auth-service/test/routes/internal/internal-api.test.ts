@@ -1,14 +1,9 @@
 import t from 'tap'
 import { asService, build, connectAccount, startSandbox } from '../../helper.js'
+import { buildConnected, requestAccessToken } from '../../setup.js'
 
 t.test('a cached valid token is handed out without calling TikTok', async (t) => {
-  const sandbox = await startSandbox(t)
-  const { app } = await build(t, { sandbox })
-  const { connectionId } = await connectAccount(
-    app,
-    { tenantId: 't1', userId: 'u' },
-    sandbox.addUser().openId,
-  )
+  const { sandbox, app, connectionId } = await buildConnected(t, { user: { tenantId: 't1', userId: 'u' } })
   sandbox.clearRequestLog()
   const headers = await asService('analytics-service')
   for (let i = 0; i < 5; i++) {
@@ -24,20 +19,9 @@ t.test('a cached valid token is handed out without calling TikTok', async (t) =>
 })
 
 t.test('access tokens are refused to unknown ids, other tenants and other callers', async (t) => {
-  const sandbox = await startSandbox(t)
-  const { app } = await build(t, { sandbox })
-  const { connectionId } = await connectAccount(
-    app,
-    { tenantId: 't1', userId: 'u' },
-    sandbox.addUser().openId,
-  )
-  const getToken = async (id: string, service: string, payload: object = {}) =>
-    app.inject({
-      method: 'POST',
-      url: `/internal/connections/${id}/lease`,
-      headers: await asService(service),
-      payload,
-    })
+  const { app, connectionId } = await buildConnected(t, { user: { tenantId: 't1', userId: 'u' } })
+  const getToken = (id: string, service: string, payload: Record<string, unknown> = {}) =>
+    requestAccessToken(app, id, { service, payload })
   t.equal((await getToken('00000000-0000-4000-8000-000000000000', 'publish-service')).statusCode, 404)
   t.equal((await getToken(connectionId, 'publish-service', { tenantId: 't2' })).statusCode, 404)
   t.equal((await getToken(connectionId, 'publish-service', { tenantId: 't1' })).statusCode, 200)

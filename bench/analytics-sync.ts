@@ -22,7 +22,8 @@
  *   BENCH_ACCOUNTS=20 BENCH_VIDEOS=45 BENCH_RATE_LIMIT=10 pnpm exec tsx bench/analytics-sync.ts   # smoke run
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { build, connectThroughAuth, waitUntil } from '../services/analytics-service/test/helper.js'
+import { build, connectThroughAuth } from '@social-bridge/analytics-service/testing'
+import { waitUntil } from '@social-bridge/service-kit/testing'
 
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback)

@@ -1,90 +1,26 @@
 /**
- * Builds analytics-service for a test the way it runs: its own database and NATS namespace, the
- * TikTok sandbox on port 0, and the REAL auth-service (`@social-bridge/auth-service/testing`,
- * listening on port 0, same database — it only touches schema `auth` — and same namespace, so its
- * `social.connection.*` events reach our consumers). Accounts are connected through its OAuth flow.
+ * analytics-service's test setup: the app, the real auth-service and the sandbox come from
+ * `@social-bridge/analytics-service/testing` (also used by the benchmarks); this file adds the
+ * identities its route tests send. Tracked accounts: `accounts.ts`.
  */
 import { randomUUID } from 'node:crypto'
-import { startAuthStack } from '@social-bridge/auth-service/testing'
-import { createFastifyOptions } from '@social-bridge/service-kit'
-import { connectAccount, createTestIdentities, type Teardownable } from '@social-bridge/service-kit/testing'
-import type { Sandbox, SandboxSettings } from '@social-bridge/tiktok-sandbox'
-import Fastify, { type FastifyInstance } from 'fastify'
-import app from '../src/app.js'
-import type { AnalyticsConfig } from '../src/config.js'
-import { testConfig } from './analytics-config.js'
+import { createTestIdentities } from '@social-bridge/service-kit/testing'
+import { INTERNAL_SECRET } from '../testing/index.js'
 
 export { waitUntil } from '@social-bridge/service-kit/testing'
-export const INTERNAL_SECRET = 'analytics-test-internal-secret-32-bytes!!'
+export {
+  type BuildOptions,
+  build,
+  connectThroughAuth,
+  INTERNAL_SECRET,
+  startAnalytics,
+  type TestContext,
+} from '../testing/index.js'
+
 const identities = createTestIdentities(INTERNAL_SECRET)
 
 /** Headers of a CRM user's request as the gateway forwards it (default roles: social_marketing). */
 export const asUser = (tenantId: string, roles = ['social_marketing']) =>
   identities.asUser({ tenantId, userId: 'u-1', roles })
-
-/** Options of {@link build}. */
-export interface BuildOptions {
-  overrides?: Partial<AnalyticsConfig>
-  sandboxSettings?: Partial<SandboxSettings>
-}
-
-/** What {@link build} returns. */
-export interface TestContext {
-  app: FastifyInstance
-  auth: FastifyInstance
-  sandbox: Sandbox
-  config: AnalyticsConfig
-  databaseUrl: string
-  namespace: string
-  /** Connects a sandbox account through auth-service (authorize → consent → callback); returns the connection id. */
-  connect(openId: string, tenantId?: string): Promise<string>
-}
-
-/** Connects `openId` for `tenantId` through auth-service's real OAuth flow (sandbox consent). */
-export async function connectThroughAuth(
-  auth: FastifyInstance,
-  sandbox: Sandbox,
-  openId: string,
-  tenantId: string,
-) {
-  return (await connectAccount(auth, sandbox, { identities, openId, tenantId, userId: 'u-1' })).connectionId
-}
-
-/**
- * Builds the whole context (closed at teardown, newest first). The app clock follows the
- * sandbox's virtual clock, so `sandbox.advanceClock` ages posts and makes them due.
- */
-export async function build(t: Teardownable, opts: BuildOptions = {}): Promise<TestContext> {
-  const { databaseUrl, namespace, sandbox, auth, authUrl } = await startAuthStack(t, {
-    internalSecret: INTERNAL_SECRET,
-    sandbox: { settings: opts.sandboxSettings ?? {} },
-  })
-  const config = testConfig({ databaseUrl, namespace, sandboxUrl: sandbox.url, authUrl }, opts.overrides)
-  return {
-    app: await startAnalytics(t, config, sandbox),
-    auth,
-    sandbox,
-    config,
-    databaseUrl,
-    namespace,
-    connect: (openId, tenantId = 'tenant-a') => connectThroughAuth(auth, sandbox, openId, tenantId),
-  }
-}
-
-/**
- * Another analytics-service on `config` (a replica, when it is the context's config), closed at
- * teardown; its clock follows the sandbox's virtual clock.
- */
-export async function startAnalytics(
-  t: Teardownable,
-  config: AnalyticsConfig,
-  sandbox: Sandbox,
-): Promise<FastifyInstance> {
-  const analytics = Fastify(createFastifyOptions({ service: 'analytics-service', logLevel: 'silent' }))
-  await analytics.register(app, { config, clock: () => new Date(sandbox.now()) })
-  t.teardown(() => analytics.close())
-  await analytics.ready()
-  return analytics
-}
 
 export const newTenant = () => `tenant-${randomUUID().slice(0, 8)}`

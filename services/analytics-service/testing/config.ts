@@ -1,6 +1,6 @@
 import { TEST_NATS_URL } from '@social-bridge/service-kit/testing'
 import type { AnalyticsConfig } from '../src/config.js'
-import { INTERNAL_SECRET } from './helper.js'
+import { INTERNAL_SECRET } from './index.js'
 
 /** A complete analytics config; the scheduler is off (tests drive `app.scheduler.drain()`). */
 export function testConfig(

@@ -74,26 +74,6 @@ export interface Stack {
   ): Promise<{ connectionId: string; openId: string }>
 }
 
-/** Everything a test needs; `connect` links a new sandbox user through auth-service. */
-export interface Stack {
-  sandbox: Sandbox
-  auth: FastifyInstance
-  app: FastifyInstance
-  config: PublishConfig
-  databaseUrl: string
-  namespace: string
-  /** Where the sandbox sends webhooks (the relay). */
-  webhookUrl: string
-  /** Another publish-service replica on the same database and namespace. */
-  replica(overrides?: Partial<PublishConfig>, hooks?: WorkerHooks): Promise<FastifyInstance>
-  /** `scopes`: what the creator grants on the consent page (default: everything asked). */
-  connect(
-    user?: Parameters<Sandbox['addUser']>[0],
-    tenant?: string,
-    scopes?: string[],
-  ): Promise<{ connectionId: string; openId: string }>
-}
-
 /** Builds and readies one publish-service replica (closed at teardown). */
 export async function buildPublish(
   t: Teardownable,

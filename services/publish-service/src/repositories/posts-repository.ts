@@ -2,9 +2,10 @@ import { createHash, randomUUID } from 'node:crypto'
 import { type CreatePostRequest, type PostListQuery, Subjects } from '@social-bridge/contracts'
 import type { Database } from '@social-bridge/service-kit'
 import { and, desc, eq, lt, or, TransactionRollbackError } from 'drizzle-orm'
-import { type PostOptions, type PostRow, postStatusHistory, posts } from '../db/schema.js'
+import { type PostRow, postStatusHistory, posts } from '../db/schema.js'
 import { sentPrivacyLevel } from '../domain/creator-rules.js'
 import { decodeCursor, encodeCursor } from '../domain/post-cursor.js'
+import { type Interactions, storedPostOptions } from '../domain/post-options.js'
 import { enqueueEvent } from '../plugins/app/outbox.js'
 import type { Quota } from './quota.js'
 
@@ -18,7 +19,7 @@ export interface NewPost {
   videoSize?: number
   creatorUsername?: string
   /** Interaction flags after creator_info (a disabled one is forced on). */
-  interactions: Pick<PostOptions, 'disableComment' | 'disableDuet' | 'disableStitch'>
+  interactions: Interactions
 }
 
 /** Outcome of `create`. */
@@ -109,13 +110,7 @@ export function createPostsRepository({
               videoUrl: 'url' in request.source ? request.source.url : null,
               title: request.title ?? null,
               privacyLevel: sentPrivacyLevel(request) ?? null,
-              options: {
-                ...input.interactions,
-                coverTimestampMs: request.coverTimestampMs,
-                brandContentToggle: request.brandContentToggle,
-                brandOrganicToggle: request.brandOrganicToggle,
-                isAigc: request.isAigc,
-              },
+              options: storedPostOptions(request, input.interactions),
               creatorUsername: input.creatorUsername ?? null,
               idempotencyKey: input.idempotencyKey ?? null,
               requestHash: requestHash(request),

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '../domain/post-cursor.js'
 import { type Interactions, storedPostOptions } from '../domain/post-options.js'
 import { enqueueEvent } from '../plugins/app/outbox.js'
 import type { Quota } from './quota.js'
+import { findTenantRow } from './tenant-row.js'
 
 /** What `create` needs beyond the request: who asks and what was learnt while checking it. */
 export interface NewPost {
@@ -156,12 +157,8 @@ export function createPostsRepository({
       return existing
     },
 
-    async get(tenantId, id) {
-      const [row] = await db
-        .select()
-        .from(posts)
-        .where(and(eq(posts.tenantId, tenantId), eq(posts.id, id)))
-      return row ?? null
+    get(tenantId, id) {
+      return findTenantRow(db, posts, tenantId, id)
     },
     async getById(id) {
       const [row] = await db.select().from(posts).where(eq(posts.id, id))

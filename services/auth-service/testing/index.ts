@@ -1,12 +1,19 @@
 /**
  * @social-bridge/auth-service/testing — a real auth-service for other packages' tests (publish-
  * and analytics-service get their access tokens from it) and for its own: a complete test config
- * and an app started on a test database and NATS namespace, against the TikTok sandbox.
+ * and an app started on a test database and NATS namespace, against the TikTok sandbox;
+ * `startAuthStack` starts all of these at once.
  */
 import { randomBytes } from 'node:crypto'
 import type { Writable } from 'node:stream'
 import { createFastifyOptions } from '@social-bridge/service-kit'
-import { TEST_NATS_URL, type Teardownable } from '@social-bridge/service-kit/testing'
+import {
+  createTestDatabase,
+  createTestNamespace,
+  type Teardownable,
+  testBaseConfig,
+} from '@social-bridge/service-kit/testing'
+import { createSandbox, type Sandbox, type SandboxOptions } from '@social-bridge/tiktok-sandbox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import authApp from '../src/app.js'
 import type { AuthConfig } from '../src/config.js'
@@ -41,13 +48,7 @@ export interface TestAuthInput {
  */
 export function testAuthConfig(input: TestAuthInput): AuthConfig {
   return {
-    HOST: '127.0.0.1',
-    PORT: 0,
-    // service-kit types LOG_LEVEL as never (its union is built with .map); the value is valid
-    LOG_LEVEL: 'silent' as never,
-    DATABASE_URL: input.databaseUrl,
-    NATS_URL: TEST_NATS_URL,
-    NATS_NAMESPACE: input.namespace,
+    ...testBaseConfig(input),
     INTERNAL_JWT_SECRET: input.internalSecret,
     TIKTOK_CLIENT_KEY: 'sbx_client_key',
     TIKTOK_CLIENT_SECRET: 'sbx_client_secret',
@@ -97,4 +98,45 @@ export async function startAuthService(
   const url = opts.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : ''
   if (!opts.listen) await app.ready()
   return { app, url }
+}
+
+/** Options of {@link startAuthStack}. */
+export interface AuthStackOptions {
+  /** INTERNAL_JWT_SECRET shared with the other services of the test. */
+  internalSecret: string
+  /** Sandbox options; its redirect URI is always {@link TEST_REDIRECT_URI}. */
+  sandbox?: Omit<SandboxOptions, 'redirectUris'>
+  /** auth-service config values that win over {@link testAuthConfig}'s. */
+  authOverrides?: Partial<AuthConfig>
+}
+
+/** What {@link startAuthStack} started. */
+export interface AuthStack {
+  databaseUrl: string
+  namespace: string
+  sandbox: Sandbox
+  /** The listening auth-service and its base URL (the other services' AUTH_SERVICE_URL). */
+  auth: FastifyInstance
+  authUrl: string
+}
+
+/**
+ * The base of a test stack whose services take access tokens from auth-service: a database and a
+ * NATS namespace of the test's own, the TikTok sandbox, and auth-service listening on port 0 with
+ * {@link testAuthConfig} on them — all closed or dropped at teardown.
+ */
+export async function startAuthStack(t: Teardownable, opts: AuthStackOptions): Promise<AuthStack> {
+  const databaseUrl = await createTestDatabase(t)
+  const namespace = createTestNamespace(t)
+  const sandbox = await createSandbox({ ...opts.sandbox, redirectUris: [TEST_REDIRECT_URI] })
+  t.teardown(() => sandbox.close())
+  const config = testAuthConfig({
+    databaseUrl,
+    namespace,
+    sandboxUrl: sandbox.url,
+    internalSecret: opts.internalSecret,
+    ...(opts.authOverrides ? { overrides: opts.authOverrides } : {}),
+  })
+  const { app: auth, url: authUrl } = await startAuthService(t, config, { listen: true })
+  return { databaseUrl, namespace, sandbox, auth, authUrl }
 }

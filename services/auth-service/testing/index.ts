@@ -1,8 +1,7 @@
 /**
  * @social-bridge/auth-service/testing — a real auth-service for other packages' tests (publish-
  * and analytics-service get their access tokens from it) and for its own: a complete test config
- * and an app started on a test database and NATS namespace, against the TikTok sandbox;
- * `startAuthStack` starts all of these at once.
+ * and an app started on a test database and NATS namespace, against the TikTok sandbox.
  */
 import { randomBytes } from 'node:crypto'
 import type { Writable } from 'node:stream'
@@ -104,28 +103,28 @@ export async function startAuthService(
 export interface AuthStackOptions {
   /** INTERNAL_JWT_SECRET shared with the other services of the test. */
   internalSecret: string
-  /** Sandbox options; its redirect URI is always {@link TEST_REDIRECT_URI}. */
+  /** Sandbox options; TEST_REDIRECT_URI is always the registered redirect URI. */
   sandbox?: Omit<SandboxOptions, 'redirectUris'>
   /** auth-service config values that win over {@link testAuthConfig}'s. */
-  authOverrides?: Partial<AuthConfig>
+  overrides?: Partial<AuthConfig>
 }
 
-/** What {@link startAuthStack} started. */
-export interface AuthStack {
+/** What {@link startAuthStack} returns. */
+export interface AuthTestStack {
   databaseUrl: string
   namespace: string
   sandbox: Sandbox
-  /** The listening auth-service and its base URL (the other services' AUTH_SERVICE_URL). */
   auth: FastifyInstance
+  /** auth-service's base URL (`http://127.0.0.1:<port>`). */
   authUrl: string
 }
 
 /**
- * The base of a test stack whose services take access tokens from auth-service: a database and a
- * NATS namespace of the test's own, the TikTok sandbox, and auth-service listening on port 0 with
- * {@link testAuthConfig} on them — all closed or dropped at teardown.
+ * What a service needing real access tokens starts its tests with: a fresh test database and NATS
+ * namespace, the TikTok sandbox on port 0, and auth-service listening on port 0 against it. All
+ * closed at teardown, newest first.
  */
-export async function startAuthStack(t: Teardownable, opts: AuthStackOptions): Promise<AuthStack> {
+export async function startAuthStack(t: Teardownable, opts: AuthStackOptions): Promise<AuthTestStack> {
   const databaseUrl = await createTestDatabase(t)
   const namespace = createTestNamespace(t)
   const sandbox = await createSandbox({ ...opts.sandbox, redirectUris: [TEST_REDIRECT_URI] })
@@ -135,7 +134,7 @@ export async function startAuthStack(t: Teardownable, opts: AuthStackOptions): P
     namespace,
     sandboxUrl: sandbox.url,
     internalSecret: opts.internalSecret,
-    ...(opts.authOverrides ? { overrides: opts.authOverrides } : {}),
+    ...(opts.overrides ? { overrides: opts.overrides } : {}),
   })
   const { app: auth, url: authUrl } = await startAuthService(t, config, { listen: true })
   return { databaseUrl, namespace, sandbox, auth, authUrl }

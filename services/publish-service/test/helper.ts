@@ -100,7 +100,7 @@ export async function buildStack(t: Teardownable, opts: StackOptions = {}): Prom
         ...opts.sandboxSettings,
       },
     },
-    authOverrides: { TIKTOK_SCOPES: 'user.info.basic,video.upload,video.publish' },
+    overrides: { TIKTOK_SCOPES: 'user.info.basic,video.upload,video.publish' },
   })
   const webhookUrl = await startWebhookRelay(t, { namespace, clientSecret: CLIENT_SECRET })
   sandbox.updateConfig({ webhookUrl })

@@ -2,17 +2,14 @@ import postgres from 'postgres'
 import t from 'tap'
 import { request } from 'undici'
 import { dbPlugin, natsPlugin } from '../src/index.js'
-import { createTestDatabase, createTestNamespace, TEST_NATS_URL, waitUntil } from '../src/testing/index.js'
+import {
+  createTestDatabase,
+  createTestNamespace,
+  deferred,
+  TEST_NATS_URL,
+  waitUntil,
+} from '../src/testing/index.js'
 import { build } from './helper.js'
-
-/** A promise and its resolver. */
-function signal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve = () => {}
-  const promise = new Promise<void>((r) => {
-    resolve = r
-  })
-  return { promise, resolve }
-}
 
 t.test(
   'closing lets an in-flight request finish, refuses new ones, drains NATS and ends the pool',
@@ -20,8 +17,8 @@ t.test(
     const namespace = createTestNamespace(t)
     const connectionString = await createTestDatabase(t)
     const applicationName = `kit-shutdown-${namespace}`
-    const entered = signal()
-    const release = signal()
+    const entered = deferred()
+    const release = deferred()
     let finished = false
     const app = await build(t, async (app) => {
       await app.register(natsPlugin, { servers: TEST_NATS_URL, name: 'kit-test', namespace, streams: [] })

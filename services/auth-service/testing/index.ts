@@ -9,8 +9,8 @@ import { createFastifyOptions } from '@social-bridge/service-kit'
 import {
   createTestDatabase,
   createTestNamespace,
-  TEST_NATS_URL,
   type Teardownable,
+  testBaseConfig,
 } from '@social-bridge/service-kit/testing'
 import { createSandbox, type Sandbox, type SandboxOptions } from '@social-bridge/tiktok-sandbox'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -51,13 +51,7 @@ export interface TestAuthInput {
  */
 export function testAuthConfig(input: TestAuthInput): AuthConfig {
   return {
-    HOST: '127.0.0.1',
-    PORT: 0,
-    // service-kit types LOG_LEVEL as never (its union is built with .map); the value is valid
-    LOG_LEVEL: 'silent' as never,
-    DATABASE_URL: input.databaseUrl,
-    NATS_URL: TEST_NATS_URL,
-    NATS_NAMESPACE: input.namespace,
+    ...testBaseConfig(input),
     INTERNAL_JWT_SECRET: input.internalSecret,
     TIKTOK_CLIENT_KEY: 'sbx_client_key',
     TIKTOK_CLIENT_SECRET: 'sbx_client_secret',

@@ -4,17 +4,15 @@
  * `buildPublish` for one or more publish-service replicas (closed at teardown). The usual steps of
  * a publish test (upload, create, follow) are in `post-steps.ts`, re-exported here.
  */
-import { startAuthService, TEST_REDIRECT_URI, testAuthConfig } from '@social-bridge/auth-service/testing'
+import { startAuthStack, TEST_REDIRECT_URI } from '@social-bridge/auth-service/testing'
 import { createFastifyOptions } from '@social-bridge/service-kit'
 import {
   connectAccount,
-  createTestDatabase,
   createTestIdentities,
-  createTestNamespace,
   waitUntil as kitWaitUntil,
   type Teardownable,
 } from '@social-bridge/service-kit/testing'
-import { createSandbox, type Sandbox, type SandboxSettings } from '@social-bridge/tiktok-sandbox'
+import type { Sandbox, SandboxSettings } from '@social-bridge/tiktok-sandbox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import publishApp from '../src/app.js'
 import type { PublishConfig } from '../src/config.js'
@@ -74,26 +72,6 @@ export interface Stack {
   ): Promise<{ connectionId: string; openId: string }>
 }
 
-/** Everything a test needs; `connect` links a new sandbox user through auth-service. */
-export interface Stack {
-  sandbox: Sandbox
-  auth: FastifyInstance
-  app: FastifyInstance
-  config: PublishConfig
-  databaseUrl: string
-  namespace: string
-  /** Where the sandbox sends webhooks (the relay). */
-  webhookUrl: string
-  /** Another publish-service replica on the same database and namespace. */
-  replica(overrides?: Partial<PublishConfig>, hooks?: WorkerHooks): Promise<FastifyInstance>
-  /** `scopes`: what the creator grants on the consent page (default: everything asked). */
-  connect(
-    user?: Parameters<Sandbox['addUser']>[0],
-    tenant?: string,
-    scopes?: string[],
-  ): Promise<{ connectionId: string; openId: string }>
-}
-
 /** Builds and readies one publish-service replica (closed at teardown). */
 export async function buildPublish(
   t: Teardownable,
@@ -109,31 +87,23 @@ export async function buildPublish(
 
 /** Starts the sandbox, auth-service, the webhook relay and one publish-service replica. */
 export async function buildStack(t: Teardownable, opts: StackOptions = {}): Promise<Stack> {
-  const databaseUrl = await createTestDatabase(t)
-  const namespace = createTestNamespace(t)
-  const webhookUrl = await startWebhookRelay(t, { namespace, clientSecret: CLIENT_SECRET })
-  const sandbox = await createSandbox({
-    clientKey: CLIENT_KEY,
-    clientSecret: CLIENT_SECRET,
-    redirectUris: [REDIRECT_URI],
-    verifiedUrlPrefixes: [VERIFIED_PREFIX],
-    webhookUrl,
-    settings: {
-      processingDelayMs: 20,
-      publiclyAvailableDelayMs: 100,
-      webhookRetryBaseDelayMs: 20,
-      ...opts.sandboxSettings,
-    },
-  })
-  t.teardown(() => sandbox.close())
-  const authConfig = testAuthConfig({
-    databaseUrl,
-    namespace,
-    sandboxUrl: sandbox.url,
+  const { databaseUrl, namespace, sandbox, auth, authUrl } = await startAuthStack(t, {
     internalSecret: INTERNAL_SECRET,
+    sandbox: {
+      clientKey: CLIENT_KEY,
+      clientSecret: CLIENT_SECRET,
+      verifiedUrlPrefixes: [VERIFIED_PREFIX],
+      settings: {
+        processingDelayMs: 20,
+        publiclyAvailableDelayMs: 100,
+        webhookRetryBaseDelayMs: 20,
+        ...opts.sandboxSettings,
+      },
+    },
     overrides: { TIKTOK_SCOPES: 'user.info.basic,video.upload,video.publish' },
   })
-  const { app: auth, url: authUrl } = await startAuthService(t, authConfig, { listen: true })
+  const webhookUrl = await startWebhookRelay(t, { namespace, clientSecret: CLIENT_SECRET })
+  sandbox.updateConfig({ webhookUrl })
   const configFor = (overrides: Partial<PublishConfig> = {}) =>
     testPublishConfig({ databaseUrl, namespace, sandboxUrl: sandbox.url, authUrl, overrides })
   const config = configFor({ ...opts.config, ...(opts.worker === false ? { WORKER_ENABLED: false } : {}) })

@@ -56,15 +56,37 @@ export async function createPost(
   })
 }
 
+/**
+ * The body of a direct post of `source` (a stored `{ mediaId }` or a `{ url }` to pull) on
+ * `connectionId`: `{ connectionId, mode: 'direct', source, privacyLevel: 'SELF_ONLY' }` with
+ * `overrides` merged over it (e.g. `{ mode: 'inbox' }`, another `privacyLevel`, interaction flags).
+ */
+export function directPost(
+  connectionId: string,
+  source: { mediaId: string } | { url: string },
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { connectionId, mode: 'direct', source, privacyLevel: 'SELF_ONLY', ...overrides }
+}
+
+/** Creates a {@link directPost} of `source` on `connectionId`, `overrides` merged over it; returns the response. */
+export function createDirectPost(
+  app: FastifyInstance,
+  connectionId: string,
+  source: { mediaId: string } | { url: string },
+  overrides: Record<string, unknown> = {},
+) {
+  return createPost(app, directPost(connectionId, source, overrides))
+}
+
 /** The sample video {@link postClip} uploads unless told otherwise. */
 export const DEFAULT_CLIP: SampleClipName = 'clip-15s-vertical.mp4'
 
 /**
  * The usual start of a publish test: links a new sandbox user (`stack.connect()`), uploads the
- * sample video `clip` (a name of the testing kit's SAMPLE_CLIPS) and creates a post of it. The body
- * is `{ connectionId, mode: 'direct', source: { mediaId }, privacyLevel: 'SELF_ONLY' }` with
- * `overrides` merged over it. Nothing is asserted: the caller checks `res` (and the upload, through
- * the post) as its test requires.
+ * sample video `clip` (a name of the testing kit's SAMPLE_CLIPS) and creates a post of it: the
+ * body is {@link directPost} of `{ mediaId }` with `overrides`. Nothing is asserted: the caller
+ * checks `res` (and the upload, through the post) as its test requires.
  */
 export async function postClip(
   stack: Stack,
@@ -73,13 +95,7 @@ export async function postClip(
 ) {
   const { connectionId } = await stack.connect()
   const mediaId = (await uploadMedia(stack.app, media(clip))).json().id as string
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId },
-    privacyLevel: 'SELF_ONLY',
-    ...overrides,
-  })
+  const res = await createDirectPost(stack.app, connectionId, { mediaId }, overrides)
   return { connectionId, mediaId, res }
 }
 
@@ -101,8 +117,8 @@ export function holdProcessing(stack: Stack, t: Teardownable, ms = 2000) {
 /**
  * The usual start of a PULL_FROM_URL test (docs/tiktok-api.md §3.6): serves the shared media folder on a
  * local origin the sandbox downloads `${VERIFIED_PREFIX}<clip>` from, links a new sandbox user
- * (`stack.connect(user)`) and creates a post of that URL. The body is `postClip`'s with
- * `source: { url }`, `overrides` merged over it. Nothing is asserted.
+ * (`stack.connect(user)`) and creates a post of that URL: the body is {@link directPost} of
+ * `{ url }` with `overrides`. Nothing is asserted.
  */
 export async function pullClip(
   stack: Stack,
@@ -113,13 +129,7 @@ export async function pullClip(
 ) {
   stack.sandbox.updateSettings({ pullUrlRewrites: { [VERIFIED_PREFIX]: await serveMedia(t) } })
   const { connectionId } = await stack.connect(user)
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { url: `${VERIFIED_PREFIX}${clip}` },
-    privacyLevel: 'SELF_ONLY',
-    ...overrides,
-  })
+  const res = await createDirectPost(stack.app, connectionId, { url: `${VERIFIED_PREFIX}${clip}` }, overrides)
   return { connectionId, res }
 }
 

@@ -1,4 +1,4 @@
-import { TEST_NATS_URL } from '@social-bridge/service-kit/testing'
+import { testBaseConfig } from '@social-bridge/service-kit/testing'
 import type { PublishConfig } from '../src/config.js'
 import { CLIENT_KEY, CLIENT_SECRET, INTERNAL_SECRET, VERIFIED_PREFIX } from './helper.js'
 
@@ -11,12 +11,7 @@ export function testPublishConfig(input: {
   overrides?: Partial<PublishConfig>
 }): PublishConfig {
   return {
-    HOST: '127.0.0.1',
-    PORT: 0,
-    LOG_LEVEL: 'silent' as never,
-    DATABASE_URL: input.databaseUrl,
-    NATS_URL: TEST_NATS_URL,
-    NATS_NAMESPACE: input.namespace,
+    ...testBaseConfig(input),
     INTERNAL_JWT_SECRET: INTERNAL_SECRET,
     AUTH_SERVICE_URL: input.authUrl,
     TIKTOK_CLIENT_KEY: CLIENT_KEY,

@@ -5,6 +5,7 @@
  * made with ffmpeg (README.md, "Testing kit"). Not exported from the kit's main entry: no
  * service's `src` imports it (the local stack's demo takes its sample video from here).
  */
+export * from './config.js'
 export * from './connect-account.js'
 export * from './database.js'
 export * from './identity.js'

@@ -14,3 +14,15 @@ export async function waitUntil(
   }
   return false
 }
+
+/**
+ * A promise settled from outside, to hold one side of a test until the other says so: await
+ * `promise`; `resolve(value)` fulfils it (Node 20 has no `Promise.withResolvers`).
+ */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void
+  const promise = new Promise<T>((r) => {
+    resolve = r
+  })
+  return { promise, resolve }
+}

@@ -19,13 +19,18 @@ export const publishSchema = pgSchema('publish')
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
+/** The leading columns of a row a tenant owns: its id, the tenant and the provider it is about. */
+const tenantOwned = () => ({
+  id: uuid('id').primaryKey(),
+  tenantId: text('tenant_id').notNull(),
+  provider: text('provider').notNull().default('tiktok'),
+})
+
 /** Stored videos (bytes live in the JetStream object store under `objectName`). Sizes in bytes. */
 export const media = publishSchema.table(
   'media',
   {
-    id: uuid('id').primaryKey(),
-    tenantId: text('tenant_id').notNull(),
-    provider: text('provider').notNull().default('tiktok'),
+    ...tenantOwned(),
     objectName: text('object_name').notNull(),
     contentType: text('content_type').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
@@ -48,9 +53,7 @@ export const media = publishSchema.table(
 export const posts = publishSchema.table(
   'posts',
   {
-    id: uuid('id').primaryKey(),
-    tenantId: text('tenant_id').notNull(),
-    provider: text('provider').notNull().default('tiktok'),
+    ...tenantOwned(),
     connectionId: uuid('connection_id').notNull(),
     createdBy: text('created_by').notNull(),
     mode: text('mode').$type<'direct' | 'inbox'>().notNull(),

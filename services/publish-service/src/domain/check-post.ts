@@ -2,7 +2,6 @@ import type { AuthClient } from '@social-bridge/auth-client'
 import type { CreatePostRequest } from '@social-bridge/contracts'
 import { NotFoundError, withDetails } from '@social-bridge/service-kit'
 import { type CreatorInfo, type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
-import type { PostOptions } from '../db/schema.js'
 import {
   InteractionDisabledError,
   PostingLimitReachedError,
@@ -22,6 +21,7 @@ import {
   type RuleViolation,
   sentPrivacyLevel,
 } from './creator-rules.js'
+import type { Interactions } from './post-options.js'
 import { toPublicError } from './public-errors.js'
 
 const ERRORS = {
@@ -71,7 +71,7 @@ export interface PostCheckDeps {
 export interface CheckedPost {
   videoSize?: number
   creatorUsername?: string
-  interactions: Pick<PostOptions, 'disableComment' | 'disableDuet' | 'disableStitch'>
+  interactions: Interactions
 }
 
 /**

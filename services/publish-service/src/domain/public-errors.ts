@@ -61,3 +61,15 @@ export function toPublicError(err: unknown): unknown {
   }
   return err
 }
+
+/**
+ * Runs `work` (a call to auth-service or TikTok made while answering the CRM) and rethrows its
+ * failure as the public error of {@link toPublicError}.
+ */
+export async function withPublicErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (err) {
+    throw toPublicError(err)
+  }
+}

@@ -1,6 +1,6 @@
 import type { Database } from '@social-bridge/service-kit'
-import { and, eq } from 'drizzle-orm'
 import { type MediaRow, media } from '../db/schema.js'
+import { findTenantRow } from './tenant-row.js'
 
 /** Stored media rows, always scoped by tenant. */
 export interface MediaRepository {
@@ -15,12 +15,8 @@ export function createMediaRepository({ db }: { db: Database }): MediaRepository
       const [inserted] = await db.insert(media).values(row).returning()
       return inserted as MediaRow
     },
-    async get(tenantId, id) {
-      const [row] = await db
-        .select()
-        .from(media)
-        .where(and(eq(media.tenantId, tenantId), eq(media.id, id)))
-      return row ?? null
+    get(tenantId, id) {
+      return findTenantRow(db, media, tenantId, id)
     },
   }
 }

@@ -2,10 +2,12 @@ import { createHash, randomUUID } from 'node:crypto'
 import { type CreatePostRequest, type PostListQuery, Subjects } from '@social-bridge/contracts'
 import { type Database, enqueueEvent } from '@social-bridge/service-kit'
 import { and, desc, eq, lt, or, TransactionRollbackError } from 'drizzle-orm'
-import { outbox, type PostOptions, type PostRow, postStatusHistory, posts } from '../db/schema.js'
+import { outbox, type PostRow, postStatusHistory, posts } from '../db/schema.js'
 import { sentPrivacyLevel } from '../domain/creator-rules.js'
 import { decodeCursor, encodeCursor } from '../domain/post-cursor.js'
+import { type Interactions, storedPostOptions } from '../domain/post-options.js'
 import type { Quota } from './quota.js'
+import { findTenantRow } from './tenant-row.js'
 
 /** What `create` needs beyond the request: who asks and what was learnt while checking it. */
 export interface NewPost {
@@ -17,7 +19,7 @@ export interface NewPost {
   videoSize?: number
   creatorUsername?: string
   /** Interaction flags after creator_info (a disabled one is forced on). */
-  interactions: Pick<PostOptions, 'disableComment' | 'disableDuet' | 'disableStitch'>
+  interactions: Interactions
 }
 
 /** Outcome of `create`. */
@@ -108,13 +110,7 @@ export function createPostsRepository({
               videoUrl: 'url' in request.source ? request.source.url : null,
               title: request.title ?? null,
               privacyLevel: sentPrivacyLevel(request) ?? null,
-              options: {
-                ...input.interactions,
-                coverTimestampMs: request.coverTimestampMs,
-                brandContentToggle: request.brandContentToggle,
-                brandOrganicToggle: request.brandOrganicToggle,
-                isAigc: request.isAigc,
-              },
+              options: storedPostOptions(request, input.interactions),
               creatorUsername: input.creatorUsername ?? null,
               idempotencyKey: input.idempotencyKey ?? null,
               requestHash: requestHash(request),
@@ -160,12 +156,8 @@ export function createPostsRepository({
       return existing
     },
 
-    async get(tenantId, id) {
-      const [row] = await db
-        .select()
-        .from(posts)
-        .where(and(eq(posts.tenantId, tenantId), eq(posts.id, id)))
-      return row ?? null
+    get(tenantId, id) {
+      return findTenantRow(db, posts, tenantId, id)
     },
     async getById(id) {
       const [row] = await db.select().from(posts).where(eq(posts.id, id))

@@ -1,5 +1,5 @@
 import type { Database } from '@social-bridge/service-kit'
-import { and, asc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, lt, lte, or, type SQL } from 'drizzle-orm'
 import { type PostRow, posts } from '../db/schema.js'
 
 /** The worker lost its lease on a post (another replica owns it now): stop without writing. */
@@ -32,7 +32,15 @@ export interface JobQueue {
 }
 
 export function createJobQueue({ db }: { db: Database }): JobQueue {
-  const fenced = (postId: string, owner: string) => and(eq(posts.id, postId), eq(posts.leaseOwner, owner))
+  /** Writes `set` to the post only while `owner` holds its lease (and `also` holds); true when written. */
+  const writeFenced = async (postId: string, owner: string, set: Partial<PostRow>, also?: SQL) => {
+    const rows = await db
+      .update(posts)
+      .set(set)
+      .where(and(eq(posts.id, postId), eq(posts.leaseOwner, owner), also))
+      .returning({ id: posts.id })
+    return rows.length === 1
+  }
   return {
     claim(owner, leaseMs, limit) {
       return db.transaction(async (tx) => {
@@ -58,37 +66,23 @@ export function createJobQueue({ db }: { db: Database }): JobQueue {
           .returning()
       })
     },
-    async renew(postId, owner, leaseMs) {
-      const rows = await db
-        .update(posts)
-        .set({ leaseUntil: new Date(Date.now() + leaseMs) })
-        .where(fenced(postId, owner))
-        .returning({ id: posts.id })
-      return rows.length === 1
+    renew(postId, owner, leaseMs) {
+      return writeFenced(postId, owner, { leaseUntil: new Date(Date.now() + leaseMs) })
     },
-    async update(postId, owner, patch) {
-      const rows = await db
-        .update(posts)
-        .set({ ...patch, updatedAt: new Date() })
-        .where(fenced(postId, owner))
-        .returning({ id: posts.id })
-      return rows.length === 1
+    update(postId, owner, patch) {
+      return writeFenced(postId, owner, { ...patch, updatedAt: new Date() })
     },
-    async release(postId, owner, patch = {}) {
-      const rows = await db
-        .update(posts)
-        .set({ ...patch, leaseOwner: null, leaseUntil: null, updatedAt: new Date() })
-        .where(fenced(postId, owner))
-        .returning({ id: posts.id })
-      return rows.length === 1
+    release(postId, owner, patch = {}) {
+      return writeFenced(postId, owner, {
+        ...patch,
+        leaseOwner: null,
+        leaseUntil: null,
+        updatedAt: new Date(),
+      })
     },
-    async markInitiating(postId, owner, initCount) {
-      const rows = await db
-        .update(posts)
-        .set({ phase: 'initiating', initCount, waitReason: null, updatedAt: new Date() })
-        .where(and(fenced(postId, owner), eq(posts.phase, 'init'), isNull(posts.publishId)))
-        .returning({ id: posts.id })
-      return rows.length === 1
+    markInitiating(postId, owner, initCount) {
+      const set = { phase: 'initiating', initCount, waitReason: null, updatedAt: new Date() }
+      return writeFenced(postId, owner, set, and(eq(posts.phase, 'init'), isNull(posts.publishId)))
     },
   }
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { asUser, buildStack, createPost, media, uploadMedia, waitForPost } from '../helper.js'
+import { asUser, buildStack, createDirectPost, media, uploadMedia, waitForPost } from '../helper.js'
 
 // The worker starts once the connections broke: each post passed its checks while its account was fine.
 const stack = await buildStack(t, { worker: false })
@@ -9,12 +9,7 @@ const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).j
 /** Connects a new account and queues a post of the sample clip on it. */
 async function queuedPost() {
   const account = await stack.connect()
-  const res = await createPost(stack.app, {
-    connectionId: account.connectionId,
-    mode: 'direct',
-    source: { mediaId },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const res = await createDirectPost(stack.app, account.connectionId, { mediaId })
   if (res.statusCode !== 202) throw new Error(`post answered ${res.statusCode}: ${res.body}`)
   return { ...account, postId: res.json().id as string }
 }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import { media as mediaTable } from '../../src/db/schema.js'
-import { buildStack, createPost, media, uploadMedia, waitForPost } from '../helper.js'
+import { buildStack, createDirectPost, media, uploadMedia, waitForPost } from '../helper.js'
 
 // TikTok's init errors (REFERENCE.md §3.2) that the worker's creator_info re-check cannot
 // foresee: the account changes between that check and the init request.
@@ -33,13 +33,7 @@ async function post(
 ) {
   const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id as string
   await beforeCreate?.(mediaId)
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId },
-    privacyLevel: 'SELF_ONLY',
-    ...body,
-  })
+  const res = await createDirectPost(stack.app, connectionId, { mediaId }, body)
   t.equal(res.statusCode, 202)
   return res.json().id as string
 }

@@ -4,7 +4,9 @@ import { quotaEvents } from '../../src/db/schema.js'
 import {
   asUser,
   buildStack,
+  createDirectPost,
   createPost,
+  directPost,
   getPost,
   media,
   postClip,
@@ -20,7 +22,7 @@ t.test('a create retried with the same Idempotency-Key returns the same post and
   const stack = await buildStack(t)
   const { connectionId } = await stack.connect()
   const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
-  const body = { connectionId, mode: 'direct', source: { mediaId }, privacyLevel: 'SELF_ONLY' }
+  const body = directPost(connectionId, { mediaId })
   const key = { 'idempotency-key': 'crm-request-42' }
   const [a, b] = await Promise.all([createPost(stack.app, body, key), createPost(stack.app, body, key)])
   const c = await createPost(stack.app, body, key)
@@ -48,12 +50,7 @@ async function queueClipPosts(stack: Stack, count: number): Promise<{ connection
   const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
   const ids: string[] = []
   for (let i = 0; i < count; i++) {
-    const res = await createPost(stack.app, {
-      connectionId,
-      mode: 'direct',
-      source: { mediaId },
-      privacyLevel: 'SELF_ONLY',
-    })
+    const res = await createDirectPost(stack.app, connectionId, { mediaId })
     ids.push(res.json().id)
   }
   return { connectionId, ids }
@@ -115,7 +112,7 @@ t.test('the 6th inbox draft in 24 h is refused with a retry time, without callin
   const stack = await buildStack(t, { worker: false })
   const { connectionId } = await stack.connect()
   const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
-  const body = { connectionId, mode: 'inbox', source: { mediaId }, privacyLevel: 'SELF_ONLY' }
+  const body = directPost(connectionId, { mediaId }, { mode: 'inbox' })
   for (let i = 0; i < 5; i++) t.equal((await createPost(stack.app, body)).statusCode, 202)
   const before = stack.sandbox.requestLog().length
   const sixth = await createPost(stack.app, body)
@@ -153,12 +150,7 @@ t.test(
       t.equal(res.statusCode, 200)
     }
     t.equal(creatorInfoCalls(), 20)
-    const refused = await createPost(stack.app, {
-      connectionId,
-      mode: 'direct',
-      source: { mediaId },
-      privacyLevel: 'SELF_ONLY',
-    })
+    const refused = await createDirectPost(stack.app, connectionId, { mediaId })
     t.equal(refused.statusCode, 429)
     t.equal(refused.json().error.code, 'POSTING_LIMIT_REACHED')
     t.match(refused.json().error.details, { limit: 'creator_info_per_minute', max: 20 })

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import { buildStack, createPost, media, pullClip, uploadMedia, waitForPost } from '../helper.js'
+import { buildStack, createDirectPost, media, pullClip, uploadMedia, waitForPost } from '../helper.js'
 
 /**
  * TikTok's processing checks (REFERENCE.md 3.8, 3.9) on real videos made with ffmpeg: each ends
@@ -27,12 +27,7 @@ async function publishFile(file: string) {
   const { connectionId } = await stack.connect()
   const up = await uploadMedia(stack.app, file)
   t.equal(up.statusCode, 201, 'intake accepts a real video')
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId: up.json().id },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const res = await createDirectPost(stack.app, connectionId, { mediaId: up.json().id })
   t.equal(res.statusCode, 202)
   return waitForPost(stack.app, res.json().id, final)
 }
@@ -65,12 +60,7 @@ t.test('a direct post on an account that did not grant video.publish is refused 
   const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id
   const inits = () => stack.sandbox.requestLog().filter((e) => e.endpoint === 'video.init').length
   const before = inits()
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const res = await createDirectPost(stack.app, connectionId, { mediaId })
   t.equal(res.statusCode, 422, res.body)
   t.equal(res.json().error.code, 'TIKTOK_REJECTED')
   t.equal(res.json().error.details.tiktokCode, 'scope_not_authorized')

@@ -5,7 +5,7 @@ import t from 'tap'
 import {
   buildStack,
   clip40Ranges,
-  createPost,
+  createDirectPost,
   holdProcessing,
   MIB,
   media,
@@ -25,13 +25,12 @@ t.test('a direct post of clip-15s (one chunk) ends published with a post id', as
   const { connectionId } = await stack.connect()
   const uploaded = await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))
   t.equal(uploaded.statusCode, 201, 'media stored')
-  const res = await createPost(stack.app, {
+  const res = await createDirectPost(
+    stack.app,
     connectionId,
-    mode: 'direct',
-    source: { mediaId: uploaded.json().id },
-    title: 'hello #fyp',
-    privacyLevel: 'PUBLIC_TO_EVERYONE',
-  })
+    { mediaId: uploaded.json().id },
+    { title: 'hello #fyp', privacyLevel: 'PUBLIC_TO_EVERYONE' },
+  )
   t.equal(res.statusCode, 202)
   t.equal(res.json().status, 'queued', 'answered at once, before TikTok is called')
   const post = await waitForPost(stack.app, res.json().id, published)
@@ -56,12 +55,13 @@ t.test(
     const { connectionId } = await stack.connect()
     const uploaded = await uploadMedia(stack.app, media('clip-40s-vertical.mp4'))
     t.equal(uploaded.statusCode, 201)
-    const res = await createPost(stack.app, {
+    const mediaId = uploaded.json().id
+    const res = await createDirectPost(
+      stack.app,
       connectionId,
-      mode: 'direct',
-      source: { mediaId: uploaded.json().id },
-      privacyLevel: 'PUBLIC_TO_EVERYONE',
-    })
+      { mediaId },
+      { privacyLevel: 'PUBLIC_TO_EVERYONE' },
+    )
     const post = await waitForPost(stack.app, res.json().id, published)
     t.equal(post.status, 'published')
     t.equal((post.tiktokPostIds as string[]).length, 1)

@@ -1,17 +1,10 @@
+import { deferred } from '@social-bridge/service-kit/testing'
 import { eq } from 'drizzle-orm'
 import t from 'tap'
 import { posts } from '../../src/db/schema.js'
 import { createJobQueue } from '../../src/workers/job-queue.js'
 import { startPublishWorker } from '../../src/workers/publish-worker.js'
 import { buildStack, MIB, postClip, waitForPost, workerDeps } from '../helper.js'
-
-function gate() {
-  let open!: () => void
-  const opened = new Promise<void>((resolve) => {
-    open = resolve
-  })
-  return { open, opened }
-}
 
 t.test(
   'a run whose lease lapsed and was re-claimed by the same replica is fenced off, not run beside the new one',
@@ -23,21 +16,18 @@ t.test(
 
     const real = createJobQueue({ db: app.db })
     let released = false
-    let resolveLateWrite!: (ok: boolean) => void
-    const lateWrite = new Promise<boolean>((resolve) => {
-      resolveLateWrite = resolve
-    })
+    const lateWrite = deferred<boolean>()
     const queue: typeof real = {
       ...real,
       async update(id, owner, patch) {
         const ok = await real.update(id, owner, patch)
-        if (released) resolveLateWrite(ok) // run 2 is held, so this is run 1's write
+        if (released) lateWrite.resolve(ok) // run 2 is held, so this is run 1's write
         return ok
       },
     }
-    const firstRunHeld = gate()
-    const secondRunHeld = gate()
-    const secondRunReached = gate()
+    const firstRunHeld = deferred()
+    const secondRunHeld = deferred()
+    const secondRunReached = deferred()
     let hookCalls = 0
     // A long lease: no renewal runs during the test, so only the re-claim changes the lease.
     const config = { ...stack.config, WORKER_LEASE_MS: 60_000, WORKER_ENABLED: true }
@@ -55,11 +45,11 @@ t.test(
                 .set({ leaseUntil: new Date(Date.now() - 1000) })
                 .where(eq(posts.id, postId))
               worker.nudge()
-              await firstRunHeld.opened
+              await firstRunHeld.promise
             } else if (call === 1) {
               t.equal(chunkIndex, 1, 'run 2 resumed at the recorded chunk')
-              secondRunReached.open()
-              await secondRunHeld.opened
+              secondRunReached.resolve()
+              await secondRunHeld.promise
             }
           },
         },
@@ -67,17 +57,17 @@ t.test(
     )
     t.teardown(() => worker.stop())
 
-    await secondRunReached.opened
+    await secondRunReached.promise
     released = true
-    firstRunHeld.open() // run 1 wakes up while run 2 holds the job
-    t.equal(await lateWrite, false, "run 1's next write is refused: the lease is run 2's now")
+    firstRunHeld.resolve() // run 1 wakes up while run 2 holds the job
+    t.equal(await lateWrite.promise, false, "run 1's next write is refused: the lease is run 2's now")
     const uploads = () => stack.sandbox.requestLog().filter((e) => e.endpoint === 'upload')
     t.notOk(
       uploads().some((e) => e.status === 201),
       'run 1 did not finish the upload beside run 2',
     )
 
-    secondRunHeld.open()
+    secondRunHeld.resolve()
     const p = await waitForPost(app, postId, (p) => p.status === 'failed' || p.status === 'published')
     t.equal(p.status, 'published', String(p.failReason))
     t.equal(stack.sandbox.requestLog().filter((e) => e.endpoint === 'video.init').length, 1, 'one init')

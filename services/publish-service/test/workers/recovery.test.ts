@@ -3,7 +3,7 @@ import t from 'tap'
 import {
   asUser,
   buildStack,
-  createPost,
+  createDirectPost,
   holdProcessing,
   MIB,
   media,
@@ -81,12 +81,7 @@ t.test('a video TikTok cannot read fails with a sentence the CRM user understand
     payload: truncated,
   })
   t.equal(up.statusCode, 201, 'the container still has its video track, so intake accepts it')
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId: up.json().id },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const res = await createDirectPost(stack.app, connectionId, { mediaId: up.json().id })
   await startWorker()
   const p = await waitForPost(stack.app, res.json().id, final)
   t.equal(p.status, 'failed')

@@ -1,7 +1,8 @@
 import { Subjects } from '@social-bridge/contracts'
 import { readEvents } from '@social-bridge/service-kit/testing'
-import t from 'tap'
-import { buildStack, createPost, media, uploadMedia, VERIFIED_PREFIX, waitForPost } from '../helper.js'
+import type { FaultInput } from '@social-bridge/tiktok-sandbox'
+import t, { type Test } from 'tap'
+import { buildStack, createDirectPost, media, uploadMedia, VERIFIED_PREFIX, waitForPost } from '../helper.js'
 
 // One stack for TikTok's error answers (REFERENCE.md §3); each test resets faults and settings.
 const UNVERIFIED_AT_TIKTOK = 'https://unverified.social-bridge.test/'
@@ -23,39 +24,32 @@ t.beforeEach(() => {
   })
 })
 
-async function post(body: Record<string, unknown>) {
-  const { connectionId } = await stack.connect(body.user as never)
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-    ...body,
-    user: undefined,
-  })
-  return res
+/** Posts clip-15s on a new account (`user`: its sandbox settings) with `overrides` over the body. */
+async function post({ user, ...overrides }: Record<string, unknown>) {
+  const { connectionId } = await stack.connect(user as never)
+  return createDirectPost(stack.app, connectionId, { mediaId: clip15 }, overrides)
+}
+
+/** Injects `fault`, posts, and checks the post ends published after TikTok answered `statuses` at its endpoint. */
+async function publishedDespite(t: Test, fault: FaultInput, statuses: number[]) {
+  stack.sandbox.injectFault(fault)
+  const res = await post({})
+  const p = await waitForPost(stack.app, res.json().id, final)
+  t.equal(p.status, 'published')
+  t.same(
+    log(fault.endpoint).map((e) => e.status),
+    statuses,
+  )
+  return p
 }
 
 t.test('429 rate_limit_exceeded at init: the worker waits and inits again, then publishes', async (t) => {
-  stack.sandbox.injectFault({ endpoint: 'video.init', kind: 'rate_limit' })
-  const res = await post({})
-  const p = await waitForPost(stack.app, res.json().id, final)
-  t.equal(p.status, 'published')
-  t.same(
-    log('video.init').map((e) => e.status),
-    [429, 200],
-  )
+  await publishedDespite(t, { endpoint: 'video.init', kind: 'rate_limit' }, [429, 200])
 })
 
 t.test('500 at a FILE_UPLOAD init (outcome unknown): re-initialised once, published once', async (t) => {
-  stack.sandbox.injectFault({ endpoint: 'video.init', kind: 'internal_error', status: 500 })
-  const res = await post({})
-  const p = await waitForPost(stack.app, res.json().id, final)
-  t.equal(p.status, 'published')
-  t.same(
-    log('video.init').map((e) => e.status),
-    [500, 200],
-  )
+  const fault = { endpoint: 'video.init', kind: 'internal_error', status: 500 } as const
+  const p = await publishedDespite(t, fault, [500, 200])
   t.equal(log('upload').length, 1, 'bytes went to the new publish only')
   const history = p.history as { from: string; to: string; reason: string | null; message: string }[]
   const retry = history.find((h) => h.reason === 'init_outcome_unknown_retry')
@@ -84,12 +78,9 @@ t.test('500 at a PULL_FROM_URL init (outcome unknown): never re-initialised, fai
 })
 
 t.test('5xx on a chunk PUT is retried with backoff and the upload completes', async (t) => {
-  stack.sandbox.injectFault({ endpoint: 'upload', kind: 'internal_error', status: 503, count: 2 })
-  const res = await post({})
-  const p = await waitForPost(stack.app, res.json().id, final)
-  t.equal(p.status, 'published')
-  t.same(
-    log('upload').map((e) => e.status),
+  await publishedDespite(
+    t,
+    { endpoint: 'upload', kind: 'internal_error', status: 503, count: 2 },
     [503, 503, 201],
   )
 })
@@ -166,12 +157,7 @@ t.test('an access token TikTok no longer accepts is refreshed once and the call 
   const { connectionId, openId } = await stack.connect()
   stack.sandbox.expireTokens(openId, { access: true })
   stack.sandbox.clearRequestLog()
-  const res = await createPost(stack.app, {
-    connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const res = await createDirectPost(stack.app, connectionId, { mediaId: clip15 })
   t.equal(res.statusCode, 202)
   const seen = stack.sandbox.requestLog().map((e) => `${e.endpoint}:${e.status}`)
   t.same(seen.slice(0, 3), ['creator_info:401', 'oauth.token:200', 'creator_info:200'])

@@ -3,6 +3,7 @@ import { pullPrefixes } from '../../config.js'
 import type { MediaRow, PostRow } from '../../db/schema.js'
 import { LimitReachedError, queryCreatorInfo } from '../../domain/creator-info.js'
 import { checkAgainstCreatorInfo, checkPullUrl, sentPrivacyLevel } from '../../domain/creator-rules.js'
+import { directPostInfo } from '../../domain/post-options.js'
 import { withAccessToken } from '../../domain/token-call.js'
 import type { Job, StepResult, WorkerDeps } from '../deps.js'
 import { failJob, waitForLimit } from './fail.js'
@@ -104,19 +105,5 @@ function callInit(
   if (post.mode === 'inbox') {
     return d.tiktok.posting.initInboxUpload(token, { source, ...(post.title ? { title: post.title } : {}) })
   }
-  const o = post.options
-  return d.tiktok.posting.initDirectPost(token, {
-    postInfo: {
-      privacyLevel: sentPrivacyLevel(post) as never,
-      ...(post.title ? { title: post.title } : {}),
-      disableComment: o.disableComment,
-      disableDuet: o.disableDuet,
-      disableStitch: o.disableStitch,
-      videoCoverTimestampMs: o.coverTimestampMs,
-      brandContentToggle: o.brandContentToggle ?? false,
-      brandOrganicToggle: o.brandOrganicToggle ?? false,
-      isAigc: o.isAigc,
-    },
-    source,
-  })
+  return d.tiktok.posting.initDirectPost(token, { postInfo: directPostInfo(post), source })
 }

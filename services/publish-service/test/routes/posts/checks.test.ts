@@ -1,5 +1,13 @@
 import t from 'tap'
-import { asUser, buildStack, createPost, media, uploadMedia, VERIFIED_PREFIX } from '../../helper.js'
+import {
+  asUser,
+  buildStack,
+  createDirectPost,
+  directPost,
+  media,
+  uploadMedia,
+  VERIFIED_PREFIX,
+} from '../../helper.js'
 
 // One stack, no worker: every refusal here must happen before TikTok is asked to post.
 const stack = await buildStack(t, { worker: false })
@@ -11,30 +19,96 @@ const clip15 = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).js
 
 const postingCalls = () =>
   stack.sandbox.requestLog().filter((e) => ['video.init', 'inbox.init', 'upload'].includes(e.endpoint)).length
+/** Creates a post of clip-15s on `account`: a direct SELF_ONLY post unless `overrides` say otherwise. */
+const postClip15 = (account: { connectionId: string }, overrides: Record<string, unknown> = {}) =>
+  createDirectPost(stack.app, account.connectionId, { mediaId: clip15 }, overrides)
+const storedPosts = async (account: { connectionId: string }) =>
+  (await stack.app.sql`select id from publish.posts where connection_id = ${account.connectionId}`).length
 
-t.test('a privacy level outside the creator options is refused with PRIVACY_LEVEL_NOT_ALLOWED', async (t) => {
-  const res = await createPost(stack.app, {
-    connectionId: privateUser.connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'PUBLIC_TO_EVERYONE',
+/**
+ * A create request the account's creator_info (REFERENCE.md §3.1) or the title limit refuses with
+ * 422 `code` and `details`, before anything is stored or sent to TikTok; `accepted`: the same
+ * request just within the rule, which is taken (202).
+ */
+interface Refusal {
+  name: string
+  account: { connectionId: string }
+  overrides: Record<string, unknown>
+  code: string
+  details: Record<string, unknown>
+  message?: RegExp
+  accepted?: { overrides: Record<string, unknown>; label: string }
+}
+
+const refusals: Refusal[] = [
+  {
+    name: 'a privacy level outside the creator options is refused with PRIVACY_LEVEL_NOT_ALLOWED',
+    account: privateUser,
+    overrides: { privacyLevel: 'PUBLIC_TO_EVERYONE' },
+    code: 'PRIVACY_LEVEL_NOT_ALLOWED',
+    details: { privacyLevelOptions: ['FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'] },
+  },
+  {
+    name: 'enabling comments the creator disabled is refused with INTERACTION_DISABLED_BY_CREATOR',
+    account: privateUser,
+    overrides: { disableComment: false },
+    code: 'INTERACTION_DISABLED_BY_CREATOR',
+    details: { interaction: 'comment' },
+  },
+  {
+    name: 'enabling duets on a private account (duets disabled) is refused',
+    account: privateUser,
+    overrides: { disableDuet: false },
+    code: 'INTERACTION_DISABLED_BY_CREATOR',
+    details: { interaction: 'duet' },
+  },
+  {
+    name: 'enabling stitches the creator disabled is refused and nothing is stored or sent',
+    account: stitchOff,
+    overrides: { disableStitch: false },
+    code: 'INTERACTION_DISABLED_BY_CREATOR',
+    details: { interaction: 'stitch' },
+    message: /turned off stitches/,
+    accepted: { overrides: {}, label: 'leaving stitches off is accepted' },
+  },
+  {
+    name: 'a video longer than max_video_post_duration_sec is refused with VIDEO_TOO_LONG',
+    account: shortUser,
+    overrides: {},
+    code: 'VIDEO_TOO_LONG',
+    details: { maxVideoPostDurationSec: 10 },
+  },
+  {
+    name: 'a title over 2,200 UTF-16 units is refused with TITLE_TOO_LONG, counting emoji as two',
+    account: publicUser,
+    overrides: { title: '😀'.repeat(1101) }, // 1,101 code points, 2,202 UTF-16 units
+    code: 'TITLE_TOO_LONG',
+    details: { length: 2202 },
+    accepted: { overrides: { title: '😀'.repeat(1100) }, label: 'exactly 2,200 units is accepted' },
+  },
+]
+
+for (const c of refusals) {
+  t.test(c.name, async (t) => {
+    const stored = await storedPosts(c.account)
+    const res = await postClip15(c.account, c.overrides)
+    t.equal(res.statusCode, 422)
+    t.equal(res.json().error.code, c.code)
+    for (const [key, value] of Object.entries(c.details)) {
+      t.strictSame(res.json().error.details[key], value, `details.${key}`)
+    }
+    if (c.message) t.match(res.json().error.message, c.message)
+    t.equal(await storedPosts(c.account), stored, 'no post stored')
+    t.equal(postingCalls(), 0)
+    if (c.accepted) {
+      const ok = await postClip15(c.account, c.accepted.overrides)
+      t.equal(ok.statusCode, 202, c.accepted.label)
+    }
   })
-  t.equal(res.statusCode, 422)
-  t.equal(res.json().error.code, 'PRIVACY_LEVEL_NOT_ALLOWED')
-  t.same(res.json().error.details.privacyLevelOptions, [
-    'FOLLOWER_OF_CREATOR',
-    'MUTUAL_FOLLOW_FRIENDS',
-    'SELF_ONLY',
-  ])
-  t.equal(postingCalls(), 0)
-})
+}
 
 t.test('a direct post without a privacy level is refused: there is no default', async (t) => {
-  const res = await createPost(stack.app, {
-    connectionId: publicUser.connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-  })
+  const res = await postClip15(publicUser, { privacyLevel: undefined })
   t.equal(res.statusCode, 400)
   t.equal(res.json().error.code, 'VALIDATION_FAILED')
   t.match(res.json().error.message, /privacyLevel/)
@@ -44,21 +118,12 @@ t.test(
   'an inbox draft takes no privacy level (REFERENCE §3.3); one sent is ignored, not checked or stored',
   async (t) => {
     const headers = await asUser()
-    const without = await createPost(stack.app, {
-      connectionId: privateUser.connectionId,
-      mode: 'inbox',
-      source: { mediaId: clip15 },
-    })
+    const without = await postClip15(privateUser, { mode: 'inbox', privacyLevel: undefined })
     t.equal(without.statusCode, 202, without.body)
     t.equal(without.json().privacyLevel, null)
     // PUBLIC_TO_EVERYONE is not among this private account's options: a direct post gets 422
     // (first test), an inbox draft is not refused for a level TikTok never receives.
-    const ignored = await createPost(stack.app, {
-      connectionId: privateUser.connectionId,
-      mode: 'inbox',
-      source: { mediaId: clip15 },
-      privacyLevel: 'PUBLIC_TO_EVERYONE',
-    })
+    const ignored = await postClip15(privateUser, { mode: 'inbox', privacyLevel: 'PUBLIC_TO_EVERYONE' })
     t.equal(ignored.statusCode, 202, ignored.body)
     t.equal(ignored.json().privacyLevel, null, 'the answer shows that no privacy level applies')
     for (const id of [without.json().id, ignored.json().id]) {
@@ -67,106 +132,11 @@ t.test(
       const [row] = await stack.app.sql`select privacy_level from publish.posts where id = ${id}`
       t.equal(row?.privacy_level, null, 'nothing stored')
     }
-    const direct = await createPost(stack.app, {
-      connectionId: publicUser.connectionId,
-      mode: 'direct',
-      source: { mediaId: clip15 },
-      privacyLevel: 'MUTUAL_FOLLOW_FRIENDS',
-    })
+    const direct = await postClip15(publicUser, { privacyLevel: 'MUTUAL_FOLLOW_FRIENDS' })
     t.equal(direct.statusCode, 202, direct.body)
     t.equal(direct.json().privacyLevel, 'MUTUAL_FOLLOW_FRIENDS', 'a direct post keeps its level')
   },
 )
-
-t.test(
-  'enabling comments the creator disabled is refused with INTERACTION_DISABLED_BY_CREATOR',
-  async (t) => {
-    const res = await createPost(stack.app, {
-      connectionId: privateUser.connectionId,
-      mode: 'direct',
-      source: { mediaId: clip15 },
-      privacyLevel: 'SELF_ONLY',
-      disableComment: false,
-    })
-    t.equal(res.statusCode, 422)
-    t.equal(res.json().error.code, 'INTERACTION_DISABLED_BY_CREATOR')
-    t.equal(res.json().error.details.interaction, 'comment')
-  },
-)
-
-t.test('enabling duets on a private account (duets disabled) is refused', async (t) => {
-  const res = await createPost(stack.app, {
-    connectionId: privateUser.connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-    disableDuet: false,
-  })
-  t.equal(res.statusCode, 422)
-  t.equal(res.json().error.details.interaction, 'duet')
-})
-
-t.test('enabling stitches the creator disabled is refused and nothing is stored or sent', async (t) => {
-  const headers = await asUser()
-  const listed = async () =>
-    (
-      await stack.app.inject({ method: 'GET', url: `/posts?connectionId=${stitchOff.connectionId}`, headers })
-    ).json().items.length
-  const res = await createPost(stack.app, {
-    connectionId: stitchOff.connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-    disableStitch: false,
-  })
-  t.equal(res.statusCode, 422)
-  t.equal(res.json().error.code, 'INTERACTION_DISABLED_BY_CREATOR')
-  t.equal(res.json().error.details.interaction, 'stitch')
-  t.match(res.json().error.message, /turned off stitches/)
-  t.equal(await listed(), 0, 'no post stored')
-  t.equal(postingCalls(), 0)
-  const ok = await createPost(stack.app, {
-    connectionId: stitchOff.connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-  })
-  t.equal(ok.statusCode, 202, 'leaving stitches off is accepted')
-})
-
-t.test('a video longer than max_video_post_duration_sec is refused with VIDEO_TOO_LONG', async (t) => {
-  const res = await createPost(stack.app, {
-    connectionId: shortUser.connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-  })
-  t.equal(res.statusCode, 422)
-  t.equal(res.json().error.code, 'VIDEO_TOO_LONG')
-  t.equal(res.json().error.details.maxVideoPostDurationSec, 10)
-})
-
-t.test('a title over 2,200 UTF-16 units is refused with TITLE_TOO_LONG, counting emoji as two', async (t) => {
-  const title = '😀'.repeat(1101) // 1,101 code points, 2,202 UTF-16 units
-  const res = await createPost(stack.app, {
-    connectionId: publicUser.connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-    title,
-  })
-  t.equal(res.statusCode, 422)
-  t.equal(res.json().error.code, 'TITLE_TOO_LONG')
-  t.equal(res.json().error.details.length, 2202)
-  const ok = await createPost(stack.app, {
-    connectionId: publicUser.connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-    title: '😀'.repeat(1100),
-  })
-  t.equal(ok.statusCode, 202, 'exactly 2,200 units is accepted')
-})
 
 t.test('a URL outside the verified prefixes is refused before TikTok is called', async (t) => {
   for (const url of [
@@ -175,12 +145,7 @@ t.test('a URL outside the verified prefixes is refused before TikTok is called',
     'https://93.184.216.34/videos/clip.mp4',
     `${VERIFIED_PREFIX.replace('/videos/', '/other/')}clip.mp4`,
   ]) {
-    const res = await createPost(stack.app, {
-      connectionId: publicUser.connectionId,
-      mode: 'direct',
-      source: { url },
-      privacyLevel: 'SELF_ONLY',
-    })
+    const res = await createDirectPost(stack.app, publicUser.connectionId, { url })
     t.equal(res.statusCode, 422, url)
     t.equal(res.json().error.code, 'URL_NOT_VERIFIED', url)
   }
@@ -189,32 +154,17 @@ t.test('a URL outside the verified prefixes is refused before TikTok is called',
 
 t.test("another tenant's connection, media and post answer 404", async (t) => {
   const other = await stack.connect({}, 'tenant-b')
-  const res = await createPost(stack.app, {
-    connectionId: other.connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const res = await postClip15(other)
   t.equal(res.statusCode, 404, 'connection of tenant-b')
   const bHeaders = await asUser({ tenantId: 'tenant-b', userId: 'u-b', roles: ['admin'] })
   const asB = await stack.app.inject({
     method: 'POST',
     url: '/posts',
     headers: bHeaders,
-    payload: {
-      connectionId: other.connectionId,
-      mode: 'direct',
-      source: { mediaId: clip15 },
-      privacyLevel: 'SELF_ONLY',
-    },
+    payload: directPost(other.connectionId, { mediaId: clip15 }),
   })
   t.equal(asB.statusCode, 404, "tenant-a's media")
-  const mine = await createPost(stack.app, {
-    connectionId: publicUser.connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const mine = await postClip15(publicUser)
   const read = await stack.app.inject({ method: 'GET', url: `/posts/${mine.json().id}`, headers: bHeaders })
   t.equal(read.statusCode, 404, "tenant-a's post")
   const list = await stack.app.inject({ method: 'GET', url: '/posts', headers: bHeaders })
@@ -247,14 +197,8 @@ t.test('creator info is served camelCased from TikTok', async (t) => {
 t.test('posts are listed newest first with a cursor, filtered by connection', async (t) => {
   const ids: string[] = []
   for (let i = 0; i < 3; i++) {
-    const res = await createPost(stack.app, {
-      connectionId: shortUser.connectionId,
-      mode: 'direct',
-      source: {
-        mediaId: (await uploadMedia(stack.app, media('clip-8s-vertical.webm'), 'video/webm')).json().id,
-      },
-      privacyLevel: 'SELF_ONLY',
-    })
+    const mediaId = (await uploadMedia(stack.app, media('clip-8s-vertical.webm'), 'video/webm')).json().id
+    const res = await createDirectPost(stack.app, shortUser.connectionId, { mediaId })
     ids.push(res.json().id)
   }
   const headers = await asUser()
@@ -304,19 +248,13 @@ t.test("auth-service's refusals answer 409 with its code; its outage 503 with it
     headers: admin,
   })
   t.equal(del.statusCode, 200)
-  const body = (connectionId: string) => ({
-    connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-  })
-  const inactive = await createPost(stack.app, body(gone.connectionId))
+  const inactive = await postClip15(gone)
   t.equal(inactive.statusCode, 409)
   t.equal(inactive.json().error.code, 'CONNECTION_NOT_ACTIVE')
 
   const dead = await stack.connect()
   stack.sandbox.expireTokens(dead.openId, { access: true, refresh: true })
-  const reauth = await createPost(stack.app, body(dead.connectionId))
+  const reauth = await postClip15(dead)
   t.equal(reauth.statusCode, 409, 'TikTok rejected the token, then the refresh token')
   t.equal(reauth.json().error.code, 'REAUTH_REQUIRED')
 
@@ -325,7 +263,7 @@ t.test("auth-service's refusals answer 409 with its code; its outage 503 with it
   // the forced refresh and auth-service's two in-request retries
   stack.sandbox.injectFault({ endpoint: 'oauth.token', kind: 'internal_error', status: 503, count: 3 })
   t.teardown(() => stack.sandbox.clearFaults())
-  const down = await createPost(stack.app, body(stuck.connectionId))
+  const down = await postClip15(stuck)
   t.equal(down.statusCode, 503)
   t.equal(down.json().error.code, 'SERVICE_UNAVAILABLE')
   const retryAfter = Number(down.headers['retry-after'])
@@ -351,21 +289,10 @@ t.test('a cursor naming a time PostgreSQL cannot store is refused with 400, not 
 
 t.test('an id that is not a canonical UUID answers 400 on every id route and id field', async (t) => {
   const headers = await asUser()
-  const post = await createPost(stack.app, {
-    connectionId: publicUser.connectionId,
-    mode: 'direct',
-    source: { mediaId: clip15 },
-    privacyLevel: 'SELF_ONLY',
-  })
+  const post = await postClip15(publicUser)
   t.equal(post.statusCode, 202)
   const ids = { connection: publicUser.connectionId, media: clip15, post: post.json().id as string }
-  const body = (over: Record<string, unknown>) => ({
-    connectionId: ids.connection,
-    mode: 'direct',
-    source: { mediaId: ids.media },
-    privacyLevel: 'SELF_ONLY',
-    ...over,
-  })
+  const body = (over: Record<string, unknown>) => directPost(ids.connection, { mediaId: ids.media }, over)
   // Each odd form of a real id: `uuid` (JSON Schema format) accepts the URN; PostgreSQL does not.
   const odd = (id: string) => [`urn:uuid:${id}`, `URN:UUID:${id}`, `{${id}}`, id.replaceAll('-', '')]
   type Case = { method: 'GET' | 'POST'; url: string; payload?: object }

@@ -1,0 +1,35 @@
+import type { CreatePostRequest } from '@social-bridge/contracts'
+import type { PostInfo } from '@social-bridge/tiktok-client'
+import type { PostOptions, PostRow } from '../db/schema.js'
+import { sentPrivacyLevel } from './creator-rules.js'
+
+/** The interaction flags of a post after creator_info (see `effectiveInteractions`). */
+export type Interactions = Pick<PostOptions, 'disableComment' | 'disableDuet' | 'disableStitch'>
+
+/** Request fields stored as the CRM sent them: TikTok takes them in `post_info` unchanged (REFERENCE.md §3.2). */
+const AS_SENT = ['coverTimestampMs', 'brandContentToggle', 'brandOrganicToggle', 'isAigc'] as const
+
+/**
+ * The `options` stored with a new post: `interactions` (creator_info's verdict, not the request's
+ * flags) and the request's cover timestamp (ms), brand toggles and AI-generated flag as sent.
+ * Fields the request leaves out are undefined (not stored in the JSON).
+ */
+export function storedPostOptions(request: CreatePostRequest, interactions: Interactions): PostOptions {
+  const asSent: PostOptions = Object.fromEntries(AS_SENT.map((key) => [key, request[key]]))
+  return { ...interactions, ...asSent }
+}
+
+/**
+ * TikTok's `post_info` of a stored direct post (REFERENCE.md §3.2): its sent privacy level (see
+ * `sentPrivacyLevel`), its title when it has one, and its options, the cover timestamp as
+ * `videoCoverTimestampMs`. The client sends the brand toggles as `false` when they are absent.
+ */
+export function directPostInfo(post: PostRow): PostInfo {
+  const { coverTimestampMs, ...flags } = post.options
+  return {
+    privacyLevel: sentPrivacyLevel(post) as PostInfo['privacyLevel'],
+    ...(post.title ? { title: post.title } : {}),
+    ...flags,
+    videoCoverTimestampMs: coverTimestampMs,
+  }
+}

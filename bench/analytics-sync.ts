@@ -4,7 +4,7 @@
  * in-process), then one full sync of every account by the scheduler (import + measure).
  *
  * The run meets TikTok's limit for real: the sandbox enforces 600 calls per window per Display
- * endpoint (REFERENCE.md §5) and the service's shared budget is configured the same, both with
+ * endpoint (docs/tiktok-api.md §5) and the service's shared budget is configured the same, both with
  * the window shortened by BENCH_TIME_FACTOR (60 s / factor) so a run takes minutes, not hours.
  * The sandbox's virtual clock only jumps (advanceClock), it cannot run faster, so the factor
  * scales the window instead; BENCH_TIME_FACTOR=1 is TikTok's real 600/min.
@@ -37,7 +37,7 @@ const TIME_FACTOR = env('BENCH_TIME_FACTOR', 10)
 const RATE_LIMIT = env('BENCH_RATE_LIMIT', 600)
 const TIMEOUT_MS = env('BENCH_TIMEOUT_SEC', 3600) * 1000
 
-/** TikTok's Display API limit (REFERENCE.md §5): 600 calls per 60 s sliding window, per endpoint. */
+/** TikTok's Display API limit (docs/tiktok-api.md §5): 600 calls per 60 s sliding window, per endpoint. */
 const TIKTOK_LIMIT = 600
 const TIKTOK_WINDOW_MS = 60_000
 const WINDOW_MS = Math.round(TIKTOK_WINDOW_MS / TIME_FACTOR)

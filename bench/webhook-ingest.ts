@@ -145,7 +145,7 @@ type Autocannon = (opts: {
 }) => Promise<AutocannonResult>
 const autocannon = createRequire(path.join(path.dirname(SELF), 'package.json'))('autocannon') as Autocannon
 
-/** `count` distinct webhook bodies (REFERENCE.md §4.3), signed at send time by {@link sign}. */
+/** `count` distinct webhook bodies (docs/tiktok-api.md §4.3), signed at send time by {@link sign}. */
 function bodyPool(count: number): string[] {
   const t = Math.floor(Date.now() / 1000)
   const bodies: string[] = new Array(count)

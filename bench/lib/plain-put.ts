@@ -3,7 +3,7 @@ import type { ChunkPlan } from '@social-bridge/tiktok-client'
 import { request } from 'undici'
 
 /**
- * The benchmarks' baseline upload (REFERENCE.md §3.5): each chunk of `file` sent with one plain
+ * The benchmarks' baseline upload (docs/tiktok-api.md §3.5): each chunk of `file` sent with one plain
  * undici PUT and its `Content-Range`, in order, with no retries, no progress tracking and no
  * resume — what the tiktok-client upload is measured against.
  * @throws Error when a chunk is not answered 206 (201 for the last).

@@ -36,7 +36,7 @@ export interface AuthClient {
    * The access-token hand-out, `POST {baseUrl}/internal/connections/:id/lease`: a valid TikTok
    * access token for the connection at the moment of use. `tenantId` scopes the connection
    * (another tenant's answers `NOT_FOUND`); `forceRefresh` after TikTok answered
-   * `access_token_invalid` (REFERENCE.md §2.1) returns another token than the one stored then.
+   * `access_token_invalid` (docs/tiktok-api.md §2.1) returns another token than the one stored then.
    * Use the token at once; never store or log it. The client does not retry: a 503 carries
    * auth-service's `Retry-After` in `retryAfterMs`, for the caller's own retry schedule.
    * @throws AuthClientError `NOT_FOUND` (404), `REAUTH_REQUIRED` / `CONNECTION_NOT_ACTIVE` (409),

@@ -35,7 +35,7 @@ export const PostStatus = Type.Union([
 /** Direct post (published on the account) or inbox (a draft the creator finishes in the app). */
 export const PostMode = Type.Union([Type.Literal('direct'), Type.Literal('inbox')])
 
-/** TikTok privacy levels (REFERENCE.md 3.2 `post_info.privacy_level`). */
+/** TikTok privacy levels (docs/tiktok-api.md §3.2 `post_info.privacy_level`). */
 export const PrivacyLevel = Type.Union([
   Type.Literal('PUBLIC_TO_EVERYONE'),
   Type.Literal('MUTUAL_FOLLOW_FRIENDS'),

@@ -12,7 +12,7 @@ export const tiktokWebhookSubject = (event: string): string => `${TIKTOK_WEBHOOK
 
 /**
  * Subject filters of the `tiktok.webhook.*` consumers (a durable consumer's `filter_subject`,
- * un-namespaced; one without a wildcard is the subject itself), REFERENCE.md §4.4.
+ * un-namespaced; one without a wildcard is the subject itself), docs/tiktok-api.md §4.4.
  */
 export const TikTokWebhookFilters = {
   /** `authorization.removed` (auth-service revokes the account's connections). */
@@ -58,7 +58,7 @@ const DAY_SEC = 86_400
  * Every stream of the system. Webhooks are kept 7 days: TikTok retries for 72 h and consumers may
  * lag. Their duplicate window (4 days) covers the whole 72 h retry span with a day to spare: a
  * retry carries the same bytes, hence the same `Nats-Msg-Id`, however late it comes, so it is
- * stored once. webhook-ingest's WEBHOOK_TOLERANCE_SEC may not exceed this window (REFERENCE.md §0,
+ * stored once. webhook-ingest's WEBHOOK_TOLERANCE_SEC may not exceed this window (docs/tiktok-api.md §0,
  * §4.1: whether TikTok re-signs retries is unconfirmed, so a late retry may carry its first `t`).
  */
 export const Streams = {

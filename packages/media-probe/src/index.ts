@@ -3,7 +3,7 @@ import mediaInfoFactory, { type MediaInfo } from 'mediainfo.js'
 
 /**
  * What mediainfo.js reports about a media file, reduced to the fields Social Bridge checks
- * (REFERENCE.md §3.9 media limits). Seconds, pixels, frames per second.
+ * (docs/tiktok-api.md §3.9 media limits). Seconds, pixels, frames per second.
  */
 export interface MediaProbe {
   /** MediaInfo General `Format`, e.g. `MPEG-4`, `WebM`, `Matroska`; null when unrecognised. */

@@ -28,7 +28,7 @@ const SECRET_KEYS = new Set(
 
 /**
  * Query/form parameters that are secret in a URL: the OAuth callback carries `code`; TikTok's
- * `upload_url` carries `upload_token`, a credential valid for 1 hour (REFERENCE.md 3.2, 3.5).
+ * `upload_url` carries `upload_token`, a credential valid for 1 hour (docs/tiktok-api.md §3.2, 3.5).
  */
 const SECRET_PARAMS = [
   'code',
@@ -48,7 +48,7 @@ const SECRET_FIELDS_IN_TEXT = [
   'upload_token',
 ]
 
-/** TikTok token literals (`act.`, `rft.`, `clt.` prefixes, REFERENCE.md 1.4) and bearer credentials in text. */
+/** TikTok token literals (`act.`, `rft.`, `clt.` prefixes, docs/tiktok-api.md §1.4) and bearer credentials in text. */
 const TOKEN_IN_TEXT = /\b(?:act|rft|clt)\.[A-Za-z0-9._~*!%-]{8,}|\bBearer\s+[A-Za-z0-9._~+/=*!%-]+/g
 const PARAM_IN_TEXT = new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"']*`, 'gi')
 const FIELD_IN_TEXT = new RegExp(

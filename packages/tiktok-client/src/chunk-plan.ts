@@ -1,6 +1,6 @@
 import { TikTokInvalidArgumentError } from './errors.js'
 
-/** 1 MiB in bytes. TikTok's "MB" in the chunk rules means MiB in client code (REFERENCE.md §3.5). */
+/** 1 MiB in bytes. TikTok's "MB" in the chunk rules means MiB in client code (docs/tiktok-api.md §3.5). */
 export const MIB = 1024 * 1024
 /** Smallest chunk, and the size below which a file goes as one chunk: 5 MiB. */
 export const MIN_CHUNK_SIZE = 5 * MIB

@@ -32,7 +32,7 @@ export interface TikTokClientOptions {
   dispatcher?: Dispatcher
 }
 
-/** The TikTok client: the only code that speaks TikTok's wire format (REFERENCE.md §1–§3). */
+/** The TikTok client: the only code that speaks TikTok's wire format (docs/tiktok-api.md §1–§3). */
 export interface TikTokClient {
   oauth: OAuthApi
   display: DisplayApi

@@ -2,7 +2,7 @@ import { type ApiContext, callApi } from './envelope.js'
 import { TikTokInvalidArgumentError } from './errors.js'
 import { isJsonObject, type JsonObject, optBoolean, optNumber, optString, toIdString } from './json.js'
 
-/** `/v2/user/info/` fields and the scope each needs (REFERENCE.md §1.7, §2.2). */
+/** `/v2/user/info/` fields and the scope each needs (docs/tiktok-api.md §1.7, §2.2). */
 export const USER_INFO_FIELDS_BY_SCOPE = {
   'user.info.basic': [
     'open_id',

@@ -28,7 +28,7 @@ export interface ApiCall {
 /**
  * Sends a v2 call with `Authorization: Bearer <access_token>` and returns the envelope's `data`
  * (`{}` when absent). Success is `error.code == "ok"` (or numeric `0`); the envelope is parsed
- * whatever the HTTP status, with or without `data: {}` (REFERENCE.md §2.1). Big integers stay
+ * whatever the HTTP status, with or without `data: {}` (docs/tiktok-api.md §2.1). Big integers stay
  * strings (§0).
  *
  * @throws TikTokApiError carrying `error.code`, `log_id`, HTTP status and category.

@@ -2,7 +2,7 @@
  * Typed errors of the TikTok client (house style: `name`, a `code` from a const union, `cause`).
  *
  * Every error carries TikTok's own error code (`tiktokCode`: the v2 envelope's `error.code`,
- * REFERENCE.md §2.1, or the OAuth `error`, §1.6), its `log_id` and the HTTP status, plus a
+ * docs/tiktok-api.md §2.1, or the OAuth `error`, §1.6), its `log_id` and the HTTP status, plus a
  * `category` telling the caller what to do:
  * - `retryable`: 5xx, `internal_error`, OAuth `server_error`/`temporarily_unavailable`,
  *   timeouts, connection errors — retry with backoff;
@@ -85,7 +85,7 @@ export class TikTokError extends Error {
 
   /**
    * Compares TikTok's code, treating `invalid_param` and `invalid_params` as one (both are sent,
-   * REFERENCE.md §3.2).
+   * docs/tiktok-api.md §3.2).
    */
   hasTikTokCode(code: string): boolean {
     return normalizeTikTokCode(this.tiktokCode) === normalizeTikTokCode(code)
@@ -206,7 +206,7 @@ export class TikTokInvalidArgumentError extends tikTokErrorKind(
   { always: 'permanent' },
 ) {}
 
-/** A webhook body is not the envelope of REFERENCE.md §4.3. `permanent` unless the caller says otherwise. */
+/** A webhook body is not the envelope of docs/tiktok-api.md §4.3. `permanent` unless the caller says otherwise. */
 export class TikTokWebhookPayloadError extends tikTokErrorKind(
   'TikTokWebhookPayloadError',
   'TIKTOK_INVALID_WEBHOOK_PAYLOAD',

@@ -1,6 +1,6 @@
 /**
  * @social-bridge/tiktok-client — the only code in Social Bridge that speaks TikTok's wire format.
- * Built from shared/tiktok-api/REFERENCE.md §0–§5. See README.md.
+ * Built from docs/tiktok-api.md §0–§5. See README.md.
  */
 export {
   buildPlan,

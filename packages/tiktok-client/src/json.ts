@@ -10,7 +10,7 @@ const LONG_DIGIT_RUN = /\d{16}/
  * Parses a TikTok response body without losing precision.
  *
  * Integers that fit in a JS number (|n| ≤ 2^53 − 1) become numbers; larger integers — TikTok's
- * 19-digit post ids (REFERENCE.md §0, §3.8) — stay **strings**, never rounded numbers. Other
+ * 19-digit post ids (docs/tiktok-api.md §0, §3.8) — stay **strings**, never rounded numbers. Other
  * numbers (decimals) become numbers. A repeated key keeps its last value (as `JSON.parse`). An
  * empty or whitespace-only body parses to `undefined`. Text with no 16-digit run is parsed by
  * `JSON.parse` (about 3× faster, the same result); the rest by lossless-json.
@@ -29,7 +29,7 @@ function parseNumber(value: string): number | string {
 }
 
 /**
- * Turns an id that may arrive as a number or a string (webhook `post_id`, REFERENCE.md §4.4) into
+ * Turns an id that may arrive as a number or a string (webhook `post_id`, docs/tiktok-api.md §4.4) into
  * its decimal string. Values above 2^53 already arrive as strings from {@link parseJson}.
  */
 export function toIdString(value: unknown): string {

@@ -8,7 +8,7 @@ import {
 import type { Http } from './http.js'
 import { isJsonObject, type JsonObject, optNumber, optString, parseJson } from './json.js'
 
-/** A user's tokens as returned by `/v2/oauth/token/` (REFERENCE.md §1.4), in camelCase. */
+/** A user's tokens as returned by `/v2/oauth/token/` (docs/tiktok-api.md §1.4), in camelCase. */
 export interface TokenSet {
   /** `act.…`; send as `Authorization: Bearer`. */
   accessToken: string

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { TikTokInvalidArgumentError } from './errors.js'
 
-/** A PKCE pair for one authorization request (REFERENCE.md §1.2, TikTok "Login Kit for Desktop"). */
+/** A PKCE pair for one authorization request (docs/tiktok-api.md §1.2, TikTok "Login Kit for Desktop"). */
 export interface PkcePair {
   /** 43–128 characters from `[A-Za-z0-9-._~]`; send at token exchange, keep secret until then. */
   codeVerifier: string

@@ -4,7 +4,7 @@ import { type ApiContext, callApi } from './envelope.js'
 import { TikTokInvalidResponseError } from './errors.js'
 import { type JsonObject, optBoolean, optNumber, optString, toIdString } from './json.js'
 
-/** `privacy_level` values (REFERENCE.md §3.2). Must be one of the creator's current options. */
+/** `privacy_level` values (docs/tiktok-api.md §3.2). Must be one of the creator's current options. */
 export type PrivacyLevel =
   | 'PUBLIC_TO_EVERYONE'
   | 'MUTUAL_FOLLOW_FRIENDS'

@@ -20,7 +20,7 @@ import { chunkIndexAt, resumeIndex } from './upload-progress.js'
  */
 export type ChunkSource = string | ((firstByte: number, lastByte: number) => Readable)
 
-/** Video MIME types accepted by the upload host (REFERENCE.md §3.5). */
+/** Video MIME types accepted by the upload host (docs/tiktok-api.md §3.5). */
 export type VideoContentType = 'video/mp4' | 'video/quicktime' | 'video/webm'
 
 /** Reported after TikTok acknowledged a chunk (206/201), or a 416 proved it already has it. */

@@ -12,7 +12,7 @@ export function chunkIndexAt(bytesHeld: number, plan: ChunkPlan): number | undef
 }
 
 /**
- * Reads the upload host's progress header (`Content-Range: bytes 0-{N}/{total}`, REFERENCE.md
+ * Reads the upload host's progress header (`Content-Range: bytes 0-{N}/{total}`, docs/tiktok-api.md
  * §3.5) and returns the index of the chunk to send next (`chunks.length` when everything is
  * there), or `undefined` when there is no header or it cannot be placed on a chunk boundary.
  *

@@ -1,7 +1,7 @@
 import { TikTokWebhookPayloadError } from './errors.js'
 import { isJsonObject, type JsonObject, optNumber, optString, parseJson, toIdString } from './json.js'
 
-/** Event names of REFERENCE.md §4.4 (note TikTok's misspelt `no_longer_publicaly_available`). */
+/** Event names of docs/tiktok-api.md §4.4 (note TikTok's misspelt `no_longer_publicaly_available`). */
 export type WebhookEventName =
   | 'authorization.removed'
   | 'video.upload.failed'

@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 /** Header carrying the signature (HTTP headers are case-insensitive; TikTok's docs write `Tiktok-Signature`). */
 export const WEBHOOK_SIGNATURE_HEADER = 'tiktok-signature'
 
-/** Default tolerance between the signature's `t` and now: 5 minutes, in seconds (REFERENCE.md §4.2). */
+/** Default tolerance between the signature's `t` and now: 5 minutes, in seconds (docs/tiktok-api.md §4.2). */
 export const DEFAULT_WEBHOOK_TOLERANCE_SEC = 300
 
 /** Parameters of {@link signWebhook}. */
@@ -18,7 +18,7 @@ export interface SignWebhookParams {
 
 /**
  * Computes the `TikTok-Signature` header value `t=<unix s>,s=<hex HMAC-SHA256(secret, t + "." + body)>`
- * (REFERENCE.md §4.2). Used by the sandbox and by tests; the receiver uses {@link verifyWebhookSignature}.
+ * (docs/tiktok-api.md §4.2). Used by the sandbox and by tests; the receiver uses {@link verifyWebhookSignature}.
  */
 export function signWebhook(params: SignWebhookParams): string {
   const t = params.timestampSec ?? Math.floor(Date.now() / 1000)

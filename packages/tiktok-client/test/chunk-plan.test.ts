@@ -49,7 +49,7 @@ t.test(
   },
 )
 
-t.test('a file of exactly 64 MiB is one chunk; one byte more is two (REFERENCE 3.5)', async (t) => {
+t.test('a file of exactly 64 MiB is one chunk; one byte more is two (docs/tiktok-api.md §3.5)', async (t) => {
   for (const preferred of [64 * MIB, 40 * MIB]) {
     const exact = planChunks(64 * MIB, preferred)
     t.equal(exact.totalChunkCount, 1, `64 MiB with ${preferred / MIB} MiB chunks`)

@@ -7,7 +7,7 @@ import {
 } from '../src/index.js'
 import { reply, type StubRequest, stubServer } from './helpers/stub-server.js'
 
-// Wire-shape variants the sandbox may not produce (REFERENCE.md §2.1 [M]/[L] items). The sandbox
+// Wire-shape variants the sandbox may not produce (docs/tiktok-api.md §2.1, the shapes it marks as reported rather than documented). The sandbox
 // contract tests cover the documented behaviour end to end.
 
 async function clientFor(t: Test, handler: (req: StubRequest) => [number, unknown]) {

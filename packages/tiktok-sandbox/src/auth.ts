@@ -13,8 +13,8 @@ export interface Caller {
 }
 
 /**
- * Resolves `Authorization: Bearer <act.…>` (REFERENCE 2), then applies the endpoint's rate limit
- * (REFERENCE 5). Throws 401 `access_token_invalid` for a missing, unknown, expired, revoked or
+ * Resolves `Authorization: Bearer <act.…>` (docs/tiktok-api.md §2), then applies the endpoint's rate limit
+ * (docs/tiktok-api.md §5). Throws 401 `access_token_invalid` for a missing, unknown, expired, revoked or
  * client token; 401 `scope_not_authorized` when none of `anyOfScopes` was granted; 429 when throttled.
  */
 export function authenticate(ctx: SandboxContext, request: FastifyRequest, anyOfScopes: string[]): Caller {

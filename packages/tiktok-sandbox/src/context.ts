@@ -14,9 +14,9 @@ import type { WebhookSender } from './webhooks/sender.js'
 export interface AppConfig {
   clientKey: string
   clientSecret: string
-  /** Registered redirect URIs, matched exactly; desktop-style `http://127.0.0.1:*\/path` port wildcards allowed (REFERENCE 1.1). */
+  /** Registered redirect URIs, matched exactly; desktop-style `http://127.0.0.1:*\/path` port wildcards allowed (docs/tiktok-api.md §1.1). */
   redirectUris: string[]
-  /** URL prefixes (`https://host/path/`) or domains (`static.example.com`) verified for PULL_FROM_URL (REFERENCE 3.6). */
+  /** URL prefixes (`https://host/path/`) or domains (`static.example.com`) verified for PULL_FROM_URL (docs/tiktok-api.md §3.6). */
   verifiedUrlPrefixes: string[]
   /** Webhook callback URL; events are only logged when absent. */
   webhookUrl?: string

@@ -3,7 +3,7 @@ import { grow, unit } from './metrics.js'
 import type { Video } from './state/posts.js'
 import type { SandboxUser } from './state/users.js'
 
-/** User fields and the scope each needs (REFERENCE 1.7, 2.2). */
+/** User fields and the scope each needs (docs/tiktok-api.md §1.7, 2.2). */
 export const USER_FIELD_SCOPES: Record<string, string> = {
   open_id: 'user.info.basic',
   union_id: 'user.info.basic',
@@ -77,7 +77,7 @@ interface VideoFacts {
 const shareUrl = (f: VideoFacts) => `https://www.tiktok.com/@sandbox/video/${f.id}`
 
 /**
- * The Video Object (REFERENCE 2.5), one entry per field: how the sandbox computes it at virtual
+ * The Video Object (docs/tiktok-api.md §2.5), one entry per field: how the sandbox computes it at virtual
  * now. Counts grow with the video's age, reproducibly per seed (metrics.ts).
  */
 const VIDEO_FIELD_VALUES = {
@@ -101,7 +101,7 @@ const VIDEO_FIELD_VALUES = {
   view_count: (f) => grow(f.seed, `${f.id}:views`, 0, f.viewRate, f.age),
 } satisfies Record<string, (f: VideoFacts) => unknown>
 
-/** Video Object field names (REFERENCE 2.5): the keys of the table above. */
+/** Video Object field names (docs/tiktok-api.md §2.5): the keys of the table above. */
 export const VIDEO_FIELDS: readonly string[] = Object.keys(VIDEO_FIELD_VALUES)
 
 /** Every video field at virtual now (see the table above). */

@@ -2,7 +2,7 @@
  * Errors thrown by route handlers; the app's error handler renders them in TikTok's shapes.
  */
 
-/** A v2 API error → `{data:{}, error:{code, message, log_id}}` with `httpStatus` (REFERENCE 2.1). */
+/** A v2 API error → `{data:{}, error:{code, message, log_id}}` with `httpStatus` (docs/tiktok-api.md §2.1). */
 export class TikTokApiError extends Error {
   override name = 'TikTokApiError'
   constructor(
@@ -14,7 +14,7 @@ export class TikTokApiError extends Error {
   }
 }
 
-/** An OAuth error → flat `{error, error_description, log_id}` (REFERENCE 1.6). */
+/** An OAuth error → flat `{error, error_description, log_id}` (docs/tiktok-api.md §1.6). */
 export class OAuthError extends Error {
   override name = 'OAuthError'
   /** `httpStatus` overrides `settings.oauthErrorHttpStatus` (used for injected 5xx faults). */

@@ -2,7 +2,7 @@
  * Fault injection: the next `count` requests to an endpoint fail in a chosen way.
  * - `internal_error`: HTTP `status` (default 500) with the `internal_error` envelope
  *   (OAuth endpoints: flat `server_error`).
- * - `rate_limit`: HTTP 429; `rate_limit_exceeded` in the v2 envelope (REFERENCE 5), or on OAuth
+ * - `rate_limit`: HTTP 429; `rate_limit_exceeded` in the v2 envelope (docs/tiktok-api.md §5), or on OAuth
  *   endpoints the flat shape (1.6) with `temporarily_unavailable`, the closest value 1.6 lists.
  * - `error`: an arbitrary TikTok error `code`: on OAuth endpoints the flat
  *   `{error: code, error_description, log_id}` with HTTP `status` (default

@@ -2,14 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto'
 
 /**
  * A TikTok-style `log_id`: UTC `YYYYMMDDHHMMSS` then 20 uppercase hex characters (34 chars),
- * e.g. `202206221854370101130062072500FFA2` (REFERENCE 1.6, 2.1).
+ * e.g. `202206221854370101130062072500FFA2` (docs/tiktok-api.md §1.6, 2.1).
  */
 export function logId(nowMs: number): string {
   const stamp = new Date(nowMs).toISOString().replace(/[-:T]/g, '').slice(0, 14)
   return stamp + randomBytes(10).toString('hex').toUpperCase()
 }
 
-/** An opaque token with TikTok's prefix: `act.`, `rft.` or `clt.` (REFERENCE 1.4). */
+/** An opaque token with TikTok's prefix: `act.`, `rft.` or `clt.` (docs/tiktok-api.md §1.4). */
 export function token(prefix: 'act' | 'rft' | 'clt'): string {
   return `${prefix}.${randomBytes(24).toString('base64url')}`
 }
@@ -19,7 +19,7 @@ export function authCode(): string {
   return `${randomBytes(24).toString('base64url')}*0!${randomBytes(2).readUInt16BE() % 10000}`
 }
 
-/** A UUID-like `open_id` / `union_id` (REFERENCE 2.2). */
+/** A UUID-like `open_id` / `union_id` (docs/tiktok-api.md §2.2). */
 export function openId(): string {
   return randomUUID()
 }
@@ -31,13 +31,13 @@ export function digits(count: number): string {
   return out
 }
 
-/** A 19-digit video / post id above 2^53, starting with 7 like real ids (REFERENCE 2.5, 3.8). */
+/** A 19-digit video / post id above 2^53, starting with 7 like real ids (docs/tiktok-api.md §2.5, 3.8). */
 export function videoId(): bigint {
   return BigInt(`7${digits(18)}`)
 }
 
 /**
- * A `publish_id` (max 64 chars, REFERENCE 3.2/3.3): `v_pub_file~v2-1.<n>`, `v_pub_url~v2.<n>`,
+ * A `publish_id` (max 64 chars, docs/tiktok-api.md §3.2/3.3): `v_pub_file~v2-1.<n>`, `v_pub_url~v2.<n>`,
  * `v_inbox_file~v2.<n>` or `v_inbox_url~v2.<n>`, `<n>` an 18-digit number.
  */
 export function publishId(

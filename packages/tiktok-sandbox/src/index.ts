@@ -1,6 +1,6 @@
 /**
  * @social-bridge/tiktok-sandbox — a local emulator of TikTok's authorize page, open API and
- * upload host (REFERENCE.md sections 0–5). Start one with `createSandbox()`.
+ * upload host (docs/tiktok-api.md sections 0–5). Start one with `createSandbox()`.
  */
 export type { AdminApi, PublishView, SeedVideosOptions, VideoView } from './admin.js'
 export type { AppConfig } from './context.js'

@@ -3,7 +3,7 @@ import type { SandboxSettings } from './settings.js'
 import type { Clock } from './state/clock.js'
 
 /**
- * Sliding-window limiter (REFERENCE 5). Limits come from `settings.rateLimits[endpoint]`; the key
+ * Sliding-window limiter (docs/tiktok-api.md §5). Limits come from `settings.rateLimits[endpoint]`; the key
  * is the app (client_key) or the access token. Only admitted requests count.
  */
 export interface RateLimiter {

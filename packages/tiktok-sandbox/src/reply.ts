@@ -3,7 +3,7 @@ import type { SandboxContext } from './context.js'
 import { logId } from './ids.js'
 import { toJson } from './json.js'
 
-/** Sends the v2 success envelope `{data, error:{code:'ok', message:'', log_id}}` (REFERENCE 2.1). */
+/** Sends the v2 success envelope `{data, error:{code:'ok', message:'', log_id}}` (docs/tiktok-api.md §2.1). */
 export function sendData(
   reply: FastifyReply,
   ctx: SandboxContext,
@@ -30,7 +30,7 @@ export function sendApiError(
   return reply.code(status).type('application/json; charset=utf-8').send(toJson(body))
 }
 
-/** Sends TikTok's flat OAuth error `{error, error_description, log_id}` (REFERENCE 1.6). */
+/** Sends TikTok's flat OAuth error `{error, error_description, log_id}` (docs/tiktok-api.md §1.6). */
 export function sendOAuthError(
   reply: FastifyReply,
   ctx: SandboxContext,

@@ -29,7 +29,7 @@ export interface SandboxOptions {
   clientSecret?: string
   /** Default `['http://127.0.0.1:3000/callback']`. */
   redirectUris?: string[]
-  /** PULL_FROM_URL ownership: URL prefixes or domains (REFERENCE 3.6). Default none. */
+  /** PULL_FROM_URL ownership: URL prefixes or domains (docs/tiktok-api.md §3.6). Default none. */
   verifiedUrlPrefixes?: string[]
   webhookUrl?: string
   settings?: Partial<SandboxSettings>

@@ -1,10 +1,10 @@
 /**
  * Runtime-tunable behaviour of the sandbox. Every field has a default that follows
- * REFERENCE.md section 0 ("what to build"); tests lower delays, caps and limits.
+ * docs/tiktok-api.md section 0 ("what to build"); tests lower delays, caps and limits.
  * Change at runtime with `sandbox.updateSettings(patch)` or `PATCH /_sandbox/settings`.
  */
 export interface SandboxSettings {
-  // --- OAuth (REFERENCE 1) ---
+  // --- OAuth (docs/tiktok-api.md §1) ---
   /** PKCE on the authorize page: `optional` (verified when a challenge is sent) or `required`. (1.2) */
   pkce: 'optional' | 'required'
   /** Also accept an RFC 7636 base64url challenge, not only TikTok's lowercase hex one. (1.2) */
@@ -30,7 +30,7 @@ export interface SandboxSettings {
   /** Send `authorization.removed` (reason 5) when the app revokes a token. (1.5, inferred) */
   revokeSendsWebhook: boolean
 
-  // --- v2 envelope (REFERENCE 2.1) ---
+  // --- v2 envelope (docs/tiktok-api.md §2.1) ---
   /** Include `data: {}` in v2 error responses. (2.1: both occur) */
   includeEmptyDataOnError: boolean
   /** Error code for /v2/user/info/ fields whose scope was not granted. (2.1, ambiguous) */
@@ -38,11 +38,11 @@ export interface SandboxSettings {
   /** Error code for non-chunk validation errors on posting endpoints (chunk maths always uses `invalid_params`). (3.2) */
   postingInvalidParamCode: 'invalid_params' | 'invalid_param'
 
-  // --- Metrics (REFERENCE 2.5) ---
+  // --- Metrics (docs/tiktok-api.md §2.5) ---
   /** Seed of the PRNG behind metrics growth; same seed + same virtual time = same numbers. */
   metricsSeed: number
 
-  // --- Content posting policy (REFERENCE 3.10, 3.3) ---
+  // --- Content posting policy (docs/tiktok-api.md §3.10, 3.3) ---
   /** Unaudited Direct Post client: private accounts only, posts forced to SELF_ONLY, active-user cap. */
   unauditedClient: boolean
   /** Distinct users that may Direct Post per 24 h for an unaudited client (`reached_active_user_cap`). */
@@ -56,11 +56,11 @@ export interface SandboxSettings {
   /** `window24h`: count inbox inits in the last 24 h; `pending`: count drafts not yet posted or failed. */
   pendingShareCounting: 'window24h' | 'pending'
 
-  // --- Upload and processing (REFERENCE 3.5, 3.6, 3.8, 3.9) ---
+  // --- Upload and processing (docs/tiktok-api.md §3.5, 3.6, 3.8, 3.9) ---
   /** Lifetime of `upload_url` in ms (1 h). Expired URLs answer 403. */
   uploadUrlTtlMs: number
   /**
-   * How the upload host's progress header (206, 201, 416) reads REFERENCE 3.5's
+   * How the upload host's progress header (206, 201, 416) reads docs/tiktok-api.md §3.5's
    * `Content-Range: bytes 0-{UPLOADED_BYTES}/{TOTAL}`: `inclusive` (default) sends the last byte
    * held, `bytes 0-{uploaded-1}/{total}` — HTTP ranges are inclusive (RFC 9110 14.4) and 3.5 states
    * the request ranges are inclusive, so the placeholder is most likely loose wording;
@@ -77,7 +77,7 @@ export interface SandboxSettings {
   /** Maps a verified URL prefix to a local http base to download from (tests cannot serve https). */
   pullUrlRewrites: Record<string, string>
 
-  // --- Webhooks (REFERENCE 4) ---
+  // --- Webhooks (docs/tiktok-api.md §4) ---
   /** First retry delay in ms (virtual clock); doubles per attempt. */
   webhookRetryBaseDelayMs: number
   /** Upper bound of a single retry delay in ms. */
@@ -94,10 +94,10 @@ export interface SandboxSettings {
   webhookTimeoutMs: number
   /** Re-sign each retry with a fresh `t` (true) or resend the first signature (false). UNCONFIRMED (0). */
   webhookResignRetries: boolean
-  /** How `post_id` appears inside `content` of `post.publish.publicly_available`. (4.4, [L]) */
+  /** How `post_id` appears inside `content` of `post.publish.publicly_available` (docs/tiktok-api.md §4.4: reported, not documented). */
   webhookPostIdAs: 'number' | 'string'
 
-  // --- Rate limits (REFERENCE 5) ---
+  // --- Rate limits (docs/tiktok-api.md §5) ---
   /** Per-endpoint limits per sliding window; `key` is `app` (client_key) or `token` (access token). */
   rateLimits: Record<string, { limit: number; key: 'app' | 'token' }>
   /** Sliding window length in ms (1 min). */
@@ -108,21 +108,21 @@ export interface SandboxSettings {
   faultTimeoutHoldMs: number
 }
 
-/** Token lifetimes of the current "Manage user access tokens" page (REFERENCE 0). */
+/** Token lifetimes of the current "Manage user access tokens" page (docs/tiktok-api.md §0). */
 export const CURRENT_TOKEN_RULES = {
   accessTokenTtlSec: 7200,
   refreshTokenTtlSec: 180 * 24 * 3600,
   refreshRotation: 'invalidate',
 } as const satisfies Partial<SandboxSettings>
 
-/** Token lifetimes of the older v2 page: 24 h / 365 days, "may rotate" (REFERENCE 1.4). */
+/** Token lifetimes of the older v2 page: 24 h / 365 days, "may rotate" (docs/tiktok-api.md §1.4). */
 export const LEGACY_TOKEN_RULES = {
   accessTokenTtlSec: 86400,
   refreshTokenTtlSec: 365 * 24 * 3600,
   refreshRotation: 'none',
 } as const satisfies Partial<SandboxSettings>
 
-/** Default limits from REFERENCE 5; endpoint names are the request-log names. */
+/** Default limits from docs/tiktok-api.md §5; endpoint names are the request-log names. */
 export const DEFAULT_RATE_LIMITS: SandboxSettings['rateLimits'] = {
   'user.info': { limit: 600, key: 'app' },
   'video.list': { limit: 600, key: 'app' },

@@ -28,7 +28,7 @@ export async function build(t: Teardown, options: SandboxOptions = {}): Promise<
   return sandbox
 }
 
-/** An authorize URL as a client would build it (REFERENCE 1.2). */
+/** An authorize URL as a client would build it (docs/tiktok-api.md §1.2). */
 export function authorizeUrl(
   sandbox: Sandbox,
   opts: {

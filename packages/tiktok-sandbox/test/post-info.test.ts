@@ -28,7 +28,7 @@ const BOOLEANS = [
 ]
 
 t.test(
-  'post_info booleans must be booleans: anything else is 400 invalid_param (REFERENCE 3.2)',
+  'post_info booleans must be booleans: anything else is 400 invalid_param (docs/tiktok-api.md §3.2)',
   async (t) => {
     const { sandbox, init } = await setup(t, 'invalid_param')
     let accepted = 0
@@ -53,7 +53,7 @@ t.test(
   },
 )
 
-t.test('brand_content_toggle is required (REFERENCE 3.2 marks it so)', async (t) => {
+t.test('brand_content_toggle is required (docs/tiktok-api.md §3.2 marks it so)', async (t) => {
   const { init } = await setup(t, 'invalid_param')
   const { brand_content_toggle: _dropped, ...withoutToggle } = publicPost
   const res = await init(withoutToggle)

@@ -8,7 +8,7 @@ import { build, connectUser } from './helper.js'
 import { directPost, finalStatus } from './publish-helper.js'
 
 /**
- * Real encoded videos made with ffmpeg (testsrc, 2 s) that break one limit of REFERENCE 3.9
+ * Real encoded videos made with ffmpeg (testsrc, 2 s) that break one limit of docs/tiktok-api.md §3.9
  * each, plus a MOV that breaks none.
  */
 const dir = await mkdtemp(path.join(tmpdir(), 'sandbox-encoded-'))

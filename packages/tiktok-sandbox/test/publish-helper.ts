@@ -3,14 +3,14 @@ import type { Sandbox } from '../src/index.js'
 import { api, waitFor } from './helper.js'
 import { uploadFile } from './upload-helper.js'
 
-/** `post_info` of a public Direct Post with both brand toggles (REFERENCE 3.2). */
+/** `post_info` of a public Direct Post with both brand toggles (docs/tiktok-api.md §3.2). */
 export const publicPost = {
   privacy_level: 'PUBLIC_TO_EVERYONE',
   brand_content_toggle: false,
   brand_organic_toggle: false,
 }
 
-/** `source_info` of a FILE_UPLOAD init (REFERENCE 3.2, 3.4): sizes in bytes. */
+/** `source_info` of a FILE_UPLOAD init (docs/tiktok-api.md §3.2, 3.4): sizes in bytes. */
 export const fileSource = (video_size: number, chunk_size: number, total_chunk_count: number) => ({
   source: 'FILE_UPLOAD',
   video_size,
@@ -18,7 +18,7 @@ export const fileSource = (video_size: number, chunk_size: number, total_chunk_c
   total_chunk_count,
 })
 
-/** `POST /v2/post/publish/video/init/` (REFERENCE 3.2) with `source_info`; `post_info` defaults to {@link publicPost}. */
+/** `POST /v2/post/publish/video/init/` (docs/tiktok-api.md §3.2) with `source_info`; `post_info` defaults to {@link publicPost}. */
 export function directInit(
   sandbox: Sandbox,
   token: string,
@@ -28,7 +28,7 @@ export function directInit(
   return api(sandbox, 'POST', '/v2/post/publish/video/init/', token, { post_info, source_info })
 }
 
-/** `POST /v2/post/publish/inbox/video/init/` (REFERENCE 3.3) with `source_info` only. */
+/** `POST /v2/post/publish/inbox/video/init/` (docs/tiktok-api.md §3.3) with `source_info` only. */
 export function inboxInit(sandbox: Sandbox, token: string, source_info: object) {
   return api(sandbox, 'POST', '/v2/post/publish/inbox/video/init/', token, { source_info })
 }

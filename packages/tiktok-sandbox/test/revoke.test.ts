@@ -19,7 +19,7 @@ const userInfo = async (sandbox: Sandbox, token: string) =>
 const removals = (sandbox: Sandbox, openId: string) =>
   sandbox.webhookDeliveries().filter((d) => d.event === 'authorization.removed' && d.userOpenId === openId)
 
-/** A second authorization of an existing user: new grant, new tokens (REFERENCE 1.2–1.4). */
+/** A second authorization of an existing user: new grant, new tokens (docs/tiktok-api.md §1.2–1.4). */
 async function authorizeAgain(sandbox: Sandbox, openId: string) {
   const location = sandbox.approve(authorizeUrl(sandbox), { openId })
   const res = await exchangeCode(sandbox, new URL(location).searchParams.get('code')!)

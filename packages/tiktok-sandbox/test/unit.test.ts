@@ -23,7 +23,7 @@ const good: MediaSummary = {
   frameRate: 30,
 }
 
-t.test('media checks map each limit of REFERENCE 3.9 to its fail_reason', async (t) => {
+t.test('media checks map each limit of docs/tiktok-api.md §3.9 to its fail_reason', async (t) => {
   t.equal(checkMedia(good, 60), null)
   t.equal(checkMedia({ ...good, container: 'Matroska' }, 60), 'file_format_check_failed')
   t.equal(checkMedia({ ...good, truncated: true }, 60), 'file_format_check_failed')
@@ -58,7 +58,7 @@ t.test('chunk rules: floor count, 5 MiB single chunk, 64 MiB chunks, 128 MiB las
   t.equal(checkChunks(100 * 2 ** 20, 4 * 2 ** 20, 25), 'The chunk size is invalid', 'chunks under 5 MiB')
 })
 
-t.test('url ownership rules of REFERENCE 3.6', async (t) => {
+t.test('url ownership rules of docs/tiktok-api.md §3.6', async (t) => {
   const verified = ['https://a.example.com/v/', 'static.example.com']
   t.ok(urlOwnershipVerified('https://a.example.com/v/x.mp4', verified))
   t.notOk(urlOwnershipVerified('https://a.example.com/vx.mp4', verified))

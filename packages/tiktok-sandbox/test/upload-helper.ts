@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { request } from 'undici'
 
-/** PUTs one chunk to an upload_url (REFERENCE 3.5); returns status and the Content-Range response header. */
+/** PUTs one chunk to an upload_url (docs/tiktok-api.md §3.5); returns status and the Content-Range response header. */
 export async function putChunk(
   uploadUrl: string,
   body: Buffer | (() => NodeJS.ReadableStream),

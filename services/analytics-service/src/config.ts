@@ -18,7 +18,7 @@ export const AnalyticsConfig = Type.Object({
   /** The app's client_key: the key of the shared TikTok call budget. */
   TIKTOK_CLIENT_KEY: Type.String({ minLength: 1 }),
   TIKTOK_API_BASE_URL: Type.String({ pattern: '^https?://', default: 'https://open.tiktokapis.com' }),
-  /** Calls per window per Display endpoint, all replicas together (REFERENCE.md §5: 600/min). */
+  /** Calls per window per Display endpoint, all replicas together (docs/tiktok-api.md §5: 600/min). */
   TIKTOK_RATE_LIMIT: Type.Integer({ minimum: 1, default: 600 }),
   TIKTOK_RATE_WINDOW_MS: Type.Integer({ minimum: 100, default: 60_000 }),
   /** Added to the window so calls that reach TikTok late never overlap its window edge. */

@@ -1,7 +1,7 @@
 import { BaseConfig } from '@social-bridge/service-kit'
 import { type Static, Type } from 'typebox'
 
-/** TikTok scopes asked for on connect (REFERENCE.md §1.7), comma-separated. */
+/** TikTok scopes asked for on connect (docs/tiktok-api.md §1.7), comma-separated. */
 export const DEFAULT_TIKTOK_SCOPES =
   'user.info.basic,user.info.profile,user.info.stats,video.list,video.upload,video.publish'
 

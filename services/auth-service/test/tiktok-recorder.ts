@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { Teardownable } from '@social-bridge/service-kit/testing'
 import { request } from 'undici'
 
-/** Form fields and JSON keys whose values are credentials (REFERENCE.md §1.4, §1.5). */
+/** Form fields and JSON keys whose values are credentials (docs/tiktok-api.md §1.4, §1.5). */
 const SECRET_FIELDS = ['client_secret', 'code', 'code_verifier', 'refresh_token', 'token', 'access_token']
 
 /** What a {@link startTikTokRecorder} saw on the wire, by field name (`bearer` = Authorization). */

@@ -18,11 +18,11 @@ export const PublishConfig = Type.Object({
   TIKTOK_CLIENT_KEY: Type.String({ minLength: 1 }),
   TIKTOK_CLIENT_SECRET: Type.String({ minLength: 1 }),
   TIKTOK_API_BASE_URL: Type.String({ pattern: '^https?://', default: 'https://open.tiktokapis.com' }),
-  /** Wait after TikTok answered 429 `rate_limit_exceeded` (no Retry-After is sent, REFERENCE.md §5), ms. */
+  /** Wait after TikTok answered 429 `rate_limit_exceeded` (no Retry-After is sent, docs/tiktok-api.md §5), ms. */
   TIKTOK_RATE_LIMIT_BACKOFF_MS: Type.Integer({ minimum: 10, default: 60_000 }),
-  /** Comma-separated verified URL prefixes for PULL_FROM_URL, e.g. `https://media.example.com/videos/` (REFERENCE.md §3.6). */
+  /** Comma-separated verified URL prefixes for PULL_FROM_URL, e.g. `https://media.example.com/videos/` (docs/tiktok-api.md §3.6). */
   PULL_FROM_URL_PREFIXES: Type.String({ default: '' }),
-  /** FILE_UPLOAD chunk size in bytes, 5 MiB–64 MiB (REFERENCE.md §3.5). */
+  /** FILE_UPLOAD chunk size in bytes, 5 MiB–64 MiB (docs/tiktok-api.md §3.5). */
   CHUNK_SIZE_BYTES: Type.Integer({ minimum: 5 * MIB, maximum: 64 * MIB, default: 10_000_000 }),
   /** JetStream object store bucket of media bytes (namespaced by `NATS_NAMESPACE`). */
   MEDIA_BUCKET: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'publish_media' }),

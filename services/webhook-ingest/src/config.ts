@@ -9,11 +9,11 @@ const { DATABASE_URL: _noDatabase, ...base } = BaseConfig.properties
 /**
  * Environment of webhook-ingest, validated once at start (`loadConfigOrExit(Config)`):
  * - `TIKTOK_CLIENT_KEY`: the app's `client_key`; a webhook naming another one is refused (401).
- * - `TIKTOK_CLIENT_SECRET`: signs `TikTok-Signature` (REFERENCE.md §4.2).
+ * - `TIKTOK_CLIENT_SECRET`: signs `TikTok-Signature` (docs/tiktok-api.md §4.2).
  * - `TIKTOK_CLIENT_SECRETS_PREVIOUS`: comma-separated older secrets still accepted while a
  *   rotation is under way (empty by default).
  * - `WEBHOOK_TOLERANCE_SEC`: max |now − t| of a signature, seconds (default 300). Whether TikTok
- *   re-signs its retries (for up to 72 h) is unconfirmed (REFERENCE.md §0, §4.1): to accept a late
+ *   re-signs its retries (for up to 72 h) is unconfirmed (docs/tiktok-api.md §0, §4.1): to accept a late
  *   retry that kept its first `t`, raise it up to the webhook stream's duplicate window (4 days,
  *   contracts `Streams.tiktokWebhooks`), never beyond: a replayed body inside the tolerance is
  *   then a JetStream duplicate, stored once, so replay safety comes from that dedupe.

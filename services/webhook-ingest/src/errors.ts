@@ -7,7 +7,7 @@ import { defineError } from '@social-bridge/service-kit'
  */
 export const WebhookUnauthorizedError = defineError('UNAUTHORIZED', 401, 'Webhook refused: %s')
 
-/** 400 `BAD_REQUEST`: the body verified but is not TikTok's envelope (REFERENCE.md §4.3). */
+/** 400 `BAD_REQUEST`: the body verified but is not TikTok's envelope (docs/tiktok-api.md §4.3). */
 export const WebhookPayloadInvalidError = defineError(
   'BAD_REQUEST',
   400,

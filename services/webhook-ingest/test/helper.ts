@@ -49,7 +49,7 @@ export async function build(
   return app
 }
 
-/** A webhook body as TikTok sends it (REFERENCE.md §4.3); `content` objects become a JSON string. */
+/** A webhook body as TikTok sends it (docs/tiktok-api.md §4.3); `content` objects become a JSON string. */
 export function webhookBody(
   fields: {
     client_key?: string

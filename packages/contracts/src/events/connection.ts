@@ -37,7 +37,7 @@ export const ConnectionDisconnectedV1 = Type.Object({
   /** `user` (CRM user asked), or `tiktok` (an `authorization.removed` webhook). */
   initiatedBy: Type.Union([Type.Literal('user'), Type.Literal('tiktok')]),
   userId: Type.Optional(Type.String()),
-  /** For `tiktok`: the webhook's reason int (REFERENCE.md 4.4). */
+  /** For `tiktok`: the webhook's reason int (docs/tiktok-api.md §4.4). */
   tiktokReason: Type.Optional(Type.Integer()),
 })
 export type ConnectionDisconnectedV1 = Static<typeof ConnectionDisconnectedV1>

@@ -24,7 +24,7 @@ export type TikTokWebhookV1 = Static<typeof TikTokWebhookV1>
 
 /**
  * The `content` of a TikTok webhook as tiktok-client's `parseWebhookEvent` normalises it
- * (REFERENCE.md §4.3–§4.4): camelCase, only the keys the event carries.
+ * (docs/tiktok-api.md §4.3–§4.4): camelCase, only the keys the event carries.
  */
 export const TikTokWebhookContent = Type.Object({
   /** `post.publish.*`: the publish the event is about. */
@@ -50,7 +50,7 @@ export type TikTokWebhookContent = Static<typeof TikTokWebhookContent>
 
 /**
  * `tiktok.webhook.<event>` **v2** (envelope `version: 2`): a TikTok webhook whose signature
- * verified (REFERENCE.md §4.2), normalised once by webhook-ingest with tiktok-client, so no
+ * verified (docs/tiktok-api.md §4.2), normalised once by webhook-ingest with tiktok-client, so no
  * consumer reads TikTok's wire format. The envelope `id` is the SHA-256 (hex) of the raw body.
  */
 export const TikTokWebhookV2 = Type.Object({

@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox'
 import { IsoDateTime, Nullable, Uuid } from '../common.js'
 
-/** A video's engagement counts (REFERENCE.md 2.5 `view_count`, `like_count`, `comment_count`, `share_count`). */
+/** A video's engagement counts (docs/tiktok-api.md §2.5 `view_count`, `like_count`, `comment_count`, `share_count`). */
 const videoCounts = {
   views: Type.Integer(),
   likes: Type.Integer(),
@@ -36,7 +36,7 @@ export const PostAnalytics = Type.Object({
 })
 export type PostAnalytics = Static<typeof PostAnalytics>
 
-/** An account's stats (REFERENCE.md 2.2, `user.info.stats`). */
+/** An account's stats (docs/tiktok-api.md §2.2, `user.info.stats`). */
 const accountStats = {
   followers: Type.Integer(),
   following: Type.Integer(),

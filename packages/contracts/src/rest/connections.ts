@@ -11,7 +11,7 @@ export const AuthorizeQuery = Type.Object({
 })
 export type AuthorizeQuery = Static<typeof AuthorizeQuery>
 
-/** Query TikTok sends to the callback (REFERENCE.md 1.3): `code`+`scopes`+`state`, or `error`. */
+/** Query TikTok sends to the callback (docs/tiktok-api.md §1.3): `code`+`scopes`+`state`, or `error`. */
 export const CallbackQuery = Type.Partial(
   Type.Object({
     code: Type.String(),
@@ -52,7 +52,7 @@ export type ConnectionList = Static<typeof ConnectionList>
 
 /**
  * Posting quota usage shown on `GET /v1/connections/:id`: calls made with the account's token in
- * each of TikTok's sliding windows (REFERENCE.md §5), beside the limit we hold it to.
+ * each of TikTok's sliding windows (docs/tiktok-api.md §5), beside the limit we hold it to.
  */
 export const PostingQuota = Type.Object({
   /** Inits in the last 60 s / TikTok's 6 per minute per token (§3.2, §3.3). */
@@ -76,7 +76,7 @@ export const ConnectionDetail = Type.Intersect([
 ])
 export type ConnectionDetail = Static<typeof ConnectionDetail>
 
-/** `GET /v1/connections/:id/creator-info` (REFERENCE.md 3.1, camelCased). */
+/** `GET /v1/connections/:id/creator-info` (docs/tiktok-api.md §3.1, camelCased). */
 export const CreatorInfo = Type.Object({
   creatorAvatarUrl: Type.String(),
   creatorUsername: Type.String(),

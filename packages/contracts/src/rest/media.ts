@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox'
 import { Uuid } from '../common.js'
 
-/** Content types `POST /v1/media` accepts (REFERENCE.md 3.9 formats). */
+/** Content types `POST /v1/media` accepts (docs/tiktok-api.md §3.9 formats). */
 export const MediaContentType = Type.Union([
   Type.Literal('video/mp4'),
   Type.Literal('video/quicktime'),

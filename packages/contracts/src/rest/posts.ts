@@ -18,13 +18,13 @@ export const PostSource = Type.Union([
 export type PostSource = Static<typeof PostSource>
 
 /**
- * `POST /v1/posts` body. `title` is at most 2,200 UTF-16 code units (REFERENCE.md 3.2), checked
+ * `POST /v1/posts` body. `title` is at most 2,200 UTF-16 code units (docs/tiktok-api.md §3.2), checked
  * by the service.
  *
- * `privacyLevel` is required for `mode: "direct"` and has no default (TikTok UX rule, REFERENCE.md
+ * `privacyLevel` is required for `mode: "direct"` and has no default (TikTok UX rule, docs/tiktok-api.md
  * 3.11): 400 `VALIDATION_FAILED` without it. It is optional for `mode: "inbox"`: TikTok's inbox
  * init takes no privacy level — the creator picks it in the TikTok app when finishing the draft
- * (REFERENCE.md 3.3). One sent with an inbox post is accepted and ignored (so a form shared by both
+ * (docs/tiktok-api.md §3.3). One sent with an inbox post is accepted and ignored (so a form shared by both
  * modes keeps working): it is neither checked against the account's options nor sent, and the
  * post answers `privacyLevel: null`.
  */
@@ -68,7 +68,7 @@ export type CreatePostRequest = Static<typeof CreatePostRequest>
 /**
  * Why a post is held back and when it continues on its own: a TikTok per-account limit
  * (`init_rate_limit` 6/min, `creator_info_rate_limit` 20/min, `status_rate_limit` 30/min,
- * REFERENCE.md §5), `tiktok_rate_limited` (TikTok answered 429), `temporarily_unavailable`, or
+ * docs/tiktok-api.md §5), `tiktok_rate_limited` (TikTok answered 429), `temporarily_unavailable`, or
  * `init_outcome_unknown_retry` (a FILE_UPLOAD init TikTok never confirmed is started again).
  */
 export const PostWaitingFor = Type.Object({

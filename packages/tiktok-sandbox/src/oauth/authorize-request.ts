@@ -3,7 +3,7 @@ import { AuthorizeRequestError } from '../errors.js'
 import { challengeShapeOk } from './pkce.js'
 import { redirectUriMatches } from './redirect-uri.js'
 
-/** Scopes the sandbox knows (REFERENCE 1.7). */
+/** Scopes the sandbox knows (docs/tiktok-api.md §1.7). */
 export const KNOWN_SCOPES = [
   'user.info.basic',
   'user.info.profile',
@@ -13,7 +13,7 @@ export const KNOWN_SCOPES = [
   'video.publish',
 ] as const
 
-/** A validated `GET /v2/auth/authorize/` query (REFERENCE 1.2). */
+/** A validated `GET /v2/auth/authorize/` query (docs/tiktok-api.md §1.2). */
 export interface AuthorizeParams {
   redirectUri: string
   scopes: string[]
@@ -26,7 +26,7 @@ export type AuthorizeCheck =
   | { ok: true; params: AuthorizeParams }
   | { ok: false; location: string; error: string }
 
-/** `redirect_uri` + form-encoded params (REFERENCE 1.3). */
+/** `redirect_uri` + form-encoded params (docs/tiktok-api.md §1.3). */
 export function withQuery(uri: string, params: Record<string, string | undefined>): string {
   const qs = new URLSearchParams()
   for (const [k, v] of Object.entries(params)) if (v !== undefined) qs.set(k, v)
@@ -108,7 +108,7 @@ export function approveAuthorize(
   return withQuery(params.redirectUri, { code: code.code, scopes: scopes.join(','), state: params.state })
 }
 
-/** The user cancels: redirect with `error=access_denied` and `error_description` (REFERENCE 1.3). */
+/** The user cancels: redirect with `error=access_denied` and `error_description` (docs/tiktok-api.md §1.3). */
 export function denyAuthorize(ctx: SandboxContext, url: string): string {
   const check = checkAuthorize(ctx, authorizeQuery(url))
   if (!check.ok) return check.location

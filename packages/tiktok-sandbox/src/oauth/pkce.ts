@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 
-/** TikTok's challenge form: lowercase hex SHA-256, 64 chars (REFERENCE 1.2). */
+/** TikTok's challenge form: lowercase hex SHA-256, 64 chars (docs/tiktok-api.md §1.2). */
 export const HEX_CHALLENGE = /^[0-9a-f]{64}$/
 /** RFC 7636 form: base64url SHA-256 without padding, 43 chars. */
 export const BASE64URL_CHALLENGE = /^[A-Za-z0-9_-]{43}$/
-/** `code_verifier`: 43–128 chars of `[A-Za-z0-9-._~]` (REFERENCE 1.2). */
+/** `code_verifier`: 43–128 chars of `[A-Za-z0-9-._~]` (docs/tiktok-api.md §1.2). */
 export const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/
 
 /** Whether `challenge` has an accepted shape. */

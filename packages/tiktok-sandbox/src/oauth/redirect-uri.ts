@@ -1,5 +1,5 @@
 /**
- * Whether `candidate` matches a registered redirect URI (REFERENCE 1.1): exact string match, or
+ * Whether `candidate` matches a registered redirect URI (docs/tiktok-api.md §1.1): exact string match, or
  * a desktop-style registration with a `*` port (`http://127.0.0.1:*\/callback/`) matching any port
  * on localhost/127.0.0.1.
  */

@@ -8,7 +8,7 @@ import { checkPostInfo } from './post-info.js'
 /** What an init sets on the publish beside `source_info`. */
 export type PublishExtra = Pick<Publish, 'privacyLevel' | 'title'>
 
-/** A 403 TikTok API error (the init endpoints' refusals, REFERENCE 3.2, 3.3). */
+/** A 403 TikTok API error (the init endpoints' refusals, docs/tiktok-api.md §3.2, 3.3). */
 export const forbidden = (code: string, message: string): TikTokApiError =>
   new TikTokApiError(403, code, message)
 
@@ -16,7 +16,7 @@ const bannedFromPosting = () =>
   forbidden('spam_risk_user_banned_from_posting', 'The user is banned from posting.')
 
 /**
- * Direct Post checks (REFERENCE 3.2), in TikTok's order: `post_info` (400
+ * Direct Post checks (docs/tiktok-api.md §3.2), in TikTok's order: `post_info` (400
  * `settings.postingInvalidParamCode`), then the 403s: banned user, privacy level not among the
  * creator's options, unaudited client posting to a public account, active user cap, daily post cap.
  * An unaudited client's post is kept `SELF_ONLY`.
@@ -48,7 +48,7 @@ export function admitDirectPost(ctx: SandboxContext, user: SandboxUser, postInfo
 }
 
 /**
- * Inbox upload checks (REFERENCE 3.3): banned user, then the pending-share cap. The docs give
+ * Inbox upload checks (docs/tiktok-api.md §3.3): banned user, then the pending-share cap. The docs give
  * inbox init no `post_info`: only a string `title` is kept from it, anything else is ignored.
  */
 export function admitInboxUpload(ctx: SandboxContext, user: SandboxUser, postInfo: unknown): PublishExtra {

@@ -1,4 +1,4 @@
-/** Byte limits of REFERENCE 3.5, read as binary megabytes (as client code does). */
+/** Byte limits of docs/tiktok-api.md §3.5, read as binary megabytes (as client code does). */
 export const CHUNK_LIMITS = {
   /** 5 MiB: smaller files go as one chunk; smaller chunks are invalid. */
   minChunk: 5 * 1024 * 1024,
@@ -6,7 +6,7 @@ export const CHUNK_LIMITS = {
   maxChunk: 64 * 1024 * 1024,
   /** 128 MiB: the final chunk absorbs the remainder up to this. */
   maxFinalChunk: 128 * 1024 * 1024,
-  /** 4 GiB: largest video (REFERENCE 3.9). */
+  /** 4 GiB: largest video (docs/tiktok-api.md §3.9). */
   maxVideo: 4 * 1024 * 1024 * 1024,
   maxChunks: 1000,
 } as const
@@ -16,7 +16,7 @@ export const CHUNK_SIZE_INVALID = 'The chunk size is invalid'
 export const VIDEO_SIZE_INVALID = 'The video size is invalid'
 
 /**
- * Checks FILE_UPLOAD `source_info` chunk maths (REFERENCE 3.5): `total_chunk_count` must be
+ * Checks FILE_UPLOAD `source_info` chunk maths (docs/tiktok-api.md §3.5): `total_chunk_count` must be
  * FLOOR(video_size / chunk_size) (ceil is rejected); files under 5 MiB or a single chunk need
  * `chunk_size == video_size`; chunks are 5–64 MiB; the last chunk (chunk_size + remainder)
  * ≤ 128 MiB; 1–1000 chunks. Returns TikTok's message for `invalid_params`, or null when valid.

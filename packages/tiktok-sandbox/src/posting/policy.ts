@@ -4,14 +4,14 @@ import type { SandboxUser } from '../state/users.js'
 
 const DAY_MS = 24 * 3600_000
 
-/** `privacy_level_options` of creator_info (REFERENCE 3.1): private accounts lack PUBLIC_TO_EVERYONE. */
+/** `privacy_level_options` of creator_info (docs/tiktok-api.md §3.1): private accounts lack PUBLIC_TO_EVERYONE. */
 export function privacyOptions(user: SandboxUser): PrivacyLevel[] {
   return user.private
     ? ['FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY']
     : ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY']
 }
 
-/** Direct posts by this creator in the last 24 h (virtual clock), failed ones excluded (REFERENCE 3.10). */
+/** Direct posts by this creator in the last 24 h (virtual clock), failed ones excluded (docs/tiktok-api.md §3.10). */
 export function directPostsToday(ctx: SandboxContext, openId: string): number {
   const since = ctx.clock.now() - DAY_MS
   return ctx.posts
@@ -36,7 +36,7 @@ export function activeUserCapError(ctx: SandboxContext, openId: string): string 
   return !active.has(openId) && active.size >= cap ? 'reached_active_user_cap' : null
 }
 
-/** Pending inbox shares that count toward `pendingShareCap` (REFERENCE 3.3). */
+/** Pending inbox shares that count toward `pendingShareCap` (docs/tiktok-api.md §3.3). */
 export function pendingShares(ctx: SandboxContext, openId: string): number {
   const inbox = ctx.posts.publishesOf(openId).filter((p) => p.mode === 'INBOX_SHARE')
   if (ctx.settings.pendingShareCounting === 'pending') {

@@ -1,6 +1,6 @@
 import type { PrivacyLevel } from '../state/posts.js'
 
-/** `privacy_level` values of REFERENCE 3.2. */
+/** `privacy_level` values of docs/tiktok-api.md §3.2. */
 export const PRIVACY_LEVELS: readonly PrivacyLevel[] = [
   'PUBLIC_TO_EVERYONE',
   'MUTUAL_FOLLOW_FRIENDS',
@@ -8,13 +8,13 @@ export const PRIVACY_LEVELS: readonly PrivacyLevel[] = [
   'SELF_ONLY',
 ]
 
-/** Longest Direct Post video `title`, in UTF-16 code units (REFERENCE 3.2). */
+/** Longest Direct Post video `title`, in UTF-16 code units (docs/tiktok-api.md §3.2). */
 export const TITLE_MAX_UTF16 = 2200
 
-/** Largest int32: `video_cover_timestamp_ms` is an int32 (REFERENCE 3.2). */
+/** Largest int32: `video_cover_timestamp_ms` is an int32 (docs/tiktok-api.md §3.2). */
 const INT32_MAX = 2 ** 31 - 1
 
-/** The boolean fields of a Direct Post video `post_info` (REFERENCE 3.2). */
+/** The boolean fields of a Direct Post video `post_info` (docs/tiktok-api.md §3.2). */
 const BOOLEAN_FIELDS = [
   'disable_duet',
   'disable_stitch',
@@ -44,7 +44,7 @@ export interface DirectPostInfo {
 export type PostInfoCheck = { ok: true; postInfo: DirectPostInfo } | { ok: false; message: string }
 
 /**
- * Checks the `post_info` of `POST /v2/post/publish/video/init/` (REFERENCE 3.2) field by field:
+ * Checks the `post_info` of `POST /v2/post/publish/video/init/` (docs/tiktok-api.md §3.2) field by field:
  * an object; `privacy_level` one of the four levels (required); `title` a string of at most 2200
  * UTF-16 code units (optional); `brand_content_toggle` a boolean (required, as the docs' table
  * marks it); `disable_duet`, `disable_stitch`, `disable_comment`, `brand_organic_toggle` and

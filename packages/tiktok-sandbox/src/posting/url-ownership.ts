@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 
 /**
- * Whether a PULL_FROM_URL `video_url` is owned (REFERENCE 3.6): `https` only, host not an IP,
+ * Whether a PULL_FROM_URL `video_url` is owned (docs/tiktok-api.md §3.6): `https` only, host not an IP,
  * and either under a verified URL prefix (`https://host/path/`, exact string prefix) or on a
  * verified domain (`static.example.com` covers itself and its subdomains, not its parent).
  */

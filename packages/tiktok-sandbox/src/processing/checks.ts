@@ -1,16 +1,16 @@
 import type { FailReason } from '../state/posts.js'
 import type { MediaSummary } from './inspect.js'
 
-/** Containers TikTok accepts: MP4, MOV (MediaInfo reports both as `MPEG-4`), WebM (REFERENCE 3.9). */
+/** Containers TikTok accepts: MP4, MOV (MediaInfo reports both as `MPEG-4`), WebM (docs/tiktok-api.md §3.9). */
 const CONTAINERS = new Set(['MPEG-4', 'QuickTime', 'WebM'])
-/** Codecs: H.264, H.265, VP8, VP9 (REFERENCE 3.9). */
+/** Codecs: H.264, H.265, VP8, VP9 (docs/tiktok-api.md §3.9). */
 const CODECS = new Set(['AVC', 'HEVC', 'VP8', 'VP9'])
 
-/** Video limits of REFERENCE 3.9. */
+/** Video limits of docs/tiktok-api.md §3.9. */
 export const MEDIA_LIMITS = { minSidePx: 360, maxSidePx: 4096, minFps: 23, maxFps: 60 } as const
 
 /**
- * The `fail_reason` for a media file, or null when it passes (REFERENCE 3.8/3.9). Order:
+ * The `fail_reason` for a media file, or null when it passes (docs/tiktok-api.md §3.8/3.9). Order:
  * container/codec/truncation → `file_format_check_failed`; duration over the creator's
  * `max_video_post_duration_sec` → `duration_check_failed`; a side outside 360–4096 px →
  * `picture_size_check_failed`; frame rate outside 23–60 fps, **or not readable** →

@@ -1,7 +1,7 @@
 import { type MediaProbe, probeMediaFile } from '@social-bridge/media-probe'
 
 /**
- * What the checks need from a media file (REFERENCE.md §3.9): the shared probe's fields, with
+ * What the checks need from a media file (docs/tiktok-api.md §3.9): the shared probe's fields, with
  * `frameRate` the video track's, else the container's.
  */
 export type MediaSummary = Omit<MediaProbe, 'generalFrameRate'>

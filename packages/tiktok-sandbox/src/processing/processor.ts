@@ -14,7 +14,7 @@ export interface PostDraftOptions {
 }
 
 /**
- * Drives publish tasks through REFERENCE 3.8's state machine:
+ * Drives publish tasks through docs/tiktok-api.md §3.8's state machine:
  * PROCESSING_UPLOAD|PROCESSING_DOWNLOAD → (processingDelayMs, mediainfo checks) →
  * PUBLISH_COMPLETE (direct) | SEND_TO_USER_INBOX (inbox) | FAILED; public posts then get a
  * `publicaly_available_post_id` after `publiclyAvailableDelayMs`. Emits a webhook per transition.

@@ -16,7 +16,7 @@ export function resolvePullUrl(videoUrl: string, rewrites: Record<string, string
 }
 
 /**
- * Downloads `url` to `filePath` without following redirects (any 3xx fails, REFERENCE 3.6).
+ * Downloads `url` to `filePath` without following redirects (any 3xx fails, docs/tiktok-api.md §3.6).
  * `onBytes` receives the running byte count. Throws on non-2xx, network error, abort or timeout.
  */
 export async function download(

@@ -5,7 +5,7 @@ import type { SandboxContext } from '../context.js'
  * PROCESSING_UPLOAD fails with `internal` (its upload session and received bytes were not kept,
  * so the client must init again); a PULL_FROM_URL still in PROCESSING_DOWNLOAD downloads again
  * from the first byte; a public post still waiting for its `publicaly_available_post_id` gets it
- * after `publiclyAvailableDelayMs`. Each transition sends its webhook (REFERENCE 3.8, 4.4).
+ * after `publiclyAvailableDelayMs`. Each transition sends its webhook (docs/tiktok-api.md §3.8, 4.4).
  */
 export function resumeProcessing(ctx: SandboxContext): void {
   const videos = ctx.posts.videos()

@@ -17,7 +17,7 @@ function errorPage(message: string): string {
 }
 
 /**
- * The consent page of `www.tiktok.com` (REFERENCE 1.2/1.3): `GET /v2/auth/authorize/` shows the
+ * The consent page of `www.tiktok.com` (docs/tiktok-api.md §1.2/1.3): `GET /v2/auth/authorize/` shows the
  * seeded users with one approve form (scope checkboxes, for toggleable scopes) and a cancel
  * button each; `POST /v2/auth/authorize/` applies the choice and redirects (302) to
  * `redirect_uri` with `code`, `scopes`, `state`, or `error=access_denied`.

@@ -23,7 +23,7 @@ function videoFields(raw: unknown): string[] {
 }
 
 /**
- * Display API (REFERENCE 2): `GET /v2/user/info/`, `POST /v2/video/list/`, `POST /v2/video/query/`.
+ * Display API (docs/tiktok-api.md §2): `GET /v2/user/info/`, `POST /v2/video/list/`, `POST /v2/video/query/`.
  * Only requested fields are returned; video ids are 19-digit strings; metrics grow with virtual time.
  */
 export const displayRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (app, { ctx }) => {

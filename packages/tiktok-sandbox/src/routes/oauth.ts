@@ -7,7 +7,7 @@ import type { Grant } from '../state/tokens.js'
 
 type Form = Record<string, string | undefined>
 
-/** Rejects non-form bodies and wrong client credentials (REFERENCE 1.4, 1.6). */
+/** Rejects non-form bodies and wrong client credentials (docs/tiktok-api.md §1.4, 1.6). */
 function checkClient(ctx: SandboxContext, request: FastifyRequest): Form {
   const type = request.headers['content-type'] ?? ''
   if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
@@ -23,7 +23,7 @@ function checkClient(ctx: SandboxContext, request: FastifyRequest): Form {
   return form
 }
 
-/** The flat success body (REFERENCE 1.4a): no `data` wrapper, `scope` singular and comma-separated. */
+/** The flat success body (docs/tiktok-api.md §1.4a): no `data` wrapper, `scope` singular and comma-separated. */
 function tokenResponse(
   now: number,
   grant: Grant,
@@ -108,7 +108,7 @@ function liveAccessGrant(ctx: SandboxContext, token: string): Grant | undefined 
 
 /**
  * `POST /v2/oauth/token/` (grant types authorization_code, refresh_token, client_credentials)
- * and `POST /v2/oauth/revoke/` — REFERENCE 1.4–1.6. Form-encoded only; flat JSON responses;
+ * and `POST /v2/oauth/revoke/` — docs/tiktok-api.md §1.4–1.6. Form-encoded only; flat JSON responses;
  * errors `{error, error_description, log_id}` with `settings.oauthErrorHttpStatus`.
  * Revoke takes the user's live access token (1.5): the app leaves the user's permissions, so
  * every token of every authorization of that user dies, then `authorization.removed` reason 5 is

@@ -125,7 +125,7 @@ const INIT_ENDPOINTS: {
 ]
 
 /**
- * Content Posting init endpoints (REFERENCE 3.1–3.3, 3.10): creator_info, Direct Post
+ * Content Posting init endpoints (docs/tiktok-api.md §3.1–3.3, 3.10): creator_info, Direct Post
  * `/v2/post/publish/video/init/` and inbox `/v2/post/publish/inbox/video/init/`. A Direct Post
  * `post_info` with a missing or mistyped field answers 400 `settings.postingInvalidParamCode`
  * (see `checkPostInfo`) before any 403. Inbox init has no `post_info` in the docs (3.3): only a
@@ -137,7 +137,7 @@ export const postingInitRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = as
     { config: { endpoint: 'creator_info' } },
     async (request, reply) => {
       const { user } = authenticate(ctx, request, ['video.publish'])
-      // These three answer HTTP 200 on purpose (REFERENCE 3.1).
+      // These three answer HTTP 200 on purpose (docs/tiktok-api.md §3.1).
       const spam = user.bannedFromPosting
         ? 'spam_risk_user_banned_from_posting'
         : directPostsToday(ctx, user.openId) >= ctx.settings.dailyPostCap

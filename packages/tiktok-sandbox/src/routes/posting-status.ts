@@ -11,7 +11,7 @@ type PublishIdBody = { publish_id?: unknown } | undefined
 
 /**
  * The publish named by the body's `publish_id`, for a caller with `video.upload` or
- * `video.publish` (REFERENCE 3.7, 3.8). Throws 400 `invalid_publish_id` for an unknown id and
+ * `video.publish` (docs/tiktok-api.md §3.7, 3.8). Throws 400 `invalid_publish_id` for an unknown id and
  * 400 `token_not_authorized_for_specified_publish_id` for another user's publish.
  */
 function requestedPublish(ctx: SandboxContext, request: FastifyRequest<{ Body: PublishIdBody }>): Publish {
@@ -30,7 +30,7 @@ function requestedPublish(ctx: SandboxContext, request: FastifyRequest<{ Body: P
 }
 
 /**
- * `POST /v2/post/publish/status/fetch/` (REFERENCE 3.8) and `POST /v2/post/publish/cancel/` (3.7).
+ * `POST /v2/post/publish/status/fetch/` (docs/tiktok-api.md §3.8) and `POST /v2/post/publish/cancel/` (3.7).
  * `publicaly_available_post_id` is a list of 19-digit ints written as exact JSON numbers.
  */
 export const postingStatusRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (app, { ctx }) => {

@@ -11,7 +11,7 @@ const CONTENT_TYPES = ['video/mp4', 'video/quicktime', 'video/webm']
 const RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/
 
 /**
- * The progress `Content-Range` response header of REFERENCE 3.5 (`bytes 0-{UPLOADED_BYTES}/{TOTAL}`)
+ * The progress `Content-Range` response header of docs/tiktok-api.md §3.5 (`bytes 0-{UPLOADED_BYTES}/{TOTAL}`)
  * in the reading `settings.uploadProgressRange` picks: `inclusive` → `bytes 0-{uploaded-1}/{total}`
  * (`bytes *\/{total}` before the first byte); `byte_count` → `bytes 0-{uploaded}/{total}`;
  * `none` → no header (undefined).
@@ -27,7 +27,7 @@ export function progressRange(
 }
 
 /**
- * The upload host (REFERENCE 3.5): `PUT /upload/video/?upload_id=…&upload_token=…` with
+ * The upload host (docs/tiktok-api.md §3.5): `PUT /upload/video/?upload_id=…&upload_token=…` with
  * `Content-Range: bytes first-last/total` (inclusive) and `Content-Length`. Chunks must be
  * sequential and follow the init's floor layout. 206 for intermediate chunks, 201 for the last
  * (processing starts), 400 bad headers, 403 expired URL, 404 unknown upload, 416 gap/overlap

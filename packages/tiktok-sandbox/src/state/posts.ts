@@ -1,6 +1,6 @@
 import { createKeyedStore } from './keyed-store.js'
 
-/** Status values of `/v2/post/publish/status/fetch/` (REFERENCE 3.8). */
+/** Status values of `/v2/post/publish/status/fetch/` (docs/tiktok-api.md §3.8). */
 export type PublishStatus =
   | 'PROCESSING_UPLOAD'
   | 'PROCESSING_DOWNLOAD'
@@ -8,7 +8,7 @@ export type PublishStatus =
   | 'PUBLISH_COMPLETE'
   | 'FAILED'
 
-/** `fail_reason` values (REFERENCE 3.8). */
+/** `fail_reason` values (docs/tiktok-api.md §3.8). */
 export type FailReason =
   | 'file_format_check_failed'
   | 'duration_check_failed'
@@ -30,7 +30,7 @@ export type PrivacyLevel =
   | 'FOLLOWER_OF_CREATOR'
   | 'SELF_ONLY'
 
-/** One publish task, created by an init call (REFERENCE 3.2, 3.3). Times are virtual Unix ms. */
+/** One publish task, created by an init call (docs/tiktok-api.md §3.2, 3.3). Times are virtual Unix ms. */
 export interface Publish {
   publishId: string
   openId: string
@@ -63,7 +63,7 @@ export interface Publish {
   media?: { duration: number; width: number; height: number }
 }
 
-/** A video shown by the Display API (REFERENCE 2.5). */
+/** A video shown by the Display API (docs/tiktok-api.md §2.5). */
 export interface Video {
   /** 19-digit id. */
   id: bigint

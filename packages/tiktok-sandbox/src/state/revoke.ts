@@ -1,7 +1,7 @@
 import type { SandboxContext } from '../context.js'
 
 /**
- * Removes the app from a user's permissions (REFERENCE 1.5, 4.4): every grant of `openId` is
+ * Removes the app from a user's permissions (docs/tiktok-api.md §1.5, 4.4): every grant of `openId` is
  * revoked, so every access and refresh token of every authorization the user gave this app stops
  * working (and pending codes can no longer be exchanged), and the user's publishes still
  * processing fail with `auth_removed` (3.8). Call it before emitting `authorization.removed`:

@@ -8,7 +8,7 @@ export interface Grant {
   revoked: boolean
 }
 
-/** A pending authorization code (REFERENCE 1.3): single use, short-lived. */
+/** A pending authorization code (docs/tiktok-api.md §1.3): single use, short-lived. */
 export interface AuthCode {
   code: string
   grantId: number

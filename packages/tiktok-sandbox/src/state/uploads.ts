@@ -1,6 +1,6 @@
 import { createKeyedStore, type KeyedStore } from './keyed-store.js'
 
-/** A FILE_UPLOAD session behind one `upload_url` (REFERENCE 3.5). */
+/** A FILE_UPLOAD session behind one `upload_url` (docs/tiktok-api.md §3.5). */
 export interface UploadSession {
   uploadId: string
   uploadToken: string

@@ -10,7 +10,7 @@ export interface AddUserInput {
   bioDescription?: string
   avatarUrl?: string
   isVerified?: boolean
-  /** Private account: privacy options without PUBLIC_TO_EVERYONE, duet/stitch disabled (REFERENCE 3.1). */
+  /** Private account: privacy options without PUBLIC_TO_EVERYONE, duet/stitch disabled (docs/tiktok-api.md §3.1). */
   private?: boolean
   /** `max_video_post_duration_sec` of creator_info, seconds (default 300). */
   maxVideoPostDurationSec?: number
@@ -26,7 +26,7 @@ export interface AddUserInput {
   bannedFromPosting?: boolean
 }
 
-/** A seeded TikTok account (REFERENCE 2.2 fields in camelCase). */
+/** A seeded TikTok account (docs/tiktok-api.md §2.2 fields in camelCase). */
 export interface SandboxUser {
   openId: string
   unionId: string

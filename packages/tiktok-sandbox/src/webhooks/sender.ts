@@ -5,7 +5,7 @@ import type { Clock } from '../state/clock.js'
 import { createVirtualTimers } from '../state/virtual-timers.js'
 import { signWebhook } from './sign.js'
 
-/** Webhook event names the sandbox emits (REFERENCE 4.4). */
+/** Webhook event names the sandbox emits (docs/tiktok-api.md §4.4). */
 export type WebhookEvent =
   | 'post.publish.inbox_delivered'
   | 'post.publish.complete'
@@ -38,7 +38,7 @@ export interface WebhookDelivery {
   userOpenId?: string
   /** The decoded `content` object (bigints are post ids). */
   content: Record<string, unknown>
-  /** The exact raw body POSTed (envelope of REFERENCE 4.3). */
+  /** The exact raw body POSTed (envelope of docs/tiktok-api.md §4.3). */
   body: string
   url?: string
   /** Virtual Unix ms of the event. */
@@ -52,7 +52,7 @@ export interface WebhookDelivery {
  * Sends signed webhooks in the background. A delivery that does not get HTTP 200 is retried
  * with exponential backoff (`webhookRetryBaseDelayMs` × 2^n, at most `webhookRetryMaxDelayMs`)
  * on the virtual clock until a 200, or until the next attempt would fall outside
- * `webhookRetryWindowMs` (72 h, REFERENCE 4.1) after the event, or `webhookMaxAttempts` when set.
+ * `webhookRetryWindowMs` (72 h, docs/tiktok-api.md §4.1) after the event, or `webhookMaxAttempts` when set.
  */
 export interface WebhookSender {
   /** Queues an event; never blocks or throws. */
@@ -78,7 +78,7 @@ export interface WebhookSenderDeps {
   onChange?: () => void
 }
 
-/** Creates the sender. Only HTTP 200 counts as delivered (REFERENCE 4.1). */
+/** Creates the sender. Only HTTP 200 counts as delivered (docs/tiktok-api.md §4.1). */
 export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
   let deliveries: WebhookDelivery[] = []
   const timers = createVirtualTimers(deps.clock)

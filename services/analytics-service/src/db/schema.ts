@@ -81,7 +81,7 @@ export const connections = analytics.table(
     leaseOwner: uuid('lease_owner'),
     /**
      * Where an interrupted video list import resumes: the last page's `cursor` (Unix ms,
-     * REFERENCE.md §2.3); null = start from now.
+     * docs/tiktok-api.md §2.3); null = start from now.
      */
     videosListCursor: bigint('videos_list_cursor', { mode: 'number' }),
     syncFailures: integer('sync_failures').notNull().default(0),
@@ -101,7 +101,7 @@ export const videos = analytics.table(
   {
     ...accountColumns(),
     videoId: text('video_id').notNull(),
-    /** TikTok `create_time` (REFERENCE.md §2.5); null until a list or query returned it. */
+    /** TikTok `create_time` (docs/tiktok-api.md §2.5); null until a list or query returned it. */
     createdOnProviderAt: tz('created_on_provider_at'),
     title: text('title'),
     shareUrl: text('share_url'),
@@ -149,7 +149,7 @@ export const videoMetricsSnapshots = analytics.table(
   (t) => [index('video_snapshots_series_idx').on(t.connectionId, t.videoId, t.measuredAt)],
 )
 
-/** Append-only: one row per account per sync (`user.info.stats`, REFERENCE.md §2.2). */
+/** Append-only: one row per account per sync (`user.info.stats`, docs/tiktok-api.md §2.2). */
 export const accountStatsSnapshots = analytics.table(
   'account_stats_snapshots',
   {

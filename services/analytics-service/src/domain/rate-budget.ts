@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Sql } from 'postgres'
 
-/** Display endpoints that share TikTok's 600 requests/min budget, each counted separately (REFERENCE.md §5). */
+/** Display endpoints that share TikTok's 600 requests/min budget, each counted separately (docs/tiktok-api.md §5). */
 export type BudgetEndpoint = 'user.info' | 'video.list' | 'video.query'
 
 /** Raised when no slot freed up within `maxWaitMs`: reschedule the work, do not call TikTok. */
@@ -16,7 +16,7 @@ export class RateBudgetExhaustedError extends Error {
 }
 
 /**
- * TikTok's per-endpoint, per-app (client_key) sliding window (REFERENCE.md §5), kept in
+ * TikTok's per-endpoint, per-app (client_key) sliding window (docs/tiktok-api.md §5), kept in
  * PostgreSQL so every replica draws from one budget.
  */
 export interface RateBudget {

@@ -1,7 +1,7 @@
 import { type Queryable, toColumns } from './db-types.js'
 
 /**
- * One video measurement (counts from TikTok's Video Object, REFERENCE.md §2.5). Its fields are the
+ * One video measurement (counts from TikTok's Video Object, docs/tiktok-api.md §2.5). Its fields are the
  * columns of `video_metrics_snapshots` (camelCase), stored as they are: a row carries no others.
  */
 export interface VideoSnapshotRow {
@@ -16,7 +16,7 @@ export interface VideoSnapshotRow {
   shares: number
 }
 
-/** One account measurement (`user.info.stats`, REFERENCE.md §2.2). */
+/** One account measurement (`user.info.stats`, docs/tiktok-api.md §2.2). */
 export interface AccountSnapshotRow {
   connectionId: string
   tenantId: string

@@ -8,7 +8,7 @@ export interface LeasedConnection extends TrackedConnection {
   leaseToken: string
   /** Consecutive failed syncs (the retry delay doubles with each). */
   syncFailures: number
-  /** Where an interrupted video list import resumes (Unix ms, REFERENCE.md §2.3); null = from now. */
+  /** Where an interrupted video list import resumes (Unix ms, docs/tiktok-api.md §2.3); null = from now. */
   videosListCursor: number | null
 }
 

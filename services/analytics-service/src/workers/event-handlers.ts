@@ -89,7 +89,7 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
       }),
 
     /**
-     * `tiktok.webhook.post.publish.publicly_available` (REFERENCE.md §4.4; contracts payload v2, or
+     * `tiktok.webhook.post.publish.publicly_available` (docs/tiktok-api.md §4.4; contracts payload v2, or
      * v1 read through `tiktokWebhookData`): `content.publishId` and `content.postId` (19 digits, a
      * string) for the account `userOpenId`. Tracked under every active connection of that
      * open_id; an unknown account is ignored (its import will list the video once it is connected).

@@ -17,7 +17,7 @@ export interface StateBinding {
   stateHash: string
 }
 
-/** TikTok's callback query (REFERENCE.md §1.3). */
+/** TikTok's callback query (docs/tiktok-api.md §1.3). */
 export interface CallbackInput {
   code?: string
   scopes?: string
@@ -42,7 +42,7 @@ export interface ConnectServiceOptions {
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void }
 }
 
-/** The OAuth connect flow (REFERENCE.md §1.2–§1.4, §2.2). */
+/** The OAuth connect flow (docs/tiktok-api.md §1.2–§1.4, §2.2). */
 export interface ConnectService {
   /** Creates a state + PKCE pair and TikTok's authorize URL (hex S256 challenge, §1.2). */
   start(input: { tenantId: string; userId: string; returnUrl: string }): Promise<{

@@ -10,14 +10,14 @@ import type { Vault } from './vault.js'
 /** Ends connections: a CRM user's disconnect, or TikTok's `authorization.removed`. */
 export interface DisconnectService {
   /**
-   * Revokes the access token at TikTok (REFERENCE.md §1.5; a failure there is logged and does not
+   * Revokes the access token at TikTok (docs/tiktok-api.md §1.5; a failure there is logged and does not
    * block), deletes the tokens, marks the connection `disconnected`, audits and emits
    * `social.connection.disconnected` (`initiatedBy: 'user'`). Idempotent for an ended connection.
    * @throws NotFoundError (404) when the id is not the tenant's.
    */
   disconnect(input: { tenantId: string; id: string; userId: string }): Promise<ConnectionRow>
   /**
-   * `authorization.removed` (REFERENCE.md §4.3–§4.4): every live connection of `openId` (any
+   * `authorization.removed` (docs/tiktok-api.md §4.3–§4.4): every live connection of `openId` (any
    * tenant) becomes `revoked` with its tokens deleted, and emits `…disconnected`
    * (`initiatedBy: 'tiktok'`) — except a connection (re)authorized at or after `createTimeSec`
    * (TikTok's `create_time`, Unix **seconds**): the event is about an earlier grant, so it is only

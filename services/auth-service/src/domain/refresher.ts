@@ -45,7 +45,7 @@ export interface RefresherOptions {
 /** Refreshes one connection whose row the caller has locked (`FOR UPDATE`) in `tx`. */
 export interface Refresher {
   /**
-   * Calls TikTok's `grant_type=refresh_token` (REFERENCE.md §1.4b) with the stored refresh token
+   * Calls TikTok's `grant_type=refresh_token` (docs/tiktok-api.md §1.4b) with the stored refresh token
    * and writes the rotated refresh token, the new access token and expiries in `tx`, with the
    * attempt, the audit entry and the event (`social.connection.refreshed` or `…reauth_required`).
    * Transient failures (tiktok-client category `retryable`/`rate_limited`) are retried after each

@@ -34,7 +34,7 @@ export interface TokenService {
   /**
    * A valid access token for a connection (contracts `ConnectionAccessToken`). A token before its refresh
    * time and outside the margin of its expiry (`min(REFRESH_MARGIN_SEC, expires_in / 2)`,
-   * REFERENCE.md §1.4) is served from the row (decryption cached per token version); otherwise it
+   * docs/tiktok-api.md §1.4) is served from the row (decryption cached per token version); otherwise it
    * is refreshed first — one refresh per connection across every replica. A token within that
    * margin is never returned. `forceRefresh` (the caller got `access_token_invalid`) always
    * returns a token other than the one stored when the request arrived.

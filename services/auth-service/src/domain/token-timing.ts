@@ -1,4 +1,4 @@
-/** When tokens expire and when to refresh them, all computed from TikTok's answer (REFERENCE.md §0, §1.4). */
+/** When tokens expire and when to refresh them, all computed from TikTok's answer (docs/tiktok-api.md §0, §1.4). */
 export interface TokenTiming {
   /** When the access token was issued (the code exchange or refresh answered). */
   accessTokenIssuedAt: Date

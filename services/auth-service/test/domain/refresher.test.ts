@@ -79,7 +79,7 @@ t.test(
     t.same(
       await attempts(),
       ['transient_failure:temporarily_unavailable'],
-      'a flat OAuth 429 (REFERENCE.md §1.6)',
+      'a flat OAuth 429 (docs/tiktok-api.md §1.6)',
     )
     t.equal((await getToken({ forceRefresh: true })).statusCode, 200, 'works again once TikTok recovers')
   },

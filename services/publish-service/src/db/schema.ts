@@ -61,7 +61,7 @@ export const posts = publishSchema.table(
     mediaId: uuid('media_id'),
     videoUrl: text('video_url'),
     title: text('title'),
-    /** Direct posts only; null for inbox drafts (the creator picks it in the TikTok app, REFERENCE.md §3.3). */
+    /** Direct posts only; null for inbox drafts (the creator picks it in the TikTok app, docs/tiktok-api.md §3.3). */
     privacyLevel: text('privacy_level'),
     /** camelCase `CreatePostRequest` interaction/brand flags as sent by the CRM. */
     options: jsonb('options').$type<PostOptions>().notNull(),
@@ -111,7 +111,7 @@ export const posts = publishSchema.table(
   ],
 )
 
-/** Interaction and brand flags of a post (REFERENCE.md §3.2 `post_info`). */
+/** Interaction and brand flags of a post (docs/tiktok-api.md §3.2 `post_info`). */
 export interface PostOptions {
   disableComment?: boolean
   disableDuet?: boolean
@@ -163,7 +163,7 @@ export const quotaEvents = publishSchema.table(
 
 /**
  * `init`: video/inbox init calls (6/min); `creator_info`: creator_info queries (20/min);
- * `status`: status fetches (30/min); `inbox_share`: inbox drafts (5/24 h). REFERENCE.md §5, §3.3.
+ * `status`: status fetches (30/min); `inbox_share`: inbox drafts (5/24 h). docs/tiktok-api.md §5, §3.3.
  */
 export type QuotaKind = 'init' | 'creator_info' | 'status' | 'inbox_share'
 

@@ -38,7 +38,7 @@ export function throwViolation(v: RuleViolation): never {
 }
 
 /**
- * The inbox pending-share cap (5 per 24 h, REFERENCE.md §3.3) checked before TikTok is called;
+ * The inbox pending-share cap (5 per 24 h, docs/tiktok-api.md §3.3) checked before TikTok is called;
  * the reservation itself is taken when the post is stored.
  * @throws PostingLimitReachedError (429) with `details.retryAfterSec`.
  */
@@ -78,7 +78,7 @@ export interface CheckedPost {
  * Synchronous checks of `POST /posts`, all before TikTok is asked to post anything: the media
  * belongs to the tenant (404), a URL is https, not an IP and under `PULL_FROM_URL_PREFIXES`
  * (422 `URL_NOT_VERIFIED`), the title fits (422 `TITLE_TOO_LONG`), and the account's live
- * creator_info (REFERENCE.md §3.1) allows the privacy level, interactions and duration (422).
+ * creator_info (docs/tiktok-api.md §3.1) allows the privacy level, interactions and duration (422).
  * creator_info counts against its 20 calls/min per token (shared with the worker, all replicas):
  * when they are used up the answer is 429 `POSTING_LIMIT_REACHED` with `retryAfterSec` and
  * Retry-After, and TikTok is not called. An inbox post on an account without the

@@ -19,7 +19,7 @@ export class LimitReachedError extends Error {
 }
 
 /**
- * Queries the account's creator_info (REFERENCE.md §3.1) within its limit of 20 calls per minute
+ * Queries the account's creator_info (docs/tiktok-api.md §3.1) within its limit of 20 calls per minute
  * per access token, counted per connection in the shared quota table (so it holds across every
  * replica, together with the init and status limits). The access token is asked for first (the
  * tenant check); each attempt — including the one retried after `access_token_invalid` — then takes a

@@ -2,7 +2,7 @@ import { isIP } from 'node:net'
 import type { CreatePostRequest } from '@social-bridge/contracts'
 import type { CreatorInfo } from '@social-bridge/tiktok-client'
 
-/** TikTok's caption limit in UTF-16 code units (REFERENCE.md §3.2). */
+/** TikTok's caption limit in UTF-16 code units (docs/tiktok-api.md §3.2). */
 export const TITLE_MAX_UTF16 = 2200
 
 /** A rule a post breaks, with the public error code and a sentence for the CRM. */
@@ -35,7 +35,7 @@ export function checkTitle(title: string | null | undefined): RuleViolation | nu
 
 /**
  * The privacy level a post sends to TikTok: a direct post's; none for an inbox draft, whose init
- * takes no `post_info` (REFERENCE.md §3.3) — one the CRM sent anyway is ignored.
+ * takes no `post_info` (docs/tiktok-api.md §3.3) — one the CRM sent anyway is ignored.
  */
 export function sentPrivacyLevel(post: {
   mode: CreatePostRequest['mode']
@@ -47,7 +47,7 @@ export function sentPrivacyLevel(post: {
 }
 
 /**
- * Checks a post against the account's live creator_info (REFERENCE.md §3.1, §3.2, §3.11): the
+ * Checks a post against the account's live creator_info (docs/tiktok-api.md §3.1, §3.2, §3.11): the
  * privacy level, when one is sent (direct posts: see {@link sentPrivacyLevel}), is one of
  * `privacy_level_options` (it has no default: the request must name it),
  * an interaction the creator disabled is not explicitly enabled (`false`), the video's duration
@@ -92,7 +92,7 @@ export function checkAgainstCreatorInfo(
 }
 
 /**
- * PULL_FROM_URL source rules (REFERENCE.md §3.6): `https`, a host that is not an IP address, and
+ * PULL_FROM_URL source rules (docs/tiktok-api.md §3.6): `https`, a host that is not an IP address, and
  * an exact string prefix match with one of the verified prefixes (`PULL_FROM_URL_PREFIXES`).
  */
 export function checkPullUrl(url: string, prefixes: string[]): RuleViolation | null {

@@ -1,5 +1,5 @@
 /**
- * TikTok's `fail_reason` values (REFERENCE.md §3.8, status and webhooks), the init/upload error
+ * TikTok's `fail_reason` values (docs/tiktok-api.md §3.8, status and webhooks), the init/upload error
  * codes of §3.2–§3.5, and this service's own reasons, each as a sentence a CRM user understands.
  */
 const MESSAGES: Record<string, string> = {
@@ -72,7 +72,7 @@ const MESSAGES: Record<string, string> = {
   URL_NOT_VERIFIED: 'The video URL is not under a verified address for this app.',
 }
 
-/** Every `fail_reason` of REFERENCE.md §3.8 (tests check each has its own sentence). */
+/** Every `fail_reason` of docs/tiktok-api.md §3.8 (tests check each has its own sentence). */
 export const TIKTOK_FAIL_REASONS = [
   'file_format_check_failed',
   'duration_check_failed',

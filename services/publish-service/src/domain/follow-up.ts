@@ -14,7 +14,7 @@ export interface PollTiming {
 /**
  * Phase, schedule and deadline that follow a status (see src/workers/README.md): capped
  * exponential polls while processing, slower polls after SEND_TO_USER_INBOX and after
- * PUBLISH_COMPLETE until post ids arrive (REFERENCE.md §3.8), nothing once final.
+ * PUBLISH_COMPLETE until post ids arrive (docs/tiktok-api.md §3.8), nothing once final.
  * `enteredNow`: the post just reached `status` (deadlines restart).
  */
 export function followUpAfter(

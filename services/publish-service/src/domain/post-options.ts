@@ -6,7 +6,7 @@ import { sentPrivacyLevel } from './creator-rules.js'
 /** The interaction flags of a post after creator_info (see `effectiveInteractions`). */
 export type Interactions = Pick<PostOptions, 'disableComment' | 'disableDuet' | 'disableStitch'>
 
-/** Request fields stored as the CRM sent them: TikTok takes them in `post_info` unchanged (REFERENCE.md §3.2). */
+/** Request fields stored as the CRM sent them: TikTok takes them in `post_info` unchanged (docs/tiktok-api.md §3.2). */
 const AS_SENT = ['coverTimestampMs', 'brandContentToggle', 'brandOrganicToggle', 'isAigc'] as const
 
 /**
@@ -20,7 +20,7 @@ export function storedPostOptions(request: CreatePostRequest, interactions: Inte
 }
 
 /**
- * TikTok's `post_info` of a stored direct post (REFERENCE.md §3.2): its sent privacy level (see
+ * TikTok's `post_info` of a stored direct post (docs/tiktok-api.md §3.2): its sent privacy level (see
  * `sentPrivacyLevel`), its title when it has one, and its options, the cover timestamp as
  * `videoCoverTimestampMs`. The client sends the brand toggles as `false` when they are absent.
  */

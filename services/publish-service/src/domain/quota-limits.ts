@@ -1,6 +1,6 @@
 import type { QuotaKind } from '../db/schema.js'
 
-/** TikTok's per-token limits (REFERENCE.md §5, §3.1, §3.3): calls per window, window in seconds. */
+/** TikTok's per-token limits (docs/tiktok-api.md §5, §3.1, §3.3): calls per window, window in seconds. */
 export const QUOTA_LIMITS: Record<QuotaKind, { limit: number; windowSec: number }> = {
   init: { limit: 6, windowSec: 60 },
   creator_info: { limit: 20, windowSec: 60 },

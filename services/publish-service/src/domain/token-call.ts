@@ -4,7 +4,7 @@ import { TikTokError } from '@social-bridge/tiktok-client'
 
 /**
  * Runs `call` with an access token of `connectionId` just handed out by auth-service; when TikTok
- * answers `access_token_invalid` (category `token_invalid`, REFERENCE.md §2.1), asks again with
+ * answers `access_token_invalid` (category `token_invalid`, docs/tiktok-api.md §2.1), asks again with
  * `forceRefresh: true` and retries exactly once. `beforeRetry` runs between the two (e.g. to
  * reserve another rate-limit slot; returning false skips the retry and rethrows).
  * The token only lives in this call's scope: never stored, never logged.

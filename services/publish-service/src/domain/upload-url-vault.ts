@@ -12,7 +12,7 @@ export interface UploadUrlBinding {
 }
 
 /**
- * TikTok's FILE_UPLOAD `upload_url` (REFERENCE.md §3.2, §3.5) carries its own credential
+ * TikTok's FILE_UPLOAD `upload_url` (docs/tiktok-api.md §3.2, §3.5) carries its own credential
  * (`upload_token`, valid 1 h, no Authorization header needed) and is stored only sealed, so a
  * database dump does not reveal it. Format: JWE compact (jose), `alg: dir`, `enc: A256GCM` with a
  * 256-bit key derived by HKDF-SHA256 from `INTERNAL_JWT_SECRET` (a secret every replica has and

@@ -54,7 +54,7 @@ export interface PostsRepository {
   ): Promise<CreateResult | null>
   /**
    * Creates a queued post with its first history row and `social.post.created` in one
-   * transaction; an inbox post reserves one of the 5 drafts per 24 h (REFERENCE.md §3.3) in it.
+   * transaction; an inbox post reserves one of the 5 drafts per 24 h (docs/tiktok-api.md §3.3) in it.
    */
   create(input: NewPost): Promise<CreateResult>
   get(tenantId: string, id: string): Promise<PostRow | null>

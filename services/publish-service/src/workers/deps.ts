@@ -45,7 +45,7 @@ export interface Job {
  */
 export type StepResult = PostRow | null
 
-/** `upload_url` lifetime (REFERENCE.md §3.2: valid for 1 hour), ms. */
+/** `upload_url` lifetime (docs/tiktok-api.md §3.2: valid for 1 hour), ms. */
 export const UPLOAD_URL_TTL_MS = 3600_000
 /** Treat an upload URL this close to expiry as expired, ms. */
 export const UPLOAD_URL_MARGIN_MS = 120_000

@@ -6,15 +6,18 @@ import { failMessage, TIKTOK_FAIL_REASONS } from '../../src/domain/fail-reasons.
 import { canMove } from '../../src/domain/post-state.js'
 import { observationFromWebhook } from '../../src/workers/webhook-consumer.js'
 
-t.test('every fail_reason of REFERENCE.md 3.8 has its own sentence, not the generic one', async (t) => {
-  const sentences = TIKTOK_FAIL_REASONS.map(failMessage)
-  for (const [i, reason] of TIKTOK_FAIL_REASONS.entries()) {
-    t.notMatch(sentences[i], /could not publish the video \(/, reason)
-    t.match(sentences[i], /^[A-Z].*\.$/, `${reason} is a sentence`)
-  }
-  t.equal(new Set(sentences).size, sentences.length, 'all different')
-  t.match(failMessage('something_new'), /something_new/, 'an unknown reason still says which')
-})
+t.test(
+  'every fail_reason of docs/tiktok-api.md §3.8 has its own sentence, not the generic one',
+  async (t) => {
+    const sentences = TIKTOK_FAIL_REASONS.map(failMessage)
+    for (const [i, reason] of TIKTOK_FAIL_REASONS.entries()) {
+      t.notMatch(sentences[i], /could not publish the video \(/, reason)
+      t.match(sentences[i], /^[A-Z].*\.$/, `${reason} is a sentence`)
+    }
+    t.equal(new Set(sentences).size, sentences.length, 'all different')
+    t.match(failMessage('something_new'), /something_new/, 'an unknown reason still says which')
+  },
+)
 
 t.test('statuses only move forward; published and failed are final', async (t) => {
   t.ok(canMove('queued', 'uploading'))

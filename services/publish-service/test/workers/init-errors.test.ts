@@ -3,7 +3,7 @@ import t, { type Test } from 'tap'
 import { media as mediaTable } from '../../src/db/schema.js'
 import { buildStack, createDirectPost, media, uploadMedia, waitForPost } from '../helper.js'
 
-// TikTok's init errors (REFERENCE.md §3.2) that the worker's creator_info re-check cannot
+// TikTok's init errors (docs/tiktok-api.md §3.2) that the worker's creator_info re-check cannot
 // foresee: the account changes between that check and the init request.
 const stack = await buildStack(t, { worker: false })
 let beforeInit: (() => void | Promise<void>) | undefined

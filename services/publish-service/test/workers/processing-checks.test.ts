@@ -6,7 +6,7 @@ import t from 'tap'
 import { buildStack, createDirectPost, media, pullClip, uploadMedia, waitForPost } from '../helper.js'
 
 /**
- * TikTok's processing checks (REFERENCE.md 3.8, 3.9) on real videos made with ffmpeg: each ends
+ * TikTok's processing checks (docs/tiktok-api.md §3.8, 3.9) on real videos made with ffmpeg: each ends
  * `failed` with TikTok's fail_reason and a sentence for the CRM user, after the upload.
  */
 const dir = mkdtempSync(path.join(tmpdir(), 'sb-publish-media-'))

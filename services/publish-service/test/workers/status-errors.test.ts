@@ -3,7 +3,7 @@ import t from 'tap'
 import { posts } from '../../src/db/schema.js'
 import { buildStack, postClip, waitForPost } from '../helper.js'
 
-// status/fetch errors (REFERENCE.md §3.8). Webhooks are off: polling is the only way to learn.
+// status/fetch errors (docs/tiktok-api.md §3.8). Webhooks are off: polling is the only way to learn.
 const stack = await buildStack(t, { config: { TIKTOK_RATE_LIMIT_BACKOFF_MS: 1500 } })
 stack.sandbox.updateConfig({ webhookUrl: '' })
 const final = (p: Record<string, unknown>) => p.status === 'failed' || p.status === 'published'

@@ -4,7 +4,7 @@ import type { FaultInput } from '@social-bridge/tiktok-sandbox'
 import t, { type Test } from 'tap'
 import { buildStack, createDirectPost, media, uploadMedia, VERIFIED_PREFIX, waitForPost } from '../helper.js'
 
-// One stack for TikTok's error answers (REFERENCE.md §3); each test resets faults and settings.
+// One stack for TikTok's error answers (docs/tiktok-api.md §3); each test resets faults and settings.
 const UNVERIFIED_AT_TIKTOK = 'https://unverified.social-bridge.test/'
 const stack = await buildStack(t, {
   config: { PULL_FROM_URL_PREFIXES: `${VERIFIED_PREFIX},${UNVERIFIED_AT_TIKTOK}` },

@@ -4,7 +4,7 @@ import { posts } from '../../src/db/schema.js'
 import { LeaseLostError } from '../../src/workers/job-queue.js'
 import { buildStack, clip40Ranges, MIB, postClip, waitForPost } from '../helper.js'
 
-// A 416 without a progress Content-Range (REFERENCE.md §3.5 leaves the header's form open; the
+// A 416 without a progress Content-Range (docs/tiktok-api.md §3.5 leaves the header's form open; the
 // sandbox can leave it out): the worker asks status/fetch for `uploaded_bytes` and resumes there.
 const stack = await buildStack(t, {
   worker: false,

@@ -43,7 +43,7 @@ export function webhookId(rawBody: Buffer): string {
  * JetStream msg id, so a redelivery of the same bytes is stored once), `type` = the subject,
  * `version` 2, `tenantId` null (a webhook is not tied to a tenant yet), `occurredAt` = TikTok's
  * `create_time` (Unix seconds), `data.content` = tiktok-client's normalised content (camelCase,
- * `postId` a decimal string, REFERENCE.md §4.3–§4.4) with every key TikTok sent in
+ * `postId` a decimal string, docs/tiktok-api.md §4.3–§4.4) with every key TikTok sent in
  * `content.raw` (`{}` when the body has no `content`: §4.3 shows it in every example but does not
  * say it is always sent). A `post_id` that is not an id is left in `raw` only, so the event still
  * matches the contract and reaches its consumers.

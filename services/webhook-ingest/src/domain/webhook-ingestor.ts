@@ -19,7 +19,7 @@ export interface IngestResult {
 export interface WebhookIngestor {
   /**
    * Verifies the delivery and publishes it on `tiktok.webhook.<event>` with the body's SHA-256
-   * as `Nats-Msg-Id`, waiting for the stream's acknowledgement (REFERENCE.md §4.1–§4.3).
+   * as `Nats-Msg-Id`, waiting for the stream's acknowledgement (docs/tiktok-api.md §4.1–§4.3).
    *
    * @throws WebhookUnauthorizedError (401) / WebhookPayloadInvalidError (400) from the verifier;
    *   nothing is published then.

@@ -23,7 +23,7 @@ export interface WebhookVerifierOptions {
 export interface WebhookVerifier {
   /**
    * Verifies `TikTok-Signature` over the raw bytes (HMAC-SHA256 of `t.rawBody`, constant-time,
-   * any accepted secret, `t` within the tolerance — REFERENCE.md §4.2), then parses the
+   * any accepted secret, `t` within the tolerance — docs/tiktok-api.md §4.2), then parses the
    * envelope and its `content` JSON string with ids above 2^53 kept as strings (§4.3), and
    * checks `client_key`.
    *
@@ -40,7 +40,7 @@ export interface WebhookVerifier {
 /** `create_time` must map to a real date: 0 .. year 9999, Unix seconds. */
 const MAX_CREATE_TIME_SEC = 253_402_300_799
 
-/** Creates the verifier (REFERENCE.md §4.2–§4.3). */
+/** Creates the verifier (docs/tiktok-api.md §4.2–§4.3). */
 export function createWebhookVerifier(opts: WebhookVerifierOptions): WebhookVerifier {
   const nowSec = opts.nowSec ?? (() => Math.floor(Date.now() / 1000))
   return {

@@ -10,7 +10,7 @@ export const LIST_FIELDS: readonly VideoField[] = ['id', 'create_time', 'title',
 const MAX_PAGES = 500
 
 /**
- * Imports an account's public videos with `POST /v2/video/list/` (REFERENCE.md §2.3): pages of
+ * Imports an account's public videos with `POST /v2/video/list/` (docs/tiktok-api.md §2.3): pages of
  * 20, newest first, following the returned millisecond `cursor` while `has_more`. With
  * `untilKnown` (a re-list) it stops at the first page holding a video we already track, since
  * everything older is known. Each page is upserted as it arrives (idempotent), then the cursor

@@ -21,7 +21,7 @@ export interface LeaseHeartbeat {
 
 /**
  * Renews an account's sync lease every `leaseMs / 3` while its sync runs, so a sync that waits
- * minutes for TikTok's budget (REFERENCE.md §5) keeps the account. Aborts `signal` when a
+ * minutes for TikTok's budget (docs/tiktok-api.md §5) keeps the account. Aborts `signal` when a
  * renewal finds the lease taken over, or when no renewal succeeded for `leaseMs` (the database
  * was unreachable: another replica may have taken the account by now). Durations in ms.
  */

@@ -5,7 +5,7 @@ import { RateBudgetExhaustedError } from '../rate-budget.js'
 import { selectBatches } from './select-videos.js'
 import { TikTokRateLimitedError, type TokenSession } from './token-session.js'
 
-/** Video query fields: identity, post time and the four counts (REFERENCE.md §2.5). */
+/** Video query fields: identity, post time and the four counts (docs/tiktok-api.md §2.5). */
 const QUERY_FIELDS: readonly VideoField[] = [
   'id',
   'create_time',
@@ -16,7 +16,7 @@ const QUERY_FIELDS: readonly VideoField[] = [
   'comment_count',
   'share_count',
 ]
-/** `user.info.stats` fields (REFERENCE.md §2.2). */
+/** `user.info.stats` fields (docs/tiktok-api.md §2.2). */
 const STATS_FIELDS = ['follower_count', 'following_count', 'likes_count', 'video_count'] as const
 
 /** What one sync measured: the videos queried, what TikTok returned, the account stats. */
@@ -30,7 +30,7 @@ export interface Measurement {
 
 /**
  * Queries the account's due videos (every tracked one on a full sync) with video query in
- * batches of ≤ 20 ids (REFERENCE.md §2.4), then its stats with user info (§2.2) when the
+ * batches of ≤ 20 ids (docs/tiktok-api.md §2.4), then its stats with user info (§2.2) when the
  * `user.info.stats` scope was granted. A rate limit stops it and keeps what was measured.
  * @throws anything else `session.call` throws (TikTokError, AuthClientError, SyncLeaseLostError).
  */

@@ -2,7 +2,7 @@ import { MAX_VIDEOS_PER_CALL } from '@social-bridge/tiktok-client'
 import type { TrackedVideo } from '../../repositories/videos-repository.js'
 
 /**
- * Picks the videos one sync queries, in batches of at most 20 ids (REFERENCE.md §2.4): every
+ * Picks the videos one sync queries, in batches of at most 20 ids (docs/tiktok-api.md §2.4): every
  * due video (all of them on a full sync), and — since a batch costs one call whether it holds 1
  * or 20 ids — the last batch is topped up with the videos due soonest. `tracked` must be ordered
  * by due time.

@@ -57,7 +57,7 @@ export interface SyncServiceDeps {
 /** Syncs accounts: imports their videos, measures them, appends snapshots, emits `social.metrics.synced`. */
 export interface SyncService {
   /**
-   * Syncs one leased account (REFERENCE.md §2.2–2.4) and ends its sync lease: get an access token; import
+   * Syncs one leased account (docs/tiktok-api.md §2.2–2.4) and ends its sync lease: get an access token; import
    * videos with video list when never imported, last listed `videoRelistIntervalMs` ago, or an
    * import was interrupted (it resumes at the saved cursor); query the due videos in batches of
    * ≤ 20; read user info stats once; then, in one transaction, append the snapshots, reschedule

@@ -15,7 +15,7 @@ import { clearStateCookie, readStateCookie, setStateCookie, wantsJson } from './
 
 /**
  * `GET /connections/tiktok/authorize` (admin, social_marketing) and `GET /connections/tiktok/callback`
- * (gateway service identity + the signed state cookie) — the OAuth connect flow (REFERENCE.md §1.2–§1.4).
+ * (gateway service identity + the signed state cookie) — the OAuth connect flow (docs/tiktok-api.md §1.2–§1.4).
  */
 const oauthRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (app, { config }) => {
   const policy = createReturnUrlPolicy({

@@ -92,7 +92,7 @@ t.test('reconnecting the same account updates tokens and scopes without duplicat
   const creator = sandbox.addUser()
   const first = await connectAccount(app, alice, creator.openId)
   const start = await authorize(app, bob)
-  // the user unticked a toggleable scope: TikTok grants fewer (REFERENCE.md §1.2)
+  // the user unticked a toggleable scope: TikTok grants fewer (docs/tiktok-api.md §1.2)
   const restricted = await sandbox.approve(start.authorizeUrl, {
     openId: creator.openId,
     scopes: ['user.info.basic', 'video.list'],

@@ -9,7 +9,7 @@ import { withPublicErrors } from '../../domain/public-errors.js'
 const ROLES = ['admin', 'social_marketing']
 
 /**
- * `GET /connections/:id/creator-info` — TikTok creator_info (REFERENCE.md §3.1), camelCased,
+ * `GET /connections/:id/creator-info` — TikTok creator_info (docs/tiktok-api.md §3.1), camelCased,
  * counted in its 20 calls/min per token (429 `POSTING_LIMIT_REACHED` when used up);
  * `GET /connections/:id/quota` — posting quota usage counted by this service (§5, §3.3).
  * Both check through auth-service's access-token hand-out that the connection is the caller's tenant's (else 404).

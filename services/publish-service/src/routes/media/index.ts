@@ -12,7 +12,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../../errors.js'
 
-/** Content types accepted by `POST /media` (REFERENCE.md §3.9 formats). */
+/** Content types accepted by `POST /media` (docs/tiktok-api.md §3.9 formats). */
 export const VIDEO_CONTENT_TYPES: MediaContentType[] = ['video/mp4', 'video/quicktime', 'video/webm']
 const ROLES = ['admin', 'social_marketing']
 

@@ -14,7 +14,7 @@ import { failJob, retryJobLater } from './fail.js'
 
 /**
  * Stores a successful init's `publish_id`, upload URL (sealed, `upload-url-vault.ts`; + expiry:
- * init time + 1 h, REFERENCE.md §3.2) and chunk plan through `postState.recordInit`, which writes them whenever the post has no
+ * init time + 1 h, docs/tiktok-api.md §3.2) and chunk plan through `postState.recordInit`, which writes them whenever the post has no
  * publish yet — even when this worker lost its lease during the call — so a publish TikTok
  * created is never dropped. Goes on with the upload only while still holding the lease.
  */

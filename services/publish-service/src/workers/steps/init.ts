@@ -10,7 +10,7 @@ import { failJob, waitForLimit } from './fail.js'
 import { onInitError, reconcileKnownPublish, recordInitResult } from './init-outcome.js'
 
 /**
- * Phase `init`: re-checks the post against the live creator_info (REFERENCE.md §3.1, counted in
+ * Phase `init`: re-checks the post against the live creator_info (docs/tiktok-api.md §3.1, counted in
  * the 20/min per-token limit), takes one of the connection's 6 inits/min (both counted in
  * PostgreSQL across replicas), marks the post `initiating`, calls video/init (§3.2) or
  * inbox/video/init (§3.3), and records `publish_id`, the upload URL and its expiry (1 h) before

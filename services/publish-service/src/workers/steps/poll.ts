@@ -6,7 +6,7 @@ import type { Job, StepResult, WorkerDeps } from '../deps.js'
 import { failJob, waitForLimit } from './fail.js'
 
 /**
- * Phases `poll`, `inbox`, `post_ids`: one `status/fetch` (REFERENCE.md §3.8) within the
+ * Phases `poll`, `inbox`, `post_ids`: one `status/fetch` (docs/tiktok-api.md §3.8) within the
  * connection's 30/min (counted in PostgreSQL; a post waiting for a slot shows `waitingFor`
  * `status_rate_limit`). A 429 from TikTok only delays the next poll (run-job.ts); a 400
  * `invalid_publish_id` fails the post with a message asking to check the account. The answer is
@@ -37,7 +37,7 @@ export async function runPoll(d: WorkerDeps, job: Job): Promise<StepResult> {
 }
 
 /**
- * One `status/fetch` of `publishId` (REFERENCE.md §3.8) counted in the connection's 30/min
+ * One `status/fetch` of `publishId` (docs/tiktok-api.md §3.8) counted in the connection's 30/min
  * (a second slot when the token was invalid and the call is retried with a fresh one).
  * @throws LimitReachedError when no slot is free (nothing sent); AuthClientError; the TikTokError.
  */

@@ -22,7 +22,7 @@ import { failJob, retryJobLater } from './fail.js'
 import { fetchStatusCounted } from './poll.js'
 
 /**
- * Phase `upload` (REFERENCE.md §3.5): sends the chunks with tiktok-client `transfer.uploadVideo`
+ * Phase `upload` (docs/tiktok-api.md §3.5): sends the chunks with tiktok-client `transfer.uploadVideo`
  * from `next_chunk` on, reading each chunk's byte range from the object store, and records every
  * acknowledged chunk (fenced by the lease) before the next is sent — a crash resumes at the next
  * chunk. 5xx chunks are retried with backoff by the client. A 416 resumes where TikTok's progress

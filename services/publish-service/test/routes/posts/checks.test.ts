@@ -26,7 +26,7 @@ const storedPosts = async (account: { connectionId: string }) =>
   (await stack.app.sql`select id from publish.posts where connection_id = ${account.connectionId}`).length
 
 /**
- * A create request the account's creator_info (REFERENCE.md §3.1) or the title limit refuses with
+ * A create request the account's creator_info (docs/tiktok-api.md §3.1) or the title limit refuses with
  * 422 `code` and `details`, before anything is stored or sent to TikTok; `accepted`: the same
  * request just within the rule, which is taken (202).
  */
@@ -115,7 +115,7 @@ t.test('a direct post without a privacy level is refused: there is no default', 
 })
 
 t.test(
-  'an inbox draft takes no privacy level (REFERENCE §3.3); one sent is ignored, not checked or stored',
+  'an inbox draft takes no privacy level (docs/tiktok-api.md §3.3); one sent is ignored, not checked or stored',
   async (t) => {
     const headers = await asUser()
     const without = await postClip15(privateUser, { mode: 'inbox', privacyLevel: undefined })

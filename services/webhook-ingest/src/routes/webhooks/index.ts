@@ -5,7 +5,7 @@ import { Type } from 'typebox'
 import { WEBHOOK_BODY_LIMIT_BYTES } from '../../config.js'
 
 /**
- * `POST /webhooks/tiktok` — TikTok's webhook callback (REFERENCE.md §4). Public: authenticated by
+ * `POST /webhooks/tiktok` — TikTok's webhook callback (docs/tiktok-api.md §4). Public: authenticated by
  * `TikTok-Signature`, not by an internal token. The body is read as raw bytes whatever its
  * content type (the signature covers the exact bytes; re-serialised JSON would not verify), up
  * to 1 MiB (else 413). Answers 200 `{}` only once JetStream has acknowledged the event (a

@@ -82,7 +82,7 @@ t.test(
 )
 
 t.test('a verified envelope without content is stored with an empty content, not refused', async (t) => {
-  // REFERENCE.md §4.3 shows `content` in every example but never says it is always sent; a 400
+  // docs/tiktok-api.md §4.3 shows `content` in every example but never says it is always sent; a 400
   // would make TikTok retry a delivery that can never succeed and then lose it.
   const app = await build(t)
   const body = JSON.stringify({

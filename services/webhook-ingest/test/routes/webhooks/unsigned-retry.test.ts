@@ -9,7 +9,7 @@ const HOUR_MS = 3600_000
 t.test(
   'a retry TikTok did not re-sign is accepted within the configured tolerance and stored once',
   async (t) => {
-    // TikTok retries for 72 h and may resend the first signature (REFERENCE.md §0, §4.1)
+    // TikTok retries for 72 h and may resend the first signature (docs/tiktok-api.md §0, §4.1)
     const sandbox = await createSandbox({
       settings: { webhookResignRetries: false, webhookRetryBaseDelayMs: HOUR_MS },
     })

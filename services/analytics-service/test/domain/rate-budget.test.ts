@@ -117,7 +117,9 @@ t.test(
 )
 
 t.test('a 429 from TikTok keeps what was measured and finishes the account after the backoff', async (t) => {
-  const { ctx } = await buildTracked(t, { overrides: { TIKTOK_RATE_LIMIT_BACKOFF_MS: 300 }, videos: 45 })
+  // The retry is due one backoff after the 429; 2 s keeps it out of the first drain even on a
+  // loaded machine (drain goes on while anything is due, so 300 ms once let it run twice).
+  const { ctx } = await buildTracked(t, { overrides: { TIKTOK_RATE_LIMIT_BACKOFF_MS: 2000 }, videos: 45 })
   ctx.sandbox.clearRequestLog()
   ctx.sandbox.injectFault({ endpoint: 'user.info', kind: 'rate_limit', count: 1 })
 
@@ -138,7 +140,7 @@ t.test('a 429 from TikTok keeps what was measured and finishes the account after
     await waitUntil(async () => {
       await ctx.app.scheduler.drain()
       return (await count('account_stats_snapshots')) === 1
-    }, 10_000),
+    }, 15_000),
     'the account stats were read after the backoff',
   )
   const log = ctx.sandbox.requestLog()

@@ -40,6 +40,9 @@ async function service(t: Teardownable, namespace = createTestNamespace(t)): Pro
   return app
 }
 
+/** What every service gets, in order (services/README.md "Register order"). */
+const always = ['sb-infrastructure', 'sb-error-handler', 'sb-request-id', 'sb-health', 'sb-metrics']
+
 /** The kit's plugin names in the order the app registered them. */
 function registered(app: FastifyInstance): string[] {
   return app.printPlugins().match(/sb-[a-z-]+/g) ?? []
@@ -47,16 +50,7 @@ function registered(app: FastifyInstance): string[] {
 
 t.test('every part registers in the documented order', async (t) => {
   const app = await service(t)
-  t.same(registered(app), [
-    'sb-infrastructure',
-    'sb-error-handler',
-    'sb-request-id',
-    'sb-health',
-    'sb-metrics',
-    'sb-internal-auth',
-    'sb-db',
-    'sb-nats',
-  ])
+  t.same(registered(app), [...always, 'sb-internal-auth', 'sb-db', 'sb-nats'])
 })
 
 t.test('readiness checks the database and NATS; health and metrics stay open', async (t) => {
@@ -87,13 +81,7 @@ t.test('a service that leaves parts out gets only the first four', async (t) => 
   const app = await build(t, (app) => {
     app.get('/open', async () => ({ ok: true }))
   })
-  t.same(registered(app), [
-    'sb-infrastructure',
-    'sb-error-handler',
-    'sb-request-id',
-    'sb-health',
-    'sb-metrics',
-  ])
+  t.same(registered(app), always)
   t.equal((await app.inject('/open')).statusCode, 200, 'no internal token asked for')
   t.same((await app.inject('/readyz')).json().checks, {}, 'no database or NATS check')
   t.notOk(app.hasDecorator('db'))

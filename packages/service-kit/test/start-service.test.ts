@@ -19,6 +19,8 @@ t.test(
       PORT: String(port),
       GREETING: 'hi',
       HTTP_IDLE_TIMEOUT_MS: '45000',
+      // upload-style limits (no total request timeout) and a small body limit
+      START_OPTIONS: JSON.stringify({ http: { requestTimeoutMs: 0 }, bodyLimit: 512 }),
     }
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       env,
@@ -48,7 +50,7 @@ t.test(
     const [code] = await once(child, 'exit')
     t.equal(code, 0, 'a clean shutdown')
     t.match(logs, /"msg":"shutting down"/)
-    t.match(logs, /"service":"kit-fixture"/, 'logs carry the service name')
+    t.match(logs, /"service":"kit-main"/, 'logs carry the service name')
   },
 )
 

@@ -6,6 +6,7 @@
  * shutdown. Test helpers are in `@social-bridge/service-kit/testing`.
  */
 export * from './config.js'
+export * from './db/columns.js'
 export * from './db/migrate.js'
 export * from './error-response.js'
 export * from './errors.js'

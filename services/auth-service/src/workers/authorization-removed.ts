@@ -1,20 +1,15 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import {
-  Streams,
-  TikTokWebhookAnyVersion,
-  TikTokWebhookFilters,
-  tiktokWebhookData,
-} from '@social-bridge/contracts'
-import { type DurableConsumer, startDurableConsumer } from '@social-bridge/service-kit'
+import { TikTokWebhookFilters } from '@social-bridge/contracts'
+import { type DurableConsumer, startTikTokWebhookConsumer } from '@social-bridge/service-kit'
 import type { DisconnectService } from '../domain/disconnect-service.js'
 
 /** Durable consumer name shared by every auth-service replica. */
 export const AUTHORIZATION_REMOVED_DURABLE = 'auth-service-authorization-removed'
 
 /**
- * Consumes `tiktok.webhook.authorization.removed` (REFERENCE.md §4.4; contracts payload v2, or v1
- * read through `tiktokWebhookData`): every connection of the webhook's `userOpenId` becomes
- * `revoked` (its token is already dead) unless it was reconnected since the event's `createTime`
+ * Consumes `tiktok.webhook.authorization.removed` (REFERENCE.md §4.4; as contracts payload v2,
+ * service-kit's `startTikTokWebhookConsumer`): every connection of the webhook's `userOpenId`
+ * becomes `revoked` (its token is already dead) unless it was reconnected since the event's `createTime`
  * (see `DisconnectService.markRevoked`), acked only after the change committed. Idempotent: a
  * redelivery finds nothing left to change.
  */
@@ -24,16 +19,13 @@ export function startAuthorizationRemovedConsumer(opts: {
   disconnect: DisconnectService
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 }): Promise<DurableConsumer> {
-  return startDurableConsumer<TikTokWebhookAnyVersion>({
+  return startTikTokWebhookConsumer({
     nc: opts.nc,
     namespace: opts.namespace,
-    stream: Streams.tiktokWebhooks,
     durableName: AUTHORIZATION_REMOVED_DURABLE,
     filterSubject: TikTokWebhookFilters.authorizationRemoved,
-    payloadSchema: TikTokWebhookAnyVersion,
     ...(opts.log ? { log: opts.log } : {}),
-    handler: async (envelope) => {
-      const event = tiktokWebhookData(envelope)
+    handler: async (event, envelope) => {
       if (!event.userOpenId) {
         opts.log?.warn({ eventId: envelope.id }, 'authorization.removed without user_openid ignored')
         return

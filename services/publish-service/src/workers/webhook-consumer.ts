@@ -1,13 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import {
-  Streams,
-  TikTokWebhookAnyVersion,
-  type TikTokWebhookEnvelope,
-  TikTokWebhookFilters,
-  type TikTokWebhookV2,
-  tiktokWebhookData,
-} from '@social-bridge/contracts'
-import { type DurableConsumer, startDurableConsumer } from '@social-bridge/service-kit'
+import { TikTokWebhookFilters, type TikTokWebhookV2 } from '@social-bridge/contracts'
+import { type DurableConsumer, startTikTokWebhookConsumer } from '@social-bridge/service-kit'
 import type { FastifyBaseLogger } from 'fastify'
 import type { TikTokObservation } from '../domain/post-state.js'
 import type { PublishDomain } from '../plugins/app/domain.js'
@@ -34,9 +27,8 @@ export function observationFromWebhook(data: TikTokWebhookV2): TikTokObservation
 }
 
 /**
- * Consumes `tiktok.webhook.post.publish.*` (stream TIKTOK_WEBHOOKS; contracts payload v2, or v1
- * read through `tiktokWebhookData`) and applies each event to the post with that
- * `content.publishId`, shortcutting the status polling. Acked after the change is
+ * Consumes `tiktok.webhook.post.publish.*` (as contracts payload v2, service-kit's
+ * `startTikTokWebhookConsumer`) and applies each event to the post with that `content.publishId`, shortcutting the status polling. Acked after the change is
  * committed; an unknown publish_id (another system's, or a superseded init) is acked and skipped.
  */
 export function startWebhookConsumer(opts: {
@@ -45,16 +37,13 @@ export function startWebhookConsumer(opts: {
   domain: PublishDomain
   log: FastifyBaseLogger
 }): Promise<DurableConsumer> {
-  return startDurableConsumer<TikTokWebhookAnyVersion>({
+  return startTikTokWebhookConsumer({
     nc: opts.nc,
     namespace: opts.namespace,
-    stream: Streams.tiktokWebhooks,
     durableName: WEBHOOK_DURABLE,
     filterSubject: TikTokWebhookFilters.postPublish,
-    payloadSchema: TikTokWebhookAnyVersion,
     log: opts.log,
-    handler: async (envelope: TikTokWebhookEnvelope) => {
-      const event = tiktokWebhookData(envelope)
+    handler: async (event) => {
       const { publishId } = event.content
       const obs = observationFromWebhook(event)
       if (publishId === undefined || !obs) return

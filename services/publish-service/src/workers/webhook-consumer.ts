@@ -29,7 +29,8 @@ export function observationFromWebhook(data: TikTokWebhookV2): TikTokObservation
 /**
  * Consumes `tiktok.webhook.post.publish.*` (as contracts payload v2, service-kit's
  * `startTikTokWebhookConsumer`) and applies each event to the post with that
- * `content.publishId`, shortcutting the status polling. Acked after the change is committed; an unknown publish_id (another system's, or a superseded init) is acked and skipped.
+ * `content.publishId`, shortcutting the status polling. Acked after the change is committed; an
+ * unknown publish_id (another system's, or a superseded init) is acked and skipped.
  */
 export function startWebhookConsumer(opts: {
   nc: NatsConnection

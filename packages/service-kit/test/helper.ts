@@ -34,7 +34,7 @@ export async function build(
       bodyLimit: opts.bodyLimit,
     }),
   )
-  await app.register(infrastructurePlugin, { service: 'kit-test', config: {} })
+  await app.register(infrastructurePlugin, { service: 'kit-test', config: {}, internalAuth: false })
   if (register) await register(app)
   t.teardown(() => app.close())
   await app.ready()

@@ -30,8 +30,7 @@ async function service(t: Teardownable, namespace = createTestNamespace(t)): Pro
   t.teardown(() => app.close())
   await app.register(infrastructurePlugin, {
     service: 'kit-full',
-    config,
-    internalAuth: true,
+    config, // internal auth by default
     db: { schema: 'kit_test', poolSize: 2 },
     streams: [],
   })
@@ -89,9 +88,9 @@ t.test('a service that leaves parts out gets only the first four', async (t) => 
 })
 
 const incomplete: [part: string, opts: Partial<InfrastructureOptions>, missing: string][] = [
-  ['internalAuth', { internalAuth: true }, 'INTERNAL_JWT_SECRET'],
-  ['db', { db: { schema: 'kit_test' } }, 'DATABASE_URL'],
-  ['streams', { streams: [] }, 'NATS_URL'],
+  ['internalAuth', {}, 'INTERNAL_JWT_SECRET'], // on unless turned off
+  ['db', { internalAuth: false, db: { schema: 'kit_test' } }, 'DATABASE_URL'],
+  ['streams', { internalAuth: false, streams: [] }, 'NATS_URL'],
 ]
 for (const [part, opts, missing] of incomplete) {
   t.test(`${part} without config.${missing} fails at start, naming it`, async (t) => {

@@ -31,7 +31,6 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(infrastructurePlugin, {
     service: 'analytics-service',
     config,
-    internalAuth: true,
     // the one pool: raw SQL repositories bind and read Date (app.pg = app.sql)
     db: { schema: 'analytics', migrationsFolder, poolSize: config.DB_POOL_SIZE, rawDates: 'date' },
     streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],

@@ -36,7 +36,6 @@ async function authApp(app: FastifyInstance, opts: AuthAppOptions) {
   await app.register(infrastructurePlugin, {
     service: 'auth-service',
     config,
-    internalAuth: true,
     db: { schema: 'auth', migrationsFolder, poolSize: opts.poolSize ?? 20 },
     streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
   })

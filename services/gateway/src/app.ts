@@ -20,7 +20,7 @@ export { GatewayConfig as GatewayConfigSchema } from './config.js'
 export default async function app(fastify: FastifyInstance, opts: { config: GatewayConfig }) {
   const { config } = opts
   // the public edge (CRM JWTs, not internal tokens); no database, no NATS
-  await fastify.register(infrastructurePlugin, { service: 'gateway', config })
+  await fastify.register(infrastructurePlugin, { service: 'gateway', config, internalAuth: false })
   await fastify.register(docsPlugin)
   await fastify.register(crmJwtPlugin, { config })
   await fastify.register(authenticatePlugin)

@@ -42,7 +42,6 @@ async function publishApp(fastify: FastifyInstance, opts: PublishAppOptions): Pr
   await fastify.register(infrastructurePlugin, {
     service: 'publish-service',
     config,
-    internalAuth: true,
     db: { schema: 'publish', migrationsFolder },
     streams: [Streams.tiktokWebhooks, Streams.socialEvents, Streams.deadLetters],
   })

@@ -30,6 +30,7 @@ async function app(fastify: FastifyInstance, { config, nowSec }: AppOptions): Pr
   await fastify.register(infrastructurePlugin, {
     service: SERVICE_NAME,
     config,
+    internalAuth: false,
     streams: [Streams.tiktokWebhooks],
   })
   await fastify.register(streamReadinessPlugin)

@@ -27,8 +27,9 @@ export interface InfrastructureOptions {
   /** The service's validated config (`BaseConfig` and `INTERNAL_JWT_SECRET`). */
   config: InfrastructureConfig
   /**
-   * Trust only internal tokens signed with `config.INTERNAL_JWT_SECRET` (`internalAuthPlugin`);
-   * off at the public edge (the gateway, webhook-ingest).
+   * Trust only internal tokens signed with `config.INTERNAL_JWT_SECRET` (`internalAuthPlugin`).
+   * Default true: a service is internal unless it says otherwise; `false` only at the public edge
+   * (the gateway, which checks the CRM's JWTs, and webhook-ingest, which checks TikTok's signature).
    */
   internalAuth?: boolean
   /** The service's schema and migrations: opens `config.DATABASE_URL` (`dbPlugin`). */
@@ -48,7 +49,7 @@ function required(config: InfrastructureConfig, key: keyof InfrastructureConfig,
  * Registers the infrastructure every service starts with, in the fixed order of services/README.md
  * ("Register order"), skipping what the options leave out:
  * `errorHandlerPlugin`, `requestIdPlugin`, `healthPlugin`, `metricsPlugin`, then `internalAuthPlugin`
- * (`internalAuth`), `dbPlugin` (`db`), `natsPlugin` (`streams`). The error handler comes first so
+ * (unless `internalAuth: false`), `dbPlugin` (`db`), `natsPlugin` (`streams`). The error handler comes first so
  * every later hook's rejection (a missing internal token…) answers the shared error shape; health
  * comes before db and nats, which add their readiness checks. Wrapped in fastify-plugin: the
  * decorators (`app.db`, `app.nats`, `app.readiness`…) and hooks apply to the registering app.
@@ -61,7 +62,7 @@ export const infrastructurePlugin = fp(
     await app.register(requestIdPlugin)
     await app.register(healthPlugin)
     await app.register(metricsPlugin, { service })
-    if (opts.internalAuth) {
+    if (opts.internalAuth ?? true) {
       await app.register(internalAuthPlugin, {
         secret: required(config, 'INTERNAL_JWT_SECRET', 'internalAuth'),
       })

@@ -30,6 +30,8 @@ export interface AuthStack {
   client(overrides?: Partial<AuthClientOptions>): AuthClient
   /** Headers of a CRM admin of `tenantId`, as the gateway forwards them. */
   asAdmin(tenantId: string): Promise<Record<string, string>>
+  /** Disconnects a connection of `tenantId` as its admin (`DELETE /connections/:id`); auth-service's status. */
+  disconnect(tenantId: string, connectionId: string): Promise<number>
 }
 
 /** Starts the sandbox and auth-service (closed at teardown, newest first). */
@@ -70,5 +72,14 @@ export async function startAuth(t: Teardownable): Promise<AuthStack> {
     return c
   }
 
-  return { sandbox, auth, url, connect, client, asAdmin }
+  async function disconnect(tenantId: string, connectionId: string) {
+    const res = await auth.inject({
+      method: 'DELETE',
+      url: `/connections/${connectionId}`,
+      headers: await asAdmin(tenantId),
+    })
+    return res.statusCode
+  }
+
+  return { sandbox, auth, url, connect, client, asAdmin, disconnect }
 }

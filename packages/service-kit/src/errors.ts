@@ -50,3 +50,18 @@ export const ForbiddenError = defineError('FORBIDDEN', 403, '%s')
 export const UnauthorizedError = defineError('UNAUTHORIZED', 401, '%s')
 export const ConflictError = defineError('CONFLICT', 409, '%s')
 export const ServiceUnavailableError = defineError('SERVICE_UNAVAILABLE', 503, '%s')
+
+/**
+ * 413: a body declared larger than a limit (an upload over contracts `MAX_MEDIA_BYTES`); `%s` says
+ * by how much, `details` has `declaredBytes` and `maxBytes`.
+ */
+export const PayloadTooLargeError = defineError('PAYLOAD_TOO_LARGE', 413, '%s')
+/**
+ * 411: an upload without `Content-Length`: its size must be known before it is streamed on (the
+ * gateway and publish-service check it before reading a byte of the body).
+ */
+export const LengthRequiredError = defineError(
+  'LENGTH_REQUIRED',
+  411,
+  'Content-Length is required: send the video with its size',
+)

@@ -6,6 +6,7 @@
  * shutdown. Test helpers are in `@social-bridge/service-kit/testing`.
  */
 export * from './config.js'
+export * from './db/columns.js'
 export * from './db/migrate.js'
 export * from './error-response.js'
 export * from './errors.js'
@@ -23,6 +24,7 @@ export * from './outbox/index.js'
 export * from './plugins/db.js'
 export * from './plugins/error-handler.js'
 export * from './plugins/health.js'
+export * from './plugins/infrastructure.js'
 export * from './plugins/internal-auth.js'
 export * from './plugins/metrics.js'
 export * from './plugins/nats.js'

@@ -6,31 +6,65 @@ import {
   Streams,
   Subjects,
 } from '@social-bridge/contracts'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { Type } from 'typebox'
-import { createEnvelope, createEventBus, startDurableConsumer } from '../src/index.js'
+import {
+  createEnvelope,
+  createEventBus,
+  type DurableConsumerOptions,
+  startDurableConsumer,
+} from '../src/index.js'
 import { natsForTest, waitUntil } from './nats-context.js'
 
 const subject = Subjects.postStatusChanged
 
-t.test('a handler that succeeds is acked exactly once', async (t) => {
+/**
+ * A durable consumer of `subject` on SOCIAL_EVENTS in a fresh namespace (stopped at teardown),
+ * with what the tests do around it: publish an envelope, count and read the dead letters.
+ */
+async function consumerForTest<D>(
+  t: Test,
+  opts: Omit<DurableConsumerOptions<D>, 'nc' | 'namespace' | 'stream' | 'filterSubject'>,
+) {
   const { nc, jsm, namespace } = await natsForTest(t)
-  const seen: string[] = []
-  const consumer = await startDurableConsumer<{ n: number }>({
+  const consumer = await startDurableConsumer<D>({
     nc,
     namespace,
     stream: Streams.socialEvents,
-    durableName: 'ok-consumer',
     filterSubject: subject,
+    ...opts,
+  })
+  t.teardown(() => consumer.stop())
+  const dlq = namespacedStream(namespace, Streams.deadLetters).name
+  return {
+    nc,
+    jsm,
+    namespace,
+    consumer,
+    /** Publishes an envelope of `subject` with `data` through the event bus. */
+    async publish(data: unknown, tenantId: string | null = 't1') {
+      const envelope = createEnvelope({ type: subject, tenantId, data })
+      await createEventBus(nc, namespace).publish(subject, envelope)
+      return envelope
+    },
+    /** Messages in the dead-letter stream so far. */
+    deadLetters: async () => (await jsm.streams.info(dlq)).state.messages,
+    /** The dead letter at `seq` (1 = first). */
+    deadLetter: (seq: number) => jsm.streams.getMessage(dlq, { seq }),
+  }
+}
+
+t.test('a handler that succeeds is acked exactly once', async (t) => {
+  const seen: string[] = []
+  const { jsm, namespace, publish } = await consumerForTest<{ n: number }>(t, {
+    durableName: 'ok-consumer',
     ackWaitMs: 1000,
     handler: async (env, ctx) => {
       t.equal(ctx.subject, subject, 'the handler sees the subject without namespace')
       seen.push(env.id)
     },
   })
-  t.teardown(() => consumer.stop())
-  const envelope = createEnvelope({ type: subject, tenantId: 't1', data: { n: 1 } })
-  await createEventBus(nc, namespace).publish(subject, envelope)
+  const envelope = await publish({ n: 1 })
   t.ok(await waitUntil(() => seen.length === 1))
   await new Promise((r) => setTimeout(r, 1500)) // past ack_wait: an unacked message would come back
   t.same(seen, [envelope.id])
@@ -41,14 +75,9 @@ t.test('a handler that succeeds is acked exactly once', async (t) => {
 })
 
 t.test('a handler that throws is redelivered, then dead-lettered with the error', async (t) => {
-  const { nc, namespace } = await natsForTest(t)
   let attempts = 0
-  const consumer = await startDurableConsumer({
-    nc,
-    namespace,
-    stream: Streams.socialEvents,
+  const { namespace, publish, deadLetters, deadLetter } = await consumerForTest(t, {
     durableName: 'failing-consumer',
-    filterSubject: subject,
     maxDeliver: 3,
     backoffMs: [50, 100],
     handler: async () => {
@@ -56,16 +85,10 @@ t.test('a handler that throws is redelivered, then dead-lettered with the error'
       throw new Error('database is down')
     },
   })
-  t.teardown(() => consumer.stop())
-  const js = jetstream(nc)
-  const envelope = createEnvelope({ type: subject, tenantId: 't1', data: { n: 2 } })
-  await createEventBus(nc, namespace).publish(subject, envelope)
-
-  const dlqStream = namespacedStream(namespace, Streams.deadLetters).name
-  const jsm = await js.jetstreamManager()
-  t.ok(await waitUntil(async () => (await jsm.streams.info(dlqStream)).state.messages === 1))
+  const envelope = await publish({ n: 2 })
+  t.ok(await waitUntil(async () => (await deadLetters()) === 1))
   t.equal(attempts, 3, 'delivered maxDeliver times')
-  const dead = await jsm.streams.getMessage(dlqStream, { seq: 1 })
+  const dead = await deadLetter(1)
   if (!dead) throw new Error('dead letter missing')
   t.equal(dead.subject, namespacedSubject(namespace, `dlq.${subject}`))
   t.equal(dead.header.get('Sb-Original-Subject'), subject)
@@ -76,14 +99,9 @@ t.test('a handler that throws is redelivered, then dead-lettered with the error'
 })
 
 t.test('the dead-letter Sb-Error header carries no token or upload_token from the error', async (t) => {
-  const { nc, namespace } = await natsForTest(t)
   const secrets = ['act.SECRETaccess1234567890', 'UPLOADTOKENsecret42']
-  const consumer = await startDurableConsumer({
-    nc,
-    namespace,
-    stream: Streams.socialEvents,
+  const { publish, deadLetters, deadLetter } = await consumerForTest(t, {
     durableName: 'leaky-consumer',
-    filterSubject: subject,
     maxDeliver: 1,
     handler: async () => {
       throw new Error(
@@ -91,67 +109,40 @@ t.test('the dead-letter Sb-Error header carries no token or upload_token from th
       )
     },
   })
-  t.teardown(() => consumer.stop())
-  const js = jetstream(nc)
-  await createEventBus(nc, namespace).publish(
-    subject,
-    createEnvelope({ type: subject, tenantId: 't1', data: {} }),
-  )
-  const dlqStream = namespacedStream(namespace, Streams.deadLetters).name
-  const jsm = await js.jetstreamManager()
-  t.ok(await waitUntil(async () => (await jsm.streams.info(dlqStream)).state.messages === 1))
-  const header = (await jsm.streams.getMessage(dlqStream, { seq: 1 }))?.header.get('Sb-Error') ?? ''
+  await publish({})
+  t.ok(await waitUntil(async () => (await deadLetters()) === 1))
+  const header = (await deadLetter(1))?.header.get('Sb-Error') ?? ''
   t.match(header, /upload_id=1&upload_token=\[REDACTED\]/, 'the error is still there, scrubbed')
   for (const secret of secrets) t.notOk(header.includes(secret), `no ${secret.slice(0, 10)}…`)
 })
 
 t.test('a message whose payload breaks the schema is dead-lettered at once', async (t) => {
-  const { nc, namespace } = await natsForTest(t)
   let calls = 0
-  const consumer = await startDurableConsumer({
-    nc,
-    namespace,
-    stream: Streams.socialEvents,
+  const { nc, namespace, publish, deadLetters } = await consumerForTest(t, {
     durableName: 'schema-consumer',
-    filterSubject: subject,
     payloadSchema: Type.Object({ n: Type.Integer() }),
     handler: async () => {
       calls++
     },
   })
-  t.teardown(() => consumer.stop())
-  const js = jetstream(nc)
-  await js.publish(namespacedSubject(namespace, subject), 'not json at all')
-  await createEventBus(nc, namespace).publish(
-    subject,
-    createEnvelope({ type: subject, tenantId: null, data: { n: 'x' } }),
-  )
-  const jsm = await js.jetstreamManager()
-  const dlq = namespacedStream(namespace, Streams.deadLetters).name
-  t.ok(await waitUntil(async () => (await jsm.streams.info(dlq)).state.messages === 2))
+  await jetstream(nc).publish(namespacedSubject(namespace, subject), 'not json at all')
+  await publish({ n: 'x' }, null)
+  t.ok(await waitUntil(async () => (await deadLetters()) === 2))
   t.equal(calls, 0)
 })
 
 t.test('stop waits for the in-flight handler to finish and ack', async (t) => {
-  const { nc, jsm, namespace } = await natsForTest(t)
   let started = false
   let finished = false
-  const consumer = await startDurableConsumer({
-    nc,
-    namespace,
-    stream: Streams.socialEvents,
+  const { jsm, namespace, consumer, publish } = await consumerForTest(t, {
     durableName: 'slow-consumer',
-    filterSubject: subject,
     handler: async () => {
       started = true
       await new Promise((r) => setTimeout(r, 400))
       finished = true
     },
   })
-  await createEventBus(nc, namespace).publish(
-    subject,
-    createEnvelope({ type: subject, tenantId: null, data: {} }),
-  )
+  await publish({}, null)
   t.ok(await waitUntil(() => started))
   await consumer.stop()
   t.ok(finished, 'stop resolved only after the handler finished')

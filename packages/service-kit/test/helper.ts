@@ -1,12 +1,6 @@
 import { Writable } from 'node:stream'
 import Fastify, { type FastifyInstance } from 'fastify'
-import {
-  createFastifyOptions,
-  errorHandlerPlugin,
-  healthPlugin,
-  metricsPlugin,
-  requestIdPlugin,
-} from '../src/index.js'
+import { createFastifyOptions, infrastructurePlugin } from '../src/index.js'
 import type { Teardownable } from '../src/testing/index.js'
 
 /** Collects pino's JSON lines in memory. */
@@ -23,8 +17,9 @@ export function captureLogs(): { stream: Writable; lines: () => string[]; text: 
 }
 
 /**
- * Builds a Fastify app with the kit's base plugins in the services' fixed order (error handler,
- * request id, health, metrics), lets `register` add more, and closes it at teardown.
+ * Builds a Fastify app with the kit's base plugins in the services' fixed order
+ * (`infrastructurePlugin` without internal auth, db or NATS: error handler, request id, health,
+ * metrics), lets `register` add more, and closes it at teardown.
  */
 export async function build(
   t: Teardownable,
@@ -39,10 +34,7 @@ export async function build(
       bodyLimit: opts.bodyLimit,
     }),
   )
-  await app.register(errorHandlerPlugin)
-  await app.register(requestIdPlugin)
-  await app.register(healthPlugin)
-  await app.register(metricsPlugin, { service: 'kit-test' })
+  await app.register(infrastructurePlugin, { service: 'kit-test', config: {}, internalAuth: false })
   if (register) await register(app)
   t.teardown(() => app.close())
   await app.ready()

@@ -2,15 +2,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { authClientPlugin } from '@social-bridge/auth-client'
 import { Streams } from '@social-bridge/contracts'
-import {
-  dbPlugin,
-  errorHandlerPlugin,
-  healthPlugin,
-  internalAuthPlugin,
-  metricsPlugin,
-  natsPlugin,
-  requestIdPlugin,
-} from '@social-bridge/service-kit'
+import { infrastructurePlugin } from '@social-bridge/service-kit'
 import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -36,23 +28,11 @@ export interface AppOptions {
  */
 async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
   const { config } = opts
-  await fastify.register(errorHandlerPlugin)
-  await fastify.register(requestIdPlugin)
-  await fastify.register(healthPlugin)
-  await fastify.register(metricsPlugin, { service: 'analytics-service' })
-  await fastify.register(internalAuthPlugin, { secret: config.INTERNAL_JWT_SECRET })
-  // the one pool: raw SQL repositories bind and read Date (app.pg = app.sql)
-  await fastify.register(dbPlugin, {
-    connectionString: config.DATABASE_URL,
-    schema: 'analytics',
-    migrationsFolder,
-    poolSize: config.DB_POOL_SIZE,
-    rawDates: 'date',
-  })
-  await fastify.register(natsPlugin, {
-    servers: config.NATS_URL,
-    name: 'analytics-service',
-    namespace: config.NATS_NAMESPACE,
+  await fastify.register(infrastructurePlugin, {
+    service: 'analytics-service',
+    config,
+    // the one pool: raw SQL repositories bind and read Date (app.pg = app.sql)
+    db: { schema: 'analytics', migrationsFolder, poolSize: config.DB_POOL_SIZE, rawDates: 'date' },
     streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
   })
   await fastify.register(pgPlugin)

@@ -1,15 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
 import { Streams } from '@social-bridge/contracts'
-import {
-  dbPlugin,
-  errorHandlerPlugin,
-  healthPlugin,
-  internalAuthPlugin,
-  metricsPlugin,
-  natsPlugin,
-  requestIdPlugin,
-} from '@social-bridge/service-kit'
+import { infrastructurePlugin } from '@social-bridge/service-kit'
 import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -41,21 +33,10 @@ const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
 async function authApp(app: FastifyInstance, opts: AuthAppOptions) {
   const { config } = opts
   // infrastructure
-  await app.register(errorHandlerPlugin)
-  await app.register(requestIdPlugin)
-  await app.register(healthPlugin)
-  await app.register(metricsPlugin, { service: 'auth-service' })
-  await app.register(internalAuthPlugin, { secret: config.INTERNAL_JWT_SECRET })
-  await app.register(dbPlugin, {
-    connectionString: config.DATABASE_URL,
-    schema: 'auth',
-    migrationsFolder,
-    poolSize: opts.poolSize ?? 20,
-  })
-  await app.register(natsPlugin, {
-    servers: config.NATS_URL,
-    name: 'auth-service',
-    namespace: config.NATS_NAMESPACE,
+  await app.register(infrastructurePlugin, {
+    service: 'auth-service',
+    config,
+    db: { schema: 'auth', migrationsFolder, poolSize: opts.poolSize ?? 20 },
     streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
   })
   await app.register(cookie, { secret: config.OAUTH_COOKIE_SECRET })

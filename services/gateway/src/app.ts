@@ -1,4 +1,4 @@
-import { errorHandlerPlugin, healthPlugin, metricsPlugin, requestIdPlugin } from '@social-bridge/service-kit'
+import { infrastructurePlugin } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import { request } from 'undici'
 import type { GatewayConfig } from './config.js'
@@ -19,10 +19,8 @@ export { GatewayConfig as GatewayConfigSchema } from './config.js'
  */
 export default async function app(fastify: FastifyInstance, opts: { config: GatewayConfig }) {
   const { config } = opts
-  await fastify.register(errorHandlerPlugin)
-  await fastify.register(requestIdPlugin)
-  await fastify.register(healthPlugin)
-  await fastify.register(metricsPlugin, { service: 'gateway' })
+  // the public edge (CRM JWTs, not internal tokens); no database, no NATS
+  await fastify.register(infrastructurePlugin, { service: 'gateway', config, internalAuth: false })
   await fastify.register(docsPlugin)
   await fastify.register(crmJwtPlugin, { config })
   await fastify.register(authenticatePlugin)

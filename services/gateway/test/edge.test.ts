@@ -78,25 +78,36 @@ async function hopByHopUpstream(t: Teardownable): Promise<{ url: string; seen: R
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen }
 }
 
-t.test("a client's Connection: close is honoured: the gateway answers close and closes", async (t) => {
+/**
+ * The gateway with `hopByHopUpstream` as publish-service, listening on a real socket (hop-by-hop
+ * headers only exist on one), and `getPosts`: a raw `GET /v1/posts` as a signed-in CRM user with
+ * `headers` (CRLF-terminated lines) added.
+ */
+async function hopByHopGateway(t: Test) {
   const upstream = await hopByHopUpstream(t)
   const { app } = await build(t, { PUBLISH_SERVICE_URL: upstream.url })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const port = (app.server.address() as { port: number }).port
-  const res = await rawHttp({
-    port,
-    send: [
-      `GET /v1/posts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${await crmToken()}\r\nConnection: close\r\n\r\n`,
-    ],
-  })
+  const getPosts = async (headers: string) =>
+    rawHttp({
+      port,
+      send: [
+        `GET /v1/posts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${await crmToken()}\r\n${headers}\r\n`,
+      ],
+    })
+  return { app, upstream, getPosts }
+}
+
+t.test("a client's Connection: close is honoured: the gateway answers close and closes", async (t) => {
+  const { getPosts } = await hopByHopGateway(t)
+  const res = await getPosts('Connection: close\r\n')
   t.equal(res.status, 200)
   t.equal(res.headers.connection, 'close')
   t.ok(res.closed, 'the socket was closed')
 })
 
 t.test("upstream's hop-by-hop headers are not forwarded to the client", async (t) => {
-  const upstream = await hopByHopUpstream(t)
-  const { app } = await build(t, { PUBLISH_SERVICE_URL: upstream.url })
+  const { app } = await hopByHopGateway(t)
   const res = await app.inject({ url: '/v1/posts', headers: auth(await crmToken()) })
   t.equal(res.statusCode, 200)
   t.equal(res.headers['x-end-to-end'], 'kept', 'end-to-end headers pass')
@@ -107,20 +118,12 @@ t.test("upstream's hop-by-hop headers are not forwarded to the client", async (t
 })
 
 t.test("the client's hop-by-hop headers are not forwarded to the service", async (t) => {
-  const upstream = await hopByHopUpstream(t)
-  const { app } = await build(t, { PUBLISH_SERVICE_URL: upstream.url })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const port = (app.server.address() as { port: number }).port
-  const res = await rawHttp({
-    port,
-    send: [
-      'GET /v1/posts HTTP/1.1\r\nHost: x\r\n' +
-        `Authorization: Bearer ${await crmToken()}\r\n` +
-        'Connection: close, X-Client-Hop\r\nKeep-Alive: timeout=1\r\nProxy-Connection: keep-alive\r\n' +
-        'TE: trailers\r\nTrailer: X-Checksum\r\nUpgrade: h2c\r\n' +
-        'X-Client-Hop: for the gateway only\r\nX-End-To-End: kept\r\n\r\n',
-    ],
-  })
+  const { upstream, getPosts } = await hopByHopGateway(t)
+  const res = await getPosts(
+    'Connection: close, X-Client-Hop\r\nKeep-Alive: timeout=1\r\nProxy-Connection: keep-alive\r\n' +
+      'TE: trailers\r\nTrailer: X-Checksum\r\nUpgrade: h2c\r\n' +
+      'X-Client-Hop: for the gateway only\r\nX-End-To-End: kept\r\n',
+  )
   t.equal(res.status, 200)
   const seen = upstream.seen[0] ?? {}
   t.equal(seen['x-end-to-end'], 'kept', 'end-to-end headers pass')

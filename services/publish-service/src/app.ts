@@ -2,15 +2,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { authClientPlugin } from '@social-bridge/auth-client'
 import { Streams } from '@social-bridge/contracts'
-import {
-  dbPlugin,
-  errorHandlerPlugin,
-  healthPlugin,
-  internalAuthPlugin,
-  metricsPlugin,
-  natsPlugin,
-  requestIdPlugin,
-} from '@social-bridge/service-kit'
+import { infrastructurePlugin } from '@social-bridge/service-kit'
 import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -47,20 +39,10 @@ async function publishApp(fastify: FastifyInstance, opts: PublishAppOptions): Pr
   const { config } = opts
   fastify.decorate('publishConfig', config)
   // infrastructure
-  await fastify.register(errorHandlerPlugin)
-  await fastify.register(requestIdPlugin)
-  await fastify.register(healthPlugin)
-  await fastify.register(metricsPlugin, { service: 'publish-service' })
-  await fastify.register(internalAuthPlugin, { secret: config.INTERNAL_JWT_SECRET })
-  await fastify.register(dbPlugin, {
-    connectionString: config.DATABASE_URL,
-    schema: 'publish',
-    migrationsFolder,
-  })
-  await fastify.register(natsPlugin, {
-    servers: config.NATS_URL,
-    name: 'publish-service',
-    namespace: config.NATS_NAMESPACE,
+  await fastify.register(infrastructurePlugin, {
+    service: 'publish-service',
+    config,
+    db: { schema: 'publish', migrationsFolder },
     streams: [Streams.tiktokWebhooks, Streams.socialEvents, Streams.deadLetters],
   })
   // external

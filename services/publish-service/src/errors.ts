@@ -1,17 +1,14 @@
 import { defineError } from '@social-bridge/service-kit'
 
+/** The upload's 411 and 413, shared with the gateway, which checks the same headers first. */
+export { LengthRequiredError, PayloadTooLargeError } from '@social-bridge/service-kit'
+
 /** Public errors of publish-service (codes from contracts `ErrorCodes`). Attach details with `withDetails`. */
 export const UnsupportedMediaTypeError = defineError(
   'UNSUPPORTED_MEDIA_TYPE',
   415,
   'Content-Type must be video/mp4, video/quicktime or video/webm',
 )
-export const LengthRequiredError = defineError(
-  'LENGTH_REQUIRED',
-  411,
-  'Content-Length is required: send the video with its size',
-)
-export const PayloadTooLargeError = defineError('PAYLOAD_TOO_LARGE', 413, '%s')
 export const BadRequestError = defineError('BAD_REQUEST', 400, '%s')
 export const MediaNotVideoError = defineError('MEDIA_NOT_VIDEO', 422, '%s')
 export const PrivacyLevelNotAllowedError = defineError('PRIVACY_LEVEL_NOT_ALLOWED', 422, '%s')

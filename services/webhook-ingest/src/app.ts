@@ -1,11 +1,5 @@
 import { Streams } from '@social-bridge/contracts'
-import {
-  errorHandlerPlugin,
-  healthPlugin,
-  metricsPlugin,
-  natsPlugin,
-  requestIdPlugin,
-} from '@social-bridge/service-kit'
+import { infrastructurePlugin } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
@@ -34,14 +28,10 @@ export interface AppOptions {
  */
 async function app(fastify: FastifyInstance, { config, nowSec }: AppOptions): Promise<void> {
   // infrastructure
-  await fastify.register(errorHandlerPlugin)
-  await fastify.register(requestIdPlugin)
-  await fastify.register(healthPlugin)
-  await fastify.register(metricsPlugin, { service: SERVICE_NAME })
-  await fastify.register(natsPlugin, {
-    servers: config.NATS_URL,
-    name: SERVICE_NAME,
-    namespace: config.NATS_NAMESPACE,
+  await fastify.register(infrastructurePlugin, {
+    service: SERVICE_NAME,
+    config,
+    internalAuth: false,
     streams: [Streams.tiktokWebhooks],
   })
   await fastify.register(streamReadinessPlugin)

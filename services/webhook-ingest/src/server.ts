@@ -1,22 +1,7 @@
-import {
-  createFastifyOptions,
-  listenWithGrace,
-  loadConfigOrExit,
-  loadHttpLimits,
-} from '@social-bridge/service-kit'
-import Fastify from 'fastify'
+import { startService } from '@social-bridge/service-kit'
 import app, { SERVICE_NAME } from './app.js'
 import { Config, WEBHOOK_BODY_LIMIT_BYTES } from './config.js'
 
-const config = loadConfigOrExit(Config)
-const server = Fastify(
-  createFastifyOptions({
-    service: SERVICE_NAME,
-    logLevel: config.LOG_LEVEL,
-    bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
-    // The one public, unauthenticated port: a webhook is small, so the whole request is bounded.
-    http: loadHttpLimits(),
-  }),
-)
-await server.register(app, { config })
-await listenWithGrace(server, { host: config.HOST, port: config.PORT })
+// The one public, unauthenticated port: a webhook is small, so the whole request is bounded
+// (the default HTTP limits) and so is its body.
+await startService({ service: SERVICE_NAME, config: Config, app, bodyLimit: WEBHOOK_BODY_LIMIT_BYTES })

@@ -1,4 +1,3 @@
-import type { NatsConnection } from '@nats-io/transport-node'
 import {
   Streams,
   TikTokWebhookAnyVersion,
@@ -7,50 +6,33 @@ import {
   tiktokWebhookData,
 } from '@social-bridge/contracts'
 import {
-  type DeliveryContext,
   type DurableConsumer,
   type DurableConsumerOptions,
   startDurableConsumer,
 } from './durable-consumer.js'
 
-/** Where a TikTok webhook consumer runs: the NATS connection, the namespace and the log. */
-export interface TikTokWebhookConsumerHost {
-  nc: NatsConnection
-  namespace: string
-  log?: DurableConsumerOptions<unknown>['log']
-}
-
-/** What a TikTok webhook consumer reads and does. */
-export interface TikTokWebhookConsumerSpec {
-  /** Durable name: one per service and purpose; replicas share it and split the work. */
-  durableName: string
-  /** One of contracts' `TikTokWebhookFilters`, e.g. `TikTokWebhookFilters.postPublish`. */
-  filterSubject: string
+/** Options of {@link startTikTokWebhookConsumer}: a durable consumer's, but for the stream and payload. */
+export interface TikTokWebhookConsumerOptions
+  extends Omit<DurableConsumerOptions<TikTokWebhookAnyVersion>, 'stream' | 'payloadSchema' | 'handler'> {
   /**
-   * Gets the event as the contracts v2 payload (a v1 event still in the stream is read through
-   * `tiktokWebhookData`) with its envelope. Commit the effect, then resolve; throwing means "not
-   * done": the message is redelivered (see `startDurableConsumer`).
+   * Applies one webhook: `event` is its v2 payload (`tiktokWebhookData`), `envelope` the stored
+   * event. Resolve once the effect is committed; throwing means "not done" (redelivered).
    */
-  handler: (event: TikTokWebhookV2, envelope: TikTokWebhookEnvelope, ctx: DeliveryContext) => Promise<void>
+  handler: (event: TikTokWebhookV2, envelope: TikTokWebhookEnvelope) => Promise<void>
 }
 
 /**
- * A durable consumer of TikTok webhooks as webhook-ingest publishes them (stream TIKTOK_WEBHOOKS,
- * subjects `tiktok.webhook.<event>`, payload v2 or v1 — anything else is dead-lettered as poison):
- * `startDurableConsumer` with the stream, the payload schema and the v1 → v2 reading fixed.
+ * A durable consumer of TikTok webhooks as webhook-ingest stored them (stream TIKTOK_WEBHOOKS,
+ * `filterSubject` one of contracts `TikTokWebhookFilters`): the payload is validated as v2 or as
+ * a v1 event still in the stream (else dead-lettered at once) and handed over as v2, so no
+ * consumer reads TikTok's wire format or an older version itself.
  */
-export function startTikTokWebhookConsumer(
-  host: TikTokWebhookConsumerHost,
-  spec: TikTokWebhookConsumerSpec,
-): Promise<DurableConsumer> {
+export function startTikTokWebhookConsumer(opts: TikTokWebhookConsumerOptions): Promise<DurableConsumer> {
+  const { handler, ...consumer } = opts
   return startDurableConsumer<TikTokWebhookAnyVersion>({
-    nc: host.nc,
-    namespace: host.namespace,
-    ...(host.log ? { log: host.log } : {}),
+    ...consumer,
     stream: Streams.tiktokWebhooks,
-    durableName: spec.durableName,
-    filterSubject: spec.filterSubject,
     payloadSchema: TikTokWebhookAnyVersion,
-    handler: (envelope, ctx) => spec.handler(tiktokWebhookData(envelope), envelope, ctx),
+    handler: (envelope) => handler(tiktokWebhookData(envelope), envelope),
   })
 }

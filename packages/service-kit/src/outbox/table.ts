@@ -1,7 +1,6 @@
 import type { Envelope } from '@social-bridge/contracts'
-import { bigserial, index, integer, jsonb, type PgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core'
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+import { bigserial, index, integer, jsonb, type PgSchema, text, uuid } from 'drizzle-orm/pg-core'
+import { columns } from '../db/columns.js'
 
 /**
  * A service's outbox table in its own schema (ARCHITECTURE.md "Data ownership"). Declare it in
@@ -24,9 +23,9 @@ export function outboxTable(schema: PgSchema, name = 'outbox') {
       aggregateId: text('aggregate_id').notNull(),
       subject: text('subject').notNull(),
       envelope: jsonb('envelope').$type<Envelope>().notNull(),
-      createdAt: ts('created_at').notNull().defaultNow(),
+      createdAt: columns.createdAt(),
       attempts: integer('attempts').notNull().default(0),
-      nextAttemptAt: ts('next_attempt_at'),
+      nextAttemptAt: columns.timestamptz('next_attempt_at'),
       lastError: text('last_error'),
     },
     (t) => [index(`${name}_seq_idx`).on(t.seq), index(`${name}_aggregate_seq_idx`).on(t.aggregateId, t.seq)],

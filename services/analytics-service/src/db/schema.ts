@@ -1,5 +1,4 @@
-import { outboxTable } from '@social-bridge/service-kit'
-import { sql } from 'drizzle-orm'
+import { columns, outboxTable } from '@social-bridge/service-kit'
 import { toSnakeCase } from 'drizzle-orm/casing'
 import {
   bigint,
@@ -10,7 +9,6 @@ import {
   pgSchema,
   primaryKey,
   text,
-  timestamp,
   uuid,
 } from 'drizzle-orm/pg-core'
 
@@ -20,8 +18,6 @@ import {
  * ids and the outbox of `social.metrics.synced`. Every tracked row has a `provider` column.
  */
 export const analytics = pgSchema('analytics')
-
-const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
 /**
  * Count columns as TikTok returns them (int64, read as JS numbers), named by their keys
@@ -46,7 +42,7 @@ const accountColumns = () => ({
 const measurement = () => ({
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   ...accountColumns(),
-  measuredAt: tz('measured_at').notNull(),
+  measuredAt: columns.timestamptz('measured_at').notNull(),
 })
 
 /**
@@ -58,25 +54,25 @@ export const connections = analytics.table(
   'connections',
   {
     id: uuid('id').primaryKey(),
-    tenantId: text('tenant_id').notNull(),
-    provider: text('provider').notNull().default('tiktok'),
+    tenantId: columns.tenantId(),
+    provider: columns.provider(),
     /** Unknown until a `connected` event or the catch-up list names it. */
     openId: text('open_id'),
-    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    scopes: columns.textArray('scopes'),
     status: text('status').notNull(),
     staleReason: text('stale_reason'),
-    statusAt: tz('status_at').notNull(),
+    statusAt: columns.timestamptz('status_at').notNull(),
     /** When the scheduler should sync it next (app clock); null = nothing to do. */
-    nextSyncAt: tz('next_sync_at'),
+    nextSyncAt: columns.timestamptz('next_sync_at'),
     /** Set by `POST …/sync`: the next sync queries every tracked video, due or not. */
     fullSyncRequested: boolean('full_sync_requested').notNull().default(false),
     /** Last accepted on-demand sync (app clock): at most one per 5 minutes. */
-    manualSyncAt: tz('manual_sync_at'),
-    lastSyncedAt: tz('last_synced_at'),
+    manualSyncAt: columns.timestamptz('manual_sync_at'),
+    lastSyncedAt: columns.timestamptz('last_synced_at'),
     /** Last video list import (app clock); null = never imported. */
-    videosListedAt: tz('videos_listed_at'),
+    videosListedAt: columns.timestamptz('videos_listed_at'),
     /** Scheduler lease (database clock): a replica owns the account until then, renewed while it syncs. */
-    leaseUntil: tz('lease_until'),
+    leaseUntil: columns.timestamptz('lease_until'),
     /** Token of the lease (new per lease): only its holder may renew it or store the sync's result. */
     leaseOwner: uuid('lease_owner'),
     /**
@@ -86,7 +82,7 @@ export const connections = analytics.table(
     videosListCursor: bigint('videos_list_cursor', { mode: 'number' }),
     syncFailures: integer('sync_failures').notNull().default(0),
     lastError: text('last_error'),
-    createdAt: tz('created_at').notNull().defaultNow(),
+    createdAt: columns.createdAt(),
   },
   (t) => [
     index('connections_due_idx').on(t.status, t.nextSyncAt),
@@ -102,13 +98,13 @@ export const videos = analytics.table(
     ...accountColumns(),
     videoId: text('video_id').notNull(),
     /** TikTok `create_time` (docs/tiktok-api.md §2.5); null until a list or query returned it. */
-    createdOnProviderAt: tz('created_on_provider_at'),
+    createdOnProviderAt: columns.timestamptz('created_on_provider_at'),
     title: text('title'),
     shareUrl: text('share_url'),
-    firstSeenAt: tz('first_seen_at').notNull(),
+    firstSeenAt: columns.timestamptz('first_seen_at').notNull(),
     /** Null once the video is older than the cadence's last step (tracking stopped). */
-    nextSyncAt: tz('next_sync_at'),
-    lastSyncedAt: tz('last_synced_at'),
+    nextSyncAt: columns.timestamptz('next_sync_at'),
+    lastSyncedAt: columns.timestamptz('last_synced_at'),
   },
   (t) => [
     primaryKey({ columns: [t.connectionId, t.videoId] }),
@@ -131,7 +127,7 @@ export const posts = analytics.table(
 export const publishVideos = analytics.table(
   'publish_videos',
   {
-    provider: text('provider').notNull().default('tiktok'),
+    provider: columns.provider(),
     publishId: text('publish_id').notNull(),
     videoId: text('video_id').notNull(),
   },
@@ -165,7 +161,7 @@ export const apiCalls = analytics.table(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     key: text('key').notNull(),
-    at: tz('at').notNull(),
+    at: columns.timestamptz('at').notNull(),
   },
   (t) => [index('api_calls_key_at_idx').on(t.key, t.at)],
 )
@@ -173,14 +169,14 @@ export const apiCalls = analytics.table(
 /** After a 429 from TikTok, every replica waits until `blockedUntil` (database clock) on that key. */
 export const apiBlocks = analytics.table('api_blocks', {
   key: text('key').primaryKey(),
-  blockedUntil: tz('blocked_until').notNull(),
+  blockedUntil: columns.timestamptz('blocked_until').notNull(),
 })
 
 /** Envelope ids already applied (dedupe of redeliveries and re-publishes). */
 export const processedEvents = analytics.table('processed_events', {
   eventId: text('event_id').primaryKey(),
   subject: text('subject').notNull(),
-  processedAt: tz('processed_at').notNull().defaultNow(),
+  processedAt: columns.timestamptz('processed_at').notNull().defaultNow(),
 })
 
 /** Transactional outbox (service-kit `createOutbox`) of `social.metrics.synced`; aggregate = connection id. */

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
 import { Subjects } from '@social-bridge/contracts'
 import { createEnvelope } from '@social-bridge/service-kit'
-import { createDatabaseBeforeMigration, relayOutboxForTest } from '@social-bridge/service-kit/testing'
+import { migrateOutboxForTest } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { outbox } from '../../src/db/schema.js'
-
-const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url))
-const tag = '0001_sync_lease_owner_list_cursor'
 
 /** `social.metrics.synced` as the old relay built it from an outbox row. */
 const synced = (connectionId: string, measuredAt: string, tenantId: string | null) =>
@@ -22,31 +18,27 @@ const synced = (connectionId: string, measuredAt: string, tenantId: string | nul
 t.test(
   'pending metrics events survive the outbox migration as the envelopes the old relay built',
   async (t) => {
-    const db = await createDatabaseBeforeMigration(t, { schema: 'analytics', migrationsFolder, tag })
     const [a, b] = [randomUUID(), randomUUID()]
     // written out of their time order: the old relay published the oldest occurred_at first
     const later = synced(a, '2030-01-01T10:00:00.250Z', 'tenant-a')
     const earlier = synced(a, '2030-01-01T09:00:00.000Z', 'tenant-a')
     const other = synced(b, '2030-01-01T09:30:00.999Z', null)
-    for (const e of [later, earlier, other])
-      await db.sql`insert into analytics.outbox (id, subject, tenant_id, data, occurred_at)
-      values (${e.id}, ${e.type}, ${e.tenantId}, ${JSON.stringify(e.data)}, ${new Date(e.occurredAt)})`
 
-    await db.migrate()
+    const { rows, flushed, byAggregate } = await migrateOutboxForTest(t, {
+      table: outbox,
+      before: new URL('../../drizzle/0001_sync_lease_owner_list_cursor.sql', import.meta.url),
+      events: [later, earlier, other],
+      writeOld: (sql, e) => sql`insert into analytics.outbox (id, subject, tenant_id, data, occurred_at)
+        values (${e.id}, ${e.type}, ${e.tenantId}, ${JSON.stringify(e.data)}, ${new Date(e.occurredAt)})`,
+    })
 
-    const order = await db.sql`select id from analytics.outbox order by seq`
     t.same(
-      order.map((r) => r.id),
+      rows.map((r) => r.id),
       [earlier.id, other.id, later.id],
       'seq follows occurred_at',
     )
-    const relayed = await relayOutboxForTest(t, { connectionString: db.connectionString, table: outbox })
-    t.same(relayed.flushed, { published: 3, failed: 0 })
-    t.same(
-      relayed.byAggregate[a],
-      [earlier, later],
-      "the same envelopes as before, each connection's in order",
-    )
-    t.same(relayed.byAggregate[b], [other])
+    t.same(flushed, { published: 3, failed: 0 })
+    t.same(byAggregate[a], [earlier, later], "the same envelopes as before, each connection's in order")
+    t.same(byAggregate[b], [other])
   },
 )

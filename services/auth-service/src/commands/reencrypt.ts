@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url'
 import { type Database, loadConfigOrExit } from '@social-bridge/service-kit'
-import { and, count, eq, inArray, isNotNull, ne, notInArray, sql } from 'drizzle-orm'
+import { and, count, eq, getTableColumns, inArray, isNotNull, ne, notInArray, sql } from 'drizzle-orm'
+import type { PgColumn, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { Type } from 'typebox'
@@ -65,6 +66,88 @@ async function drain(db: Database, batch: Batch, lockWaitMs: number): Promise<nu
   return rewritten
 }
 
+/** A column of table `T`, by its TypeScript name. */
+type ColumnName<T extends PgTable> = keyof T['_']['columns'] & keyof T['$inferSelect'] & string
+
+/**
+ * A table of sealed values as {@link reencryptAll} rewrites it: the columns (TypeScript names)
+ * naming each row's key and identifying the row, and how a row is re-sealed under the active key.
+ */
+interface SealedTable<T extends PgTable> {
+  table: T
+  keyId: ColumnName<T>
+  id: ColumnName<T>
+  /**
+   * The row's sealed columns, re-sealed under the active key.
+   * @throws VaultError when the row cannot be opened (key not configured, failing authentication).
+   */
+  reseal(row: T['$inferSelect']): PgUpdateSetSource<T>
+}
+
+/**
+ * The {@link Batch} of one table: locks up to `batchSize` rows under `oldKeys` (but those in
+ * `unreadable`) and rewrites each; a row it cannot open is added to `unreadable` and left as is.
+ */
+function rewriteBatch<T extends PgTable>(
+  sealed: SealedTable<T>,
+  opts: { oldKeys: string[]; batchSize: number; unreadable: Set<string> },
+): Batch {
+  const columns = getTableColumns(sealed.table) as Record<string, PgColumn>
+  const [keyIdColumn, idColumn] = [columns[sealed.keyId]!, columns[sealed.id]!]
+  const idOf = (row: T['$inferSelect']) => String(row[sealed.id])
+  return async (tx, lock) => {
+    const skip = [...opts.unreadable]
+    const rows = (await tx
+      .select()
+      .from(sealed.table as PgTable)
+      .where(and(inArray(keyIdColumn, opts.oldKeys), skip.length ? notInArray(idColumn, skip) : undefined))
+      .limit(opts.batchSize)
+      .for('update', lock.skipLocked ? { skipLocked: true } : undefined)) as T['$inferSelect'][]
+    let rewritten = 0
+    for (const row of rows) {
+      let values: PgUpdateSetSource<T>
+      try {
+        values = sealed.reseal(row)
+      } catch (err) {
+        if (!(err instanceof VaultError)) throw err
+        opts.unreadable.add(idOf(row))
+        continue
+      }
+      await tx
+        .update(sealed.table)
+        .set(values)
+        .where(eq(idColumn, idOf(row)))
+      rewritten++
+    }
+    return { locked: rows.length, rewritten }
+  }
+}
+
+/** The two tables with sealed values: connections (access and refresh tokens), OAuth states (PKCE verifiers). */
+function sealedTables(vault: Vault) {
+  const connectionTokens: SealedTable<typeof connections> = {
+    table: connections,
+    keyId: 'tokenKeyId',
+    id: 'id',
+    reseal(row) {
+      const access = openToken(vault, row, 'access', row.accessTokenSealed!)
+      const refresh = openToken(vault, row, 'refresh', row.refreshTokenSealed!)
+      return sealTokens(vault, row, access, refresh)
+    },
+  }
+  const stateVerifiers: SealedTable<typeof oauthStates> = {
+    table: oauthStates,
+    keyId: 'keyId',
+    id: 'stateHash',
+    reseal(row) {
+      const aad = `oauth_state|${row.stateHash}`
+      const sealed = vault.seal(vault.open({ keyId: row.keyId, blob: row.codeVerifierSealed }, aad), aad)
+      return { codeVerifierSealed: sealed.blob, keyId: sealed.keyId }
+    },
+  }
+  return { connections: connectionTokens, oauthStates: stateVerifiers }
+}
+
 /**
  * Rewrites every sealed value (access/refresh tokens, PKCE verifiers) that is under another
  * configured key than the vault's active one, `batchSize` rows per transaction, until none is
@@ -76,84 +159,17 @@ export async function reencryptAll(opts: ReencryptOptions): Promise<ReencryptRes
   const batchSize = opts.batchSize ?? 500
   const lockWaitMs = opts.lockWaitMs ?? 10_000
   const oldKeys = vault.keyIds.filter((k) => k !== vault.activeKeyId)
-  const unreadable = { connections: new Set<string>(), oauthStates: new Set<string>() }
   const result: ReencryptResult = {
     connections: 0,
     oauthStates: 0,
     remaining: { connections: 0, oauthStates: 0 },
   }
   if (oldKeys.length > 0) {
-    result.connections = await drain(
-      db,
-      async (tx, lock) => {
-        const skip = [...unreadable.connections]
-        const rows = await tx
-          .select()
-          .from(connections)
-          .where(
-            and(
-              inArray(connections.tokenKeyId, oldKeys),
-              skip.length ? notInArray(connections.id, skip) : undefined,
-            ),
-          )
-          .limit(batchSize)
-          .for('update', lock.skipLocked ? { skipLocked: true } : undefined)
-        let rewritten = 0
-        for (const row of rows) {
-          let sealed: ReturnType<typeof sealTokens>
-          try {
-            const access = openToken(vault, row, 'access', row.accessTokenSealed!)
-            const refresh = openToken(vault, row, 'refresh', row.refreshTokenSealed!)
-            sealed = sealTokens(vault, row, access, refresh)
-          } catch (err) {
-            if (!(err instanceof VaultError)) throw err
-            unreadable.connections.add(row.id)
-            continue
-          }
-          await tx.update(connections).set(sealed).where(eq(connections.id, row.id))
-          rewritten++
-        }
-        return { locked: rows.length, rewritten }
-      },
-      lockWaitMs,
-    )
-    result.oauthStates = await drain(
-      db,
-      async (tx, lock) => {
-        const skip = [...unreadable.oauthStates]
-        const rows = await tx
-          .select()
-          .from(oauthStates)
-          .where(
-            and(
-              inArray(oauthStates.keyId, oldKeys),
-              skip.length ? notInArray(oauthStates.stateHash, skip) : undefined,
-            ),
-          )
-          .limit(batchSize)
-          .for('update', lock.skipLocked ? { skipLocked: true } : undefined)
-        let rewritten = 0
-        for (const row of rows) {
-          const aad = `oauth_state|${row.stateHash}`
-          let verifier: string
-          try {
-            verifier = vault.open({ keyId: row.keyId, blob: row.codeVerifierSealed }, aad)
-          } catch (err) {
-            if (!(err instanceof VaultError)) throw err
-            unreadable.oauthStates.add(row.stateHash)
-            continue
-          }
-          const sealed = vault.seal(verifier, aad)
-          await tx
-            .update(oauthStates)
-            .set({ codeVerifierSealed: sealed.blob, keyId: sealed.keyId })
-            .where(eq(oauthStates.stateHash, row.stateHash))
-          rewritten++
-        }
-        return { locked: rows.length, rewritten }
-      },
-      lockWaitMs,
-    )
+    const tables = sealedTables(vault)
+    const batchOf = <T extends PgTable>(sealed: SealedTable<T>) =>
+      rewriteBatch(sealed, { oldKeys, batchSize, unreadable: new Set<string>() })
+    result.connections = await drain(db, batchOf(tables.connections), lockWaitMs)
+    result.oauthStates = await drain(db, batchOf(tables.oauthStates), lockWaitMs)
   }
   result.remaining = await remainingUnderOtherKeys(db, vault.activeKeyId)
   return result

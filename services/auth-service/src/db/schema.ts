@@ -1,4 +1,4 @@
-import { outboxTable } from '@social-bridge/service-kit'
+import { columns, outboxTable } from '@social-bridge/service-kit'
 import { sql } from 'drizzle-orm'
 import {
   bigint,
@@ -8,7 +8,6 @@ import {
   jsonb,
   pgSchema,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
@@ -19,8 +18,6 @@ export const auth = pgSchema('auth')
 /** `bytea` as a Node Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' })
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
-
 /**
  * One connected TikTok account per (tenant, provider, open_id). Tokens are sealed by the vault
  * (`iv ‖ tag ‖ ciphertext`, AES-256-GCM) under `token_key_id`; they are null once the connection
@@ -30,40 +27,40 @@ export const connections = auth.table(
   'connections',
   {
     id: uuid('id').primaryKey(),
-    tenantId: text('tenant_id').notNull(),
-    provider: text('provider').notNull().default('tiktok'),
+    tenantId: columns.tenantId(),
+    provider: columns.provider(),
     openId: text('open_id').notNull(),
     displayName: text('display_name'),
     avatarUrl: text('avatar_url'),
-    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    scopes: columns.textArray('scopes'),
     status: text('status').notNull().default('active'),
     accessTokenSealed: bytea('access_token_sealed'),
     refreshTokenSealed: bytea('refresh_token_sealed'),
     tokenKeyId: text('token_key_id'),
     tokenVersion: integer('token_version').notNull().default(1),
     /** When the current access token was issued (code exchange or refresh); null on rows older than the column. */
-    accessTokenIssuedAt: ts('access_token_issued_at'),
+    accessTokenIssuedAt: columns.timestamptz('access_token_issued_at'),
     /** From `expires_in` at issue time. */
-    accessTokenExpiresAt: ts('access_token_expires_at'),
+    accessTokenExpiresAt: columns.timestamptz('access_token_expires_at'),
     /** From `refresh_expires_in` at issue time. */
-    refreshTokenExpiresAt: ts('refresh_token_expires_at'),
+    refreshTokenExpiresAt: columns.timestamptz('refresh_token_expires_at'),
     /**
      * When the scheduler (or an access-token request) should refresh: ahead of expiry by the
      * margin, or later after a failed refresh (backoff), possibly past the expiry: access-token
      * requests also check the expiry itself.
      */
-    nextRefreshAt: ts('next_refresh_at'),
+    nextRefreshAt: columns.timestamptz('next_refresh_at'),
     /** Consecutive transient refresh failures (for the scheduler's backoff). */
     refreshFailures: integer('refresh_failures').notNull().default(0),
-    lastRefreshedAt: ts('last_refreshed_at'),
+    lastRefreshedAt: columns.timestamptz('last_refreshed_at'),
     /**
      * When the user last granted access (the code exchange of a connect or reconnect). An
      * `authorization.removed` created before it is about an earlier grant; null on older rows.
      */
-    authorizedAt: ts('authorized_at'),
+    authorizedAt: columns.timestamptz('authorized_at'),
     connectedBy: text('connected_by').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    createdAt: columns.createdAt(),
+    updatedAt: columns.timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('connections_tenant_provider_open_id_uq').on(t.tenantId, t.provider, t.openId),
@@ -78,14 +75,14 @@ export const connections = auth.table(
  */
 export const oauthStates = auth.table('oauth_states', {
   stateHash: text('state_hash').primaryKey(),
-  tenantId: text('tenant_id').notNull(),
+  tenantId: columns.tenantId(),
   userId: text('user_id').notNull(),
   returnUrl: text('return_url').notNull(),
   codeVerifierSealed: bytea('code_verifier_sealed').notNull(),
   keyId: text('key_id').notNull(),
-  expiresAt: ts('expires_at').notNull(),
-  usedAt: ts('used_at'),
-  createdAt: ts('created_at').notNull().defaultNow(),
+  expiresAt: columns.timestamptz('expires_at').notNull(),
+  usedAt: columns.timestamptz('used_at'),
+  createdAt: columns.createdAt(),
 })
 
 /** Every refresh outcome: `refreshed`, `already_fresh`, `transient_failure`, `failed`, `reauth_required`. */
@@ -99,7 +96,7 @@ export const refreshAttempts = auth.table(
     /** TikTok's error code or the client's error code; never a token. */
     errorCode: text('error_code'),
     tiktokCalls: integer('tiktok_calls').notNull().default(0),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: columns.createdAt(),
   },
   (t) => [index('refresh_attempts_connection_idx').on(t.connectionId, t.createdAt)],
 )
@@ -109,13 +106,13 @@ export const auditLog = auth.table(
   'audit_log',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    tenantId: text('tenant_id').notNull(),
+    tenantId: columns.tenantId(),
     connectionId: uuid('connection_id'),
     actorKind: text('actor_kind').notNull(),
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     details: jsonb('details').$type<Record<string, unknown>>(),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: columns.createdAt(),
   },
   (t) => [index('audit_log_connection_idx').on(t.connectionId, t.createdAt)],
 )

@@ -1,5 +1,5 @@
 import type { Database } from '@social-bridge/service-kit'
-import { and, asc, desc, eq, gt } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, type SQL } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
 import type { DbOrTx } from '../db/types.js'
 
@@ -16,21 +16,19 @@ export interface ConnectionsRepository {
   lockById(tx: DbOrTx, id: string): Promise<ConnectionRow | undefined>
 }
 
+/** The one connection matching `where` (ids are unique), read through `via`; `lock`: `FOR UPDATE`. */
+async function one(via: DbOrTx, where: SQL, lock = false): Promise<ConnectionRow | undefined> {
+  const query = via.select().from(connections).where(where).limit(1)
+  const [row] = await (lock ? query.for('update') : query)
+  return row
+}
+
 /** Builds the repository over drizzle. */
 export function createConnectionsRepository({ db }: { db: Database }): ConnectionsRepository {
   return {
-    async findById(id, via = db) {
-      const [row] = await via.select().from(connections).where(eq(connections.id, id)).limit(1)
-      return row
-    },
-    async findForTenant(tenantId, id) {
-      const [row] = await db
-        .select()
-        .from(connections)
-        .where(and(eq(connections.id, id), eq(connections.tenantId, tenantId)))
-        .limit(1)
-      return row
-    },
+    findById: (id, via = db) => one(via, eq(connections.id, id)),
+    findForTenant: (tenantId, id) =>
+      one(db, and(eq(connections.id, id), eq(connections.tenantId, tenantId))!),
     listForTenant(tenantId) {
       return db
         .select()
@@ -50,9 +48,6 @@ export function createConnectionsRepository({ db }: { db: Database }): Connectio
         .orderBy(asc(connections.id))
         .limit(limit)
     },
-    async lockById(tx, id) {
-      const [row] = await tx.select().from(connections).where(eq(connections.id, id)).for('update')
-      return row
-    },
+    lockById: (tx, id) => one(tx, eq(connections.id, id), true),
   }
 }

@@ -7,9 +7,9 @@ import type { DisconnectService } from '../domain/disconnect-service.js'
 export const AUTHORIZATION_REMOVED_DURABLE = 'auth-service-authorization-removed'
 
 /**
- * Consumes `tiktok.webhook.authorization.removed` (docs/tiktok-api.md §4.4; contracts payload v2, or v1
- * read as v2: `startTikTokWebhookConsumer`): every connection of the webhook's `userOpenId` becomes
- * `revoked` (its token is already dead) unless it was reconnected since the event's `createTime`
+ * Consumes `tiktok.webhook.authorization.removed` (REFERENCE.md §4.4; as contracts payload v2,
+ * service-kit's `startTikTokWebhookConsumer`): every connection of the webhook's `userOpenId`
+ * becomes `revoked` (its token is already dead) unless it was reconnected since the event's `createTime`
  * (see `DisconnectService.markRevoked`), acked only after the change committed. Idempotent: a
  * redelivery finds nothing left to change.
  */
@@ -19,9 +19,12 @@ export function startAuthorizationRemovedConsumer(opts: {
   disconnect: DisconnectService
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 }): Promise<DurableConsumer> {
-  return startTikTokWebhookConsumer(opts, {
+  return startTikTokWebhookConsumer({
+    nc: opts.nc,
+    namespace: opts.namespace,
     durableName: AUTHORIZATION_REMOVED_DURABLE,
     filterSubject: TikTokWebhookFilters.authorizationRemoved,
+    ...(opts.log ? { log: opts.log } : {}),
     handler: async (event, envelope) => {
       if (!event.userOpenId) {
         opts.log?.warn({ eventId: envelope.id }, 'authorization.removed without user_openid ignored')

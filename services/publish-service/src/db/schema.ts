@@ -1,5 +1,4 @@
-import { outboxTable } from '@social-bridge/service-kit'
-import { sql } from 'drizzle-orm'
+import { columns, outboxTable } from '@social-bridge/service-kit'
 import {
   bigint,
   bigserial,
@@ -9,15 +8,12 @@ import {
   jsonb,
   pgSchema,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
 
 /** publish-service owns the `publish` schema (ARCHITECTURE.md "Data ownership"). */
 export const publishSchema = pgSchema('publish')
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
 /** The leading columns of a row a tenant owns: its id, the tenant and the provider it is about. */
 const tenantOwned = () => ({
@@ -41,7 +37,7 @@ export const media = publishSchema.table(
     frameRate: doublePrecision('frame_rate'),
     codec: text('codec'),
     createdBy: text('created_by').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: columns.createdAt(),
   },
   (t) => [index('media_tenant_idx').on(t.tenantId, t.createdAt)],
 )
@@ -76,14 +72,14 @@ export const posts = publishSchema.table(
      * (`upload-url-vault.ts`, JWE); kept only while the post is uploading, cleared when it moves on.
      */
     uploadUrlSealed: text('upload_url_sealed'),
-    uploadUrlExpiresAt: ts('upload_url_expires_at'),
+    uploadUrlExpiresAt: columns.timestamptz('upload_url_expires_at'),
     videoSize: bigint('video_size', { mode: 'number' }),
     chunkSize: bigint('chunk_size', { mode: 'number' }),
     totalChunkCount: integer('total_chunk_count'),
     /** Index of the next chunk to send (= chunks TikTok acknowledged). */
     nextChunk: integer('next_chunk').notNull().default(0),
     uploadedBytes: bigint('uploaded_bytes', { mode: 'number' }).notNull().default(0),
-    tiktokPostIds: text('tiktok_post_ids').array().notNull().default(sql`'{}'::text[]`),
+    tiktokPostIds: columns.textArray('tiktok_post_ids'),
     failReason: text('fail_reason'),
     failMessage: text('fail_message'),
     initCount: integer('init_count').notNull().default(0),
@@ -91,17 +87,17 @@ export const posts = publishSchema.table(
     attempts: integer('attempts').notNull().default(0),
     pollCount: integer('poll_count').notNull().default(0),
     /** Status polling gives up at this time (init + POLL_DEADLINE_MS, later the slower deadlines). */
-    pollDeadlineAt: ts('poll_deadline_at'),
-    nextRunAt: ts('next_run_at'),
+    pollDeadlineAt: columns.timestamptz('poll_deadline_at'),
+    nextRunAt: columns.timestamptz('next_run_at'),
     /**
      * Why the job is held back until `next_run_at` (a TikTok limit, an outage, an init retried
      * after an unknown outcome — see `wait-reasons.ts`); null while it runs or is not waiting.
      */
     waitReason: text('wait_reason'),
     leaseOwner: text('lease_owner'),
-    leaseUntil: ts('lease_until'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    leaseUntil: columns.timestamptz('lease_until'),
+    createdAt: columns.createdAt(),
+    updatedAt: columns.timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('posts_idempotency_uq').on(t.tenantId, t.idempotencyKey),
@@ -139,7 +135,7 @@ export const postStatusHistory = publishSchema.table(
     reason: text('reason'),
     /** What caused it: `api`, `worker`, `poll`, `webhook`. */
     cause: text('cause').notNull(),
-    at: ts('at').notNull().defaultNow(),
+    at: columns.timestamptz('at').notNull().defaultNow(),
   },
   (t) => [index('post_status_history_post_idx').on(t.postId, t.id)],
 )
@@ -153,10 +149,10 @@ export const quotaEvents = publishSchema.table(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     connectionId: uuid('connection_id').notNull(),
-    provider: text('provider').notNull().default('tiktok'),
+    provider: columns.provider(),
     kind: text('kind').$type<QuotaKind>().notNull(),
     postId: uuid('post_id'),
-    at: ts('at').notNull().defaultNow(),
+    at: columns.timestamptz('at').notNull().defaultNow(),
   },
   (t) => [index('quota_events_idx').on(t.connectionId, t.kind, t.at)],
 )

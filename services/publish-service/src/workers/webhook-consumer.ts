@@ -7,7 +7,7 @@ import type { PublishDomain } from '../plugins/app/domain.js'
 
 /** Durable consumer name shared by every replica (they split the messages). */
 export const WEBHOOK_DURABLE = 'publish-service-post-events'
-/** Maps a `post.publish.*` event (docs/tiktok-api.md §4.4) to what it says about the publish; null for events we ignore. */
+/** Maps a `post.publish.*` event (REFERENCE.md §4.4) to what it says about the publish; null for events we ignore. */
 export function observationFromWebhook(data: TikTokWebhookV2): TikTokObservation | null {
   const c = data.content
   switch (data.event) {
@@ -27,10 +27,10 @@ export function observationFromWebhook(data: TikTokWebhookV2): TikTokObservation
 }
 
 /**
- * Consumes `tiktok.webhook.post.publish.*` (stream TIKTOK_WEBHOOKS; contracts payload v2, or v1
- * read as v2: `startTikTokWebhookConsumer`) and applies each event to the post with that
- * `content.publishId`, shortcutting the status polling. Acked after the change is
- * committed; an unknown publish_id (another system's, or a superseded init) is acked and skipped.
+ * Consumes `tiktok.webhook.post.publish.*` (as contracts payload v2, service-kit's
+ * `startTikTokWebhookConsumer`) and applies each event to the post with that
+ * `content.publishId`, shortcutting the status polling. Acked after the change is committed; an
+ * unknown publish_id (another system's, or a superseded init) is acked and skipped.
  */
 export function startWebhookConsumer(opts: {
   nc: NatsConnection
@@ -38,9 +38,12 @@ export function startWebhookConsumer(opts: {
   domain: PublishDomain
   log: FastifyBaseLogger
 }): Promise<DurableConsumer> {
-  return startTikTokWebhookConsumer(opts, {
+  return startTikTokWebhookConsumer({
+    nc: opts.nc,
+    namespace: opts.namespace,
     durableName: WEBHOOK_DURABLE,
     filterSubject: TikTokWebhookFilters.postPublish,
+    log: opts.log,
     handler: async (event) => {
       const { publishId } = event.content
       const obs = observationFromWebhook(event)

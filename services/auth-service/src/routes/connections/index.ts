@@ -7,12 +7,19 @@ import {
   ErrorResponse,
 } from '@social-bridge/contracts'
 import { NotFoundError, requireUser } from '@social-bridge/service-kit'
+import type { FastifyRequest } from 'fastify'
+import type { TSchema } from 'typebox'
 import type { AuthConfig } from '../../config.js'
 import { toConnectionDto } from '../../domain/connection-dto.js'
 import oauthRoutes from './oauth.js'
 
 const READERS = ['admin', 'social_marketing']
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse }
+
+/** Route options of `/connections/:id…`: the id in the path, `result` on 200, the shared errors. */
+function onConnection<R extends TSchema>(result: R) {
+  return { schema: { params: ConnectionIdParams, response: { 200: result, ...errors } } }
+}
 
 /**
  * The tenant's connections behind the gateway's `/v1/connections…` (ARCHITECTURE.md REST table):
@@ -22,52 +29,43 @@ const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse }
 const connectionsRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (app, { config }) => {
   await app.register(oauthRoutes, { config })
 
+  /** Connection `id` of the tenant of the request's user (who has one of `roles`), or 404. */
+  async function ownConnection(request: FastifyRequest, id: string, roles: string[]) {
+    const user = requireUser(request, roles)
+    const row = await app.auth.connections.findForTenant(user.tenantId, id)
+    if (!row) throw new NotFoundError('Connection')
+    return row
+  }
+
   app.get('/connections', { schema: { response: { 200: ConnectionList, ...errors } } }, async (request) => {
     const user = requireUser(request, READERS)
     const rows = await app.auth.connections.listForTenant(user.tenantId)
     return { items: rows.map(toConnectionDto) }
   })
 
-  app.get(
-    '/connections/:id',
-    { schema: { params: ConnectionIdParams, response: { 200: ConnectionDetail, ...errors } } },
-    async (request) => {
-      const user = requireUser(request, READERS)
-      const row = await app.auth.connections.findForTenant(user.tenantId, request.params.id)
-      if (!row) throw new NotFoundError('Connection')
-      return toConnectionDto(row)
-    },
+  app.get('/connections/:id', onConnection(ConnectionDetail), async (request) =>
+    toConnectionDto(await ownConnection(request, request.params.id, READERS)),
   )
 
-  app.post(
-    '/connections/:id/refresh',
-    { schema: { params: ConnectionIdParams, response: { 200: Connection, ...errors } } },
-    async (request) => {
-      const user = requireUser(request, ['admin'])
-      const row = await app.auth.connections.findForTenant(user.tenantId, request.params.id)
-      if (!row) throw new NotFoundError('Connection')
-      const after = await app.auth.tokens.refresh(row.id, {
-        trigger: 'manual',
-        force: true,
-        seenVersion: row.tokenVersion,
-      })
-      return toConnectionDto(after)
-    },
-  )
+  app.post('/connections/:id/refresh', onConnection(Connection), async (request) => {
+    const row = await ownConnection(request, request.params.id, ['admin'])
+    const after = await app.auth.tokens.refresh(row.id, {
+      trigger: 'manual',
+      force: true,
+      seenVersion: row.tokenVersion,
+    })
+    return toConnectionDto(after)
+  })
 
-  app.delete(
-    '/connections/:id',
-    { schema: { params: ConnectionIdParams, response: { 200: Connection, ...errors } } },
-    async (request) => {
-      const user = requireUser(request, ['admin'])
-      const row = await app.auth.disconnect.disconnect({
-        tenantId: user.tenantId,
-        id: request.params.id,
-        userId: user.userId,
-      })
-      return toConnectionDto(row)
-    },
-  )
+  app.delete('/connections/:id', onConnection(Connection), async (request) => {
+    const user = requireUser(request, ['admin'])
+    const row = await app.auth.disconnect.disconnect({
+      tenantId: user.tenantId,
+      id: request.params.id,
+      userId: user.userId,
+    })
+    return toConnectionDto(row)
+  })
 }
 
 export default connectionsRoutes

@@ -7,11 +7,30 @@ import {
   ErrorResponse,
 } from '@social-bridge/contracts'
 import { requireService, requireUser, withDetails } from '@social-bridge/service-kit'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { TSchema } from 'typebox'
 import type { AuthConfig } from '../../config.js'
 import { createReturnUrlPolicy, withOutcome } from '../../domain/return-url.js'
 import { OAuthStateInvalidError, ReturnUrlNotAllowedError } from '../../errors.js'
 import { STATE_TTL_MS } from '../../repositories/oauth-states.js'
 import { clearStateCookie, readStateCookie, setStateCookie, wantsJson } from './state-cookie.js'
+
+/** Route options of a step of the flow: `querystring` in; `result` as JSON, or a 302 for a browser. */
+function flowStep<Q extends TSchema, R extends TSchema>(querystring: Q, result: R) {
+  return {
+    schema: { querystring, response: { 200: result, 302: { type: 'null' } as const, '4xx': ErrorResponse } },
+  }
+}
+
+/**
+ * A step's answer, never cached: `json` to a client that asked for JSON (`Accept`), else a 302
+ * sending the browser on to `location()`.
+ */
+function answer<T>(request: FastifyRequest, reply: FastifyReply, json: T, location: () => string) {
+  reply.header('cache-control', 'no-store')
+  if (wantsJson(request)) return json
+  return reply.redirect(location(), 302)
+}
 
 /**
  * `GET /connections/tiktok/authorize` (admin, social_marketing) and `GET /connections/tiktok/callback`
@@ -26,12 +45,7 @@ const oauthRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (ap
 
   app.get(
     '/connections/tiktok/authorize',
-    {
-      schema: {
-        querystring: AuthorizeQuery,
-        response: { 200: AuthorizeResponse, 302: { type: 'null' }, '4xx': ErrorResponse },
-      },
-    },
+    flowStep(AuthorizeQuery, AuthorizeResponse),
     async (request, reply) => {
       const user = requireUser(request, ['admin', 'social_marketing'])
       const returnUrl = policy.resolve(request.query.returnUrl)
@@ -42,34 +56,24 @@ const oauthRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (ap
         returnUrl,
       })
       setStateCookie(reply, binding, { secure, maxAgeSec: STATE_TTL_MS / 1000 })
-      reply.header('cache-control', 'no-store')
-      if (wantsJson(request)) return { authorizeUrl }
-      return reply.redirect(authorizeUrl, 302)
+      return answer(request, reply, { authorizeUrl }, () => authorizeUrl)
     },
   )
 
-  app.get(
-    '/connections/tiktok/callback',
-    {
-      schema: {
-        querystring: CallbackQuery,
-        response: { 200: CallbackResult, 302: { type: 'null' }, '4xx': ErrorResponse },
-      },
-    },
-    async (request, reply) => {
-      requireService(request, ['gateway'])
-      const outcome = await app.auth.connect.complete(readStateCookie(request), request.query)
-      clearStateCookie(reply)
+  app.get('/connections/tiktok/callback', flowStep(CallbackQuery, CallbackResult), async (request, reply) => {
+    requireService(request, ['gateway'])
+    const outcome = await app.auth.connect.complete(readStateCookie(request), request.query)
+    clearStateCookie(reply)
+    if (!outcome.ok) {
       reply.header('cache-control', 'no-store')
-      if (!outcome.ok) {
-        request.log.info({ reason: outcome.rejected }, 'oauth state refused')
-        throw withDetails(new OAuthStateInvalidError(), { reason: outcome.rejected })
-      }
-      if (wantsJson(request)) return outcome.result
-      const { outcome: result, connectionId, errorCode } = outcome.result
-      return reply.redirect(withOutcome(outcome.returnUrl, { outcome: result, connectionId, errorCode }), 302)
-    },
-  )
+      request.log.info({ reason: outcome.rejected }, 'oauth state refused')
+      throw withDetails(new OAuthStateInvalidError(), { reason: outcome.rejected })
+    }
+    const { outcome: result, connectionId, errorCode } = outcome.result
+    return answer(request, reply, outcome.result, () =>
+      withOutcome(outcome.returnUrl, { outcome: result, connectionId, errorCode }),
+    )
+  })
 }
 
 export default oauthRoutes

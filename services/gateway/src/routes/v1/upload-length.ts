@@ -1,7 +1,6 @@
 import { MAX_MEDIA_BYTES } from '@social-bridge/contracts'
-import { withDetails } from '@social-bridge/service-kit'
+import { LengthRequiredError, PayloadTooLargeError, withDetails } from '@social-bridge/service-kit'
 import type { FastifyRequest } from 'fastify'
-import { LengthRequiredError, PayloadTooLargeError } from '../../errors.js'
 
 /**
  * The upload size cap, enforced from the headers at `onRequest` before a byte of the body is

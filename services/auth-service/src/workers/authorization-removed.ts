@@ -7,7 +7,7 @@ import type { DisconnectService } from '../domain/disconnect-service.js'
 export const AUTHORIZATION_REMOVED_DURABLE = 'auth-service-authorization-removed'
 
 /**
- * Consumes `tiktok.webhook.authorization.removed` (REFERENCE.md §4.4; as contracts payload v2,
+ * Consumes `tiktok.webhook.authorization.removed` (docs/tiktok-api.md §4.4; as contracts payload v2,
  * service-kit's `startTikTokWebhookConsumer`): every connection of the webhook's `userOpenId`
  * becomes `revoked` (its token is already dead) unless it was reconnected since the event's `createTime`
  * (see `DisconnectService.markRevoked`), acked only after the change committed. Idempotent: a

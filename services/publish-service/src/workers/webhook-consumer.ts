@@ -7,7 +7,7 @@ import type { PublishDomain } from '../plugins/app/domain.js'
 
 /** Durable consumer name shared by every replica (they split the messages). */
 export const WEBHOOK_DURABLE = 'publish-service-post-events'
-/** Maps a `post.publish.*` event (REFERENCE.md §4.4) to what it says about the publish; null for events we ignore. */
+/** Maps a `post.publish.*` event (docs/tiktok-api.md §4.4) to what it says about the publish; null for events we ignore. */
 export function observationFromWebhook(data: TikTokWebhookV2): TikTokObservation | null {
   const c = data.content
   switch (data.event) {

@@ -1,3 +1,4 @@
+import { createWakeableSleep } from '../wakeable-sleep.js'
 /** A background loop: `nudge()` runs it now, otherwise it runs every `sweepMs`. */
 export interface RelayLoop {
   /** Runs the work again as soon as the current run ends (or now, when idle). */
@@ -17,18 +18,7 @@ export function startRelayLoop(opts: {
 }): RelayLoop {
   let stopped = false
   let nudged = false
-  let wake: (() => void) | undefined
-  const idle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms)
-      timer.unref()
-      function done() {
-        clearTimeout(timer)
-        wake = undefined
-        resolve()
-      }
-      wake = done
-    })
+  const idle = createWakeableSleep()
 
   const loop = (async () => {
     while (!stopped) {
@@ -38,18 +28,18 @@ export function startRelayLoop(opts: {
       } catch (err) {
         opts.log?.warn({ err }, 'outbox relay: round failed; will retry')
       }
-      if (!nudged && !stopped) await idle(opts.sweepMs)
+      if (!nudged && !stopped) await idle.sleep(opts.sweepMs)
     }
   })()
 
   return {
     nudge() {
       nudged = true
-      wake?.()
+      idle.wake()
     },
     async stop() {
       stopped = true
-      wake?.()
+      idle.wake()
       await loop
     },
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
+import { createWakeableSleep } from '@social-bridge/service-kit'
 import type { WorkerDeps } from './deps.js'
 import { runJob } from './run-job.js'
 
@@ -25,18 +26,8 @@ export function startPublishWorker(d: WorkerDeps): PublishWorker {
   let claims = 0
   const stopper = new AbortController()
   const active = new Set<Promise<void>>()
-  let wake: (() => void) | undefined
-  const nudge = () => wake?.()
-  const idle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        wake = undefined
-        resolve()
-      }
-      wake = done
-    })
+  const idle = createWakeableSleep()
+  const nudge = () => idle.wake()
 
   const loop = (async () => {
     while (!stopper.signal.aborted) {
@@ -60,7 +51,7 @@ export function startPublishWorker(d: WorkerDeps): PublishWorker {
       }
       if (stopper.signal.aborted) break
       if (claimed === 0 || active.size >= d.config.WORKER_CONCURRENCY)
-        await idle(d.config.WORKER_POLL_INTERVAL_MS)
+        await idle.sleep(d.config.WORKER_POLL_INTERVAL_MS)
     }
     await Promise.allSettled([...active])
   })()

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Installs the Debian tools the tests use when they are missing: ffmpeg (makes test videos with
-# a given frame rate or picture size). Needs root (as on our machines) or sudo.
+# Installs the Debian packages the tests use when their command is missing. Needs root (as on our
+# machines) or sudo. One line per tool: "<command> <Debian package>  # what the tests use it for".
 set -euo pipefail
-if ! command -v ffmpeg >/dev/null 2>&1; then
-  echo "ensure-tools: installing ffmpeg"
+tools=(
+  "ffmpeg ffmpeg" # makes test videos with a given frame rate or picture size
+)
+missing=()
+for entry in "${tools[@]}"; do
+  read -r cmd pkg <<<"$entry"
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "ensure-tools: installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq ffmpeg >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -17,6 +17,8 @@ case "${1:-}" in
   test)
     bash scripts/ensure-services.sh
     bash scripts/ensure-tools.sh
+    # the elements' browser tests and the gateway's /console/ need packages/elements/dist (built when stale)
+    node --import tsx packages/elements/build/ensure-built.ts
     # tap rebuilds its Test class for .taprc's plugins (tsx instead of ts-node) when they changed,
     # but the run that notices still loads the old class, with both loaders: build it first.
     pnpm exec tap build >/dev/null

@@ -3,9 +3,11 @@
  * sandbox, the five services and a small server for the sample videos — against the local
  * PostgreSQL and NATS. Migrations apply and streams are created as each service starts. Data
  * survives a restart: the services' in PostgreSQL, the sandbox's in .local/sandbox-state.json.
- * Prints the gateway and docs URLs and a development JWT; Ctrl-C stops everything.
+ * Builds the console (packages/elements) first when it is missing or stale. Prints the gateway,
+ * docs and console URLs and a development JWT; Ctrl-C stops everything.
  */
 
+import { ensureElementsBuilt } from '@social-bridge/elements/build'
 import { sampleMediaDir } from '@social-bridge/service-kit/testing'
 import {
   devJwt,
@@ -27,6 +29,7 @@ const databaseUrl = `${adminDatabaseUrl.replace(/\/[^/]*$/, '')}/${databaseName}
 
 async function main(): Promise<void> {
   await preflight({ adminDatabaseUrl, databaseName, natsUrl })
+  if (await ensureElementsBuilt()) console.log('  ✓ console built (packages/elements/dist)')
   const secrets = loadDevSecrets()
   const env = stackEnv(secrets, { databaseUrl, natsUrl, sandboxStateFile: SANDBOX_STATE_FILE })
 
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
 Social Bridge is running.
   Gateway      ${url(PORTS.gateway)}/v1
   API docs     ${url(PORTS.gateway)}/docs
+  Console      ${url(PORTS.gateway)}/console/#token=${token}
   Webhooks     ${url(PORTS.ingest)}/webhooks/tiktok
   TikTok sandbox ${url(PORTS.sandbox)}  (consent page: /v2/auth/authorize/; state in .local/sandbox-state.json)
   Logs         .local/logs/<service>.log

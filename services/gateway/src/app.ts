@@ -4,6 +4,8 @@ import { request } from 'undici'
 import type { GatewayConfig } from './config.js'
 import { authenticatePlugin } from './plugins/app/authenticate.js'
 import { proxyPlugin } from './plugins/app/proxy.js'
+import { consolePlugin } from './plugins/external/console.js'
+import { corsPlugin } from './plugins/external/cors.js'
 import { crmJwtPlugin } from './plugins/external/crm-jwt.js'
 import { docsPlugin } from './plugins/external/docs.js'
 import { rateLimitPlugin } from './plugins/external/rate-limit.js'
@@ -21,7 +23,9 @@ export default async function app(fastify: FastifyInstance, opts: { config: Gate
   const { config } = opts
   // the public edge (CRM JWTs, not internal tokens); no database, no NATS
   await fastify.register(infrastructurePlugin, { service: 'gateway', config, internalAuth: false })
+  await fastify.register(corsPlugin, { origins: config.CORS_ORIGINS })
   await fastify.register(docsPlugin)
+  await fastify.register(consolePlugin)
   await fastify.register(crmJwtPlugin, { config })
   await fastify.register(authenticatePlugin)
   await fastify.register(proxyPlugin, { config })

@@ -31,5 +31,10 @@ export const GatewayConfig = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
   /** Deadline for an upstream's response headers, ms (uploads stream their bodies without one). */
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
+  /**
+   * Comma-separated origins of CRM pages allowed to call `/v1` from the browser (CORS, with
+   * credentials), e.g. `https://crm.example.com,https://admin.example.com`; none when unset.
+   */
+  CORS_ORIGINS: Type.Optional(Type.String({ pattern: '^\\s*(https?://[^,\\s/]+\\s*(,\\s*https?://[^,\\s/]+\\s*)*)?$' })),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>

@@ -1,0 +1,67 @@
+import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit'
+
+/** One line of a chart: its label and points `[time ms since epoch, value]`. */
+export interface ChartSeries {
+  label: string
+  points: [number, number][]
+}
+
+/**
+ * `<sb-chart>`: a time-series line chart drawn by uPlot, which is loaded on first use (a chunk
+ * of its own, outside the elements' bundle). `series` (property) is one or more lines over the
+ * same times; `label` names the chart for screen readers, which also get the latest values.
+ */
+export class SbChart extends LitElement {
+  static override properties = { series: { attribute: false }, label: { type: String } }
+  static override styles = css`
+    :host { display: block; min-height: 180px; }
+  `
+  declare series: ChartSeries[]
+  declare label: string
+  #plot?: { destroy(): void }
+
+  constructor() {
+    super()
+    this.series = []
+    this.label = ''
+  }
+
+  override render() {
+    const latest = this.series.map((s) => `${s.label}: ${s.points.at(-1)?.[1] ?? '–'}`).join(', ')
+    return html`<div role="img" aria-label="${this.label}. ${latest}"><div id="plot"></div></div>`
+  }
+
+  override async updated(changed: PropertyValues<this>): Promise<void> {
+    if (!changed.has('series')) return
+    const [{ default: uPlot }, { default: uplotCss }] = await Promise.all([
+      import('uplot'),
+      import('uplot/dist/uPlot.min.css?inline'),
+    ])
+    if (this.shadowRoot && !this.shadowRoot.querySelector('style[data-uplot]')) {
+      const style = document.createElement('style')
+      style.dataset.uplot = ''
+      style.textContent = unsafeCSS(uplotCss).cssText
+      this.shadowRoot.append(style)
+    }
+    this.#plot?.destroy()
+    const times = this.series[0]?.points.map((p) => p[0] / 1000) ?? []
+    const colours = ['#0b5cad', '#b3261e', '#1d6b2f', '#7a4b00', '#6b2d8f']
+    const target = this.renderRoot.querySelector('#plot') as HTMLElement
+    this.#plot = new uPlot(
+      {
+        width: Math.max(this.clientWidth || 320, 240),
+        height: 180,
+        series: [{}, ...this.series.map((s, i) => ({ label: s.label, stroke: colours[i % colours.length], width: 2 }))],
+        axes: [{}, { size: 60 }],
+        legend: { show: true },
+      },
+      [times, ...this.series.map((s) => s.points.map((p) => p[1]))],
+      target,
+    )
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#plot?.destroy()
+  }
+}

@@ -17,7 +17,7 @@ export async function buildElements(): Promise<void> {
       target: 'es2022',
       minify: true,
       lib: {
-        entry: { 'sb-elements': 'src/index.ts', 'sb-react': 'src/react.ts' },
+        entry: { 'sb-elements': `${PACKAGE_DIR}src/index.ts`, 'sb-react': `${PACKAGE_DIR}src/react.ts` },
         formats: ['es'],
       },
       rollupOptions: { external: ['react'] },
@@ -31,7 +31,10 @@ export async function buildElements(): Promise<void> {
       outDir: CONSOLE_DIR,
       emptyOutDir: true,
       target: 'es2022',
-      rollupOptions: { input: { index: 'console/index.html', 'oauth-return': 'console/oauth-return.html' } },
+      rollupOptions: { input: {
+          index: `${PACKAGE_DIR}console/index.html`,
+          'oauth-return': `${PACKAGE_DIR}console/oauth-return.html`,
+        }, },
     },
   })
 }

@@ -3,7 +3,7 @@ import type { Connection, CreatePostRequest, CreatorInfo, Post, PostingQuota } f
 import { css, html, nothing } from 'lit'
 import { type UploadProgress } from './api.js'
 import { SbElement } from './base.js'
-import { followPost } from './follow.js'
+import { followPost, isSettled } from './follow.js'
 import { formatBytes, postStatusLabel, privacyLabel } from './labels.js'
 
 /** TikTok's title limit, UTF-16 code units (docs/tiktok-api.md §3.2). */
@@ -207,7 +207,6 @@ export class SbComposer extends SbElement {
         const media = await this.api.uploadMedia(file, (p) => {
           this.progress = p
         })
-        this.progress = { ...this.progress, sentBytes: media.sizeBytes, totalBytes: media.sizeBytes }
         source = { mediaId: media.id }
       } else source = { url: this.source.url }
       const body: CreatePostRequest = {
@@ -223,12 +222,10 @@ export class SbComposer extends SbElement {
         ...(this.mode === 'direct' ? { privacyLevel: this.privacy as CreatePostRequest['privacyLevel'] } : {}),
       }
       this.post = await this.api.createPost(body)
+      this.busy = false
       this.#stopFollowing = followPost(this.api, this.post.id, (p) => {
         this.post = p
-        if (p.status === 'published' || p.status === 'sent_to_inbox' || p.status === 'failed') {
-          this.busy = false
-          this.emit('posted', { post: p })
-        }
+        if (isSettled(p)) this.emit('posted', { post: p })
       })
     } catch (err) {
       this.busy = false
@@ -242,7 +239,7 @@ export class SbComposer extends SbElement {
       p.shareUrl ?? (id && this.creator ? `https://www.tiktok.com/@${this.creator.creatorUsername}/video/${id}` : '')
     return href
       ? html`<a href=${href} target="_blank" rel="noopener" data-post-link>${msg('Open the post on TikTok', { id: 'post.link' })}</a>`
-      : nothing
+      : html`<p class="muted">${msg('TikTok is making the post public; its link follows.', { id: 'post.linkSoon' })}</p>`
   }
 
   #status(p: Post) {

@@ -70,6 +70,7 @@ export const templates = {
   'post.failed': 'Échec',
   'post.inbox': 'Envoyé dans la boîte de réception TikTok',
   'post.inboxHint': 'Ouvrez TikTok pour terminer le brouillon et le publier.',
+  'post.linkSoon': 'TikTok rend la publication publique ; son lien suit.',
   'post.link': 'Ouvrir la publication sur TikTok',
   'post.new': 'Nouvelle publication',
   'post.processing': 'TikTok traite la vidéo',

@@ -69,6 +69,7 @@ export const templates = {
   'post.failed': 'Thất bại',
   'post.inbox': 'Đã gửi vào hộp thư TikTok',
   'post.inboxHint': 'Mở TikTok để hoàn tất bản nháp và đăng.',
+  'post.linkSoon': 'TikTok đang công khai bài đăng; liên kết sẽ có ngay sau đó.',
   'post.link': 'Mở bài đăng trên TikTok',
   'post.new': 'Bài đăng mới',
   'post.processing': 'TikTok đang xử lý',

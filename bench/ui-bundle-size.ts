@@ -9,10 +9,10 @@
  *   pnpm exec tsx bench/ui-bundle-size.ts      (builds the package first when it is stale)
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { createRequire } from 'node:module'
 import { ensureElementsBuilt, LIB_DIR, PACKAGE_DIR } from '@social-bridge/elements/build'
 import { build } from 'vite'
 
@@ -35,7 +35,11 @@ try {
     configFile: false,
     logLevel: 'silent',
     root: dir,
-    build: { outDir: join(dir, 'out'), minify: true, lib: { entry: join(dir, 'lit.js'), formats: ['es'], fileName: 'lit' } },
+    build: {
+      outDir: join(dir, 'out'),
+      minify: true,
+      lib: { entry: join(dir, 'lit.js'), formats: ['es'], fileName: 'lit' },
+    },
   })
   const out = join(dir, 'out')
   const litGz = sum(

@@ -31,10 +31,12 @@ export async function buildElements(): Promise<void> {
       outDir: CONSOLE_DIR,
       emptyOutDir: true,
       target: 'es2022',
-      rollupOptions: { input: {
+      rollupOptions: {
+        input: {
           index: `${PACKAGE_DIR}console/index.html`,
           'oauth-return': `${PACKAGE_DIR}console/oauth-return.html`,
-        }, },
+        },
+      },
     },
   })
 }

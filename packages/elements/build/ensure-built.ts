@@ -35,7 +35,8 @@ export async function ensureElementsBuilt(): Promise<boolean> {
       mkdirSync(LOCK)
       break
     } catch {
-      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })!.mtimeMs > 300_000) rmSync(LOCK, { recursive: true, force: true })
+      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })!.mtimeMs > 300_000)
+        rmSync(LOCK, { recursive: true, force: true })
       await sleep(500)
     }
   }

@@ -39,9 +39,11 @@ adoptToken()
 window.addEventListener('hashchange', adoptToken)
 for (const b of buttons) b.addEventListener('click', () => show(b.dataset.view ?? 'connections'))
 document.addEventListener('sb-compose', () => show('composer'))
-document.addEventListener('sb-connected', () => {
-  for (const el of elements) (el as HTMLElement & { load?: () => void }).load?.()
-})
+// what one element changed, the others show too
+for (const event of ['sb-connected', 'sb-disconnected', 'sb-posted'])
+  document.addEventListener(event, () => {
+    for (const el of elements) (el as HTMLElement & { load?: () => void }).load?.()
+  })
 const select = document.getElementById('locale') as HTMLSelectElement
 select.addEventListener('change', () => {
   applyLocale(select.value)

@@ -15,5 +15,7 @@ if (result && origin && window.opener) {
   window.close()
 } else if (result) {
   text.textContent =
-    result.outcome === 'connected' ? 'The TikTok account is connected.' : `Not connected (${result.errorCode ?? 'error'}).`
+    result.outcome === 'connected'
+      ? 'The TikTok account is connected.'
+      : `Not connected (${result.errorCode ?? 'error'}).`
 }

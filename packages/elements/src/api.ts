@@ -47,7 +47,8 @@ function retryAfter(header: string | null, details?: Record<string, unknown>): n
 }
 
 function toApiError(status: number, body: unknown, retryHeader: string | null): ApiError {
-  const e = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })?.error
+  const e = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })
+    ?.error
   return new ApiError(
     status,
     e?.code ?? `HTTP_${status}`,
@@ -74,7 +75,11 @@ export class BridgeApi {
   }
 
   /** One JSON call; `credentials: 'include'` so the OAuth state cookie is kept (README "Connecting an account"). */
-  async request<T>(method: string, path: string, opts: { json?: unknown; headers?: Record<string, string> } = {}) {
+  async request<T>(
+    method: string,
+    path: string,
+    opts: { json?: unknown; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = {
       accept: 'application/json',
       authorization: `Bearer ${await this.getToken()}`,
@@ -112,7 +117,8 @@ export class BridgeApi {
   post = (id: string) => this.request<Post>('GET', `/posts/${id}`)
   posts = (query = 'limit=20') => this.request<PostList>('GET', `/posts?${query}`)
   postAnalytics = (id: string) => this.request<PostAnalytics>('GET', `/analytics/posts/${id}`)
-  connectionAnalytics = (id: string) => this.request<ConnectionAnalytics>('GET', `/analytics/connections/${id}`)
+  connectionAnalytics = (id: string) =>
+    this.request<ConnectionAnalytics>('GET', `/analytics/connections/${id}`)
   sync = (id: string) => this.request<SyncAccepted>('POST', `/analytics/connections/${id}/sync`)
 
   /**
@@ -120,7 +126,11 @@ export class BridgeApi {
    * `Content-Length`). XMLHttpRequest rather than fetch: only it reports upload progress.
    * Resolves the stored `Media`; rejects with `ApiError` (e.g. 413, 415, 422).
    */
-  async uploadMedia(file: Blob, onProgress: (p: UploadProgress) => void, signal?: AbortSignal): Promise<Media> {
+  async uploadMedia(
+    file: Blob,
+    onProgress: (p: UploadProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<Media> {
     const token = await this.getToken()
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest()

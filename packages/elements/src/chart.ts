@@ -15,6 +15,7 @@ export class SbChart extends LitElement {
   static override properties = { series: { attribute: false }, label: { type: String } }
   static override styles = css`
     :host { display: block; min-height: 180px; }
+    :host([hidden]) { display: none; }
   `
   declare series: ChartSeries[]
   declare label: string
@@ -51,8 +52,13 @@ export class SbChart extends LitElement {
       {
         width: Math.max(this.clientWidth || 320, 240),
         height: 180,
-        series: [{}, ...this.series.map((s, i) => ({ label: s.label, stroke: colours[i % colours.length], width: 2 }))],
+        series: [
+          {},
+          ...this.series.map((s, i) => ({ label: s.label, stroke: colours[i % colours.length], width: 2 })),
+        ],
         axes: [{}, { size: 60 }],
+        // one measurement alone: an hour either side rather than uPlot's years-wide default
+        scales: { x: { range: (_u, min, max) => (min === max ? [min - 3600, max + 3600] : [min, max]) } },
         legend: { show: true },
       },
       [times, ...this.series.map((s) => s.points.map((p) => p[1]))],

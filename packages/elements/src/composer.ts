@@ -1,10 +1,10 @@
 import { msg, str } from '@lit/localize'
 import type { Connection, CreatePostRequest, CreatorInfo, Post, PostingQuota } from '@social-bridge/contracts'
 import { css, html, nothing } from 'lit'
-import { type UploadProgress } from './api.js'
+import type { UploadProgress } from './api.js'
 import { SbElement } from './base.js'
 import { followPost, isSettled } from './follow.js'
-import { formatBytes, postStatusLabel, privacyLabel } from './labels.js'
+import { formatBytes, hideBroken, postStatusLabel, privacyLabel } from './labels.js'
 
 /** TikTok's title limit, UTF-16 code units (docs/tiktok-api.md §3.2). */
 export const TITLE_MAX = 2200
@@ -65,7 +65,7 @@ export class SbComposer extends SbElement {
       .bar > div { height: 100%; background: var(--accent); }
       ol { padding-left: 1.25rem; margin: 0.25rem 0; }
       .creator { display: flex; gap: 0.6rem; align-items: center; }
-      .creator img { width: 40px; height: 40px; border-radius: 50%; }
+      .creator img { width: 40px; height: 40px; border-radius: 50%; background: #dde3ea; }
     `,
   ]
 
@@ -180,7 +180,9 @@ export class SbComposer extends SbElement {
     if (this.mode === 'direct' && !this.privacy)
       return msg('Choose who can view this video.', { id: 'block.privacy' })
     if (this.disclose && !this.yourBrand && !this.brandedContent)
-      return msg('Say whether the content promotes your brand, a third party, or both.', { id: 'block.disclose' })
+      return msg('Say whether the content promotes your brand, a third party, or both.', {
+        id: 'block.disclose',
+      })
     if (this.brandedContent && this.privacy === 'SELF_ONLY')
       return msg('Branded content cannot be private.', { id: 'block.branded' })
     if (!this.consent) return msg('Give your consent to post.', { id: 'block.consent' })
@@ -219,7 +221,9 @@ export class SbComposer extends SbElement {
         disableStitch: !this.allowStitch,
         brandContentToggle: this.disclose && this.brandedContent,
         brandOrganicToggle: this.disclose && this.yourBrand,
-        ...(this.mode === 'direct' ? { privacyLevel: this.privacy as CreatePostRequest['privacyLevel'] } : {}),
+        ...(this.mode === 'direct'
+          ? { privacyLevel: this.privacy as CreatePostRequest['privacyLevel'] }
+          : {}),
       }
       this.post = await this.api.createPost(body)
       this.busy = false
@@ -236,7 +240,8 @@ export class SbComposer extends SbElement {
   #postLink(p: Post) {
     const id = p.tiktokPostIds[0]
     const href =
-      p.shareUrl ?? (id && this.creator ? `https://www.tiktok.com/@${this.creator.creatorUsername}/video/${id}` : '')
+      p.shareUrl ??
+      (id && this.creator ? `https://www.tiktok.com/@${this.creator.creatorUsername}/video/${id}` : '')
     return href
       ? html`<a href=${href} target="_blank" rel="noopener" data-post-link>${msg('Open the post on TikTok', { id: 'post.link' })}</a>`
       : html`<p class="muted">${msg('TikTok is making the post public; its link follows.', { id: 'post.linkSoon' })}</p>`
@@ -248,7 +253,8 @@ export class SbComposer extends SbElement {
         <span class="badge ${p.status}" data-post-status=${p.status}>${postStatusLabel(p.status)}</span></h3>
       <ol>
         ${(p.history ?? []).map(
-          (h) => html`<li>${new Date(h.at).toLocaleTimeString(this.locale)} — ${postStatusLabel(h.to)}${h.message ? html`: ${h.message}` : nothing}</li>`,
+          (h) =>
+            html`<li>${new Date(h.at).toLocaleTimeString(this.locale)} — ${postStatusLabel(h.to)}${h.message ? html`: ${h.message}` : nothing}</li>`,
         )}
       </ol>
       ${p.waitingFor ? html`<p class="muted">${p.waitingFor.message}</p>` : nothing}
@@ -280,8 +286,7 @@ export class SbComposer extends SbElement {
     if (!q) return nothing
     const posts = Math.max(q.initsPerMinuteLimit - q.initsLastMinute, 0)
     const drafts = Math.max(q.inboxDraftsLimit - q.inboxDraftsLast24h, 0)
-    const next =
-      posts > 0 ? msg('now', { id: 'quota.now' }) : msg('within a minute', { id: 'quota.minute' })
+    const next = posts > 0 ? msg('now', { id: 'quota.now' }) : msg('within a minute', { id: 'quota.minute' })
     return html`<p class="muted" data-quota>
       ${msg(str`Posts left this minute: ${posts}`, { id: 'quota.left' })} ·
       ${msg(str`Pending drafts: ${q.inboxDraftsLast24h} of ${q.inboxDraftsLimit} per 24 h`, { id: 'quota.pending' })} ·
@@ -310,7 +315,7 @@ export class SbComposer extends SbElement {
       void this.submit()
     }}>
       <div class="creator">
-        <img src=${c.creatorAvatarUrl} alt="" />
+        <img src=${c.creatorAvatarUrl} alt="" @error=${hideBroken} />
         <span>${msg('Posting to', { id: 'postingTo' })} <strong data-nickname>${c.creatorNickname}</strong> <span class="muted">@${c.creatorUsername}</span></span>
       </div>
       ${this.#quota()}
@@ -378,7 +383,9 @@ export class SbComposer extends SbElement {
               }}>
                 <option value="" ?selected=${!this.privacy} disabled>${msg('Choose…', { id: 'privacy.choose' })}</option>
                 ${c.privacyLevelOptions.map(
-                  (o) => html`<option value=${o} ?selected=${this.privacy === o} ?disabled=${brandedPrivate && o === 'SELF_ONLY'}>
+                  (
+                    o,
+                  ) => html`<option value=${o} ?selected=${this.privacy === o} ?disabled=${brandedPrivate && o === 'SELF_ONLY'}>
                     ${privacyLabel(o)}${brandedPrivate && o === 'SELF_ONLY' ? ` — ${msg('not for branded content', { id: 'privacy.notBranded' })}` : ''}</option>`,
                 )}
               </select></label>`
@@ -400,7 +407,9 @@ export class SbComposer extends SbElement {
         ${
           this.disclose
             ? html`<div class="stack">
-                <label><input type="checkbox" name="yourBrand" .checked=${this.yourBrand} @change=${(e: Event) => {
+                <label><input type="checkbox" name="yourBrand" .checked=${this.yourBrand} @change=${(
+                  e: Event,
+                ) => {
                   this.yourBrand = (e.target as HTMLInputElement).checked
                 }} /> ${msg('Your brand', { id: 'disclose.own' })}</label>
                 <span class="muted">${msg('Labelled "Promotional content".', { id: 'disclose.ownHint' })}</span>
@@ -418,7 +427,9 @@ export class SbComposer extends SbElement {
       <p data-music>
         ${
           this.disclose && this.brandedContent
-            ? msg("By posting, you agree to TikTok's Branded Content Policy and Music Usage Confirmation.", { id: 'music.branded' })
+            ? msg("By posting, you agree to TikTok's Branded Content Policy and Music Usage Confirmation.", {
+                id: 'music.branded',
+              })
             : msg("By posting, you agree to TikTok's Music Usage Confirmation.", { id: 'music' })
         }
       </p>

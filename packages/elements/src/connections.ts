@@ -3,7 +3,7 @@ import type { Connection, PostingQuota } from '@social-bridge/contracts'
 import { css, html, nothing } from 'lit'
 import { ApiError } from './api.js'
 import { SbElement } from './base.js'
-import { connectionStatusLabel } from './labels.js'
+import { connectionStatusLabel, hideBroken } from './labels.js'
 import { type ConnectResult, connectInPopup, outcomeInUrl } from './oauth-popup.js'
 
 /** The connect button's states (Idle → Redirecting → Connected → Error). */
@@ -110,7 +110,9 @@ export class SbConnections extends SbElement {
   }
 
   get #returnUrl(): string {
-    return this.returnUrl ?? `${(this.gateway || location.origin).replace(/\/$/, '')}/console/oauth-return.html`
+    return (
+      this.returnUrl ?? `${(this.gateway || location.origin).replace(/\/$/, '')}/console/oauth-return.html`
+    )
   }
 
   async connect(): Promise<void> {
@@ -127,7 +129,9 @@ export class SbConnections extends SbElement {
       this.#finish(r)
     } catch (err) {
       this.state = 'error'
-      this.message = connectErrorMessage(err instanceof ApiError ? err : new ApiError(0, 'ERROR', String(err)))
+      this.message = connectErrorMessage(
+        err instanceof ApiError ? err : new ApiError(0, 'ERROR', String(err)),
+      )
     }
   }
 
@@ -182,7 +186,7 @@ export class SbConnections extends SbElement {
     const left = Math.ceil(((this.cooldownUntil[c.id] ?? 0) - this.now) / 1000)
     const name = c.displayName ?? c.openId
     return html`<li data-connection=${c.id}>
-      ${c.avatarUrl ? html`<img src=${c.avatarUrl} alt="" />` : html`<span class="avatar"></span>`}
+      ${c.avatarUrl ? html`<img src=${c.avatarUrl} alt="" @error=${hideBroken} />` : html`<span class="avatar"></span>`}
       <div>
         <div class="row">
           <span class="name">${name}</span>

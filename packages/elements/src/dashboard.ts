@@ -7,7 +7,8 @@ import { connectionStatusLabel, postStatusLabel } from './labels.js'
 
 const PENDING: ReadonlySet<string> = new Set(['queued', 'uploading', 'processing', 'sent_to_inbox'])
 
-const pct = (r: number | null | undefined) => (r === null || r === undefined ? '–' : `${(r * 100).toFixed(1)} %`)
+const pct = (r: number | null | undefined) =>
+  r === null || r === undefined ? '–' : `${(r * 100).toFixed(1)} %`
 const line = (label: string, h: { measuredAt: string }[], pick: (s: never) => number): ChartSeries => ({
   label,
   points: h.map((s) => [Date.parse(s.measuredAt), pick(s as never)]),
@@ -75,11 +76,15 @@ export class SbDashboard extends SbElement {
   }
 
   async #loadAccount(): Promise<void> {
-    this.accountStats = this.account ? await this.api.connectionAnalytics(this.account).catch(() => undefined) : undefined
+    this.accountStats = this.account
+      ? await this.api.connectionAnalytics(this.account).catch(() => undefined)
+      : undefined
   }
 
   async #loadPost(): Promise<void> {
-    this.postStats = this.postId ? await this.api.postAnalytics(this.postId).catch(() => undefined) : undefined
+    this.postStats = this.postId
+      ? await this.api.postAnalytics(this.postId).catch(() => undefined)
+      : undefined
   }
 
   async #sync(): Promise<void> {

@@ -21,5 +21,6 @@ export const { getLocale, setLocale } = configureLocalization({
 
 /** Switches the page's elements to `locale` when it is one of `LOCALES` (others are ignored). */
 export function applyLocale(locale: string | undefined): void {
-  if (locale && (LOCALES as readonly string[]).includes(locale) && locale !== getLocale()) void setLocale(locale)
+  if (locale && (LOCALES as readonly string[]).includes(locale) && locale !== getLocale())
+    void setLocale(locale)
 }

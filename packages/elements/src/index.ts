@@ -9,7 +9,7 @@ import { SbConnections } from './connections.js'
 import { SbDashboard } from './dashboard.js'
 
 export { ApiError, BridgeApi, type TokenProvider, type UploadProgress } from './api.js'
-export { type Locale, LOCALES, setLocale } from './i18n.js'
+export { LOCALES, type Locale, setLocale } from './i18n.js'
 export { SbChart, SbComposer, SbConnections, SbDashboard }
 
 const tags: [string, CustomElementConstructor][] = [

@@ -63,3 +63,8 @@ export function formatBytes(n: number): string {
   }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
 }
+
+/** `error` handler of an avatar: an image that cannot load leaves its grey circle, not a broken icon. */
+export function hideBroken(e: Event): void {
+  ;(e.target as HTMLImageElement).style.visibility = 'hidden'
+}

@@ -16,6 +16,7 @@ export const baseStyles = css`
     --muted: var(--sb-muted, #55575e);
     --radius: var(--sb-radius, 8px);
   }
+  :host([hidden]) { display: none; }
   *, *::before, *::after { box-sizing: border-box; }
   h2 { font-size: 1.15rem; margin: 0 0 0.75rem; }
   h3 { font-size: 1rem; margin: 0.75rem 0 0.5rem; }

@@ -20,8 +20,16 @@ for (const locale of ['vi', 'fr']) {
   for (const m of text.matchAll(/^\s*'?([\w.]+)'?:\s*(str)?([`'"][\s\S]*?[`'"]),?\s*$/gm)) {
     entries.set(m[1] as string, (m[3]?.match(/\$\{\d\}/g) ?? []).length)
   }
-  t.same([...used.keys()].filter((id) => !entries.has(id)), [], `${locale}: every id translated`)
-  t.same([...entries.keys()].filter((id) => !used.has(id)), [], `${locale}: no unused id`)
+  t.same(
+    [...used.keys()].filter((id) => !entries.has(id)),
+    [],
+    `${locale}: every id translated`,
+  )
+  t.same(
+    [...entries.keys()].filter((id) => !used.has(id)),
+    [],
+    `${locale}: no unused id`,
+  )
   t.same(
     [...used].filter(([id, n]) => entries.has(id) && entries.get(id) !== n).map(([id]) => id),
     [],

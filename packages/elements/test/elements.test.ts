@@ -71,55 +71,63 @@ t.test('consent denied at TikTok shows the Error state with its message', async 
 
 let published: Post | undefined
 
-t.test('compose with a real MP4: blocked until privacy and consent; progress to 100 %; published with a link', async (t) => {
-  await openConsole('composer')
-  const composer = page.locator('sb-composer')
-  await composer.locator('select[name="connection"]').selectOption({ label: 'Demo Creator' })
-  await composer.locator('[data-nickname]', { hasText: 'Demo Creator' }).waitFor()
-  const submit = composer.locator('button[type="submit"]')
-  const why = composer.locator('#why')
-  t.equal(await composer.locator('select[name="privacy"]').inputValue(), '', 'no default privacy level')
-  for (const box of ['allowComment', 'allowDuet', 'allowStitch', 'disclose', 'consent'])
-    t.notOk(await composer.locator(`input[name="${box}"]`).isChecked(), `${box} is off by default`)
-  t.match(await composer.locator('[data-music]').textContent(), /Music Usage Confirmation/)
+t.test(
+  'compose with a real MP4: blocked until privacy and consent; progress to 100 %; published with a link',
+  async (t) => {
+    await openConsole('composer')
+    const composer = page.locator('sb-composer')
+    await composer.locator('select[name="connection"]').selectOption({ label: 'Demo Creator' })
+    await composer.locator('[data-nickname]', { hasText: 'Demo Creator' }).waitFor()
+    const submit = composer.locator('button[type="submit"]')
+    const why = composer.locator('#why')
+    t.equal(await composer.locator('select[name="privacy"]').inputValue(), '', 'no default privacy level')
+    for (const box of ['allowComment', 'allowDuet', 'allowStitch', 'disclose', 'consent'])
+      t.notOk(await composer.locator(`input[name="${box}"]`).isChecked(), `${box} is off by default`)
+    t.match(await composer.locator('[data-music]').textContent(), /Music Usage Confirmation/)
 
-  await composer.locator('input[type="file"]').setInputFiles(clip)
-  await composer.locator('video').waitFor()
-  await page.waitForFunction(() => {
-    const el = document.querySelector('sb-composer') as unknown as { durationSec?: number }
-    return (el.durationSec ?? 0) > 0
-  })
-  t.ok(await submit.isDisabled(), 'blocked without a privacy level')
-  t.match(await why.textContent(), /Choose who can view this video/)
-  await composer.locator('select[name="privacy"]').selectOption('PUBLIC_TO_EVERYONE')
-  t.ok(await submit.isDisabled(), 'blocked without consent')
-  t.match(await why.textContent(), /consent/)
-  await composer.locator('input[name="disclose"]').check()
-  await composer.locator('input[name="brandedContent"]').check()
-  t.ok(await composer.locator('option[value="SELF_ONLY"]').isDisabled(), 'branded content cannot be "Only me"')
-  t.match(await composer.locator('[data-music]').textContent(), /Branded Content Policy/)
-  await composer.locator('input[name="disclose"]').uncheck()
-  await composer.locator('input[name="consent"]').check()
-  t.notOk(await submit.isDisabled(), 'posting allowed after privacy and consent')
-  t.same(await seriousViolations(page, 'sb-composer'), [], 'axe: no serious or critical violation')
-  await screenshots(page, 'composer')
+    await composer.locator('input[type="file"]').setInputFiles(clip)
+    await composer.locator('video').waitFor()
+    await page.waitForFunction(() => {
+      const el = document.querySelector('sb-composer') as unknown as { durationSec?: number }
+      return (el.durationSec ?? 0) > 0
+    })
+    t.ok(await submit.isDisabled(), 'blocked without a privacy level')
+    t.match(await why.textContent(), /Choose who can view this video/)
+    await composer.locator('select[name="privacy"]').selectOption('PUBLIC_TO_EVERYONE')
+    t.ok(await submit.isDisabled(), 'blocked without consent')
+    t.match(await why.textContent(), /consent/)
+    await composer.locator('input[name="disclose"]').check()
+    await composer.locator('input[name="brandedContent"]').check()
+    t.ok(
+      await composer.locator('option[value="SELF_ONLY"]').isDisabled(),
+      'branded content cannot be "Only me"',
+    )
+    t.match(await composer.locator('[data-music]').textContent(), /Branded Content Policy/)
+    await composer.locator('input[name="disclose"]').uncheck()
+    await composer.locator('input[name="consent"]').check()
+    t.notOk(await submit.isDisabled(), 'posting allowed after privacy and consent')
+    t.same(await seriousViolations(page, 'sb-composer'), [], 'axe: no serious or critical violation')
+    await screenshots(page, 'composer')
 
-  await submit.click()
-  const bar = composer.getByRole('progressbar')
-  await bar.waitFor()
-  await page.waitForFunction(() =>
-    [document.querySelector('sb-composer')?.shadowRoot?.querySelector('[role=progressbar]')].some(
-      (b) => b?.getAttribute('aria-valuenow') === '100',
-    ),
-  )
-  t.equal(await bar.getAttribute('aria-valuenow'), '100', 'the progress bar reached 100 %')
-  await composer.locator('[data-post-status="published"]').waitFor({ timeout: 120_000 })
-  const link = composer.locator('a[data-post-link]')
-  t.match(await link.getAttribute('href'), /^https?:\/\/.+/, 'a link to the TikTok post')
-  await screenshots(page, 'composer-published')
-  published = await page.evaluate(() => (document.querySelector('sb-composer') as unknown as { post: Post }).post)
-  t.equal(published?.status, 'published')
-})
+    await submit.click()
+    const bar = composer.getByRole('progressbar')
+    await bar.waitFor()
+    await page.waitForFunction(() =>
+      [document.querySelector('sb-composer')?.shadowRoot?.querySelector('[role=progressbar]')].some(
+        (b) => b?.getAttribute('aria-valuenow') === '100',
+      ),
+    )
+    t.equal(await bar.getAttribute('aria-valuenow'), '100', 'the progress bar reached 100 %')
+    await composer.locator('[data-post-status="published"]').waitFor({ timeout: 120_000 })
+    const link = composer.locator('a[data-post-link]')
+    t.match(await link.getAttribute('href'), /^https?:\/\/.+/, 'a link to the TikTok post')
+    await screenshots(page, 'composer-published')
+    published = await page.evaluate(
+      () => (document.querySelector('sb-composer') as unknown as { post: Post }).post,
+    )
+    t.equal(published?.status, 'published')
+  },
+)
 
 t.test('a creator whose comments are disabled: "Allow comments" is disabled and explained', async (t) => {
   await openConsole('composer')
@@ -159,7 +167,9 @@ t.test('the dashboard shows the post analytics after a sync', async (t) => {
   await dashboard.getByRole('button', { name: 'Sync now' }).click()
   await dashboard.getByRole('status').filter({ hasText: 'Sync queued' }).waitFor()
   await pollUntil(
-    async () => (await call<PostAnalytics>('GET', `${stack.gateway}/analytics/posts/${post.id}`, { token: admin })).body,
+    async () =>
+      (await call<PostAnalytics>('GET', `${stack.gateway}/analytics/posts/${post.id}`, { token: admin }))
+        .body,
     (a) => a.latest !== null,
     120_000,
   )

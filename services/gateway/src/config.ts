@@ -35,6 +35,8 @@ export const GatewayConfig = Type.Object({
    * Comma-separated origins of CRM pages allowed to call `/v1` from the browser (CORS, with
    * credentials), e.g. `https://crm.example.com,https://admin.example.com`; none when unset.
    */
-  CORS_ORIGINS: Type.Optional(Type.String({ pattern: '^\\s*(https?://[^,\\s/]+\\s*(,\\s*https?://[^,\\s/]+\\s*)*)?$' })),
+  CORS_ORIGINS: Type.Optional(
+    Type.String({ pattern: '^\\s*(https?://[^,\\s/]+\\s*(,\\s*https?://[^,\\s/]+\\s*)*)?$' }),
+  ),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>

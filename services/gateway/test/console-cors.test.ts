@@ -20,14 +20,21 @@ t.test('an allowed CRM origin gets CORS with credentials; another gets none', as
   const preflight = await app.inject({
     method: 'OPTIONS',
     url: '/v1/connections',
-    headers: { origin: CRM, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    headers: {
+      origin: CRM,
+      'access-control-request-method': 'GET',
+      'access-control-request-headers': 'authorization',
+    },
   })
   t.equal(preflight.statusCode, 204)
   t.equal(preflight.headers['access-control-allow-origin'], CRM)
   t.equal(preflight.headers['access-control-allow-credentials'], 'true')
   t.match(String(preflight.headers['access-control-allow-headers']), /authorization/)
 
-  const get = await app.inject({ url: '/v1/connections', headers: { origin: CRM, ...auth(await crmToken()) } })
+  const get = await app.inject({
+    url: '/v1/connections',
+    headers: { origin: CRM, ...auth(await crmToken()) },
+  })
   t.equal(get.headers['access-control-allow-origin'], CRM)
   t.match(String(get.headers['access-control-expose-headers']), /retry-after/)
 
@@ -41,7 +48,10 @@ t.test('an allowed CRM origin gets CORS with credentials; another gets none', as
 
 t.test('without CORS_ORIGINS no origin gets CORS', async (t) => {
   const { app } = await build(t)
-  const res = await app.inject({ url: '/v1/connections', headers: { origin: CRM, ...auth(await crmToken()) } })
+  const res = await app.inject({
+    url: '/v1/connections',
+    headers: { origin: CRM, ...auth(await crmToken()) },
+  })
   t.notOk(res.headers['access-control-allow-origin'])
 })
 

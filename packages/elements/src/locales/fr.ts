@@ -25,7 +25,8 @@ export const templates = {
   connect: 'Connecter TikTok',
   'connect.again': 'Reconnecter',
   'connect.closed': 'La fenêtre TikTok a été fermée avant la connexion.',
-  'connect.denied': 'Vous avez annulé sur TikTok : aucun compte n’a été connecté. Connectez-vous à nouveau pour réessayer.',
+  'connect.denied':
+    'Vous avez annulé sur TikTok : aucun compte n’a été connecté. Connectez-vous à nouveau pour réessayer.',
   'connect.done': 'Connecté. Le compte est prêt à publier.',
   'connect.failed': 'TikTok n’a pas pu terminer la connexion. Réessayez.',
   'connect.unavailable': 'TikTok est injoignable. Réessayez dans un instant.',
@@ -50,7 +51,8 @@ export const templates = {
   'dash.title': 'Tableau de bord TikTok',
   disclose: 'Divulguer le contenu de la vidéo',
   'disclose.branded': 'Contenu de marque',
-  'disclose.brandedHint': 'Étiqueté « Partenariat rémunéré ». Un contenu de marque ne peut pas être privé (« Moi uniquement »).',
+  'disclose.brandedHint':
+    'Étiqueté « Partenariat rémunéré ». Un contenu de marque ne peut pas être privé (« Moi uniquement »).',
   'disclose.own': 'Votre marque',
   'disclose.ownHint': 'Étiqueté « Contenu promotionnel ».',
   'disclose.toggle': 'Cette vidéo promeut une marque, un produit ou un service',

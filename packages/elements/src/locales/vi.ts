@@ -25,7 +25,8 @@ export const templates = {
   connect: 'Kết nối TikTok',
   'connect.again': 'Kết nối lại',
   'connect.closed': 'Cửa sổ TikTok đã đóng trước khi kết nối.',
-  'connect.denied': 'Bạn đã hủy trên TikTok nên chưa có tài khoản nào được kết nối. Hãy kết nối lại để thử lần nữa.',
+  'connect.denied':
+    'Bạn đã hủy trên TikTok nên chưa có tài khoản nào được kết nối. Hãy kết nối lại để thử lần nữa.',
   'connect.done': 'Đã kết nối. Tài khoản sẵn sàng để đăng.',
   'connect.failed': 'TikTok không hoàn tất được việc đăng nhập. Hãy kết nối lại.',
   'connect.unavailable': 'Không liên lạc được với TikTok. Hãy thử lại sau giây lát.',
@@ -50,7 +51,8 @@ export const templates = {
   'dash.title': 'Bảng điều khiển TikTok',
   disclose: 'Công khai nội dung video',
   'disclose.branded': 'Nội dung có thương hiệu',
-  'disclose.brandedHint': 'Gắn nhãn "Hợp tác có trả phí". Nội dung có thương hiệu không thể để riêng tư ("Chỉ mình tôi").',
+  'disclose.brandedHint':
+    'Gắn nhãn "Hợp tác có trả phí". Nội dung có thương hiệu không thể để riêng tư ("Chỉ mình tôi").',
   'disclose.own': 'Thương hiệu của bạn',
   'disclose.ownHint': 'Gắn nhãn "Nội dung quảng cáo".',
   'disclose.toggle': 'Video này quảng bá một thương hiệu, sản phẩm hoặc dịch vụ',
@@ -64,7 +66,8 @@ export const templates = {
   'mode.direct': 'Đăng trực tiếp',
   'mode.inbox': 'Gửi vào hộp thư dưới dạng bản nháp',
   music: 'Khi đăng, bạn đồng ý với Xác nhận sử dụng âm nhạc của TikTok.',
-  'music.branded': 'Khi đăng, bạn đồng ý với Chính sách nội dung có thương hiệu và Xác nhận sử dụng âm nhạc của TikTok.',
+  'music.branded':
+    'Khi đăng, bạn đồng ý với Chính sách nội dung có thương hiệu và Xác nhận sử dụng âm nhạc của TikTok.',
   post: 'Đăng',
   'post.failed': 'Thất bại',
   'post.inbox': 'Đã gửi vào hộp thư TikTok',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import fastifyStatic from '@fastify/static'
-import { ServiceUnavailableError } from '@social-bridge/service-kit'
 import { CONSOLE_DIR } from '@social-bridge/elements/paths'
+import { ServiceUnavailableError } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 

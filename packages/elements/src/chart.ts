@@ -19,7 +19,17 @@ export class SbChart extends LitElement {
   `
   declare series: ChartSeries[]
   declare label: string
-  #plot?: { destroy(): void }
+  #plot?: { destroy(): void; setSize(size: { width: number; height: number }): void }
+  #resize = new ResizeObserver(() => this.#plot?.setSize({ width: this.#width(), height: 180 }))
+
+  #width(): number {
+    return Math.max(this.clientWidth || 320, 200)
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.#resize.observe(this)
+  }
 
   constructor() {
     super()
@@ -46,11 +56,13 @@ export class SbChart extends LitElement {
     }
     this.#plot?.destroy()
     const times = this.series[0]?.points.map((p) => p[0] / 1000) ?? []
+    const first = times[0] ?? 0
+    const last = times.at(-1) ?? 0
     const colours = ['#0b5cad', '#b3261e', '#1d6b2f', '#7a4b00', '#6b2d8f']
     const target = this.renderRoot.querySelector('#plot') as HTMLElement
     this.#plot = new uPlot(
       {
-        width: Math.max(this.clientWidth || 320, 240),
+        width: this.#width(),
         height: 180,
         series: [
           {},
@@ -58,7 +70,7 @@ export class SbChart extends LitElement {
         ],
         axes: [{}, { size: 60 }],
         // one measurement alone: an hour either side rather than uPlot's years-wide default
-        scales: { x: { range: (_u, min, max) => (min === max ? [min - 3600, max + 3600] : [min, max]) } },
+        ...(first === last ? { scales: { x: { auto: false, range: [first - 3600, last + 3600] } } } : {}),
         legend: { show: true },
       },
       [times, ...this.series.map((s) => s.points.map((p) => p[1]))],
@@ -68,6 +80,7 @@ export class SbChart extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
+    this.#resize.disconnect()
     this.#plot?.destroy()
   }
 }

@@ -65,7 +65,8 @@ export class SbComposer extends SbElement {
       .bar > div { height: 100%; background: var(--accent); }
       ol { padding-left: 1.25rem; margin: 0.25rem 0; }
       .creator { display: flex; gap: 0.6rem; align-items: center; }
-      .creator img { width: 40px; height: 40px; border-radius: 50%; background: #dde3ea; }
+      .avatar, .avatar img { display: block; width: 40px; height: 40px; border-radius: 50%; }
+      .avatar { background: #dde3ea; flex: none; }
     `,
   ]
 
@@ -315,7 +316,7 @@ export class SbComposer extends SbElement {
       void this.submit()
     }}>
       <div class="creator">
-        <img src=${c.creatorAvatarUrl} alt="" @error=${hideBroken} />
+        <span class="avatar"><img src=${c.creatorAvatarUrl} alt="" @error=${hideBroken} /></span>
         <span>${msg('Posting to', { id: 'postingTo' })} <strong data-nickname>${c.creatorNickname}</strong> <span class="muted">@${c.creatorUsername}</span></span>
       </div>
       ${this.#quota()}

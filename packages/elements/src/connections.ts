@@ -49,7 +49,8 @@ export class SbConnections extends SbElement {
     css`
       ul { list-style: none; padding: 0; margin: 0.75rem 0 0; display: grid; gap: 0.75rem; }
       li { display: grid; grid-template-columns: 48px 1fr; gap: 0.75rem; align-items: start; }
-      img, .avatar { width: 48px; height: 48px; border-radius: 50%; background: #dde3ea; }
+      .avatar, .avatar img { display: block; width: 48px; height: 48px; border-radius: 50%; }
+      .avatar { background: #dde3ea; }
       .name { font-weight: 600; }
       .actions { margin-top: 0.5rem; }
     `,
@@ -186,7 +187,7 @@ export class SbConnections extends SbElement {
     const left = Math.ceil(((this.cooldownUntil[c.id] ?? 0) - this.now) / 1000)
     const name = c.displayName ?? c.openId
     return html`<li data-connection=${c.id}>
-      ${c.avatarUrl ? html`<img src=${c.avatarUrl} alt="" @error=${hideBroken} />` : html`<span class="avatar"></span>`}
+      <span class="avatar">${c.avatarUrl ? html`<img src=${c.avatarUrl} alt="" @error=${hideBroken} />` : nothing}</span>
       <div>
         <div class="row">
           <span class="name">${name}</span>

@@ -308,6 +308,13 @@ export class SbComposer extends SbElement {
       ${off ? html`<span class="muted" id="${key}-why">${why}</span>` : nothing}`
   }
 
+  /** One radio button setting `this[key]` to `value`. */
+  #radio<K extends 'mode' | 'sourceKind'>(key: K, value: this[K], label: string) {
+    return html`<label><input type="radio" name=${key} .checked=${this[key] === value} @change=${() => {
+      this[key] = value
+    }} /> ${label}</label>`
+  }
+
   #form(c: CreatorInfo) {
     const blocker = this.blocker
     const brandedPrivate = this.brandedContent
@@ -322,22 +329,14 @@ export class SbComposer extends SbElement {
       ${this.#quota()}
 
       <fieldset><legend>${msg('Where it goes', { id: 'mode' })}</legend>
-        <label><input type="radio" name="mode" .checked=${this.mode === 'direct'} @change=${() => {
-          this.mode = 'direct'
-        }} /> ${msg('Post directly', { id: 'mode.direct' })}</label>
-        <label><input type="radio" name="mode" .checked=${this.mode === 'inbox'} @change=${() => {
-          this.mode = 'inbox'
-        }} /> ${msg('Send to inbox as a draft', { id: 'mode.inbox' })}</label>
+        ${this.#radio('mode', 'direct', msg('Post directly', { id: 'mode.direct' }))}
+        ${this.#radio('mode', 'inbox', msg('Send to inbox as a draft', { id: 'mode.inbox' }))}
       </fieldset>
 
       <fieldset><legend>${msg('Video', { id: 'video' })}</legend>
         <div class="row">
-          <label><input type="radio" name="src" .checked=${this.sourceKind === 'file'} @change=${() => {
-            this.sourceKind = 'file'
-          }} /> ${msg('File', { id: 'src.file' })}</label>
-          <label><input type="radio" name="src" .checked=${this.sourceKind === 'url'} @change=${() => {
-            this.sourceKind = 'url'
-          }} /> ${msg('Verified URL', { id: 'src.url' })}</label>
+          ${this.#radio('sourceKind', 'file', msg('File', { id: 'src.file' }))}
+          ${this.#radio('sourceKind', 'url', msg('Verified URL', { id: 'src.url' }))}
         </div>
         ${
           this.sourceKind === 'file'

@@ -36,7 +36,7 @@ export const GatewayConfig = Type.Object({
    * credentials), e.g. `https://crm.example.com,https://admin.example.com`; none when unset.
    */
   CORS_ORIGINS: Type.Optional(
-    Type.String({ pattern: '^\\s*(https?://[^,\\s/]+\\s*(,\\s*https?://[^,\\s/]+\\s*)*)?$' }),
+    Type.String({ pattern: '^\\s*(https?://[^,\\s/]+/?\\s*(,\\s*https?://[^,\\s/]+/?\\s*)*)?$' }),
   ),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>

@@ -27,6 +27,23 @@ t.test('JWT_ALGORITHMS accepts only signing algorithms', async (t) => {
   }
 })
 
+t.test('CORS_ORIGINS accepts a comma-separated list of origins only', async (t) => {
+  for (const good of ['https://crm.example.com', ' https://a.example/ , http://b.example:8080'])
+    t.equal(loadConfig(GatewayConfig, { ...example, CORS_ORIGINS: good }).CORS_ORIGINS, good)
+  t.notOk(loadConfig(GatewayConfig, { ...example, CORS_ORIGINS: '' }).CORS_ORIGINS, 'empty: no origin')
+  for (const bad of [
+    '*',
+    'crm.example.com',
+    'https://crm.example.com/app',
+    'https://a.example,,https://b.example',
+  ])
+    t.throws(
+      () => loadConfig(GatewayConfig, { ...example, CORS_ORIGINS: bad }),
+      { code: 'CONFIG_INVALID' },
+      bad,
+    )
+})
+
 t.test('an asymmetric algorithm with JWT_SECRET stops the gateway at start', async (t) => {
   await t.rejects(build(t, { JWT_ALGORITHMS: 'RS256' }), /only HS256, HS384 or HS512 with JWT_SECRET/)
 })

@@ -182,6 +182,14 @@ t.test('the dashboard shows the post analytics after a sync', async (t) => {
   t.ok((await dashboard.locator('sb-chart').count()) >= 1, 'history drawn as charts')
   t.same(await seriousViolations(page, 'sb-dashboard'), [], 'axe: no serious or critical violation')
   await screenshots(page, 'dashboard')
+
+  // the account was just synced: "Sync now" on the connections screen shows the gateway's cooldown
+  await openConsole('connections')
+  const demo = connections.locator('li', { hasText: 'Demo Creator' })
+  await demo.getByRole('button', { name: 'Sync now' }).click()
+  const waiting = demo.getByRole('button', { name: /Sync again in \d+ s/ })
+  await waiting.waitFor()
+  t.ok(await waiting.isDisabled(), 'Sync now waits out the cooldown')
 })
 
 t.test('the language switches by attribute (Vietnamese, French)', async (t) => {

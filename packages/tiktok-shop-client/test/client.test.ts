@@ -1,5 +1,5 @@
 import { createSandbox, type Sandbox } from '@social-bridge/tiktok-sandbox'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import {
   createTikTokShopClient,
   ShopCodes,
@@ -35,7 +35,7 @@ function authCode(c = client()) {
 }
 
 /** The rejection of `p` as a TikTokShopError. */
-async function failure(t: Tap.Test, p: Promise<unknown>): Promise<TikTokShopError> {
+async function failure(t: Test, p: Promise<unknown>): Promise<TikTokShopError> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,

@@ -68,7 +68,7 @@ export const shopRoutes: FastifyPluginAsync<{ ctx: SandboxContext; app: ShopApp;
   fastify,
   { ctx, app, store },
 ) => {
-  fastify.setErrorHandler((err, request, reply) => {
+  fastify.setErrorHandler((err, _request, reply) => {
     const e = toShopError(err)
     return send(reply, e.httpStatus, e.shopCode, e.message, null)
   })

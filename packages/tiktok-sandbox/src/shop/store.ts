@@ -67,7 +67,7 @@ export function createShopStore(clock: Clock, settings: Partial<ShopSettings> = 
   const codes = new Map<string, { openId: string; expiresAt: number }>()
   const access = new Map<string, Token>()
   const refresh = new Map<string, Token>()
-  const live = (t: Token | undefined) => (t && t.live && t.expiresAt > clock.now() ? t : undefined)
+  const live = (t: Token | undefined) => (t?.live && t.expiresAt > clock.now() ? t : undefined)
   const store: ShopStore = {
     settings: {
       codeTtlSec: 600,

@@ -48,6 +48,25 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * The {@link ProviderError} kind of a client error: `grant_dead` when `grantDead`, `transient` for
+ * the clients' `retryable` and `rate_limited` categories, else `failed`.
+ */
+export function errorKind(category: string, grantDead: boolean): ProviderError['kind'] {
+  if (grantDead) return 'grant_dead'
+  return category === 'retryable' || category === 'rate_limited' ? 'transient' : 'failed'
+}
+
+/**
+ * Runs a client call, rethrowing what `toProviderError` makes of its failure (a
+ * {@link ProviderError}, or the error itself when it is not the client's).
+ */
+export function providerCall<T>(p: Promise<T>, toProviderError: (err: unknown) => unknown): Promise<T> {
+  return p.catch((err) => {
+    throw toProviderError(err)
+  })
+}
+
 /** Who connects, for an adapter's admission rules. */
 export interface AdmitInput {
   tenantId: string

@@ -1,24 +1,22 @@
 import { ErrorCodes } from '@social-bridge/contracts'
 import { type ShopTokenSet, type TikTokShopClient, TikTokShopError } from '@social-bridge/tiktok-shop-client'
 import type { ShopInput, ShopsRepository } from '../../repositories/shops-repository.js'
-import { type GrantedTokens, type ProviderAdapter, ProviderError } from './provider.js'
+import {
+  errorKind,
+  type GrantedTokens,
+  type ProviderAdapter,
+  ProviderError,
+  providerCall,
+} from './provider.js'
 
 /** A TikTok Shop client error as a {@link ProviderError} (docs/tiktok-shop-api.md §2, §5). */
 function classify(err: unknown): unknown {
   if (!(err instanceof TikTokShopError)) return err
-  const kind =
-    err.category === 'grant_invalid'
-      ? 'grant_dead'
-      : err.category === 'retryable' || err.category === 'rate_limited'
-        ? 'transient'
-        : 'failed'
+  const kind = errorKind(err.category, err.category === 'grant_invalid')
   return new ProviderError(kind, err.shopCode === undefined ? err.code : String(err.shopCode), err.toJSON())
 }
 
-const call = <T>(p: Promise<T>): Promise<T> =>
-  p.catch((err) => {
-    throw classify(err)
-  })
+const call = <T>(p: Promise<T>) => providerCall(p, classify)
 
 /** Seconds from now until an absolute instant (never negative). */
 const secondsUntil = (at: Date) => Math.max(0, Math.floor((at.getTime() - Date.now()) / 1000))

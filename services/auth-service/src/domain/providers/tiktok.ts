@@ -1,25 +1,22 @@
 import { type TikTokClient, TikTokError, type UserInfo } from '@social-bridge/tiktok-client'
-import { type GrantedTokens, type ProviderAdapter, ProviderError } from './provider.js'
+import {
+  errorKind,
+  type GrantedTokens,
+  type ProviderAdapter,
+  ProviderError,
+  providerCall,
+} from './provider.js'
 
 const PROFILE_FIELDS = ['open_id', 'display_name', 'avatar_url'] as const
 
 /** A TikTok client error as a {@link ProviderError} (docs/tiktok-api.md §1.6). */
 function classify(err: unknown): unknown {
   if (!(err instanceof TikTokError)) return err
-  const errorCode = err.tiktokCode ?? err.code
-  const kind =
-    err.tiktokCode === 'invalid_grant'
-      ? 'grant_dead'
-      : err.category === 'retryable' || err.category === 'rate_limited'
-        ? 'transient'
-        : 'failed'
-  return new ProviderError(kind, errorCode, err.toJSON())
+  const kind = errorKind(err.category, err.tiktokCode === 'invalid_grant')
+  return new ProviderError(kind, err.tiktokCode ?? err.code, err.toJSON())
 }
 
-const call = <T>(p: Promise<T>): Promise<T> =>
-  p.catch((err) => {
-    throw classify(err)
-  })
+const call = <T>(p: Promise<T>) => providerCall(p, classify)
 
 /**
  * TikTok Login Kit (docs/tiktok-api.md §1–§2.2): PKCE hex S256 authorize, code exchange with the

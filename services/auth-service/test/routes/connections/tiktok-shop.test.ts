@@ -1,21 +1,15 @@
-import { Writable } from 'node:stream'
 import { createTikTokShopClient } from '@social-bridge/tiktok-shop-client'
 import t from 'tap'
 import { collectEvents, connectionRow, expireStoredAccessToken } from '../../db.js'
 import { asService, asUser, build, startSandbox, waitUntil } from '../../helper.js'
+import { captureLogs, dumpAuthSchema, leaks } from '../../secrets.js'
 import { requestAccessToken } from '../../setup.js'
 import { connectedShop, connectShop } from '../../shop.js'
 import { startTikTokRecorder } from '../../tiktok-recorder.js'
 
 // One sandbox and one auth-service for the file; each test uses its own tenant.
 const sandbox = await startSandbox(t)
-const logs: string[] = []
-const logStream = new Writable({
-  write(chunk, _enc, cb) {
-    logs.push(chunk.toString())
-    cb()
-  },
-})
+const { logStream, text: logs } = captureLogs()
 // every auth code, app secret and token exchanged with TikTok Shop, as seen on the wire
 const wire = await startTikTokRecorder(t, sandbox.url)
 const { app, config } = await build(t, {
@@ -230,35 +224,21 @@ t.test(
 
 t.test('no app secret, code or token is in the logs, the bodies, the events or the database', async (t) => {
   await waitUntil(() => events.events.some((e) => e.subject === 'social.connection.disconnected'))
-  const dump: string[] = []
-  const cols = await app.sql`select table_name, column_name, data_type from information_schema.columns
-    where table_schema = 'auth' and data_type in ('text', 'bytea', 'jsonb', 'ARRAY')`
-  for (const col of cols) {
-    const rows = await app.sql.unsafe(`select "${col.column_name}" as v from auth."${col.table_name}"`)
-    for (const r of rows) {
-      if (r.v == null) continue
-      dump.push(
-        col.data_type === 'bytea' ? Buffer.from(r.v as Uint8Array).toString('latin1') : JSON.stringify(r.v),
-      )
-    }
-  }
+  const dump = await dumpAuthSchema(app)
   const seen = (field: string) => wire.values.get(field)?.size ?? 0
   t.ok(seen('app_secret') === 1 && seen('auth_code') > 5, 'the app secret and the codes were recorded')
   t.ok(seen('access_token') > 5 && seen('refresh_token') > 5 && seen('x-tts-access-token') > 0)
   const secrets = new Set([...wire.all(), config.TIKTOK_SHOP_APP_SECRET!])
   const places = {
-    logs: logs.join(''),
+    logs: logs(),
     bodies: bodies.join('\n'),
     events: events.events.map((e) => e.body).join('\n'),
-    database: dump.join('\n'),
+    database: dump.values.join('\n'),
   }
   t.ok(places.logs.length > 1000 && places.database.length > 1000, 'there was output to check')
-  for (const [place, text] of Object.entries(places)) {
-    const leaked = [...secrets].filter((s) => text.includes(s))
-    t.same(
-      leaked.map((s) => `${s.slice(0, 4)}…`),
-      [],
-      `${place} holds none of the ${secrets.size} secret values`,
-    )
-  }
+  t.same(
+    leaks(places, secrets),
+    { logs: [], bodies: [], events: [], database: [] },
+    `no place holds any of the ${secrets.size} secret values`,
+  )
 })

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { SandboxContext } from '../context.js'
-import { consentRedirect, shopRoutes } from './routes.js'
+import { consentRedirect, consentRoutes } from './consent.js'
+import { shopRoutes } from './routes.js'
 import { type AddSellerInput, createShopStore, type ShopSeller, type ShopSettings } from './store.js'
 
 export type { AddSellerInput, ShopSeller, ShopSettings } from './store.js'
@@ -57,6 +58,7 @@ export async function registerShop(
   }
   const store = createShopStore(ctx.clock, options.settings)
   for (const s of options.sellers ?? []) store.addSeller(s)
+  await fastify.register(consentRoutes, { app, store })
   await fastify.register(shopRoutes, { ctx, app, store })
   return {
     appKey: app.appKey,

@@ -30,9 +30,6 @@ export class ShopApiError extends Error {
 }
 
 const requestId = () => `${Date.now()}${randomBytes(6).toString('hex').toUpperCase()}`
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-
 function send(reply: FastifyReply, status: number, code: number, message: string, data: unknown) {
   if (code !== 0) reply.request.tt.errorCode = String(code)
   return reply
@@ -59,9 +56,9 @@ function toShopError(err: unknown): ShopApiError {
 }
 
 /**
- * TikTok Shop's hosts on the sandbox (docs/tiktok-shop-api.md §1–§4): the seller's consent page
- * `GET|POST /open/authorize`, token get/refresh `GET /api/v2/token/get|refresh`, and the signed
- * `GET /authorization/202309/shops`. Faults use the endpoints `shop.authorize`, `shop.token.get`,
+ * TikTok Shop's API hosts on the sandbox (docs/tiktok-shop-api.md §2–§4): token get/refresh
+ * `GET /api/v2/token/get|refresh` and the signed `GET /authorization/202309/shops`, answering in
+ * the `{code, message, request_id, data}` envelope. Faults use the endpoints `shop.token.get`,
  * `shop.token.refresh`, `shop.shops` (a numeric fault `code` becomes the envelope code).
  */
 export const shopRoutes: FastifyPluginAsync<{ ctx: SandboxContext; app: ShopApp; store: ShopStore }> = async (
@@ -72,43 +69,6 @@ export const shopRoutes: FastifyPluginAsync<{ ctx: SandboxContext; app: ShopApp;
     const e = toShopError(err)
     return send(reply, e.httpStatus, e.shopCode, e.message, null)
   })
-
-  fastify.get('/open/authorize', { config: { endpoint: 'shop.authorize' } }, async (request, reply) => {
-    const q = request.query as Record<string, string | undefined>
-    if (q.service_id !== app.serviceId || !q.state) {
-      return reply
-        .code(400)
-        .type('text/html; charset=utf-8')
-        .send('<p class="error">Unknown service_id or no state.</p>')
-    }
-    const search = new URLSearchParams(q as Record<string, string>).toString()
-    const sellers = store
-      .sellers()
-      .map(
-        (s) => `<li><form method="post" action="/open/authorize">
-<input type="hidden" name="query" value="${esc(search)}"><input type="hidden" name="open_id" value="${esc(s.openId)}">
-<strong>${esc(s.sellerName)}</strong> (${esc(s.region)}): ${esc(s.shops.map((x) => x.name).join(', '))}
-<button type="submit" name="decision" value="approve">Authorize</button></form></li>`,
-      )
-      .join('\n')
-    return reply.type('text/html; charset=utf-8').send(`<!doctype html><html><head><meta charset="utf-8">
-<title>TikTok Shop sandbox — authorize</title></head><body><h1>Authorize this service for your shop</h1>
-<ul>${sellers || '<li>No sandbox sellers.</li>'}</ul>
-<form method="post" action="/open/authorize"><input type="hidden" name="query" value="${esc(search)}">
-<button type="submit" name="decision" value="deny">Cancel</button></form></body></html>`)
-  })
-
-  fastify.post<{ Body: { query?: string; open_id?: string; decision?: string } }>(
-    '/open/authorize',
-    { config: { endpoint: 'shop.authorize.decision' } },
-    async (request, reply) => {
-      const { query = '', open_id = '', decision } = request.body ?? {}
-      return reply.redirect(
-        consentRedirect(app, store, query, decision === 'approve' ? open_id : undefined),
-        302,
-      )
-    },
-  )
 
   const tokenRoute = (
     path: string,
@@ -178,27 +138,4 @@ export const shopRoutes: FastifyPluginAsync<{ ctx: SandboxContext; app: ShopApp;
       return send(reply, 200, 0, 'success', { shops: store.seller(openId)!.shops })
     },
   )
-}
-
-/**
- * Where the consent page sends the browser: the app's registered redirect URI with `code` and
- * `state` (approve as `openId`), or `error=access_denied` and `state` (deny, `openId` undefined).
- * @throws Error for an unknown seller or a query without this app's `service_id`.
- */
-export function consentRedirect(
-  app: ShopApp,
-  store: ShopStore,
-  query: string,
-  openId: string | undefined,
-): string {
-  const q = new URLSearchParams(query)
-  if (q.get('service_id') !== app.serviceId) throw new Error('Unknown service_id')
-  const to = new URL(app.redirectUri)
-  if (openId === undefined) to.searchParams.set('error', 'access_denied')
-  else {
-    if (!store.seller(openId)) throw new Error(`No sandbox seller ${openId}`)
-    to.searchParams.set('code', store.issueCode(openId))
-  }
-  to.searchParams.set('state', q.get('state') ?? '')
-  return to.toString()
 }

@@ -105,6 +105,20 @@ t.test('a due token is refreshed on hand-out, and on demand (admin refresh, forc
   t.equal(refreshCalls(), before + 3)
 })
 
+t.test('the refresh scheduler refreshes a due shop connection ahead of its absolute expiry', async (t) => {
+  const seller = sandbox.shop.addSeller()
+  const id = await connectedShop(app, sandbox, admin('shop-t8'), seller.openId)
+  const [row] =
+    await app.sql`select extract(epoch from access_token_expires_at - next_refresh_at)::int as lead
+    from auth.connections where id = ${id}`
+  t.equal(row?.lead, config.REFRESH_MARGIN_SEC, 'due the margin before the absolute expiry')
+  await app.sql`update auth.connections set next_refresh_at = now() - interval '1 second' where id = ${id}`
+  const before = refreshCalls()
+  t.match(await app.refreshScheduler.runOnce(), { refreshed: 1, reauthRequired: 0, failed: 0 })
+  t.equal(refreshCalls(), before + 1)
+  t.ok((await connectionRow(app, id))?.last_refreshed_at)
+})
+
 t.test(
   'concurrent hand-outs of a due token share one refresh (the old refresh token dies on use)',
   async (t) => {

@@ -4,6 +4,7 @@ import { directPortChecks } from './checks/direct-ports.js'
 import { forgedJwtChecks } from './checks/forged-jwt.js'
 import { roleChecks } from './checks/roles.js'
 import { tenancyChecks } from './checks/tenancy.js'
+import { tiktokShopConnects } from './checks/tiktok-shop.js'
 import { CLIP_15, CLIP_40, startJourney } from './journey-context.js'
 import { delivered, lastSeq, sandboxRequestsSince, sandboxWebhooks } from './sandbox-admin.js'
 
@@ -157,4 +158,9 @@ t.test(
     })
     t.equal(info.status, 200, 'the restored account works with its new token')
   },
+)
+
+t.test('a TikTok Shop seller connects through the gateway and the sandbox consent page', async (t) =>
+  // its own tenant, so the demo tenant's connection list stays as the other journeys expect
+  tiktokShopConnects(t, stack, await stack.jwt({ tenant: 'e2e-shop-tenant' })),
 )

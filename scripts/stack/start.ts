@@ -80,6 +80,8 @@ Social Bridge is running.
   Console      ${url(PORTS.gateway)}/console/#token=${token}
   Webhooks     ${url(PORTS.ingest)}/webhooks/tiktok
   TikTok sandbox ${url(PORTS.sandbox)}  (consent page: /v2/auth/authorize/; state in .local/sandbox-state.json)
+  TikTok Shop  the same sandbox (seller consent: /open/authorize; in memory): connect with
+               curl -i -H "Authorization: Bearer $SB_TOKEN" ${url(PORTS.gateway)}/v1/connections/tiktok_shop/authorize
   Logs         .local/logs/<service>.log
 
 Development JWT (admin, tenant demo-tenant, 12 h):

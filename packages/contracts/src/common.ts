@@ -3,8 +3,11 @@ import { type TSchema, Type } from 'typebox'
 export { IsoDateTime } from './date-time.js'
 export { Uuid } from './uuid.js'
 
-/** Social networks Social Bridge speaks to. TikTok first; TikTok Shop and Instagram are planned. */
-export const Provider = Type.Union([Type.Literal('tiktok')])
+/**
+ * Networks Social Bridge connects accounts of: `tiktok` (Login Kit, a creator account) and
+ * `tiktok_shop` (TikTok Shop seller authorization, a seller and their shops). Instagram is planned.
+ */
+export const Provider = Type.Union([Type.Literal('tiktok'), Type.Literal('tiktok_shop')])
 
 const TIKTOK_POST_ID_PATTERN = '^[0-9]{1,20}$'
 

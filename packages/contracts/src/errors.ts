@@ -31,6 +31,10 @@ export const ErrorCodes = {
   CONNECTION_NOT_ACTIVE: 'CONNECTION_NOT_ACTIVE',
   REAUTH_REQUIRED: 'REAUTH_REQUIRED',
   TOKEN_KEY_UNAVAILABLE: 'TOKEN_KEY_UNAVAILABLE',
+  /** 409: a shop of this TikTok Shop grant is connected by another user of the tenant (who is not said). */
+  SHOP_ALREADY_CONNECTED: 'SHOP_ALREADY_CONNECTED',
+  /** 409: the user already has another TikTok Shop connection (one shop per CRM user). */
+  SHOP_LIMIT_REACHED: 'SHOP_LIMIT_REACHED',
   // publishing
   MEDIA_NOT_VIDEO: 'MEDIA_NOT_VIDEO',
   PRIVACY_LEVEL_NOT_ALLOWED: 'PRIVACY_LEVEL_NOT_ALLOWED',

@@ -23,6 +23,10 @@ const SECRET_KEYS = new Set(
     'password',
     'secret',
     'x-internal-token',
+    // TikTok Shop (docs/tiktok-shop-api.md §2–§3): the app secret and auth code of token URLs, the access-token header
+    'app_secret',
+    'auth_code',
+    'x-tts-access-token',
   ].map(normalizeKey),
 )
 
@@ -38,6 +42,8 @@ const SECRET_PARAMS = [
   'code_verifier',
   'token',
   'upload_token',
+  'app_secret',
+  'auth_code',
 ]
 /** Parameters secret enough to scrub as `name=value` / `"name":"value"` anywhere in free text. */
 const SECRET_FIELDS_IN_TEXT = [
@@ -46,6 +52,8 @@ const SECRET_FIELDS_IN_TEXT = [
   'client_secret',
   'code_verifier',
   'upload_token',
+  'app_secret',
+  'auth_code',
 ]
 
 /** TikTok token literals (`act.`, `rft.`, `clt.` prefixes, docs/tiktok-api.md §1.4) and bearer credentials in text. */

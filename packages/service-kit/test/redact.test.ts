@@ -47,3 +47,19 @@ t.test('credential headers are redacted by name', async (t) => {
     'user-agent': 'ua',
   })
 })
+
+t.test(
+  'TikTok Shop: the app secret and auth code of a token URL, and x-tts-access-token, are redacted',
+  async (t) => {
+    const url =
+      'https://auth.tiktok-shops.com/api/v2/token/get?app_key=k1&app_secret=shopSECRET1&auth_code=codeSECRET2&grant_type=authorized_code'
+    const text = redactText(`GET ${url} failed; app_secret: shopSECRET1`)
+    for (const secret of ['shopSECRET1', 'codeSECRET2']) t.notOk(text.includes(secret), secret)
+    t.match(text, /app_key=k1/)
+    t.same(redactDeep({ 'x-tts-access-token': 'ROW_abc', app_secret: 's', auth_code: 'c' }, 'headers'), {
+      'x-tts-access-token': REDACTED,
+      app_secret: REDACTED,
+      auth_code: REDACTED,
+    })
+  },
+)

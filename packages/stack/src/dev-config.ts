@@ -44,11 +44,20 @@ export const DEV_TIKTOK = {
   ],
 }
 
+/** The sandbox's TikTok Shop app and its seller (docs/tiktok-shop-api.md); the app secret is in DevSecrets. */
+export const DEV_TIKTOK_SHOP = {
+  appKey: 'sbx_demo_shop_app_key',
+  serviceId: 'sbx_demo_shop_service',
+  sellers: [{ openId: 'demo-seller', sellerName: 'Demo Seller', region: 'GB', shopNames: ['Demo Shop UK'] }],
+}
+
 /** Secrets of the local stack: generated on first start and kept so a second start can read its data. */
 export interface DevSecrets {
   jwtSecret: string
   internalJwtSecret: string
   tiktokClientSecret: string
+  /** Absent in secrets files written before TikTok Shop: the TikTok client secret is used. */
+  tiktokShopAppSecret?: string
   tokenKey: string
   cookieSecret: string
 }
@@ -59,6 +68,7 @@ export function generateDevSecrets(): DevSecrets {
     jwtSecret: randomBytes(32).toString('hex'),
     internalJwtSecret: randomBytes(32).toString('hex'),
     tiktokClientSecret: randomBytes(24).toString('hex'),
+    tiktokShopAppSecret: randomBytes(24).toString('hex'),
     tokenKey: randomBytes(32).toString('base64'),
     cookieSecret: randomBytes(32).toString('hex'),
   }

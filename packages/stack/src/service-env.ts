@@ -1,4 +1,4 @@
-import { DEV_JWT, DEV_TIKTOK, type DevSecrets, PORTS, url } from './dev-config.js'
+import { DEV_JWT, DEV_TIKTOK, DEV_TIKTOK_SHOP, type DevSecrets, PORTS, url } from './dev-config.js'
 
 export type StackPorts = typeof PORTS
 
@@ -32,6 +32,7 @@ export function stackEnv(
     AUTH_SERVICE_URL: url(ports.auth),
   }
   const callback = `${url(ports.gateway)}/v1/connections/tiktok/callback`
+  const shopAppSecret = s.tiktokShopAppSecret ?? s.tiktokClientSecret
   return {
     sandbox: {
       SANDBOX_PORT: String(ports.sandbox),
@@ -42,6 +43,11 @@ export function stackEnv(
       SANDBOX_WEBHOOK_URL: `${url(ports.ingest)}/webhooks/tiktok`,
       SANDBOX_VERIFIED_URL_PREFIXES: DEV_TIKTOK.verifiedPrefix,
       SANDBOX_SEED_USERS: JSON.stringify(DEV_TIKTOK.users),
+      SANDBOX_SHOP_APP_KEY: DEV_TIKTOK_SHOP.appKey,
+      SANDBOX_SHOP_APP_SECRET: shopAppSecret,
+      SANDBOX_SHOP_SERVICE_ID: DEV_TIKTOK_SHOP.serviceId,
+      SANDBOX_SHOP_REDIRECT_URI: `${url(ports.gateway)}/v1/connections/tiktok_shop/callback`,
+      SANDBOX_SHOP_SELLERS: JSON.stringify(DEV_TIKTOK_SHOP.sellers),
       ...(infra.sandboxStateFile ? { SANDBOX_STATE_FILE: infra.sandboxStateFile } : {}),
       SANDBOX_SETTINGS: JSON.stringify({
         pullUrlRewrites: { [DEV_TIKTOK.verifiedPrefix]: `${url(ports.media)}/` },
@@ -53,6 +59,12 @@ export function stackEnv(
       ...common,
       PORT: String(ports.auth),
       TIKTOK_REDIRECT_URI: callback,
+      TIKTOK_SHOP_APP_KEY: DEV_TIKTOK_SHOP.appKey,
+      TIKTOK_SHOP_APP_SECRET: shopAppSecret,
+      TIKTOK_SHOP_SERVICE_ID: DEV_TIKTOK_SHOP.serviceId,
+      TIKTOK_SHOP_AUTHORIZE_BASE_URL: url(ports.sandbox),
+      TIKTOK_SHOP_AUTH_BASE_URL: url(ports.sandbox),
+      TIKTOK_SHOP_API_BASE_URL: url(ports.sandbox),
       TOKEN_ENCRYPTION_KEYS: `dev1:${s.tokenKey}`,
       TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'dev1',
       OAUTH_COOKIE_SECRET: s.cookieSecret,

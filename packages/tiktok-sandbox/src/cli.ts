@@ -15,6 +15,9 @@ async function main(): Promise<void> {
   for (const u of sandbox.listUsers()) {
     console.log(`  user ${u.openId} ${u.displayName}${u.private ? ' (private)' : ''}`)
   }
+  for (const s of sandbox.shop.listSellers()) {
+    console.log(`  TikTok Shop seller ${s.openId} ${s.sellerName} (${s.shops.map((x) => x.name).join(', ')})`)
+  }
   const stop = async (signal: string) => {
     console.log(`tiktok-sandbox: ${signal}, closing`)
     try {

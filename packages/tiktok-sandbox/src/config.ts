@@ -43,7 +43,9 @@ function stateFileArg(argv: string[]): string | undefined {
  * env vars on top: SANDBOX_PORT, SANDBOX_HOST, SANDBOX_PUBLIC_URL, SANDBOX_CLIENT_KEY,
  * SANDBOX_CLIENT_SECRET, SANDBOX_REDIRECT_URIS (comma-separated), SANDBOX_WEBHOOK_URL,
  * SANDBOX_VERIFIED_URL_PREFIXES (comma-separated), SANDBOX_SEED_USERS (count or JSON array),
- * SANDBOX_SETTINGS (JSON, partial SandboxSettings), SANDBOX_STATE_FILE; then `argv` (the
+ * SANDBOX_SETTINGS (JSON, partial SandboxSettings), SANDBOX_STATE_FILE, the TikTok Shop app's
+ * SANDBOX_SHOP_APP_KEY, SANDBOX_SHOP_APP_SECRET, SANDBOX_SHOP_SERVICE_ID, SANDBOX_SHOP_REDIRECT_URI and
+ * SANDBOX_SHOP_SELLERS (JSON array of AddSellerInput); then `argv` (the
  * arguments after the script): `--state-file <path>` wins over the env var. The state file path
  * is made absolute against the working directory. Throws `Error` with a readable message.
  */
@@ -72,6 +74,17 @@ export function loadCliOptions(env: NodeJS.ProcessEnv, argv: string[] = []): San
       ...(parseJson('SANDBOX_SETTINGS', env.SANDBOX_SETTINGS) as object),
     }
   }
+  const shop = {
+    ...options.shop,
+    ...(env.SANDBOX_SHOP_APP_KEY ? { appKey: env.SANDBOX_SHOP_APP_KEY } : {}),
+    ...(env.SANDBOX_SHOP_APP_SECRET ? { appSecret: env.SANDBOX_SHOP_APP_SECRET } : {}),
+    ...(env.SANDBOX_SHOP_SERVICE_ID ? { serviceId: env.SANDBOX_SHOP_SERVICE_ID } : {}),
+    ...(env.SANDBOX_SHOP_REDIRECT_URI ? { redirectUri: env.SANDBOX_SHOP_REDIRECT_URI } : {}),
+    ...(env.SANDBOX_SHOP_SELLERS
+      ? { sellers: parseJson('SANDBOX_SHOP_SELLERS', env.SANDBOX_SHOP_SELLERS) as [] }
+      : {}),
+  }
+  if (Object.keys(shop).length > 0) options.shop = shop
   const stateFile = stateFileArg(argv) ?? (env.SANDBOX_STATE_FILE || options.stateFile)
   if (stateFile) options.stateFile = resolve(stateFile)
   return options

@@ -21,6 +21,14 @@ export {
   LEGACY_TOKEN_RULES,
   type SandboxSettings,
 } from './settings.js'
+export type {
+  AddSellerInput,
+  ShopAdminApi,
+  ShopApp,
+  ShopOptions,
+  ShopSeller,
+  ShopSettings,
+} from './shop/index.js'
 export type { FailReason, PrivacyLevel, PublishStatus } from './state/posts.js'
 export type { RequestLogEntry } from './state/request-log.js'
 export type { RefreshTokenState } from './state/tokens.js'

@@ -13,6 +13,7 @@ import { createProcessor } from './processing/processor.js'
 import { resumeProcessing } from './processing/resume.js'
 import { createRateLimiter } from './rate-limit.js'
 import { applySettings, defaultSettings, type SandboxSettings } from './settings.js'
+import { registerShop, type ShopAdminApi, type ShopOptions } from './shop/index.js'
 import { createClock } from './state/clock.js'
 import { createPostsStore } from './state/posts.js'
 import { createRequestLog } from './state/request-log.js'
@@ -50,6 +51,8 @@ export interface SandboxOptions {
    * on close (persistence/README.md). Default none: state lives in memory only.
    */
   stateFile?: string
+  /** The emulated TikTok Shop app and sellers (docs/tiktok-shop-api.md); defaults in shop/index.ts. */
+  shop?: ShopOptions
 }
 
 /** How long changes gather before the state file is written, ms. */
@@ -67,6 +70,8 @@ export interface Sandbox extends AdminApi {
   readonly app: FastifyInstance
   /** Resolves when no media processing or download is in flight. */
   idle(): Promise<void>
+  /** TikTok Shop's seller authorization on the same base URL (authorize page, tokens, shops). */
+  readonly shop: ShopAdminApi
   /**
    * Stops listening, cancels timers and webhook retries, writes the state file (if any), deletes
    * stored bytes. Throws when the state file cannot be written. Later calls return the first one's promise.
@@ -121,6 +126,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     ctx.users.add(u, clock.now())
   }
   const app = await buildApp(ctx)
+  const shop = await registerShop(app, ctx, options.shop)
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
@@ -142,6 +148,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     clientKey: config.clientKey,
     stateFile: options.stateFile,
     app,
+    shop,
     idle: () => ctx.processor.idle(),
     close() {
       closing ??= (async () => {

@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie'
 import { Streams } from '@social-bridge/contracts'
 import { infrastructurePlugin } from '@social-bridge/service-kit'
 import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
+import { tiktokShopClientPlugin } from '@social-bridge/tiktok-shop-client/fastify'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthConfig } from './config.js'
@@ -25,7 +26,8 @@ export interface AuthAppOptions {
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
 
 /**
- * auth-service as a Fastify plugin that never listens (CONVENTIONS.md 1): TikTok OAuth connect,
+ * auth-service as a Fastify plugin that never listens (CONVENTIONS.md 1): provider OAuth connect
+ * (TikTok, TikTok Shop when configured),
  * the encrypted token vault, access-token hand-out and refresh, disconnect/revoke. Register it on a Fastify
  * built with service-kit's `createFastifyOptions`; importing this module has no side effects.
  * Wrapped in fastify-plugin so `app.auth`, `app.db`… are visible to tests.
@@ -50,6 +52,16 @@ async function authApp(app: FastifyInstance, opts: AuthAppOptions) {
     apiBaseUrl: config.TIKTOK_API_BASE_URL,
     connections: 64,
   })
+  if (config.TIKTOK_SHOP_APP_KEY && config.TIKTOK_SHOP_APP_SECRET && config.TIKTOK_SHOP_SERVICE_ID) {
+    await app.register(tiktokShopClientPlugin, {
+      appKey: config.TIKTOK_SHOP_APP_KEY,
+      appSecret: config.TIKTOK_SHOP_APP_SECRET,
+      serviceId: config.TIKTOK_SHOP_SERVICE_ID,
+      authorizeBaseUrl: config.TIKTOK_SHOP_AUTHORIZE_BASE_URL,
+      authBaseUrl: config.TIKTOK_SHOP_AUTH_BASE_URL,
+      apiBaseUrl: config.TIKTOK_SHOP_API_BASE_URL,
+    })
+  }
   // domain
   await app.register(domainPlugin, {
     config,

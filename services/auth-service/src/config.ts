@@ -21,6 +21,19 @@ export const AuthConfig = Type.Object({
   /** The registered redirect URI: the gateway's public `/v1/connections/tiktok/callback`. */
   TIKTOK_REDIRECT_URI: Type.String({ pattern: '^https?://' }),
   TIKTOK_SCOPES: Type.String({ minLength: 1, default: DEFAULT_TIKTOK_SCOPES }),
+  /**
+   * TikTok Shop (docs/tiktok-shop-api.md): the app of Partner Center. Without all three of key,
+   * secret and service id the `tiktok_shop` provider is off (its authorize answers 404).
+   */
+  TIKTOK_SHOP_APP_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  TIKTOK_SHOP_APP_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  TIKTOK_SHOP_SERVICE_ID: Type.Optional(Type.String({ minLength: 1 })),
+  /** The seller's authorize page host; `https://services.us.tiktokshop.com` for US sellers. */
+  TIKTOK_SHOP_AUTHORIZE_BASE_URL: Type.String({ default: 'https://services.tiktokshop.com' }),
+  /** Token get/refresh host. */
+  TIKTOK_SHOP_AUTH_BASE_URL: Type.String({ default: 'https://auth.tiktok-shops.com' }),
+  /** Shop API host (the authorized-shops call). */
+  TIKTOK_SHOP_API_BASE_URL: Type.String({ default: 'https://open-api.tiktokglobalshop.com' }),
   /** `kid1:base64key,kid2:base64key`; every key is 32 bytes (AES-256-GCM). */
   TOKEN_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
   /** Key id new ciphertexts are written under; must be one of TOKEN_ENCRYPTION_KEYS. */

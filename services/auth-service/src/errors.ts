@@ -48,3 +48,20 @@ export const ReturnUrlNotAllowedError = defineError(
   400,
   'returnUrl is not an allowed return URL',
 )
+
+/**
+ * 409: a shop of this TikTok Shop grant (or its seller) is connected by another user of the
+ * tenant. Never says who.
+ */
+export const ShopAlreadyConnectedError = defineError(
+  'SHOP_ALREADY_CONNECTED',
+  409,
+  'This shop is already connected by another user',
+)
+
+/** 409: one TikTok Shop per CRM user — the user already has another shop connected. */
+export const ShopLimitReachedError = defineError(
+  'SHOP_LIMIT_REACHED',
+  409,
+  'You already have a TikTok Shop connected; disconnect it first',
+)

@@ -21,6 +21,7 @@ import {
   TEST_CRM_ORIGIN,
   TEST_DEFAULT_RETURN_URL,
   TEST_REDIRECT_URI,
+  TEST_SHOP_APP,
   testAuthConfig,
 } from '../testing/index.js'
 
@@ -37,7 +38,7 @@ export async function startSandbox(
   t: Teardownable,
   settings: Partial<SandboxSettings> = {},
 ): Promise<Sandbox> {
-  const sandbox = await createSandbox({ redirectUris: [REDIRECT_URI], settings })
+  const sandbox = await createSandbox({ redirectUris: [REDIRECT_URI], settings, shop: TEST_SHOP_APP })
   t.teardown(() => sandbox.close())
   return sandbox
 }

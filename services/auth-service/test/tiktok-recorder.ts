@@ -3,8 +3,20 @@ import type { AddressInfo } from 'node:net'
 import type { Teardownable } from '@social-bridge/service-kit/testing'
 import { request } from 'undici'
 
-/** Form fields and JSON keys whose values are credentials (docs/tiktok-api.md §1.4, §1.5). */
-const SECRET_FIELDS = ['client_secret', 'code', 'code_verifier', 'refresh_token', 'token', 'access_token']
+/**
+ * Form fields, query parameters and JSON keys (top level or under `data`) whose values are
+ * credentials (docs/tiktok-api.md §1.4, §1.5; TikTok Shop's token URLs, docs/tiktok-shop-api.md §2).
+ */
+const SECRET_FIELDS = [
+  'client_secret',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'token',
+  'access_token',
+  'app_secret',
+  'auth_code',
+]
 
 /** What a {@link startTikTokRecorder} saw on the wire, by field name (`bearer` = Authorization). */
 export interface TikTokRecorder {
@@ -22,7 +34,7 @@ const forwardable = (headers: IncomingHttpHeaders | Record<string, string | stri
   ) as Record<string, string | string[]>
 
 /**
- * A pass-through HTTP proxy in front of the sandbox's API host that records every credential
+ * A pass-through HTTP proxy in front of one of the sandbox's hosts (TikTok's API, TikTok Shop's token host) that records every credential
  * exchanged with it — form fields of token/revoke requests, `access_token`/`refresh_token` of
  * answers, bearer tokens — so a test can look for the exact values TikTok issued. Closed at teardown.
  */
@@ -41,8 +53,11 @@ export async function startTikTokRecorder(t: Teardownable, target: string): Prom
       for (const [k, v] of new URLSearchParams(body.toString('utf8')))
         if (SECRET_FIELDS.includes(k)) record(k, v)
     }
+    for (const [k, v] of new URL(req.url ?? '/', target).searchParams)
+      if (SECRET_FIELDS.includes(k)) record(k, v)
     const bearer = /^Bearer (.+)$/i.exec(String(req.headers.authorization ?? ''))
     if (bearer) record('bearer', bearer[1])
+    record('x-tts-access-token', req.headers['x-tts-access-token'])
     const up = await request(new URL(req.url ?? '/', target), {
       method: req.method as 'GET',
       headers: forwardable(req.headers),
@@ -51,7 +66,11 @@ export async function startTikTokRecorder(t: Teardownable, target: string): Prom
     const answer = Buffer.from(await up.body.arrayBuffer())
     try {
       const json = JSON.parse(answer.toString('utf8')) as Record<string, unknown>
-      for (const k of SECRET_FIELDS) record(k, json[k])
+      const data = (json.data ?? {}) as Record<string, unknown>
+      for (const k of SECRET_FIELDS) {
+        record(k, json[k])
+        record(k, data[k])
+      }
     } catch {
       // not JSON: nothing to record
     }

@@ -23,6 +23,15 @@ export { tokenTiming } from '../src/domain/token-timing.js'
 
 /** The redirect URI the tests register at the sandbox (the gateway's callback). */
 export const TEST_REDIRECT_URI = 'https://gateway.test/v1/connections/tiktok/callback'
+/** The TikTok Shop redirect URI the tests register at the sandbox (the gateway's shop callback). */
+export const TEST_SHOP_REDIRECT_URI = 'https://gateway.test/v1/connections/tiktok_shop/callback'
+/** The sandbox's TikTok Shop app (its defaults), with our redirect URI. */
+export const TEST_SHOP_APP = {
+  appKey: 'sbx_shop_app_key',
+  appSecret: 'sbx_shop_app_secret',
+  serviceId: 'sbx_shop_service_id',
+  redirectUri: TEST_SHOP_REDIRECT_URI,
+}
 /** The CRM origin allowed as a `returnUrl`, and the default return URL on it. */
 export const TEST_CRM_ORIGIN = 'https://crm.test'
 export const TEST_DEFAULT_RETURN_URL = `${TEST_CRM_ORIGIN}/settings/integrations`
@@ -46,7 +55,8 @@ export interface TestAuthInput {
 }
 
 /**
- * A complete auth-service config for a test: the sandbox's default app credentials, every scope,
+ * A complete auth-service config for a test: the sandbox's default app credentials (TikTok and
+ * TikTok Shop, both on the sandbox), every scope,
  * a fresh token key `k1`, no background refresh scheduler (`REFRESH_SCHEDULER_INTERVAL_MS: 0`).
  */
 export function testAuthConfig(input: TestAuthInput): AuthConfig {
@@ -59,6 +69,12 @@ export function testAuthConfig(input: TestAuthInput): AuthConfig {
     TIKTOK_API_BASE_URL: input.sandboxUrl,
     TIKTOK_REDIRECT_URI: TEST_REDIRECT_URI,
     TIKTOK_SCOPES: ALL_SCOPES,
+    TIKTOK_SHOP_APP_KEY: TEST_SHOP_APP.appKey,
+    TIKTOK_SHOP_APP_SECRET: TEST_SHOP_APP.appSecret,
+    TIKTOK_SHOP_SERVICE_ID: TEST_SHOP_APP.serviceId,
+    TIKTOK_SHOP_AUTHORIZE_BASE_URL: input.sandboxUrl,
+    TIKTOK_SHOP_AUTH_BASE_URL: input.sandboxUrl,
+    TIKTOK_SHOP_API_BASE_URL: input.sandboxUrl,
     TOKEN_ENCRYPTION_KEYS: `k1:${newKey()}`,
     TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'k1',
     OAUTH_COOKIE_SECRET: 'test-cookie-secret-at-least-32-characters',
@@ -131,7 +147,11 @@ export interface AuthTestStack {
 export async function startAuthStack(t: Teardownable, opts: AuthStackOptions): Promise<AuthTestStack> {
   const databaseUrl = await createTestDatabase(t)
   const namespace = createTestNamespace(t)
-  const sandbox = await createSandbox({ ...opts.sandbox, redirectUris: [TEST_REDIRECT_URI] })
+  const sandbox = await createSandbox({
+    ...opts.sandbox,
+    redirectUris: [TEST_REDIRECT_URI],
+    shop: { ...TEST_SHOP_APP, ...opts.sandbox?.shop },
+  })
   t.teardown(() => sandbox.close())
   const config = testAuthConfig({
     databaseUrl,

@@ -23,6 +23,8 @@ type Key = `${'GET' | 'POST' | 'DELETE'} ${string}`
 const SUCCESS: Record<Key, number[]> = {
   'GET /v1/connections/tiktok/authorize': [200, 302],
   'GET /v1/connections/tiktok/callback': [200, 302],
+  'GET /v1/connections/tiktok_shop/authorize': [200, 302],
+  'GET /v1/connections/tiktok_shop/callback': [200, 302],
   'GET /v1/connections': [200],
   'GET /v1/connections/{id}': [200],
   'POST /v1/connections/{id}/refresh': [200],
@@ -42,6 +44,8 @@ const SUCCESS: Record<Key, number[]> = {
 const DOMAIN_ERRORS: Partial<Record<Key, number[]>> = {
   'GET /v1/connections/tiktok/authorize': [400],
   'GET /v1/connections/tiktok/callback': [400, 403, 503],
+  'GET /v1/connections/tiktok_shop/authorize': [400],
+  'GET /v1/connections/tiktok_shop/callback': [400, 403, 409, 503],
   'POST /v1/connections/{id}/refresh': [404, 409, 500, 503],
   'DELETE /v1/connections/{id}': [404],
   'GET /v1/connections/{id}/creator-info': [404, 409, 422, 429, 503],
@@ -199,6 +203,7 @@ t.test('the document says what a CRM developer needs to know', async (t) => {
   t.match(text('POST /v1/connections/{id}/refresh'), /accessTokenExpiresAt/)
   t.match(text('GET /v1/connections/tiktok/authorize'), /returnUrl[^"]{20,}/)
   t.match(text('GET /v1/connections/tiktok/callback'), /outcome=/, 'the browser form of the callback')
+  t.match(text('GET /v1/connections/tiktok_shop/callback'), /SHOP_ALREADY_CONNECTED/)
   const sync = text('POST /v1/analytics/connections/{id}/sync')
   t.match(sync, /SYNC_TOO_FREQUENT/)
   t.match(sync, /lastSyncedAt/, 'how to see that the sync finished')

@@ -117,3 +117,40 @@ t.test('the OpenAPI document lists the /v1 routes at /docs/json', async (t) => {
     t.ok(paths.includes(p), p)
   }
 })
+
+t.test(
+  'TikTok Shop: authorize needs a CRM user, the callback reaches auth-service as the gateway with the cookie',
+  async (t) => {
+    const { app, upstreams } = await build(t)
+    const anonymous = await app.inject({ url: '/v1/connections/tiktok_shop/authorize' })
+    t.equal(anonymous.statusCode, 401)
+    const start = await app.inject({
+      url: '/v1/connections/tiktok_shop/authorize',
+      headers: { ...auth(await crmToken()), accept: 'application/json' },
+    })
+    t.equal(start.statusCode, 200)
+    t.equal(upstreams.auth.seen[0]?.url, '/connections/tiktok_shop/authorize')
+    const done = await app.inject({
+      url: '/v1/connections/tiktok_shop/callback?code=abc&state=xyz',
+      headers: { cookie: 'sb_tiktok_oauth=signed-value' },
+    })
+    t.equal(done.statusCode, 200)
+    const seen = upstreams.auth.seen[1]
+    t.equal(seen?.url, '/connections/tiktok_shop/callback?code=abc&state=xyz')
+    t.same(seen?.identity, { kind: 'service', service: 'gateway' })
+    t.equal(seen?.headers.cookie, 'sb_tiktok_oauth=signed-value')
+  },
+)
+
+t.test(
+  'the connection list passes ?provider= on to auth-service and refuses an unknown provider',
+  async (t) => {
+    const { app, upstreams } = await build(t)
+    const headers = auth(await crmToken())
+    t.equal((await app.inject({ url: '/v1/connections?provider=tiktok_shop', headers })).statusCode, 200)
+    t.equal(upstreams.auth.seen[0]?.url, '/connections?provider=tiktok_shop')
+    const bad = await app.inject({ url: '/v1/connections?provider=myspace', headers })
+    t.equal(bad.statusCode, 400)
+    t.equal(upstreams.auth.seen.length, 1)
+  },
+)

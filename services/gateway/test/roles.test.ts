@@ -5,6 +5,7 @@ const ID = '3f1b2c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d'
 const aPost = { connectionId: ID, mode: 'direct', source: { mediaId: ID }, privacyLevel: 'SELF_ONLY' }
 const everyRoute: [string, string][] = [
   ['GET', '/v1/connections/tiktok/authorize'],
+  ['GET', '/v1/connections/tiktok_shop/authorize'],
   ['GET', '/v1/connections'],
   ['GET', `/v1/connections/${ID}`],
   ['POST', `/v1/connections/${ID}/refresh`],
@@ -30,11 +31,11 @@ t.test('sales gets 403 on every route', async (t) => {
   }
 })
 
-t.test('the list above covers every /v1 route of the OpenAPI document but the OAuth callback', async (t) => {
+t.test('the list above covers every /v1 route of the OpenAPI document but the OAuth callbacks', async (t) => {
   const { app } = await build(t)
   const documented = Object.entries((await app.inject('/docs/json')).json().paths as Record<string, object>)
     .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
-    .filter((r) => r !== 'GET /v1/connections/tiktok/callback')
+    .filter((r) => !/^GET \/v1\/connections\/[a-z_]+\/callback$/.test(r))
   const listed = everyRoute.map(([m, url]) => `${m} ${url.replace(ID, '{id}')}`)
   t.same(listed.sort(), documented.sort())
 })

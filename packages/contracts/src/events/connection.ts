@@ -17,14 +17,18 @@ export type ConnectionConnectedV1 = Static<typeof ConnectionConnectedV1>
 /** `social.connection.refreshed` v1: a new access token was obtained. */
 export const ConnectionRefreshedV1 = Type.Object({
   connectionId: Uuid,
+  /** Absent in events written before TikTok Shop: read as `tiktok`. */
+  provider: Type.Optional(Provider),
   accessTokenExpiresAt: IsoDateTime,
   refreshTokenExpiresAt: IsoDateTime,
 })
 export type ConnectionRefreshedV1 = Static<typeof ConnectionRefreshedV1>
 
-/** `social.connection.reauth_required` v1: TikTok says the grant is dead; the user must reconnect. */
+/** `social.connection.reauth_required` v1: the provider says the grant is dead; the user must reconnect. */
 export const ConnectionReauthRequiredV1 = Type.Object({
   connectionId: Uuid,
+  /** Absent in events written before TikTok Shop: read as `tiktok`. */
+  provider: Type.Optional(Provider),
   /** TikTok's OAuth error (e.g. `invalid_grant`) or `refresh_token_expired`. */
   reason: Type.String(),
 })
@@ -33,6 +37,8 @@ export type ConnectionReauthRequiredV1 = Static<typeof ConnectionReauthRequiredV
 /** `social.connection.disconnected` v1: disconnected by a CRM user, or revoked on TikTok's side. */
 export const ConnectionDisconnectedV1 = Type.Object({
   connectionId: Uuid,
+  /** Absent in events written before TikTok Shop: read as `tiktok`. */
+  provider: Type.Optional(Provider),
   status: ConnectionStatus,
   /** `user` (CRM user asked), or `tiktok` (an `authorization.removed` webhook). */
   initiatedBy: Type.Union([Type.Literal('user'), Type.Literal('tiktok')]),

@@ -1,6 +1,14 @@
 import { type Static, Type } from 'typebox'
 import { ConnectionStatus, IsoDateTime, Nullable, PrivacyLevel, Provider, Uuid } from '../common.js'
 
+/** `:provider` of `GET /v1/connections/:provider/authorize` and `…/callback`. */
+export const ProviderParams = Type.Object({ provider: Provider })
+export type ProviderParams = Static<typeof ProviderParams>
+
+/** Query of `GET /v1/connections`: only this provider's connections when given. */
+export const ConnectionListQuery = Type.Object({ provider: Type.Optional(Provider) })
+export type ConnectionListQuery = Static<typeof ConnectionListQuery>
+
 /** `GET /v1/connections/tiktok/authorize` answer when `Accept: application/json`. */
 export const AuthorizeResponse = Type.Object({ authorizeUrl: Type.String() })
 export type AuthorizeResponse = Static<typeof AuthorizeResponse>
@@ -11,7 +19,10 @@ export const AuthorizeQuery = Type.Object({
 })
 export type AuthorizeQuery = Static<typeof AuthorizeQuery>
 
-/** Query TikTok sends to the callback (docs/tiktok-api.md §1.3): `code`+`scopes`+`state`, or `error`. */
+/**
+ * Query the provider sends to the callback: TikTok `code`+`scopes`+`state`, or `error`
+ * (docs/tiktok-api.md §1.3); TikTok Shop `code`+`state` (docs/tiktok-shop-api.md §1).
+ */
 export const CallbackQuery = Type.Partial(
   Type.Object({
     code: Type.String(),
@@ -31,7 +42,23 @@ export const CallbackResult = Type.Object({
 })
 export type CallbackResult = Static<typeof CallbackResult>
 
-/** One connected account (`GET /v1/connections`). Never contains a token. */
+/**
+ * One shop a TikTok Shop seller authorized (docs/tiktok-shop-api.md §4). The `shop_cipher` stays
+ * in auth-service and is never returned.
+ */
+export const ConnectedShop = Type.Object({
+  /** TikTok Shop's shop id (a decimal string, up to 19 digits). */
+  shopId: Type.String(),
+  name: Type.String(),
+  /** Region code, e.g. `GB`. */
+  region: Type.String(),
+})
+export type ConnectedShop = Static<typeof ConnectedShop>
+
+/**
+ * One connected account (`GET /v1/connections`). Never contains a token. `tiktok_shop`
+ * connections add `sellerName` and `shops` (`openId` is the seller's id, `displayName` the seller name).
+ */
 export const Connection = Type.Object({
   id: Uuid,
   provider: Provider,
@@ -44,6 +71,10 @@ export const Connection = Type.Object({
   refreshTokenExpiresAt: Nullable(IsoDateTime),
   lastRefreshedAt: Nullable(IsoDateTime),
   createdAt: IsoDateTime,
+  /** `tiktok_shop`: the seller's name. */
+  sellerName: Type.Optional(Type.String()),
+  /** `tiktok_shop`: the shops the seller authorized. */
+  shops: Type.Optional(Type.Array(ConnectedShop)),
 })
 export type Connection = Static<typeof Connection>
 

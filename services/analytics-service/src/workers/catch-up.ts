@@ -18,7 +18,8 @@ export async function catchUpConnections(deps: {
   for (let attempt = 0; !deps.signal.aborted; attempt++) {
     const listedAt = new Date()
     try {
-      const items = await deps.authClient.listActiveConnections()
+      // only TikTok accounts have metrics here (not TikTok Shop sellers)
+      const items = (await deps.authClient.listActiveConnections()).filter((c) => c.provider === 'tiktok')
       return await deps.domain.connections.trackListed(items, listedAt, deps.domain.clock())
     } catch (err) {
       deps.log?.warn({ err, attempt }, 'connection catch-up failed; retrying')

@@ -37,10 +37,14 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
     })
 
   return {
-    /** `social.connection.connected`: track the account (tenant from the envelope) and sync it now. */
+    /**
+     * `social.connection.connected`: track the account (tenant from the envelope) and sync it now.
+     * Only TikTok accounts have metrics here: other providers' connections (TikTok Shop) are skipped.
+     */
     connected: (env: Envelope<ConnectionConnectedV1>) =>
-      once(env, Subjects.connectionConnected, (tx) =>
-        domain.connections.trackConnected(tx, {
+      once(env, Subjects.connectionConnected, async (tx) => {
+        if (env.data.provider !== 'tiktok') return
+        await domain.connections.trackConnected(tx, {
           id: env.data.connectionId,
           tenantId: tenantOf(env),
           provider: env.data.provider,
@@ -48,8 +52,8 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
           scopes: env.data.scopes,
           occurredAt: new Date(env.occurredAt),
           now: domain.clock(),
-        }),
-      ),
+        })
+      }),
 
     /** `social.connection.reauth_required`: stop syncing, show as stale. */
     reauthRequired: (env: Envelope<ConnectionReauthRequiredV1>) =>

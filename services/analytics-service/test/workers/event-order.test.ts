@@ -153,3 +153,25 @@ t.test('a disconnect that arrives before an older connect leaves the account sta
   t.equal((await row())?.openId, 'open-1', 'the late connect filled in the account')
   t.match(await row(), { status: 'stale' }, 'but did not undo the newer disconnect')
 })
+
+t.test('a TikTok Shop connection is not tracked (only TikTok accounts have metrics here)', async (t) => {
+  const ctx = await build(t)
+  const connectionId = randomUUID()
+  const connected = createEnvelope({
+    type: Subjects.connectionConnected,
+    tenantId: 'tenant-c',
+    data: {
+      connectionId,
+      provider: 'tiktok_shop',
+      openId: 'seller-1',
+      scopes: ['seller.authorization.info'],
+      userId: 'u',
+      reconnected: false,
+    },
+  })
+  await ctx.app.nats.bus.publish(Subjects.connectionConnected, connected)
+  const applied = async () =>
+    (await ctx.app.pg`select 1 from analytics.processed_events where event_id = ${connected.id}`).length === 1
+  t.ok(await waitUntil(applied), 'the event was consumed')
+  t.same(await ctx.app.pg`select id from analytics.connections where id = ${connectionId}`, [])
+})

@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgSchema,
+  primaryKey,
   text,
   uniqueIndex,
   uuid,
@@ -19,7 +20,8 @@ export const auth = pgSchema('auth')
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' })
 
 /**
- * One connected TikTok account per (tenant, provider, open_id). Tokens are sealed by the vault
+ * One connected account per (tenant, provider, open_id): a TikTok creator, or a TikTok Shop seller
+ * (whose shops are in {@link shops}). Tokens are sealed by the vault
  * (`iv ‖ tag ‖ ciphertext`, AES-256-GCM) under `token_key_id`; they are null once the connection
  * is disconnected, revoked or needs re-authorisation. `token_version` grows on every token write.
  */
@@ -66,6 +68,32 @@ export const connections = auth.table(
     uniqueIndex('connections_tenant_provider_open_id_uq').on(t.tenantId, t.provider, t.openId),
     index('connections_open_id_idx').on(t.provider, t.openId),
     index('connections_due_idx').on(t.nextRefreshAt).where(sql`${t.status} = 'active'`),
+  ],
+)
+
+/**
+ * The shops a TikTok Shop seller authorized on a `tiktok_shop` connection, from
+ * `GET /authorization/202309/shops` (docs/tiktok-shop-api.md §4), replaced on every (re)connect and
+ * kept after a disconnect (for display). `shop_cipher` is not a credential but stays server-side:
+ * no DTO carries it.
+ */
+export const shops = auth.table(
+  'shops',
+  {
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    tenantId: columns.tenantId(),
+    /** TikTok Shop's shop id (decimal string, up to 19 digits). */
+    shopId: text('shop_id').notNull(),
+    name: text('name').notNull(),
+    region: text('region').notNull(),
+    shopCipher: text('shop_cipher').notNull(),
+    createdAt: columns.createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.shopId] }),
+    index('shops_tenant_shop_idx').on(t.tenantId, t.shopId),
   ],
 )
 
@@ -122,3 +150,4 @@ export const outbox = outboxTable(auth)
 
 export type ConnectionRow = typeof connections.$inferSelect
 export type OAuthStateRow = typeof oauthStates.$inferSelect
+export type ShopRow = typeof shops.$inferSelect

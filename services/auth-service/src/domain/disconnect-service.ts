@@ -1,17 +1,18 @@
 import { Subjects } from '@social-bridge/contracts'
 import { type Database, NotFoundError, type Outbox } from '@social-bridge/service-kit'
-import { type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
 import { recordAudit } from '../repositories/audit.js'
+import { ProviderError, type ProviderName, type ProviderRegistry } from './providers/provider.js'
 import { openToken } from './sealed-tokens.js'
 import type { Vault } from './vault.js'
 
 /** Ends connections: a CRM user's disconnect, or TikTok's `authorization.removed`. */
 export interface DisconnectService {
   /**
-   * Revokes the access token at TikTok (docs/tiktok-api.md §1.5; a failure there is logged and does not
-   * block), deletes the tokens, marks the connection `disconnected`, audits and emits
+   * Revokes the access token at the provider when it has a revoke endpoint (TikTok,
+   * docs/tiktok-api.md §1.5; a failure there is logged and does not block — TikTok Shop has none,
+   * docs/tiktok-shop-api.md §6), deletes the tokens, marks the connection `disconnected`, audits and emits
    * `social.connection.disconnected` (`initiatedBy: 'user'`). Idempotent for an ended connection.
    * @throws NotFoundError (404) when the id is not the tenant's.
    */
@@ -47,7 +48,7 @@ const grantedSince = (row: ConnectionRow, createTimeSec: number | undefined) =>
 /** Builds the service. */
 export function createDisconnectService(opts: {
   db: Database
-  tiktok: TikTokClient
+  providers: ProviderRegistry
   vault: Vault
   outbox: Outbox
   log?: { warn(obj: object, msg: string): void }
@@ -55,13 +56,14 @@ export function createDisconnectService(opts: {
   const flush = () =>
     opts.outbox.flush().catch((err) => opts.log?.warn({ err }, 'outbox flush failed; relay will retry'))
 
-  async function revokeAtTikTok(row: ConnectionRow) {
-    if (!row.accessTokenSealed) return
+  async function revokeAtProvider(row: ConnectionRow) {
+    const revoke = opts.providers.get(row.provider as ProviderName)?.revoke
+    if (!row.accessTokenSealed || !revoke) return
     try {
-      await opts.tiktok.oauth.revokeAccessToken(openToken(opts.vault, row, 'access', row.accessTokenSealed))
+      await revoke(openToken(opts.vault, row, 'access', row.accessTokenSealed))
     } catch (err) {
-      const e = err instanceof TikTokError ? err.toJSON() : { message: (err as Error)?.message }
-      opts.log?.warn({ connectionId: row.id, err: e }, 'revoke at TikTok failed; disconnecting anyway')
+      const e = err instanceof ProviderError ? err.detail : { message: (err as Error)?.message }
+      opts.log?.warn({ connectionId: row.id, err: e }, 'revoke at the provider failed; disconnecting anyway')
     }
   }
 
@@ -76,7 +78,7 @@ export function createDisconnectService(opts: {
         if (!current) throw new NotFoundError('Connection')
         if (current.status === 'disconnected' || current.status === 'revoked')
           return { row: current, changed: false }
-        await revokeAtTikTok(current)
+        await revokeAtProvider(current)
         const [updated] = await tx
           .update(connections)
           .set({ ...ENDED, status: 'disconnected', updatedAt: new Date() })
@@ -94,6 +96,7 @@ export function createDisconnectService(opts: {
           tenantId: tenantId,
           data: {
             connectionId: id,
+            provider: current.provider as ProviderName,
             status: 'disconnected',
             initiatedBy: 'user',
             userId,
@@ -152,6 +155,7 @@ export function createDisconnectService(opts: {
             tenantId: row.tenantId,
             data: {
               connectionId: row.id,
+              provider: 'tiktok',
               status: 'revoked',
               initiatedBy: 'tiktok',
               ...tiktokReason,

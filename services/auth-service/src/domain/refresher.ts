@@ -1,11 +1,11 @@
 import { Subjects } from '@social-bridge/contracts'
 import type { Outbox } from '@social-bridge/service-kit'
-import { type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
 import { eq, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
 import type { Tx } from '../db/types.js'
 import { recordAudit } from '../repositories/audit.js'
 import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
+import { ProviderError, type ProviderName, type ProviderRegistry } from './providers/provider.js'
 import { openToken, sealTokens } from './sealed-tokens.js'
 import { refreshBackoffMs, tokenTiming } from './token-timing.js'
 import { type Vault, VaultError } from './vault.js'
@@ -21,9 +21,9 @@ export type RefreshTrigger = 'access_token' | 'force' | 'scheduler' | 'manual'
 export type RefreshOutcome =
   | { outcome: 'refreshed'; row: ConnectionRow }
   | { outcome: 'reauth_required'; row: ConnectionRow; reason: string }
-  /** TikTok failed transiently (5xx, timeout, rate limit) after the retries: the row stays `active`. */
+  /** The provider failed transiently (5xx, timeout, rate limit) after the retries: the row stays `active`. */
   | { outcome: 'transient_failure'; row: ConnectionRow; errorCode: string }
-  /** TikTok refused for a reason that is not the grant (e.g. `invalid_client`): the row stays `active`. */
+  /** The provider refused for a reason that is not the grant (e.g. `invalid_client`): the row stays `active`. */
   | { outcome: 'failed'; row: ConnectionRow; errorCode: string }
   /**
    * The refresh token is sealed under a key TOKEN_ENCRYPTION_KEYS no longer holds: nothing was sent
@@ -33,7 +33,7 @@ export type RefreshOutcome =
 
 /** Options of {@link createRefresher}. */
 export interface RefresherOptions {
-  tiktok: TikTokClient
+  providers: ProviderRegistry
   vault: Vault
   outbox: Outbox
   /** REFRESH_MARGIN_SEC. */
@@ -45,14 +45,16 @@ export interface RefresherOptions {
 /** Refreshes one connection whose row the caller has locked (`FOR UPDATE`) in `tx`. */
 export interface Refresher {
   /**
-   * Calls TikTok's `grant_type=refresh_token` (docs/tiktok-api.md §1.4b) with the stored refresh token
-   * and writes the rotated refresh token, the new access token and expiries in `tx`, with the
-   * attempt, the audit entry and the event (`social.connection.refreshed` or `…reauth_required`).
-   * Transient failures (tiktok-client category `retryable`/`rate_limited`) are retried after each
+   * Refreshes through the row's provider adapter (TikTok `grant_type=refresh_token`,
+   * docs/tiktok-api.md §1.4b; TikTok Shop `GET /api/v2/token/refresh`, docs/tiktok-shop-api.md §2)
+   * with the stored refresh token and writes the returned refresh token, the new access token and
+   * expiries in `tx`, with the attempt, the audit entry and the event (`social.connection.refreshed`
+   * or `…reauth_required`). Transient failures (ProviderError `transient`) are retried after each
    * of `retryDelaysMs`, then recorded with the connection left `active` and rescheduled with
-   * backoff; `invalid_grant`, or a refresh token past its stored expiry, marks `reauth_required`;
+   * backoff; a dead grant (ProviderError `grant_dead`: TikTok `invalid_grant`, TikTok Shop
+   * `36004005`), or a refresh token past its stored expiry, marks `reauth_required`;
    * a refresh token whose key is not configured gives `key_unavailable` (logged, without a token).
-   * Never throws for a TikTok or key failure (only for database errors).
+   * Never throws for a provider or key failure (only for database errors).
    */
   refreshLocked(
     tx: Tx,
@@ -104,6 +106,7 @@ export function createRefresher(opts: RefresherOptions): Refresher {
       tenantId: row.tenantId,
       data: {
         connectionId: row.id,
+        provider: row.provider as ProviderName,
         reason,
       },
     })
@@ -125,13 +128,13 @@ export function createRefresher(opts: RefresherOptions): Refresher {
     return updated!
   }
 
-  async function markFailure(tx: Tx, row: ConnectionRow, trigger: string, err: TikTokError, calls: number) {
+  async function markFailure(tx: Tx, row: ConnectionRow, trigger: string, err: ProviderError, calls: number) {
     const updated = await reschedule(tx, row)
-    const transient = err.category === 'retryable' || err.category === 'rate_limited'
-    const errorCode = err.tiktokCode ?? err.code
+    const transient = err.kind === 'transient'
+    const errorCode = err.errorCode
     await recordAttempt(tx, row, trigger, transient ? 'transient_failure' : 'failed', errorCode, calls)
     opts.log?.warn(
-      { connectionId: row.id, errorCode, category: err.category, failures: updated.refreshFailures },
+      { connectionId: row.id, errorCode, category: err.detail.category, failures: updated.refreshFailures },
       'token refresh failed; connection stays active',
     )
     return {
@@ -169,7 +172,10 @@ export function createRefresher(opts: RefresherOptions): Refresher {
       for (let attempt = 0; ; attempt++) {
         try {
           calls++
-          const tokens = await opts.tiktok.oauth.refreshAccessToken(refreshToken)
+          const adapter = opts.providers.get(row.provider as ProviderName)
+          if (!adapter)
+            throw new ProviderError('failed', 'provider_not_configured', { provider: row.provider })
+          const tokens = await adapter.refresh(refreshToken)
           const at = new Date()
           const timing = tokenTiming(at, tokens.expiresInSec, tokens.refreshExpiresInSec, opts.marginSec)
           const sealed = sealTokens(opts.vault, row, tokens.accessToken, tokens.refreshToken || refreshToken)
@@ -202,6 +208,7 @@ export function createRefresher(opts: RefresherOptions): Refresher {
               tenantId: row.tenantId,
               data: {
                 connectionId: row.id,
+                provider: row.provider as ProviderName,
                 accessTokenExpiresAt: timing.accessTokenExpiresAt.toISOString(),
                 refreshTokenExpiresAt: timing.refreshTokenExpiresAt.toISOString(),
               },
@@ -209,11 +216,11 @@ export function createRefresher(opts: RefresherOptions): Refresher {
           ])
           return { outcome: 'refreshed', row: updated! }
         } catch (err) {
-          if (!(err instanceof TikTokError)) throw err
-          if (err.tiktokCode === 'invalid_grant') return markReauth(tx, row, trigger, 'invalid_grant', calls)
-          const transient = err.category === 'retryable' || err.category === 'rate_limited'
+          if (!(err instanceof ProviderError)) throw err
+          if (err.kind === 'grant_dead') return markReauth(tx, row, trigger, err.errorCode, calls)
           const delay = retryDelaysMs[attempt]
-          if (!transient || delay === undefined) return markFailure(tx, row, trigger, err, calls)
+          if (err.kind !== 'transient' || delay === undefined)
+            return markFailure(tx, row, trigger, err, calls)
           await sleep(delay)
         }
       }

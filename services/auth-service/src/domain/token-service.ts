@@ -10,6 +10,7 @@ import {
 } from '../errors.js'
 import type { ConnectionsRepository } from '../repositories/connections-repository.js'
 import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
+import type { ProviderName } from './providers/provider.js'
 import type { Refresher, RefreshTrigger } from './refresher.js'
 import { openToken } from './sealed-tokens.js'
 import { accessTokenStaleAt } from './token-timing.js'
@@ -94,7 +95,7 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
   const toAccessToken = (row: ConnectionRow): ConnectionAccessToken => ({
     connectionId: row.id,
     tenantId: row.tenantId,
-    provider: 'tiktok',
+    provider: row.provider as ProviderName,
     openId: row.openId,
     scopes: row.scopes,
     accessToken: accessTokenOf(row),

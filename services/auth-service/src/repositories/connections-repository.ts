@@ -8,8 +8,8 @@ export interface ConnectionsRepository {
   findById(id: string, db?: DbOrTx): Promise<ConnectionRow | undefined>
   /** The row only when it belongs to `tenantId` (another tenant's id reads as absent → 404). */
   findForTenant(tenantId: string, id: string): Promise<ConnectionRow | undefined>
-  /** Every connection of a tenant, newest first. */
-  listForTenant(tenantId: string): Promise<ConnectionRow[]>
+  /** Every connection of a tenant (of `provider` when given), newest first. */
+  listForTenant(tenantId: string, provider?: string): Promise<ConnectionRow[]>
   /** Keyset page by id (`cursor` = last id seen), optionally filtered by status. */
   listPage(opts: { status?: string; limit: number; cursor?: string }): Promise<ConnectionRow[]>
   /** Row locked `FOR UPDATE` in `tx` (one refresh at a time across replicas). */
@@ -29,11 +29,12 @@ export function createConnectionsRepository({ db }: { db: Database }): Connectio
     findById: (id, via = db) => one(via, eq(connections.id, id)),
     findForTenant: (tenantId, id) =>
       one(db, and(eq(connections.id, id), eq(connections.tenantId, tenantId))!),
-    listForTenant(tenantId) {
+    listForTenant(tenantId, provider) {
+      const ofProvider = provider ? eq(connections.provider, provider) : undefined
       return db
         .select()
         .from(connections)
-        .where(eq(connections.tenantId, tenantId))
+        .where(and(eq(connections.tenantId, tenantId), ofProvider))
         .orderBy(desc(connections.createdAt), asc(connections.id))
     },
     listPage({ status, limit, cursor }) {

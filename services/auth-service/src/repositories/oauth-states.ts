@@ -17,7 +17,8 @@ export interface ConsumedState {
 }
 
 /** Why a state was refused (logged, and shown as `details.reason`; never the state itself). */
-export type StateRejection = 'missing' | 'unknown' | 'expired' | 'reused' | 'other_user'
+/** `other_provider`: the state was issued for another provider's callback. */
+export type StateRejection = 'missing' | 'unknown' | 'expired' | 'reused' | 'other_user' | 'other_provider'
 
 /** Server-side OAuth states: CSPRNG, stored hashed, single use, 10 minutes, bound to tenant and user. */
 export interface OAuthStateStore {

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream'
 import t from 'tap'
 import { collectEvents, expireStoredAccessToken } from '../db.js'
 import {
@@ -11,18 +10,13 @@ import {
   startSandbox,
   waitUntil,
 } from '../helper.js'
+import { captureLogs, dumpAuthSchema, leaks } from '../secrets.js'
 import { requestAccessToken } from '../setup.js'
 import { startTikTokRecorder } from '../tiktok-recorder.js'
 
 t.test('no token, secret or code appears in logs, error bodies, events or the database', async (t) => {
   const sandbox = await startSandbox(t)
-  const chunks: string[] = []
-  const logStream = new Writable({
-    write(chunk, _enc, cb) {
-      chunks.push(chunk.toString())
-      cb()
-    },
-  })
+  const { logStream, text: logs } = captureLogs()
   // every code, PKCE verifier and token exchanged with TikTok, as seen on the wire
   const tiktok = await startTikTokRecorder(t, sandbox.url)
   const { app, config } = await build(t, {
@@ -80,26 +74,14 @@ t.test('no token, secret or code appears in logs, error bodies, events or the da
   )
   await waitUntil(() => events.events.some((e) => e.subject === 'social.connection.disconnected'))
 
-  // a dump of every text, bytea, jsonb and array column of every auth table
-  const dump: string[] = []
-  const tables = await app.sql`select table_name, column_name, data_type from information_schema.columns
-    where table_schema = 'auth' and data_type in ('text', 'bytea', 'jsonb', 'ARRAY')`
-  t.ok(tables.length > 10)
-  for (const col of tables) {
-    const rows = await app.sql.unsafe(`select "${col.column_name}"::text as v from auth."${col.table_name}"`)
-    for (const r of rows) if (r.v) dump.push(String(r.v))
-    const raw =
-      col.data_type === 'bytea'
-        ? await app.sql.unsafe(`select "${col.column_name}" as v from auth."${col.table_name}"`)
-        : []
-    for (const r of raw) if (r.v) dump.push(Buffer.from(r.v as Uint8Array).toString('latin1'))
-  }
+  const dump = await dumpAuthSchema(app)
+  t.ok(dump.columns > 10)
 
   const places = {
-    logs: chunks.join(''),
+    logs: logs(),
     bodies: bodies.join('\n'),
     events: events.events.map((e) => e.body).join('\n'),
-    database: dump.join('\n'),
+    database: dump.values.join('\n'),
   }
   const seen = (field: string) => tiktok.values.get(field)?.size ?? 0
   t.equal(seen('code'), 2, 'both authorization codes were recorded')
@@ -107,12 +89,9 @@ t.test('no token, secret or code appears in logs, error bodies, events or the da
   t.ok(seen('access_token') >= 4 && seen('refresh_token') >= 4, 'issued and rotated tokens were recorded')
   for (const value of tiktok.all()) secrets.add(value)
   t.ok(places.logs.length > 1000 && places.events.length > 100, 'there was output to check')
-  for (const [place, text] of Object.entries(places)) {
-    const leaked = [...secrets].filter((secret) => text.includes(secret))
-    t.same(
-      leaked.map((s) => `${s.slice(0, 4)}…`),
-      [],
-      `${place} holds none of the ${secrets.size} secret values`,
-    )
-  }
+  t.same(
+    leaks(places, secrets),
+    { logs: [], bodies: [], events: [], database: [] },
+    `no place holds any of the ${secrets.size} secret values`,
+  )
 })

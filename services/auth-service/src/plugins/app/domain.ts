@@ -5,6 +5,8 @@ import type { AuthConfig } from '../../config.js'
 import { outbox as outboxTable } from '../../db/schema.js'
 import { type ConnectService, createConnectService } from '../../domain/connect-service.js'
 import { createDisconnectService, type DisconnectService } from '../../domain/disconnect-service.js'
+import type { ProviderRegistry } from '../../domain/providers/provider.js'
+import { createProviderRegistry } from '../../domain/providers/registry.js'
 import { createRefresher, type Refresher } from '../../domain/refresher.js'
 import { createTokenService, type TokenService } from '../../domain/token-service.js'
 import {
@@ -12,10 +14,15 @@ import {
   createConnectionsRepository,
 } from '../../repositories/connections-repository.js'
 import { createOAuthStateStore } from '../../repositories/oauth-states.js'
+import { createShopsRepository, type ShopsRepository } from '../../repositories/shops-repository.js'
 
 /** auth-service's domain, built from plain factories so workers and commands reuse them. */
 export interface AuthDomain {
   connections: ConnectionsRepository
+  /** TikTok Shop shops of `tiktok_shop` connections. */
+  shops: ShopsRepository
+  /** The configured providers (services/README.md "Providers"). */
+  providers: ProviderRegistry
   outbox: Outbox
   refresher: Refresher
   tokens: TokenService
@@ -35,17 +42,29 @@ export interface DomainPluginOptions {
   refreshRetryDelaysMs?: number[]
 }
 
-/** Decorates `app.auth` (needs db, nats, vault and tiktok). */
+/** Decorates `app.auth` (needs db, nats, vault and tiktok; uses `app.tiktokShop` when registered). */
 export const domainPlugin = fp(
   async (app: FastifyInstance, { config, refreshRetryDelaysMs }: DomainPluginOptions) => {
     const { db, vault, tiktok } = app
     const log = app.log
     const marginSec = config.REFRESH_MARGIN_SEC
     const connections = createConnectionsRepository({ db })
+    const shops = createShopsRepository({ db })
+    const providers = createProviderRegistry({
+      tiktok,
+      tiktokScopes: config.TIKTOK_SCOPES.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      tiktokShop: app.hasDecorator('tiktokShop') ? app.tiktokShop : undefined,
+      shops,
+      log,
+    })
     const outbox = createOutbox({ db, table: outboxTable, bus: app.nats.bus, log, sweepMs: 2000 })
-    const refresher = createRefresher({ tiktok, vault, outbox, marginSec, log })
+    const refresher = createRefresher({ providers, vault, outbox, marginSec, log })
     app.decorate('auth', {
       connections,
+      shops,
+      providers,
       outbox,
       refresher,
       tokens: createTokenService({
@@ -60,17 +79,14 @@ export const domainPlugin = fp(
       }),
       connect: createConnectService({
         db,
-        tiktok,
+        providers,
         vault,
         outbox,
         states: createOAuthStateStore({ db, vault }),
-        scopes: config.TIKTOK_SCOPES.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
         marginSec,
         log,
       }),
-      disconnect: createDisconnectService({ db, tiktok, vault, outbox, log }),
+      disconnect: createDisconnectService({ db, providers, vault, outbox, log }),
     })
   },
   { name: 'auth-domain', fastify: '5.x', dependencies: ['sb-db', 'sb-nats', 'auth-vault', 'sb-tiktok'] },

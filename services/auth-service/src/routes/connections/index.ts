@@ -4,12 +4,14 @@ import {
   ConnectionDetail,
   ConnectionIdParams,
   ConnectionList,
+  ConnectionListQuery,
   ErrorResponse,
 } from '@social-bridge/contracts'
 import { NotFoundError, requireUser } from '@social-bridge/service-kit'
 import type { FastifyRequest } from 'fastify'
 import type { TSchema } from 'typebox'
 import type { AuthConfig } from '../../config.js'
+import type { ConnectionRow } from '../../db/schema.js'
 import { toConnectionDto } from '../../domain/connection-dto.js'
 import oauthRoutes from './oauth.js'
 
@@ -23,8 +25,9 @@ function onConnection<R extends TSchema>(result: R) {
 
 /**
  * The tenant's connections behind the gateway's `/v1/connections…` (ARCHITECTURE.md REST table):
- * list, detail, refresh now (admin), disconnect (admin), plus the OAuth routes. Tenant-scoped:
- * another tenant's id answers 404.
+ * list (`?provider=`), detail, refresh now (admin), disconnect (admin), plus the OAuth routes of
+ * every provider. Tenant-scoped: another tenant's id answers 404. TikTok Shop connections carry
+ * their shops (never the `shop_cipher`).
  */
 const connectionsRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = async (app, { config }) => {
   await app.register(oauthRoutes, { config })
@@ -37,14 +40,26 @@ const connectionsRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = asy
     return row
   }
 
-  app.get('/connections', { schema: { response: { 200: ConnectionList, ...errors } } }, async (request) => {
-    const user = requireUser(request, READERS)
-    const rows = await app.auth.connections.listForTenant(user.tenantId)
-    return { items: rows.map(toConnectionDto) }
-  })
+  /** DTOs of `rows`, with the shops of their `tiktok_shop` connections (one query). */
+  async function dtos(rows: ConnectionRow[]) {
+    const shopIds = rows.filter((r) => r.provider === 'tiktok_shop').map((r) => r.id)
+    const shops = await app.auth.shops.forConnections(shopIds)
+    return rows.map((row) => toConnectionDto(row, shops))
+  }
+  const dto = async (row: ConnectionRow) => (await dtos([row]))[0]!
+
+  app.get(
+    '/connections',
+    { schema: { querystring: ConnectionListQuery, response: { 200: ConnectionList, ...errors } } },
+    async (request) => {
+      const user = requireUser(request, READERS)
+      const rows = await app.auth.connections.listForTenant(user.tenantId, request.query.provider)
+      return { items: await dtos(rows) }
+    },
+  )
 
   app.get('/connections/:id', onConnection(ConnectionDetail), async (request) =>
-    toConnectionDto(await ownConnection(request, request.params.id, READERS)),
+    dto(await ownConnection(request, request.params.id, READERS)),
   )
 
   app.post('/connections/:id/refresh', onConnection(Connection), async (request) => {
@@ -54,7 +69,7 @@ const connectionsRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = asy
       force: true,
       seenVersion: row.tokenVersion,
     })
-    return toConnectionDto(after)
+    return dto(after)
   })
 
   app.delete('/connections/:id', onConnection(Connection), async (request) => {
@@ -64,7 +79,7 @@ const connectionsRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = asy
       id: request.params.id,
       userId: user.userId,
     })
-    return toConnectionDto(row)
+    return dto(row)
   })
 }
 

@@ -4,14 +4,14 @@ import type { StateBinding } from '../../domain/connect-service.js'
 /** Name of the signed, httpOnly, SameSite=Lax cookie binding an OAuth state to its CRM user. */
 export const STATE_COOKIE = 'sb_tiktok_oauth'
 
-/** Sets the cookie (`{t: tenantId, u: userId, h: sha256(state)}`, base64url JSON, signed). */
+/** Sets the cookie (`{t: tenantId, u: userId, h: sha256(state), p: provider}`, base64url JSON, signed). */
 export function setStateCookie(
   reply: FastifyReply,
   binding: StateBinding,
   opts: { secure: boolean; maxAgeSec: number },
 ) {
   const value = Buffer.from(
-    JSON.stringify({ t: binding.tenantId, u: binding.userId, h: binding.stateHash }),
+    JSON.stringify({ t: binding.tenantId, u: binding.userId, h: binding.stateHash, p: binding.provider }),
     'utf8',
   ).toString('base64url')
   reply.setCookie(STATE_COOKIE, value, {
@@ -24,7 +24,10 @@ export function setStateCookie(
   })
 }
 
-/** The binding from a valid signed cookie, or `null` (missing, forged or malformed). */
+/**
+ * The binding from a valid signed cookie, or `null` (missing, forged or malformed). A cookie set
+ * before providers were named (no `p`) is TikTok's.
+ */
 export function readStateCookie(request: FastifyRequest): StateBinding | null {
   const raw = request.cookies[STATE_COOKIE]
   if (!raw) return null
@@ -33,7 +36,9 @@ export function readStateCookie(request: FastifyRequest): StateBinding | null {
   try {
     const v = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as Record<string, unknown>
     if (typeof v.t !== 'string' || typeof v.u !== 'string' || typeof v.h !== 'string') return null
-    return { tenantId: v.t, userId: v.u, stateHash: v.h }
+    const provider = v.p ?? 'tiktok'
+    if (provider !== 'tiktok' && provider !== 'tiktok_shop') return null
+    return { tenantId: v.t, userId: v.u, stateHash: v.h, provider }
   } catch {
     return null
   }

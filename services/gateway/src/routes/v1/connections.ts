@@ -1,4 +1,4 @@
-import { ConnectionIdParams, CreatorInfo } from '@social-bridge/contracts'
+import { ConnectionIdParams, ConnectionListQuery, CreatorInfo } from '@social-bridge/contracts'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { ADMINS, answer, bearerSecurity, errorAnswers, READERS } from './common.js'
 import { CONNECTION_STATUSES, ConnectionDetailDoc, ConnectionDoc, ConnectionListDoc } from './described.js'
@@ -14,9 +14,13 @@ export default async function connectionRoutes(app: FastifyInstance) {
   app.get('/connections', {
     schema: {
       tags,
-      summary: "The tenant's TikTok accounts",
-      description: `Roles: admin, social_marketing. Never contains a token.\n\nConnection statuses: ${CONNECTION_STATUSES}`,
+      summary: "The tenant's connected accounts (TikTok creators, TikTok Shop sellers)",
+      description:
+        'Roles: admin, social_marketing. Never contains a token. `?provider=tiktok` or `?provider=tiktok_shop` ' +
+        'lists one provider’s. A `tiktok_shop` connection adds `sellerName` and `shops` (shop id, name, region).' +
+        `\n\nConnection statuses: ${CONNECTION_STATUSES}`,
       security: bearerSecurity,
+      querystring: ConnectionListQuery,
       response: {
         200: answer("The tenant's connections", ConnectionListDoc),
         ...errorAnswers({ secured: true }),

@@ -23,6 +23,7 @@ export interface CapacityQuery {
  * - `inbox_drafts_per_24h` (inbox drafts): 5 pending drafts in 24 h.
  */
 export async function forecastCapacity(db: Database, q: CapacityQuery): Promise<ScheduleCapacity> {
+  const at = q.at.toISOString()
   const count = async (windowSec: number, mode?: 'direct' | 'inbox'): Promise<number> => {
     const rows = await db.execute<{ before: number; after: number }>(sql`
       with planned as (
@@ -31,8 +32,8 @@ export async function forecastCapacity(db: Database, q: CapacityQuery): Promise<
            and ${posts.status} not in ('failed', 'cancelled')
            ${mode ? sql`and ${posts.mode} = ${mode}` : sql``}
            ${q.postId ? sql`and ${posts.id} <> ${q.postId}` : sql``})
-      select count(*) filter (where t > ${q.at}::timestamptz - make_interval(secs => ${windowSec}) and t <= ${q.at}::timestamptz)::int as before,
-             count(*) filter (where t >= ${q.at}::timestamptz and t < ${q.at}::timestamptz + make_interval(secs => ${windowSec}))::int as after
+      select count(*) filter (where t > ${at}::timestamptz - make_interval(secs => ${windowSec}) and t <= ${at}::timestamptz)::int as before,
+             count(*) filter (where t >= ${at}::timestamptz and t < ${at}::timestamptz + make_interval(secs => ${windowSec}))::int as after
         from planned`)
     const row = (rows as unknown as { before: number; after: number }[])[0]
     return Math.max(row?.before ?? 0, row?.after ?? 0)

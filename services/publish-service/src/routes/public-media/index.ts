@@ -32,11 +32,13 @@ const publicMediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const size = photo ? await app.mediaStore.size(photo.mediaId) : null
       if (!photo || !size) throw new NotFoundError('Media')
       const reader = await app.mediaStore.openRangeReader(photo.mediaId)
+      const bytes = reader.read(0, size - 1)
+      bytes.once('close', () => void reader.close().catch(() => undefined))
       return reply
         .header('content-type', CONTENT_TYPE[photo.extension])
         .header('content-length', String(size))
         .header('cache-control', 'private, no-store')
-        .send(reader.read(0, size - 1))
+        .send(bytes)
     },
   )
 }

@@ -17,8 +17,17 @@ async function makePhotos(dir: string) {
   const make = async (name: string, size: string) => {
     const file = path.join(dir, name)
     await promisify(execFile)('ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi',
-      '-i', `testsrc=size=${size}:rate=1`, '-frames:v', '1', file,
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=size=${size}:rate=1`,
+      '-frames:v',
+      '1',
+      file,
     ])
   }
   await Promise.all([
@@ -59,7 +68,11 @@ t.test('content/init photo posts (docs/tiktok-api.md §3.4)', async (t) => {
     media_type: 'PHOTO',
     post_mode: 'DIRECT_POST',
     post_info: { title: 'cats', description: 'two #cats', privacy_level: 'PUBLIC_TO_EVERYONE' },
-    source_info: { source: 'PULL_FROM_URL', photo_images: images.map((n) => PREFIX + n), photo_cover_index: 0 },
+    source_info: {
+      source: 'PULL_FROM_URL',
+      photo_images: images.map((n) => PREFIX + n),
+      photo_cover_index: 0,
+    },
     ...overrides,
   })
   const final = (publishId: string) =>
@@ -89,9 +102,22 @@ t.test('content/init photo posts (docs/tiktok-api.md §3.4)', async (t) => {
     const cases: [string, Record<string, unknown>][] = [
       ['video media_type', photoBody(['a.jpg'], { media_type: 'VIDEO' })],
       ['36 photos', photoBody(images(36))],
-      ['FILE_UPLOAD', photoBody(['a.jpg'], { source_info: { source: 'FILE_UPLOAD', photo_images: [PREFIX], photo_cover_index: 0 } })],
-      ['cover out of range', photoBody(['a.jpg'], { source_info: { source: 'PULL_FROM_URL', photo_images: [PREFIX], photo_cover_index: 1 } })],
-      ['title over 90', photoBody(['a.jpg'], { post_info: { title: 'x'.repeat(91), privacy_level: 'SELF_ONLY' } })],
+      [
+        'FILE_UPLOAD',
+        photoBody(['a.jpg'], {
+          source_info: { source: 'FILE_UPLOAD', photo_images: [PREFIX], photo_cover_index: 0 },
+        }),
+      ],
+      [
+        'cover out of range',
+        photoBody(['a.jpg'], {
+          source_info: { source: 'PULL_FROM_URL', photo_images: [PREFIX], photo_cover_index: 1 },
+        }),
+      ],
+      [
+        'title over 90',
+        photoBody(['a.jpg'], { post_info: { title: 'x'.repeat(91), privacy_level: 'SELF_ONLY' } }),
+      ],
       ['direct without privacy', photoBody(['a.jpg'], { post_info: { title: 'x' } })],
     ]
     for (const [name, body] of cases) {
@@ -125,7 +151,8 @@ t.test('content/init photo posts (docs/tiktok-api.md §3.4)', async (t) => {
   t.test('faults and the 6/min limit per token apply to content.init', async (t) => {
     sandbox.injectFault({ endpoint: 'content.init', kind: 'internal_error', status: 503 })
     t.equal((await init(photoBody(['a.jpg']))).status, 503)
-    const call = () => api(sandbox, 'POST', '/v2/post/publish/content/init/', accessToken, photoBody(['a.jpg']))
+    const call = () =>
+      api(sandbox, 'POST', '/v2/post/publish/content/init/', accessToken, photoBody(['a.jpg']))
     const statuses = []
     for (let i = 0; i < 7; i++) statuses.push((await call()).status)
     t.equal(statuses.at(-1), 429)

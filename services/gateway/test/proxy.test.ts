@@ -122,7 +122,12 @@ t.test('scheduling routes and photo uploads reach publish-service as the user', 
   const { app, upstreams } = await build(t)
   const headers = auth(await crmToken())
   const id = '00000000-0000-4000-8000-000000000001'
-  const patch = await app.inject({ method: 'PATCH', url: `/v1/posts/${id}`, headers, payload: { title: 'x' } })
+  const patch = await app.inject({
+    method: 'PATCH',
+    url: `/v1/posts/${id}`,
+    headers,
+    payload: { title: 'x' },
+  })
   t.equal(patch.statusCode, 200)
   const cancel = await app.inject({ method: 'POST', url: `/v1/posts/${id}/cancel`, headers })
   t.equal(cancel.statusCode, 200)

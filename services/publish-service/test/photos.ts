@@ -15,14 +15,27 @@ import { serveMedia, uploadMedia } from './post-steps.js'
 const dir = path.join(tmpdir(), 'social-bridge-test-photos')
 
 /** A `width`×`height` photo in `format` (made on first use). @returns its path. */
-export async function makePhoto(width: number, height: number, format: 'jpg' | 'webp' | 'png'): Promise<string> {
+export async function makePhoto(
+  width: number,
+  height: number,
+  format: 'jpg' | 'webp' | 'png',
+): Promise<string> {
   mkdirSync(dir, { recursive: true })
   const file = path.join(dir, `photo-${width}x${height}.${format}`)
   if (existsSync(file)) return file
   const tmp = `${file}.${process.pid}.${format}`
   await promisify(execFile)('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi',
-    '-i', `testsrc=size=${width}x${height}:rate=1`, '-frames:v', '1', tmp,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${width}x${height}:rate=1`,
+    '-frames:v',
+    '1',
+    tmp,
   ])
   renameSync(tmp, file)
   return file

@@ -11,7 +11,10 @@ import {
 } from '../common.js'
 
 const MediaRef = Type.Object({ mediaId: Uuid }, { additionalProperties: false })
-const UrlRef = Type.Object({ url: Type.String({ format: 'uri', maxLength: 2048 }) }, { additionalProperties: false })
+const UrlRef = Type.Object(
+  { url: Type.String({ format: 'uri', maxLength: 2048 }) },
+  { additionalProperties: false },
+)
 
 /** Most photos in one photo post (docs/tiktok-api.md §3.4 `photo_images`). */
 export const MAX_PHOTOS_PER_POST = 35

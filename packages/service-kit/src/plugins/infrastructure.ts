@@ -70,7 +70,9 @@ export const infrastructurePlugin = fp(
     if (opts.internalAuth ?? true) {
       await app.register(internalAuthPlugin, {
         secret: required(config, 'INTERNAL_JWT_SECRET', 'internalAuth'),
-        ...(opts.publicPaths ? { publicPaths: ['/healthz', '/readyz', '/metrics', ...opts.publicPaths] } : {}),
+        ...(opts.publicPaths
+          ? { publicPaths: ['/healthz', '/readyz', '/metrics', ...opts.publicPaths] }
+          : {}),
       })
     }
     if (opts.db) {

@@ -1,5 +1,5 @@
-import { PRIVACY_LEVELS } from './post-info.js'
 import type { PrivacyLevel } from '../state/posts.js'
+import { PRIVACY_LEVELS } from './post-info.js'
 
 /** Photo post limits of `/v2/post/publish/content/init/` (docs/tiktok-api.md §3.4). */
 export const PHOTO_TITLE_MAX_UTF16 = 90
@@ -24,7 +24,9 @@ export interface PhotoInit {
  * `post_info.title` ≤ 90 and `description` ≤ 4000 UTF-16 units, `privacy_level` required for
  * DIRECT_POST. @returns the typed body, or the message of a 400 `invalid_params`.
  */
-export function checkPhotoInit(body: unknown): { ok: true; init: PhotoInit } | { ok: false; message: string } {
+export function checkPhotoInit(
+  body: unknown,
+): { ok: true; init: PhotoInit } | { ok: false; message: string } {
   const bad = (message: string) => ({ ok: false as const, message })
   const b = (body ?? {}) as Record<string, unknown>
   if (b.media_type !== 'PHOTO') return bad('media_type must be PHOTO.')
@@ -33,7 +35,12 @@ export function checkPhotoInit(body: unknown): { ok: true; init: PhotoInit } | {
   const source = (b.source_info ?? {}) as Record<string, unknown>
   if (source.source !== 'PULL_FROM_URL') return bad('source_info.source must be PULL_FROM_URL for photos.')
   const urls = source.photo_images
-  if (!Array.isArray(urls) || urls.length < 1 || urls.length > MAX_PHOTO_IMAGES || urls.some((u) => typeof u !== 'string' || !u))
+  if (
+    !Array.isArray(urls) ||
+    urls.length < 1 ||
+    urls.length > MAX_PHOTO_IMAGES ||
+    urls.some((u) => typeof u !== 'string' || !u)
+  )
     return bad(`source_info.photo_images must hold 1 to ${MAX_PHOTO_IMAGES} URLs.`)
   const cover = source.photo_cover_index
   if (!Number.isInteger(cover) || (cover as number) < 0 || (cover as number) >= urls.length)
@@ -44,7 +51,9 @@ export function checkPhotoInit(body: unknown): { ok: true; init: PhotoInit } | {
   if (!text('title', PHOTO_TITLE_MAX_UTF16))
     return bad(`post_info.title must be a string of at most ${PHOTO_TITLE_MAX_UTF16} UTF-16 code units.`)
   if (!text('description', PHOTO_DESCRIPTION_MAX_UTF16))
-    return bad(`post_info.description must be a string of at most ${PHOTO_DESCRIPTION_MAX_UTF16} UTF-16 code units.`)
+    return bad(
+      `post_info.description must be a string of at most ${PHOTO_DESCRIPTION_MAX_UTF16} UTF-16 code units.`,
+    )
   const privacy = info.privacy_level
   const validPrivacy = typeof privacy === 'string' && (PRIVACY_LEVELS as readonly string[]).includes(privacy)
   if (b.post_mode === 'DIRECT_POST' && !validPrivacy)

@@ -18,35 +18,42 @@ import { sendData } from '../reply.js'
  * endpoint name `content.init`).
  */
 export const postingPhotoRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = async (app, { ctx }) => {
-  app.post('/v2/post/publish/content/init/', { config: { endpoint: 'content.init' } }, async (request, reply) => {
-    const body = request.body as Record<string, unknown> | undefined
-    const scope = body?.post_mode === 'MEDIA_UPLOAD' ? 'video.upload' : 'video.publish'
-    const { user } = authenticate(ctx, request, [scope])
-    const checked = checkPhotoInit(body)
-    if (!checked.ok) throw new TikTokApiError(400, 'invalid_params', checked.message)
-    const { init } = checked
-    const mode = init.postMode === 'DIRECT_POST' ? 'DIRECT_POST' : 'INBOX_SHARE'
-    const privacyLevel =
-      mode === 'DIRECT_POST' ? admitDirectPoster(ctx, user, init.privacyLevel ?? 'SELF_ONLY') : undefined
-    if (mode === 'INBOX_SHARE') admitInboxSharer(ctx, user)
-    if (!init.urls.every((url) => urlOwnershipVerified(url, ctx.config.verifiedUrlPrefixes))) {
-      throw forbidden('url_ownership_unverified', 'A photo URL is not under a verified domain or URL prefix of this app.')
-    }
-    const p = ctx.posts.addPublish({
-      publishId: photoPublishId(mode),
-      openId: user.openId,
-      mode,
-      source: 'PULL_FROM_URL',
-      status: 'PROCESSING_DOWNLOAD',
-      postIds: [],
-      uploadedBytes: 0,
-      downloadedBytes: 0,
-      createdAt: ctx.clock.now(),
-      photos: { urls: init.urls, coverIndex: init.coverIndex, description: init.description },
-      privacyLevel,
-      title: init.title,
-    })
-    ctx.processor.startPhotoPull(p)
-    return sendData(reply, ctx, { publish_id: p.publishId })
-  })
+  app.post(
+    '/v2/post/publish/content/init/',
+    { config: { endpoint: 'content.init' } },
+    async (request, reply) => {
+      const body = request.body as Record<string, unknown> | undefined
+      const scope = body?.post_mode === 'MEDIA_UPLOAD' ? 'video.upload' : 'video.publish'
+      const { user } = authenticate(ctx, request, [scope])
+      const checked = checkPhotoInit(body)
+      if (!checked.ok) throw new TikTokApiError(400, 'invalid_params', checked.message)
+      const { init } = checked
+      const mode = init.postMode === 'DIRECT_POST' ? 'DIRECT_POST' : 'INBOX_SHARE'
+      const privacyLevel =
+        mode === 'DIRECT_POST' ? admitDirectPoster(ctx, user, init.privacyLevel ?? 'SELF_ONLY') : undefined
+      if (mode === 'INBOX_SHARE') admitInboxSharer(ctx, user)
+      if (!init.urls.every((url) => urlOwnershipVerified(url, ctx.config.verifiedUrlPrefixes))) {
+        throw forbidden(
+          'url_ownership_unverified',
+          'A photo URL is not under a verified domain or URL prefix of this app.',
+        )
+      }
+      const p = ctx.posts.addPublish({
+        publishId: photoPublishId(mode),
+        openId: user.openId,
+        mode,
+        source: 'PULL_FROM_URL',
+        status: 'PROCESSING_DOWNLOAD',
+        postIds: [],
+        uploadedBytes: 0,
+        downloadedBytes: 0,
+        createdAt: ctx.clock.now(),
+        photos: { urls: init.urls, coverIndex: init.coverIndex, description: init.description },
+        privacyLevel,
+        title: init.title,
+      })
+      ctx.processor.startPhotoPull(p)
+      return sendData(reply, ctx, { publish_id: p.publishId })
+    },
+  )
 }

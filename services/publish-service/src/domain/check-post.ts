@@ -22,8 +22,8 @@ import {
   type RuleViolation,
   sentPrivacyLevel,
 } from './creator-rules.js'
-import type { Interactions } from './post-options.js'
 import { checkPhotoPost } from './photo-rules.js'
+import type { Interactions } from './post-options.js'
 import { toPublicError } from './public-errors.js'
 
 const ERRORS = {

@@ -26,10 +26,19 @@ export interface PhotoUrlSigner {
    * Checks a request for `file` (`<mediaId>.<ext>`) with its `expires` and `signature` query
    * values. @returns the photo, or null when unsigned, altered or expired.
    */
-  verify(file: string, expires: string | undefined, signature: string | undefined, now?: number): SignedPhoto | null
+  verify(
+    file: string,
+    expires: string | undefined,
+    signature: string | undefined,
+    now?: number,
+  ): SignedPhoto | null
 }
 
-export function createPhotoUrlSigner(opts: { secret: string; baseUrl: string; ttlMs: number }): PhotoUrlSigner {
+export function createPhotoUrlSigner(opts: {
+  secret: string
+  baseUrl: string
+  ttlMs: number
+}): PhotoUrlSigner {
   const key = Buffer.from(hkdfSync('sha256', opts.secret, '', KEY_INFO, 32))
   const mac = (file: string, expires: string) =>
     createHmac('sha256', key).update(`${file}\n${expires}`).digest()

@@ -4,8 +4,8 @@ import fp from 'fastify-plugin'
 import type { PublishConfig } from '../config.js'
 import type { WorkerHooks } from './deps.js'
 import { createJobQueue } from './job-queue.js'
-import { type PublishWorker, startPublishWorker } from './publish-worker.js'
 import { startMediaRetention } from './media-retention.js'
+import { type PublishWorker, startPublishWorker } from './publish-worker.js'
 import { startWebhookConsumer } from './webhook-consumer.js'
 
 declare module 'fastify' {

@@ -12,7 +12,11 @@ const BATCH = 100
  * never bytes nobody can find. Safe on N replicas at once: deleting twice is a no-op.
  * @returns how many media were deleted. `days` 0 keeps everything.
  */
-export async function sweepMedia(deps: { media: MediaRepository; store: MediaStore; days: number }): Promise<number> {
+export async function sweepMedia(deps: {
+  media: MediaRepository
+  store: MediaStore
+  days: number
+}): Promise<number> {
   if (deps.days <= 0) return 0
   let deleted = 0
   for (;;) {

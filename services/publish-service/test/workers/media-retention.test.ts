@@ -10,8 +10,14 @@ t.test('media past retention is deleted; media a scheduled post needs is kept', 
   const { connectionId } = await stack.connect()
   const upload = async () =>
     (await uploadMedia(app, media('clip-8s-vertical.webm'), 'video/webm')).json().id as string
-  const photoId = (await uploadPhoto(app, await makePhoto(1080, 1080, 'webp'), 'image/webp')).json().id as string
-  const [unused, scheduled, cancelled, recent] = [await upload(), await upload(), await upload(), await upload()]
+  const photoId = (await uploadPhoto(app, await makePhoto(1080, 1080, 'webp'), 'image/webp')).json()
+    .id as string
+  const [unused, scheduled, cancelled, recent] = [
+    await upload(),
+    await upload(),
+    await upload(),
+    await upload(),
+  ]
   await schedulePost(app, connectionId, { mediaId: scheduled }, inMs(100 * 86_400_000))
   const photoPost = await app.inject({
     method: 'POST',

@@ -3,7 +3,9 @@ import { buildStack, createPost, VERIFIED_PREFIX, waitForPost } from '../helper.
 import { makePhoto, photoPost, servePhotos, uploadPhoto } from '../photos.js'
 
 const ended = (p: Record<string, unknown>) =>
-  p.status === 'failed' || p.status === 'sent_to_inbox' || (p.status === 'published' && (p.tiktokPostIds as string[]).length > 0)
+  p.status === 'failed' ||
+  p.status === 'sent_to_inbox' ||
+  (p.status === 'published' && (p.tiktokPostIds as string[]).length > 0)
 
 t.test('photo posts through content/init', async (t) => {
   const stack = await buildStack(t)
@@ -44,7 +46,10 @@ t.test('photo posts through content/init', async (t) => {
   t.test('a URL outside the verified prefixes answers 422 before TikTok is called', async (t) => {
     const { connectionId } = await stack.connect()
     const before = inits().length
-    const res = await createPost(stack.app, photoPost(connectionId, [{ url: 'https://elsewhere.test/a.jpg' }]))
+    const res = await createPost(
+      stack.app,
+      photoPost(connectionId, [{ url: 'https://elsewhere.test/a.jpg' }]),
+    )
     t.equal(res.statusCode, 422)
     t.equal(res.json().error.code, 'URL_NOT_VERIFIED')
     t.equal(inits().length, before)
@@ -52,7 +57,10 @@ t.test('photo posts through content/init', async (t) => {
 
   t.test('a photo TikTok cannot download fails the post with photo_pull_failed', async (t) => {
     const { connectionId } = await stack.connect()
-    const res = await createPost(stack.app, photoPost(connectionId, [{ url: `${VERIFIED_PREFIX}missing.jpg` }]))
+    const res = await createPost(
+      stack.app,
+      photoPost(connectionId, [{ url: `${VERIFIED_PREFIX}missing.jpg` }]),
+    )
     const post = await waitForPost(stack.app, res.json().id, ended)
     t.equal(post.status, 'failed')
     t.equal(post.failReason, 'photo_pull_failed')

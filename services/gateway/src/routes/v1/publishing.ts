@@ -194,7 +194,10 @@ export default async function publishingRoutes(app: FastifyInstance) {
       params: Type.Object({ file: Type.String() }),
       response: {
         200: answer('The photo bytes', Type.String({ format: 'binary' })),
-        ...errorAnswers({ secured: false, notFound: 'an unsigned, altered or expired URL, or a photo deleted since' }),
+        ...errorAnswers({
+          secured: false,
+          notFound: 'an unsigned, altered or expired URL, or a photo deleted since',
+        }),
       },
     },
     handler: (_req, reply) => reply.proxyTo('publish'),

@@ -1,5 +1,5 @@
-import { NotFoundError } from '@social-bridge/service-kit'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { NotFoundError } from '@social-bridge/service-kit'
 import { Type } from 'typebox'
 
 /** The route pattern opened without an internal token (app.ts `publicPaths`). */

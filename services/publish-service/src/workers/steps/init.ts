@@ -85,7 +85,8 @@ export async function runInit(d: WorkerDeps, job: Job): Promise<StepResult> {
     result = await withAccessToken(
       d.authClient,
       { connectionId: post.connectionId, tenantId: post.tenantId },
-      (token) => (photoUrls ? callPhotoInit(d, current, photoUrls, token) : callInit(d, current, plan, token)),
+      (token) =>
+        photoUrls ? callPhotoInit(d, current, photoUrls, token) : callInit(d, current, plan, token),
       async () => {
         const again = await d.domain.quota.reserve(post.connectionId, 'init', post.id)
         if (!again.ok) throw new LimitReachedError('init', again.retryAfterSec)
@@ -111,7 +112,12 @@ async function checkSource(d: WorkerDeps, post: PostRow): Promise<MediaRow | nul
 }
 
 /** content/init of a photo post (docs/tiktok-api.md §3.4): DIRECT_POST or MEDIA_UPLOAD (an inbox draft). */
-function callPhotoInit(d: WorkerDeps, post: PostRow, photoImages: string[], token: string): Promise<InitResult> {
+function callPhotoInit(
+  d: WorkerDeps,
+  post: PostRow,
+  photoImages: string[],
+  token: string,
+): Promise<InitResult> {
   return d.tiktok.posting.initPhotoPost(token, {
     postMode: post.mode === 'direct' ? 'DIRECT_POST' : 'MEDIA_UPLOAD',
     photoImages,

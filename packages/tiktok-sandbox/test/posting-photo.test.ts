@@ -1,41 +1,26 @@
-import { execFile } from 'node:child_process'
 import { once } from 'node:events'
 import { createReadStream, existsSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
+import { copyFile, mkdtemp } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
+import { samplePhoto } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { api, build, connectUser, waitFor } from './helper.js'
 import { statusOf } from './publish-helper.js'
 
 const PREFIX = 'https://photos.example.com/p/'
 
-/** Photos made by ffmpeg (a still of its test pattern) into `dir`: name → path. */
+/** The photos of these tests (testing kit `samplePhoto`, by ffmpeg) under their served names in `dir`. */
 async function makePhotos(dir: string) {
-  const make = async (name: string, size: string) => {
-    const file = path.join(dir, name)
-    await promisify(execFile)('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `testsrc=size=${size}:rate=1`,
-      '-frames:v',
-      '1',
-      file,
-    ])
-  }
-  await Promise.all([
-    make('a.jpg', '1080x1350'),
-    make('b.webp', '1080x1080'),
-    make('c.png', '640x640'),
-    make('big.jpg', '2160x2160'),
-  ])
+  const photos = [
+    ['a.jpg', 1080, 1350, 'jpg'],
+    ['b.webp', 1080, 1080, 'webp'],
+    ['c.png', 640, 640, 'png'],
+    ['big.jpg', 2160, 2160, 'jpg'],
+  ] as const
+  for (const [name, w, h, format] of photos)
+    await copyFile(await samplePhoto(w, h, format), path.join(dir, name))
 }
 
 t.test('content/init photo posts (docs/tiktok-api.md §3.4)', async (t) => {

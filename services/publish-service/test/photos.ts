@@ -2,44 +2,19 @@
  * Real JPEG, WebP and PNG photos made by ffmpeg (a still of its test pattern), cached in the OS temp
  * folder by name, and the steps of a photo-post test.
  */
-import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, renameSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
-import type { Teardownable } from '@social-bridge/service-kit/testing'
+import { samplePhoto, type Teardownable } from '@social-bridge/service-kit/testing'
 import type { FastifyInstance } from 'fastify'
 import { PUBLIC_MEDIA_BASE, type Stack, VERIFIED_PREFIX } from './helper.js'
 import { serveMedia, uploadMedia } from './post-steps.js'
 
+/** Where the photos are made; the URL photos of `servePhotos` come from here too. */
 const dir = path.join(tmpdir(), 'social-bridge-test-photos')
 
-/** A `width`×`height` photo in `format` (made on first use). @returns its path. */
-export async function makePhoto(
-  width: number,
-  height: number,
-  format: 'jpg' | 'webp' | 'png',
-): Promise<string> {
-  mkdirSync(dir, { recursive: true })
-  const file = path.join(dir, `photo-${width}x${height}.${format}`)
-  if (existsSync(file)) return file
-  const tmp = `${file}.${process.pid}.${format}`
-  await promisify(execFile)('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc=size=${width}x${height}:rate=1`,
-    '-frames:v',
-    '1',
-    tmp,
-  ])
-  renameSync(tmp, file)
-  return file
-}
+/** A `width`×`height` photo in `format` (testing kit `samplePhoto`, made on first use). @returns its path. */
+export const makePhoto = (width: number, height: number, format: 'jpg' | 'webp' | 'png') =>
+  samplePhoto(width, height, format, dir)
 
 /** Uploads a photo (`contentType` as declared) and returns the response. */
 export function uploadPhoto(app: FastifyInstance, file: string, contentType: string) {

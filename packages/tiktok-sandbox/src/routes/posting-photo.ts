@@ -7,6 +7,7 @@ import { admitDirectPoster, admitInboxSharer, forbidden } from '../posting/admit
 import { checkPhotoInit } from '../posting/photo-info.js'
 import { urlOwnershipVerified } from '../posting/url-ownership.js'
 import { sendData } from '../reply.js'
+import { addPullPublish } from './posting-init.js'
 
 /**
  * `POST /v2/post/publish/content/init/` with `media_type: PHOTO` (docs/tiktok-api.md §3.4): scope
@@ -38,16 +39,7 @@ export const postingPhotoRoutes: FastifyPluginAsync<{ ctx: SandboxContext }> = a
           'A photo URL is not under a verified domain or URL prefix of this app.',
         )
       }
-      const p = ctx.posts.addPublish({
-        publishId: photoPublishId(mode),
-        openId: user.openId,
-        mode,
-        source: 'PULL_FROM_URL',
-        status: 'PROCESSING_DOWNLOAD',
-        postIds: [],
-        uploadedBytes: 0,
-        downloadedBytes: 0,
-        createdAt: ctx.clock.now(),
+      const p = addPullPublish(ctx, user, photoPublishId(mode), mode, {
         photos: { urls: init.urls, coverIndex: init.coverIndex, description: init.description },
         privacyLevel,
         title: init.title,

@@ -25,14 +25,19 @@ export const ConnectionStatus = Type.Union([
   Type.Literal('disconnected'),
 ])
 
-/** Lifecycle of a post (ARCHITECTURE.md, `GET /v1/posts`). */
+/**
+ * Lifecycle of a post (ARCHITECTURE.md, `GET /v1/posts`). `scheduled`: waits for its
+ * `scheduledAt` (then `queued`); `cancelled`: a scheduled post cancelled before it started (final).
+ */
 export const PostStatus = Type.Union([
+  Type.Literal('scheduled'),
   Type.Literal('queued'),
   Type.Literal('uploading'),
   Type.Literal('processing'),
   Type.Literal('sent_to_inbox'),
   Type.Literal('published'),
   Type.Literal('failed'),
+  Type.Literal('cancelled'),
 ])
 
 /** Direct post (published on the account) or inbox (a draft the creator finishes in the app). */

@@ -46,6 +46,12 @@ export const ErrorCodes = {
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   TIKTOK_REJECTED: 'TIKTOK_REJECTED',
   TIKTOK_UNAVAILABLE: 'TIKTOK_UNAVAILABLE',
+  /** 422: `scheduledAt` in the past or more than 120 days ahead. */
+  SCHEDULED_AT_OUT_OF_RANGE: 'SCHEDULED_AT_OUT_OF_RANGE',
+  /** 409: edit or cancel of a post that is not (or no longer) `scheduled`: it started, ended or was cancelled. */
+  POST_NOT_SCHEDULED: 'POST_NOT_SCHEDULED',
+  /** 422: a photo TikTok would refuse (not JPEG/WebP, over 20 MB or 1080p, unreadable). */
+  MEDIA_NOT_PHOTO: 'MEDIA_NOT_PHOTO',
   // analytics
   SYNC_TOO_FREQUENT: 'SYNC_TOO_FREQUENT',
 } as const

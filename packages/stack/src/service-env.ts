@@ -50,7 +50,11 @@ export function stackEnv(
       SANDBOX_SHOP_SELLERS: JSON.stringify(DEV_TIKTOK_SHOP.sellers),
       ...(infra.sandboxStateFile ? { SANDBOX_STATE_FILE: infra.sandboxStateFile } : {}),
       SANDBOX_SETTINGS: JSON.stringify({
-        pullUrlRewrites: { [DEV_TIKTOK.verifiedPrefix]: `${url(ports.media)}/` },
+        pullUrlRewrites: {
+          [DEV_TIKTOK.verifiedPrefix]: `${url(ports.media)}/`,
+          // stored photos of photo posts, served by publish-service through the gateway's public path
+          [`${DEV_TIKTOK.verifiedPrefix}v1/media/public/`]: `${url(ports.gateway)}/v1/media/public/`,
+        },
         processingDelayMs: 1500,
         publiclyAvailableDelayMs: 3000,
       }),
@@ -75,6 +79,7 @@ export function stackEnv(
       ...common,
       PORT: String(ports.publish),
       PULL_FROM_URL_PREFIXES: DEV_TIKTOK.verifiedPrefix,
+      MEDIA_PUBLIC_BASE_URL: `${DEV_TIKTOK.verifiedPrefix}v1/media/public/`,
     },
     'webhook-ingest': { ...common, PORT: String(ports.ingest) },
     'analytics-service': { ...common, PORT: String(ports.analytics) },

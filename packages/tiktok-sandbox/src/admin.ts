@@ -37,6 +37,8 @@ export interface PublishView {
   videoSize?: number
   privacyLevel?: string
   title?: string
+  /** Photo posts: the `photo_images` URLs TikTok was given and the cover's index. */
+  photos?: { urls: string[]; coverIndex: number }
   createdAt: number
 }
 
@@ -107,6 +109,7 @@ function publishView(p: Publish): PublishView {
     videoSize: p.videoSize,
     privacyLevel: p.privacyLevel,
     title: p.title,
+    ...(p.photos ? { photos: { urls: [...p.photos.urls], coverIndex: p.photos.coverIndex } } : {}),
     createdAt: p.createdAt,
   }
 }

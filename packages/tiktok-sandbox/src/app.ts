@@ -8,6 +8,7 @@ import { authorizeRoutes } from './routes/authorize.js'
 import { displayRoutes } from './routes/display.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { postingInitRoutes } from './routes/posting-init.js'
+import { postingPhotoRoutes } from './routes/posting-photo.js'
 import { postingStatusRoutes } from './routes/posting-status.js'
 import { uploadRoutes } from './routes/upload.js'
 import type { RequestLogNotes } from './state/request-log.js'
@@ -136,6 +137,7 @@ export async function buildApp(ctx: SandboxContext): Promise<FastifyInstance> {
   await app.register(oauthRoutes, { ctx })
   await app.register(displayRoutes, { ctx })
   await app.register(postingInitRoutes, { ctx })
+  await app.register(postingPhotoRoutes, { ctx })
   await app.register(postingStatusRoutes, { ctx })
   await app.register(uploadRoutes, { ctx })
   await app.register(adminRoutes, { ctx })

@@ -40,6 +40,11 @@ export function videoId(): bigint {
  * A `publish_id` (max 64 chars, docs/tiktok-api.md §3.2/3.3): `v_pub_file~v2-1.<n>`, `v_pub_url~v2.<n>`,
  * `v_inbox_file~v2.<n>` or `v_inbox_url~v2.<n>`, `<n>` an 18-digit number.
  */
+/** A photo post's publish_id, e.g. `p_pub_url~v2.123…` (docs/tiktok-api.md §3.4). */
+export function photoPublishId(mode: 'DIRECT_POST' | 'INBOX_SHARE'): string {
+  return mode === 'DIRECT_POST' ? `p_pub_url~v2.${digits(18)}` : `p_inbox_url~v2.${digits(18)}`
+}
+
 export function publishId(
   mode: 'DIRECT_POST' | 'INBOX_SHARE',
   source: 'FILE_UPLOAD' | 'PULL_FROM_URL',

@@ -129,6 +129,7 @@ export const DEFAULT_RATE_LIMITS: SandboxSettings['rateLimits'] = {
   'video.query': { limit: 600, key: 'app' },
   'video.init': { limit: 6, key: 'token' },
   'inbox.init': { limit: 6, key: 'token' },
+  'content.init': { limit: 6, key: 'token' },
   creator_info: { limit: 20, key: 'token' },
   'status.fetch': { limit: 30, key: 'token' },
 }

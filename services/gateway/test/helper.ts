@@ -32,8 +32,9 @@ export async function startUpstream(
 ): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = []
   const upstream = Fastify()
-  upstream.addContentTypeParser(['video/mp4', 'video/webm', 'video/quicktime'], (_req, payload, done) =>
-    done(null, payload),
+  upstream.addContentTypeParser(
+    ['video/mp4', 'video/webm', 'video/quicktime', 'image/jpeg', 'image/webp'],
+    (_req, payload, done) => done(null, payload),
   )
   upstream.all('/*', async (request, reply) => {
     const token = request.headers['x-internal-token']

@@ -17,7 +17,7 @@ interface Schema {
   description?: string
 }
 
-type Key = `${'GET' | 'POST' | 'DELETE'} ${string}`
+type Key = `${'GET' | 'POST' | 'PATCH' | 'DELETE'} ${string}`
 
 /** Success statuses each operation answers (the services' route declarations, the OAuth redirects). */
 const SUCCESS: Record<Key, number[]> = {
@@ -34,6 +34,9 @@ const SUCCESS: Record<Key, number[]> = {
   'POST /v1/posts': [202],
   'GET /v1/posts': [200],
   'GET /v1/posts/{id}': [200],
+  'PATCH /v1/posts/{id}': [200],
+  'POST /v1/posts/{id}/cancel': [200],
+  'GET /v1/media/public/{file}': [200],
   'GET /v1/analytics/posts/{id}': [200],
   'GET /v1/analytics/connections/{id}': [200],
   'GET /v1/analytics/summary': [200],
@@ -52,6 +55,9 @@ const DOMAIN_ERRORS: Partial<Record<Key, number[]>> = {
   'POST /v1/media': [400, 411, 413, 415, 422],
   'POST /v1/posts': [404, 409, 413, 415, 422, 429, 503],
   'GET /v1/posts': [400],
+  'PATCH /v1/posts/{id}': [404, 409, 422],
+  'POST /v1/posts/{id}/cancel': [404, 409],
+  'GET /v1/media/public/{file}': [404],
   'GET /v1/analytics/connections/{id}': [400, 404],
   'POST /v1/analytics/connections/{id}/sync': [404, 409, 429],
 }

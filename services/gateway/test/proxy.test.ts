@@ -154,3 +154,42 @@ t.test(
     t.equal(upstreams.auth.seen.length, 1)
   },
 )
+
+t.test('scheduling routes and photo uploads reach publish-service as the user', async (t) => {
+  const { app, upstreams } = await build(t)
+  const headers = auth(await crmToken())
+  const id = '00000000-0000-4000-8000-000000000001'
+  const patch = await app.inject({
+    method: 'PATCH',
+    url: `/v1/posts/${id}`,
+    headers,
+    payload: { title: 'x' },
+  })
+  t.equal(patch.statusCode, 200)
+  const cancel = await app.inject({ method: 'POST', url: `/v1/posts/${id}/cancel`, headers })
+  t.equal(cancel.statusCode, 200)
+  const photo = await app.inject({
+    method: 'POST',
+    url: '/v1/media',
+    headers: { ...headers, 'content-type': 'image/webp' },
+    payload: randomBytes(1000),
+  })
+  t.equal(photo.statusCode, 200)
+  t.same(
+    upstreams.publish.seen.map((s) => [s.method, s.url, s.identity?.kind]),
+    [
+      ['PATCH', `/posts/${id}`, 'user'],
+      ['POST', `/posts/${id}/cancel`, 'user'],
+      ['POST', '/media', 'user'],
+    ],
+  )
+})
+
+t.test('a signed public photo URL needs no JWT and keeps its query', async (t) => {
+  const { app, upstreams } = await build(t)
+  const url = '/v1/media/public/00000000-0000-4000-8000-000000000001.jpg?expires=1&signature=abc'
+  const res = await app.inject({ url })
+  t.equal(res.statusCode, 200)
+  t.equal(upstreams.publish.seen[0]?.url, url.replace('/v1', ''))
+  t.same(upstreams.publish.seen[0]?.identity, { kind: 'service', service: 'gateway' })
+})

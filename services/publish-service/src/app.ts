@@ -12,6 +12,7 @@ import { mediaStorePlugin } from './plugins/external/media-store.js'
 import connectionRoutes from './routes/connections/index.js'
 import mediaRoutes from './routes/media/index.js'
 import postsRoutes from './routes/posts/index.js'
+import publicMediaRoutes, { PUBLIC_MEDIA_ROUTE } from './routes/public-media/index.js'
 import type { WorkerHooks } from './workers/deps.js'
 import { workersPlugin } from './workers/index.js'
 
@@ -43,6 +44,7 @@ async function publishApp(fastify: FastifyInstance, opts: PublishAppOptions): Pr
     service: 'publish-service',
     config,
     db: { schema: 'publish', migrationsFolder },
+    publicPaths: [PUBLIC_MEDIA_ROUTE],
     streams: [Streams.tiktokWebhooks, Streams.socialEvents, Streams.deadLetters],
   })
   // external
@@ -64,6 +66,7 @@ async function publishApp(fastify: FastifyInstance, opts: PublishAppOptions): Pr
   await fastify.register(mediaRoutes)
   await fastify.register(postsRoutes)
   await fastify.register(connectionRoutes)
+  await fastify.register(publicMediaRoutes)
   // workers
   await fastify.register(workersPlugin, { config, hooks: opts.workerHooks })
 }

@@ -47,6 +47,19 @@ export const PublishConfig = Type.Object({
   WORKER_LEASE_MS: Type.Integer({ minimum: 200, default: 60_000 }),
   /** Run the publish worker, webhook consumer and outbox relay in this process. */
   WORKER_ENABLED: Type.Boolean({ default: true }),
+  /**
+   * Public base URL under which TikTok downloads uploaded photos (docs/tiktok-api.md §3.4, §3.6):
+   * it must lie under one of `PULL_FROM_URL_PREFIXES` and reach this service's `GET /media/public/`
+   * (through the gateway), e.g. `https://media.example.com/media/public/`. Empty: photo posts of
+   * stored media are refused (422 URL_NOT_VERIFIED); photo URLs still work.
+   */
+  MEDIA_PUBLIC_BASE_URL: Type.String({ default: '' }),
+  /** Lifetime of a signed photo URL, ms (TikTok must finish downloading within 1 h of the task start). */
+  MEDIA_PUBLIC_URL_TTL_MS: Type.Integer({ minimum: 60_000, default: 3 * 3600_000 }),
+  /** Media no post needs any more is deleted this many days after its last use (0 = keep forever). */
+  MEDIA_RETENTION_DAYS: Type.Integer({ minimum: 0, default: 30 }),
+  /** How often a replica looks for media past its retention, ms. */
+  MEDIA_RETENTION_SWEEP_MS: Type.Integer({ minimum: 10, default: 3600_000 }),
   /** Delay before retrying a step after a transient failure, ms (doubles per attempt, capped 10 min). */
   RETRY_BASE_DELAY_MS: Type.Integer({ minimum: 10, default: 5_000 }),
   /** Base delay between retries of a chunk PUT that got 5xx, ms (tiktok-client backoff). */

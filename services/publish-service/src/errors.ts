@@ -7,7 +7,7 @@ export { LengthRequiredError, PayloadTooLargeError } from '@social-bridge/servic
 export const UnsupportedMediaTypeError = defineError(
   'UNSUPPORTED_MEDIA_TYPE',
   415,
-  'Content-Type must be video/mp4, video/quicktime or video/webm',
+  'Content-Type must be video/mp4, video/quicktime, video/webm, image/jpeg or image/webp',
 )
 export const BadRequestError = defineError('BAD_REQUEST', 400, '%s')
 export const MediaNotVideoError = defineError('MEDIA_NOT_VIDEO', 422, '%s')
@@ -22,3 +22,6 @@ export const TikTokRejectedError = defineError('TIKTOK_REJECTED', 422, '%s')
 export const TikTokUnavailableError = defineError('TIKTOK_UNAVAILABLE', 503, '%s')
 export const ReauthRequiredError = defineError('REAUTH_REQUIRED', 409, '%s')
 export const ConnectionNotActiveError = defineError('CONNECTION_NOT_ACTIVE', 409, '%s')
+export const ScheduledAtOutOfRangeError = defineError('SCHEDULED_AT_OUT_OF_RANGE', 422, '%s')
+export const PostNotScheduledError = defineError('POST_NOT_SCHEDULED', 409, '%s')
+export const MediaNotPhotoError = defineError('MEDIA_NOT_PHOTO', 422, '%s')

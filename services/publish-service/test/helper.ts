@@ -29,6 +29,8 @@ export const CLIENT_KEY = 'sbx_client_key'
 export const CLIENT_SECRET = 'sbx_client_secret'
 /** The verified PULL_FROM_URL prefix (sandbox and service agree on it). */
 export const VERIFIED_PREFIX = 'https://media.social-bridge.test/videos/'
+/** `MEDIA_PUBLIC_BASE_URL` of the tests: under the verified prefix (the sandbox rewrites it to the app). */
+export const PUBLIC_MEDIA_BASE = `${VERIFIED_PREFIX}public/`
 export const MIB = 1024 * 1024
 export const TENANT = 'tenant-a'
 export const USER = { tenantId: TENANT, userId: 'user-1', roles: ['social_marketing'] }

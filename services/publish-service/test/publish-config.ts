@@ -1,6 +1,6 @@
 import { testBaseConfig } from '@social-bridge/service-kit/testing'
 import type { PublishConfig } from '../src/config.js'
-import { CLIENT_KEY, CLIENT_SECRET, INTERNAL_SECRET, VERIFIED_PREFIX } from './helper.js'
+import { CLIENT_KEY, CLIENT_SECRET, INTERNAL_SECRET, PUBLIC_MEDIA_BASE, VERIFIED_PREFIX } from './helper.js'
 
 /** The config of a replica (fast polls and job leases for tests). */
 export function testPublishConfig(input: {
@@ -35,6 +35,10 @@ export function testPublishConfig(input: {
     WORKER_ENABLED: true,
     RETRY_BASE_DELAY_MS: 50,
     CHUNK_RETRY_BASE_DELAY_MS: 5,
+    MEDIA_PUBLIC_BASE_URL: PUBLIC_MEDIA_BASE,
+    MEDIA_PUBLIC_URL_TTL_MS: 3600_000,
+    MEDIA_RETENTION_DAYS: 30,
+    MEDIA_RETENTION_SWEEP_MS: 3600_000,
     ...input.overrides,
   }
 }

@@ -10,11 +10,34 @@ import {
   Uuid,
 } from '../common.js'
 
-/** Where the video comes from: stored media (FILE_UPLOAD) or a verified URL (PULL_FROM_URL). */
-export const PostSource = Type.Union([
-  Type.Object({ mediaId: Uuid }, { additionalProperties: false }),
-  Type.Object({ url: Type.String({ format: 'uri', maxLength: 2048 }) }, { additionalProperties: false }),
-])
+const MediaRef = Type.Object({ mediaId: Uuid }, { additionalProperties: false })
+const UrlRef = Type.Object(
+  { url: Type.String({ format: 'uri', maxLength: 2048 }) },
+  { additionalProperties: false },
+)
+
+/** Most photos in one photo post (docs/tiktok-api.md §3.4 `photo_images`). */
+export const MAX_PHOTOS_PER_POST = 35
+
+/**
+ * A photo carousel (docs/tiktok-api.md §3.4): 1–35 photos, each a stored JPEG/WebP (`mediaId`,
+ * served to TikTok through a signed public URL) or a `url` under a verified prefix; `coverIndex`
+ * (0-based, default 0) names the cover.
+ */
+export const PhotoSource = Type.Object(
+  {
+    photos: Type.Array(Type.Union([MediaRef, UrlRef]), { minItems: 1, maxItems: MAX_PHOTOS_PER_POST }),
+    coverIndex: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PHOTOS_PER_POST - 1 })),
+  },
+  { additionalProperties: false },
+)
+export type PhotoSource = Static<typeof PhotoSource>
+
+/**
+ * Where the content comes from: a stored video (FILE_UPLOAD), a video at a verified URL
+ * (PULL_FROM_URL), or photos ({@link PhotoSource}, always pulled by TikTok).
+ */
+export const PostSource = Type.Union([MediaRef, UrlRef, PhotoSource])
 export type PostSource = Static<typeof PostSource>
 
 /**
@@ -54,6 +77,15 @@ export const CreatePostRequest = Type.Object(
     brandContentToggle: Type.Optional(Type.Boolean()),
     brandOrganicToggle: Type.Optional(Type.Boolean()),
     isAigc: Type.Optional(Type.Boolean()),
+    /** Photo posts only: the caption under the photos, at most 4,000 UTF-16 units (docs/tiktok-api.md §3.4). */
+    description: Type.Optional(Type.String()),
+    /** Photo direct posts only: let TikTok add music (docs/tiktok-api.md §3.4 `auto_add_music`). */
+    autoAddMusic: Type.Optional(Type.Boolean()),
+    /**
+     * Start the post at this time instead of now: in the future, at most 120 days ahead. The post
+     * is `scheduled` until then; it starts within a minute of it.
+     */
+    scheduledAt: Type.Optional(IsoDateTime),
   },
   {
     additionalProperties: false,
@@ -96,6 +128,61 @@ export const PostHistoryEntry = Type.Object({
 })
 export type PostHistoryEntry = Static<typeof PostHistoryEntry>
 
+/** How far ahead a post may be scheduled, days. */
+export const MAX_SCHEDULE_AHEAD_DAYS = 120
+
+/**
+ * `PATCH /v1/posts/:id`: what may change on a `scheduled` post before it starts. A field left
+ * out is kept; the same checks as `POST /v1/posts` apply to the result.
+ */
+export const UpdatePostRequest = Type.Object(
+  {
+    scheduledAt: Type.Optional(IsoDateTime),
+    title: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String()),
+    privacyLevel: Type.Optional(PrivacyLevel),
+    disableComment: Type.Optional(Type.Boolean()),
+    disableDuet: Type.Optional(Type.Boolean()),
+    disableStitch: Type.Optional(Type.Boolean()),
+    coverTimestampMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+    brandContentToggle: Type.Optional(Type.Boolean()),
+    brandOrganicToggle: Type.Optional(Type.Boolean()),
+    isAigc: Type.Optional(Type.Boolean()),
+    autoAddMusic: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type UpdatePostRequest = Static<typeof UpdatePostRequest>
+
+/**
+ * One TikTok cap checked for a scheduled post's time (docs/tiktok-api.md §3.10, §5):
+ * `init_per_minute` (6 inits a minute per account), `direct_posts_per_day` (about 15 direct posts
+ * a day per creator), `inbox_drafts_per_24h` (5 pending inbox drafts in 24 h). `planned` counts the
+ * account's other posts already planned in the windows around that time.
+ */
+export const ScheduleCapCheck = Type.Object({
+  limit: Type.Union([
+    Type.Literal('init_per_minute'),
+    Type.Literal('direct_posts_per_day'),
+    Type.Literal('inbox_drafts_per_24h'),
+  ]),
+  max: Type.Integer(),
+  planned: Type.Integer(),
+  fits: Type.Boolean(),
+})
+export type ScheduleCapCheck = Static<typeof ScheduleCapCheck>
+
+/**
+ * Whether TikTok's caps leave room at a scheduled time, given what is already planned. A post
+ * that does not fit is still scheduled: at run time it waits (`waitingFor`) instead of failing.
+ */
+export const ScheduleCapacity = Type.Object({
+  at: IsoDateTime,
+  fits: Type.Boolean(),
+  checks: Type.Array(ScheduleCapCheck),
+})
+export type ScheduleCapacity = Static<typeof ScheduleCapacity>
+
 /** A post as the CRM sees it (`GET /v1/posts/:id`, and the 202 of `POST /v1/posts`). */
 export const Post = Type.Object({
   id: Uuid,
@@ -116,6 +203,12 @@ export const Post = Type.Object({
   privacyLevel: Nullable(PrivacyLevel),
   /** Set while the post waits (a limit, an outage) with the reason and the retry time; else null. */
   waitingFor: Nullable(PostWaitingFor),
+  /** When a scheduled post starts (or started); null for a post made to start at once. */
+  scheduledAt: Type.Optional(Nullable(IsoDateTime)),
+  /** Photo posts: how many photos, and the cover's index. */
+  photoCount: Type.Optional(Type.Integer()),
+  /** Only in the answers of scheduling (`POST` with `scheduledAt`, `PATCH`): the cap check at that time. */
+  capacity: Type.Optional(ScheduleCapacity),
   /** Status history with times and reasons; only in `GET /v1/posts/:id`. */
   history: Type.Optional(Type.Array(PostHistoryEntry)),
   createdAt: IsoDateTime,
@@ -130,6 +223,12 @@ export type PostList = Static<typeof PostList>
 export const PostListQuery = Type.Object({
   connectionId: Type.Optional(Uuid),
   status: Type.Optional(PostStatus),
+  /**
+   * Calendar range: posts whose time (`scheduledAt`, else creation) is at or after `from` and
+   * before `to`; with either, the list is ordered by that time, earliest first.
+   */
+  from: Type.Optional(IsoDateTime),
+  to: Type.Optional(IsoDateTime),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   /** `nextCursor` of the previous page; anything else answers 400 `BAD_REQUEST`. */
   cursor: Type.Optional(Type.String()),

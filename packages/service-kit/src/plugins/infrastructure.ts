@@ -32,6 +32,11 @@ export interface InfrastructureOptions {
    * (the gateway, which checks the CRM's JWTs, and webhook-ingest, which checks TikTok's signature).
    */
   internalAuth?: boolean
+  /**
+   * Routes (paths or route patterns) open without an internal token beside health, readiness and
+   * metrics, e.g. publish-service's signed public media URLs; each checks its own credential.
+   */
+  publicPaths?: string[]
   /** The service's schema and migrations: opens `config.DATABASE_URL` (`dbPlugin`). */
   db?: Omit<DbPluginOptions, 'connectionString'>
   /** The JetStream streams it publishes to or reads: connects to `config.NATS_URL` (`natsPlugin`). */
@@ -65,6 +70,9 @@ export const infrastructurePlugin = fp(
     if (opts.internalAuth ?? true) {
       await app.register(internalAuthPlugin, {
         secret: required(config, 'INTERNAL_JWT_SECRET', 'internalAuth'),
+        ...(opts.publicPaths
+          ? { publicPaths: ['/healthz', '/readyz', '/metrics', ...opts.publicPaths] }
+          : {}),
       })
     }
     if (opts.db) {

@@ -25,7 +25,21 @@ export function admitDirectPost(ctx: SandboxContext, user: SandboxUser, postInfo
   const checked = checkPostInfo(postInfo)
   if (!checked.ok) throw new TikTokApiError(400, ctx.settings.postingInvalidParamCode, checked.message)
   const post = checked.postInfo
-  const privacy = post.privacy_level
+  const privacy = admitDirectPoster(ctx, user, post.privacy_level)
+  return { privacyLevel: privacy, title: post.title ?? '' }
+}
+
+/**
+ * The 403s of a Direct Post (video or photo, docs/tiktok-api.md §3.2, §3.4, §3.10) in TikTok's order:
+ * banned user, privacy level not among the creator's options, unaudited client posting to a public
+ * account, active user cap, daily post cap. @returns the privacy level the post gets (`SELF_ONLY`
+ * for an unaudited client).
+ */
+export function admitDirectPoster(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  privacy: NonNullable<Publish['privacyLevel']>,
+): NonNullable<Publish['privacyLevel']> {
   if (user.bannedFromPosting) throw bannedFromPosting()
   if (!privacyOptions(user).includes(privacy)) {
     throw forbidden(
@@ -44,7 +58,7 @@ export function admitDirectPost(ctx: SandboxContext, user: SandboxUser, postInfo
   if (directPostsToday(ctx, user.openId) >= ctx.settings.dailyPostCap) {
     throw forbidden('spam_risk_too_many_posts', 'The creator has reached the daily post cap.')
   }
-  return { privacyLevel: ctx.settings.unauditedClient ? 'SELF_ONLY' : privacy, title: post.title ?? '' }
+  return ctx.settings.unauditedClient ? 'SELF_ONLY' : privacy
 }
 
 /**
@@ -52,6 +66,13 @@ export function admitDirectPost(ctx: SandboxContext, user: SandboxUser, postInfo
  * inbox init no `post_info`: only a string `title` is kept from it, anything else is ignored.
  */
 export function admitInboxUpload(ctx: SandboxContext, user: SandboxUser, postInfo: unknown): PublishExtra {
+  admitInboxSharer(ctx, user)
+  const title = (postInfo as { title?: unknown } | null | undefined)?.title
+  return { title: typeof title === 'string' ? title : undefined }
+}
+
+/** The 403s of an inbox upload (video or photo, docs/tiktok-api.md §3.3, §3.4): banned user, pending-share cap. */
+export function admitInboxSharer(ctx: SandboxContext, user: SandboxUser): void {
   if (user.bannedFromPosting) throw bannedFromPosting()
   if (pendingShares(ctx, user.openId) >= ctx.settings.pendingShareCap) {
     throw forbidden(
@@ -59,6 +80,4 @@ export function admitInboxUpload(ctx: SandboxContext, user: SandboxUser, postInf
       `The user has reached the limit of ${ctx.settings.pendingShareCap} pending shares within any 24-hour period.`,
     )
   }
-  const title = (postInfo as { title?: unknown } | null | undefined)?.title
-  return { title: typeof title === 'string' ? title : undefined }
 }

@@ -4,6 +4,7 @@ import { videoId } from '../ids.js'
 import type { FailReason, Publish, Video } from '../state/posts.js'
 import { checkMedia } from './checks.js'
 import { inspectFile } from './inspect.js'
+import { checkPhotoFile } from './photos.js'
 import { download, resolvePullUrl } from './pull.js'
 
 /** Options of "the user posted the inbox draft" (test hook). */
@@ -24,6 +25,12 @@ export interface Processor {
   uploadComplete(p: Publish): void
   /** Start a PULL_FROM_URL download in the background. */
   startPull(p: Publish): void
+  /**
+   * Start downloading a photo post's `photo_images` in order (docs/tiktok-api.md §3.4): a download
+   * that fails → FAILED `photo_pull_failed`; a photo that is not JPEG/WebP, over 20 MB or 1080p →
+   * `file_format_check_failed` / `picture_size_check_failed`; else on as a video would.
+   */
+  startPhotoPull(p: Publish): void
   /** Cancel an in-progress download → FAILED `publish_cancelled`. Returns false if not cancellable. */
   cancel(p: Publish): boolean
   /** Test hook: the user posted the draft → PUBLISH_COMPLETE (+ public id later). Throws if not in the inbox. */
@@ -134,6 +141,12 @@ export function createProcessor(ctx: () => SandboxContext): Processor {
       width: media.width ?? 0,
       height: media.height ?? 0,
     }
+    deliver(p)
+  }
+
+  /** Processing passed: to the inbox (an inbox share) or published (a direct post). */
+  function deliver(p: Publish) {
+    const c = ctx()
     if (p.mode === 'INBOX_SHARE') {
       p.status = 'SEND_TO_USER_INBOX'
       c.webhooks.emit('post.publish.inbox_delivered', p.openId, {
@@ -142,7 +155,33 @@ export function createProcessor(ctx: () => SandboxContext): Processor {
       })
       return
     }
-    complete(p, p.privacyLevel ?? 'SELF_ONLY', p.title ?? '', p.media)
+    complete(p, p.privacyLevel ?? 'SELF_ONLY', p.title ?? '', p.media ?? { duration: 0, width: 0, height: 0 })
+  }
+
+  async function pullPhotos(p: Publish, signal: AbortSignal) {
+    const c = ctx()
+    const urls = p.photos?.urls ?? []
+    const sizes: { width: number; height: number }[] = []
+    for (const [i, url] of urls.entries()) {
+      const file = join(c.dataDir, `${p.publishId.replace(/[^\w.-]/g, '_')}-${i}.photo`)
+      const before = p.downloadedBytes
+      try {
+        await download(resolvePullUrl(url, c.settings.pullUrlRewrites), file, {
+          signal,
+          onBytes: (n) => {
+            p.downloadedBytes = before + n
+          },
+        })
+      } catch {
+        return p.status === 'PROCESSING_DOWNLOAD' ? fail(p, 'photo_pull_failed') : undefined
+      }
+      const checked = await checkPhotoFile(file)
+      if ('failReason' in checked) return fail(p, checked.failReason)
+      sizes.push(checked)
+    }
+    const cover = sizes[p.photos?.coverIndex ?? 0] ?? { width: 0, height: 0 }
+    p.media = { duration: 0, ...cover }
+    if (p.status === 'PROCESSING_DOWNLOAD') later(c.settings.processingDelayMs, () => deliver(p))
   }
 
   function afterDelay(p: Publish) {
@@ -174,6 +213,17 @@ export function createProcessor(ctx: () => SandboxContext): Processor {
           p.abort = undefined
         })
       track(job)
+    },
+    startPhotoPull(p) {
+      const abort = new AbortController()
+      p.abort = abort
+      const timeout = setTimeout(() => abort.abort(new Error('pull timeout')), ctx().settings.pullTimeoutMs)
+      track(
+        pullPhotos(p, abort.signal).finally(() => {
+          clearTimeout(timeout)
+          p.abort = undefined
+        }),
+      )
     },
     cancel(p) {
       if (p.source !== 'PULL_FROM_URL' || p.status !== 'PROCESSING_DOWNLOAD') return false

@@ -78,24 +78,36 @@ function createPublish(
         'The video_url is not under a verified domain or URL prefix of this app.',
       )
     }
-    const id = publishId(mode, 'PULL_FROM_URL')
-    const p = ctx.posts.addPublish({
-      publishId: id,
-      openId: user.openId,
-      mode,
-      source: 'PULL_FROM_URL',
-      status: 'PROCESSING_DOWNLOAD',
-      postIds: [],
-      uploadedBytes: 0,
-      downloadedBytes: 0,
+    const p = addPullPublish(ctx, user, publishId(mode, 'PULL_FROM_URL'), mode, {
       videoUrl: source.video_url,
-      createdAt: now,
       ...extra,
     })
     ctx.processor.startPull(p)
-    return { publish_id: id }
+    return { publish_id: p.publishId }
   }
   throw badParam('source_info.source must be FILE_UPLOAD or PULL_FROM_URL.')
+}
+
+/** Records a new PULL_FROM_URL publish (a video URL or photos in `extra`), downloading from now on. */
+export function addPullPublish(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  id: string,
+  mode: Publish['mode'],
+  extra: Partial<Publish>,
+): Publish {
+  return ctx.posts.addPublish({
+    publishId: id,
+    openId: user.openId,
+    mode,
+    source: 'PULL_FROM_URL',
+    status: 'PROCESSING_DOWNLOAD',
+    postIds: [],
+    uploadedBytes: 0,
+    downloadedBytes: 0,
+    createdAt: ctx.clock.now(),
+    ...extra,
+  })
 }
 
 /** The two init endpoints: same authentication and `source_info` handling, their own checks. */

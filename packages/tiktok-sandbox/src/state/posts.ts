@@ -59,6 +59,8 @@ export interface Publish {
   uploadId?: string
   /** Aborts an in-progress PULL_FROM_URL download (cancel). */
   abort?: AbortController
+  /** Photo posts (content/init, docs/tiktok-api.md §3.4): the `photo_images` URLs and the cover's index. */
+  photos?: { urls: string[]; coverIndex: number; description?: string }
   /** Inspected media facts once processing passed (seconds, pixels). */
   media?: { duration: number; width: number; height: number }
 }

@@ -56,6 +56,14 @@ export const posts = publishSchema.table(
     source: text('source').$type<'FILE_UPLOAD' | 'PULL_FROM_URL'>().notNull(),
     mediaId: uuid('media_id'),
     videoUrl: text('video_url'),
+    /** `PHOTO` for a photo carousel (docs/tiktok-api.md §3.4: content/init, always PULL_FROM_URL). */
+    mediaType: text('media_type').$type<'VIDEO' | 'PHOTO'>().notNull().default('VIDEO'),
+    /** A photo post's photos in order: stored media (`mediaId`) or verified URLs (`url`). */
+    photos: jsonb('photos').$type<PhotoRef[]>(),
+    /** 0-based index of the cover photo (TikTok's `photo_cover_index`). */
+    coverIndex: integer('cover_index'),
+    /** When a scheduled post starts; null for one made to start at once. */
+    scheduledAt: columns.timestamptz('scheduled_at'),
     title: text('title'),
     /** Direct posts only; null for inbox drafts (the creator picks it in the TikTok app, docs/tiktok-api.md §3.3). */
     privacyLevel: text('privacy_level'),
@@ -104,8 +112,13 @@ export const posts = publishSchema.table(
     index('posts_publish_id_idx').on(t.publishId),
     index('posts_due_idx').on(t.nextRunAt),
     index('posts_tenant_idx').on(t.tenantId, t.createdAt, t.id),
+    index('posts_calendar_idx').on(t.tenantId, t.scheduledAt),
+    index('posts_connection_schedule_idx').on(t.connectionId, t.scheduledAt),
   ],
 )
+
+/** One photo of a photo post: a stored JPEG/WebP or a URL under a verified prefix. */
+export type PhotoRef = { mediaId: string } | { url: string }
 
 /** Interaction and brand flags of a post (docs/tiktok-api.md §3.2 `post_info`). */
 export interface PostOptions {
@@ -116,6 +129,10 @@ export interface PostOptions {
   brandContentToggle?: boolean
   brandOrganicToggle?: boolean
   isAigc?: boolean
+  /** Photo posts: the caption under the photos (docs/tiktok-api.md §3.4 `description`). */
+  description?: string
+  /** Photo direct posts: TikTok's `auto_add_music`. */
+  autoAddMusic?: boolean
 }
 
 /** Every status change of a post, with its time. */
@@ -159,9 +176,10 @@ export const quotaEvents = publishSchema.table(
 
 /**
  * `init`: video/inbox init calls (6/min); `creator_info`: creator_info queries (20/min);
- * `status`: status fetches (30/min); `inbox_share`: inbox drafts (5/24 h). docs/tiktok-api.md §5, §3.3.
+ * `status`: status fetches (30/min); `inbox_share`: inbox drafts (5/24 h); `direct_post`: direct
+ * posts sent to TikTok (about 15 a day per creator). docs/tiktok-api.md §5, §3.3, §3.10.
  */
-export type QuotaKind = 'init' | 'creator_info' | 'status' | 'inbox_share'
+export type QuotaKind = 'init' | 'creator_info' | 'status' | 'inbox_share' | 'direct_post'
 
 export type MediaRow = typeof media.$inferSelect
 export type PostRow = typeof posts.$inferSelect

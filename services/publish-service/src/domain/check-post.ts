@@ -4,6 +4,7 @@ import { NotFoundError, withDetails } from '@social-bridge/service-kit'
 import { type CreatorInfo, type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
 import {
   InteractionDisabledError,
+  MediaNotVideoError,
   PostingLimitReachedError,
   PrivacyLevelNotAllowedError,
   TitleTooLongError,
@@ -21,6 +22,7 @@ import {
   type RuleViolation,
   sentPrivacyLevel,
 } from './creator-rules.js'
+import { checkPhotoPost } from './photo-rules.js'
 import type { Interactions } from './post-options.js'
 import { toPublicError } from './public-errors.js'
 
@@ -65,6 +67,8 @@ export interface PostCheckDeps {
   tiktok: TikTokClient
   /** The verified PULL_FROM_URL prefixes (`pullPrefixes(config)`). */
   pullPrefixes: string[]
+  /** `MEDIA_PUBLIC_BASE_URL` (stored photos are offered to TikTok there). */
+  publicBaseUrl: string
 }
 
 /** What the checks learnt, stored with the post. */
@@ -92,9 +96,14 @@ export async function checkPostRequest(
 ): Promise<CheckedPost> {
   let durationSec: number | null = null
   let videoSize: number | undefined
-  if ('mediaId' in body.source) {
+  if ('photos' in body.source) {
+    await checkPhotoPost(deps, tenantId, body.source, body)
+  } else if ('mediaId' in body.source) {
     const media = await deps.media.get(tenantId, body.source.mediaId)
     if (!media) throw new NotFoundError('Media')
+    if (media.contentType.startsWith('image/')) {
+      throw new MediaNotVideoError('A video post takes a video; put photos in source.photos')
+    }
     durationSec = media.durationSec
     videoSize = media.sizeBytes
   } else {
@@ -108,7 +117,8 @@ export async function checkPostRequest(
   try {
     // The access token is also the ownership check: another tenant's connection answers 404 here.
     const handed = await deps.authClient.getAccessToken(body.connectionId, { tenantId })
-    if (body.mode === 'inbox') await refuseWhenInboxFull(deps.quota, body.connectionId)
+    // A scheduled draft takes its inbox slot when it starts; the answer's `capacity` tells about then.
+    if (body.mode === 'inbox' && !body.scheduledAt) await refuseWhenInboxFull(deps.quota, body.connectionId)
     info = await queryCreatorInfo({
       quota: deps.quota,
       authClient: deps.authClient,

@@ -27,6 +27,8 @@ export function toPostDto(row: PostRow, history?: HistoryRow[]): Post {
     // inbox drafts rows written before privacy_level became optional still hold one: never sent
     privacyLevel: (sentPrivacyLevel(row) ?? null) as Post['privacyLevel'],
     waitingFor: waitingFor(row),
+    scheduledAt: row.scheduledAt?.toISOString() ?? null,
+    ...(row.photos ? { photoCount: row.photos.length } : {}),
     ...(history ? { history: history.map(toHistoryEntry) } : {}),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -35,7 +37,8 @@ export function toPostDto(row: PostRow, history?: HistoryRow[]): Post {
 
 /** Why and until when a post waits: `wait_reason` with `next_run_at`, while the post is not final. */
 function waitingFor(row: PostRow): Post['waitingFor'] {
-  if (!row.waitReason || !row.nextRunAt || row.status === 'failed' || row.status === 'published') return null
+  const final = row.status === 'failed' || row.status === 'published' || row.status === 'cancelled'
+  if (!row.waitReason || !row.nextRunAt || final) return null
   return {
     reason: row.waitReason,
     message: waitMessage(row.waitReason) ?? 'The post continues automatically at the retry time.',

@@ -1,5 +1,5 @@
 import type { CreatePostRequest } from '@social-bridge/contracts'
-import type { PostInfo } from '@social-bridge/tiktok-client'
+import type { PhotoPostParams, PostInfo } from '@social-bridge/tiktok-client'
 import type { PostOptions, PostRow } from '../db/schema.js'
 import { sentPrivacyLevel } from './creator-rules.js'
 
@@ -7,7 +7,14 @@ import { sentPrivacyLevel } from './creator-rules.js'
 export type Interactions = Pick<PostOptions, 'disableComment' | 'disableDuet' | 'disableStitch'>
 
 /** Request fields stored as the CRM sent them: TikTok takes them in `post_info` unchanged (docs/tiktok-api.md §3.2). */
-const AS_SENT = ['coverTimestampMs', 'brandContentToggle', 'brandOrganicToggle', 'isAigc'] as const
+const AS_SENT = [
+  'coverTimestampMs',
+  'brandContentToggle',
+  'brandOrganicToggle',
+  'isAigc',
+  'description',
+  'autoAddMusic',
+] as const
 
 /**
  * The `options` stored with a new post: `interactions` (creator_info's verdict, not the request's
@@ -25,11 +32,30 @@ export function storedPostOptions(request: CreatePostRequest, interactions: Inte
  * `videoCoverTimestampMs`. The client sends the brand toggles as `false` when they are absent.
  */
 export function directPostInfo(post: PostRow): PostInfo {
-  const { coverTimestampMs, ...flags } = post.options
+  const { coverTimestampMs, description: _photoOnly, autoAddMusic: _photoToo, ...flags } = post.options
   return {
     privacyLevel: sentPrivacyLevel(post) as PostInfo['privacyLevel'],
     ...(post.title ? { title: post.title } : {}),
     ...flags,
     videoCoverTimestampMs: coverTimestampMs,
+  }
+}
+
+/**
+ * TikTok's `post_info` of a stored photo post (docs/tiktok-api.md §3.4): title and description; for a
+ * direct post also the privacy level, comments, `auto_add_music` and the brand toggles (they apply
+ * to DIRECT_POST only).
+ */
+export function photoPostInfo(post: PostRow): PhotoPostParams['postInfo'] {
+  const { description, disableComment, autoAddMusic, brandContentToggle, brandOrganicToggle } = post.options
+  const text = { ...(post.title ? { title: post.title } : {}), ...(description ? { description } : {}) }
+  if (post.mode !== 'direct') return text
+  return {
+    ...text,
+    privacyLevel: sentPrivacyLevel(post) as PostInfo['privacyLevel'],
+    disableComment,
+    autoAddMusic,
+    brandContentToggle: brandContentToggle ?? false,
+    brandOrganicToggle: brandOrganicToggle ?? false,
   }
 }

@@ -23,7 +23,8 @@ export interface TikTokObservation {
   postIds?: string[]
 }
 
-const RANK: Record<Exclude<PostStatus, 'failed'>, number> = {
+const RANK: Record<Exclude<PostStatus, 'failed' | 'cancelled'>, number> = {
+  scheduled: -1,
   queued: 0,
   uploading: 1,
   processing: 2,
@@ -31,9 +32,13 @@ const RANK: Record<Exclude<PostStatus, 'failed'>, number> = {
   published: 4,
 }
 
-/** Whether `from → to` moves forward: statuses never go back; `failed` and `published` are final. */
+/**
+ * Whether `from → to` moves forward: statuses never go back; `failed`, `published` and
+ * `cancelled` are final, and only a `scheduled` post can be cancelled.
+ */
 export function canMove(from: PostStatus, to: PostStatus): boolean {
-  if (from === 'failed' || from === to) return false
+  if (from === 'failed' || from === 'cancelled' || from === to) return false
+  if (to === 'cancelled') return from === 'scheduled'
   if (to === 'failed') return from !== 'published'
   if (from === 'published') return false
   return (RANK[to as keyof typeof RANK] ?? -1) > (RANK[from as keyof typeof RANK] ?? -1)

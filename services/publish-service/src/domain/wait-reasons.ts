@@ -12,6 +12,8 @@ export type WaitReason =
   | 'tiktok_rate_limited'
   | 'temporarily_unavailable'
   | 'init_outcome_unknown_retry'
+  | 'inbox_draft_cap'
+  | 'daily_post_cap'
 
 /** History notes (no status change) besides the wait reasons. */
 export type HistoryNote =
@@ -27,6 +29,10 @@ const MESSAGES: Record<WaitReason | HistoryNote, string> = {
     'TikTok allows 20 account checks per minute for this account. The post continues automatically at the retry time.',
   status_rate_limit:
     'TikTok allows 30 status checks per minute for this account. The next check happens automatically at the retry time.',
+  inbox_draft_cap:
+    'TikTok allows 5 inbox drafts in 24 hours for this account. The scheduled post starts automatically when one frees, at the retry time.',
+  daily_post_cap:
+    'This TikTok account has reached its daily limit of about 15 direct posts. The post starts automatically at the retry time.',
   tiktok_rate_limited:
     'TikTok asked to slow down for this account. The post continues automatically at the retry time.',
   temporarily_unavailable:
@@ -50,5 +56,7 @@ export function waitMessage(reason: string): string | null {
 export function limitWaitReason(kind: QuotaKind): WaitReason {
   if (kind === 'creator_info') return 'creator_info_rate_limit'
   if (kind === 'status') return 'status_rate_limit'
+  if (kind === 'inbox_share') return 'inbox_draft_cap'
+  if (kind === 'direct_post') return 'daily_post_cap'
   return 'init_rate_limit'
 }

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type { PublishConfig } from '../config.js'
 import type { WorkerHooks } from './deps.js'
 import { createJobQueue } from './job-queue.js'
+import { startMediaRetention } from './media-retention.js'
 import { type PublishWorker, startPublishWorker } from './publish-worker.js'
 import { startWebhookConsumer } from './webhook-consumer.js'
 
@@ -15,8 +16,8 @@ declare module 'fastify' {
 }
 
 /**
- * Starts the outbox relay (service-kit `createOutbox`), the publish worker and the webhook
- * consumer when the app is ready (if `WORKER_ENABLED`), and stops them on close before NATS
+ * Starts the outbox relay (service-kit `createOutbox`), the publish worker, the media retention
+ * sweep and the webhook consumer when the app is ready (if `WORKER_ENABLED`), and stops them on close before NATS
  * drains and the pool ends.
  */
 export const workersPlugin = fp(
@@ -24,6 +25,7 @@ export const workersPlugin = fp(
     app.decorate('publishWorker', null)
     if (!opts.config.WORKER_ENABLED) return
     let consumer: DurableConsumer | undefined
+    let retention: { stop(): void } | undefined
     app.addHook('onReady', async () => {
       app.publish.outbox.start()
       app.publishWorker = startPublishWorker({
@@ -37,6 +39,13 @@ export const workersPlugin = fp(
         log: app.log.child({ worker: 'publish' }),
         hooks: opts.hooks,
       })
+      retention = startMediaRetention({
+        media: app.publish.media,
+        store: app.mediaStore,
+        days: opts.config.MEDIA_RETENTION_DAYS,
+        intervalMs: opts.config.MEDIA_RETENTION_SWEEP_MS,
+        log: app.log.child({ worker: 'media-retention' }),
+      })
       consumer = await startWebhookConsumer({
         nc: app.nats.nc,
         namespace: app.nats.namespace,
@@ -45,6 +54,7 @@ export const workersPlugin = fp(
       })
     })
     app.addHook('onClose', async () => {
+      retention?.stop()
       await consumer?.stop()
       await app.publishWorker?.stop()
       await app.publish.outbox.stop()

@@ -8,6 +8,7 @@ import { failJob, retryJobLater, waitForLimit } from './steps/fail.js'
 import { runInit } from './steps/init.js'
 import { resolveUnknownInit } from './steps/init-outcome.js'
 import { runPoll } from './steps/poll.js'
+import { runStart } from './steps/start.js'
 import { runUpload } from './steps/upload.js'
 
 /** Steps one job may chain while holding its lease (init → upload → …). */
@@ -18,7 +19,7 @@ function runStep(d: WorkerDeps, job: Job): Promise<StepResult> {
   job.signal.throwIfAborted()
   switch (job.post.phase) {
     case 'init':
-      return runInit(d, job)
+      return job.post.status === 'scheduled' ? runStart(d, job) : runInit(d, job)
     case 'initiating':
       // A worker died (or lost its lease) between "initiating" and recording the result.
       return resolveUnknownInit(d, job)

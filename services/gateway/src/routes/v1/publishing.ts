@@ -1,15 +1,22 @@
-import { CreatePostRequest, Media, PostIdParams, PostListQuery } from '@social-bridge/contracts'
+import {
+  CreatePostRequest,
+  Media,
+  PHOTO_CONTENT_TYPES,
+  PostIdParams,
+  PostListQuery,
+  UpdatePostRequest,
+} from '@social-bridge/contracts'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { answer, bearerSecurity, errorAnswers, READERS } from './common.js'
 import { PostDoc, PostListDoc } from './described.js'
 import { checkUploadLength } from './upload-length.js'
 
-const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm']
+const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm', ...PHOTO_CONTENT_TYPES]
 
 /** `/v1/media` and `/v1/posts/**` (publish-service). */
 export default async function publishingRoutes(app: FastifyInstance) {
-  // Video bodies are not parsed here: the request stream goes through to publish-service as is.
+  // Video and photo bodies are not parsed here: the request stream goes through to publish-service as is.
   app.addContentTypeParser(VIDEO_TYPES, (_request, payload, done) => done(null, payload))
 
   app.post('/media', {
@@ -124,6 +131,75 @@ export default async function publishingRoutes(app: FastifyInstance) {
       },
     },
     onRequest: app.authenticate(READERS),
+    handler: (_req, reply) => reply.proxyTo('publish'),
+  })
+
+  app.patch('/posts/:id', {
+    schema: {
+      tags: ['posts'],
+      summary: 'Change a scheduled post before it starts (time, title, privacy level, options)',
+      description:
+        'Roles: admin, social_marketing. Only a `scheduled` post no worker has started; the checks of ' +
+        '`POST /v1/posts` apply to the post as it becomes. Answers 200 with the post and its `capacity` ' +
+        "(TikTok's caps at its time).",
+      security: bearerSecurity,
+      params: PostIdParams,
+      body: UpdatePostRequest,
+      response: {
+        200: answer('The changed post', PostDoc),
+        ...errorAnswers({
+          secured: true,
+          body: true,
+          notFound: "no post with this id in the caller's tenant",
+          extra: {
+            409: '`POST_NOT_SCHEDULED`: the post started, ended or was cancelled.',
+            422: '`SCHEDULED_AT_OUT_OF_RANGE` (past, or over 120 days ahead), or a rule of `POST /v1/posts`.',
+          },
+        }),
+      },
+    },
+    onRequest: app.authenticate(READERS),
+    handler: (_req, reply) => reply.proxyTo('publish'),
+  })
+
+  app.post('/posts/:id/cancel', {
+    schema: {
+      tags: ['posts'],
+      summary: 'Cancel a scheduled post before it starts',
+      description: 'Roles: admin, social_marketing. Answers 200 with the post, now `cancelled` (final).',
+      security: bearerSecurity,
+      params: PostIdParams,
+      response: {
+        200: answer('The cancelled post', PostDoc),
+        ...errorAnswers({
+          secured: true,
+          body: true,
+          notFound: "no post with this id in the caller's tenant",
+          extra: { 409: '`POST_NOT_SCHEDULED`: the post started, ended or was cancelled already.' },
+        }),
+      },
+    },
+    onRequest: app.authenticate(READERS),
+    handler: (_req, reply) => reply.proxyTo('publish'),
+  })
+
+  // Public: TikTok downloads photos here (MEDIA_PUBLIC_BASE_URL). No JWT: the signed URL is the credential.
+  app.get('/media/public/:file', {
+    schema: {
+      tags: ['media'],
+      summary: 'A stored photo behind a signed, expiring URL (for TikTok to pull; no JWT)',
+      description:
+        'Answers the photo (image/jpeg or image/webp) for a URL publish-service signed; 404 for an ' +
+        'unsigned, altered or expired one.',
+      params: Type.Object({ file: Type.String() }),
+      response: {
+        200: answer('The photo bytes', Type.String({ format: 'binary' })),
+        ...errorAnswers({
+          secured: false,
+          notFound: 'an unsigned, altered or expired URL, or a photo deleted since',
+        }),
+      },
+    },
     handler: (_req, reply) => reply.proxyTo('publish'),
   })
 }

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type { PublishConfig } from '../../config.js'
 import { outbox as outboxTable } from '../../db/schema.js'
 import { createMediaIntake, type MediaIntake } from '../../domain/media-intake.js'
+import { createPhotoUrlSigner, type PhotoUrlSigner } from '../../domain/photo-urls.js'
 import { createPostState, type PostState } from '../../domain/post-state.js'
 import { createUploadUrlVault, type UploadUrlVault } from '../../domain/upload-url-vault.js'
 import { createMediaRepository, type MediaRepository } from '../../repositories/media-repository.js'
@@ -19,6 +20,8 @@ export interface PublishDomain {
   postState: PostState
   /** Seals and opens TikTok's upload URLs (stored only sealed). */
   uploadUrls: UploadUrlVault
+  /** Signs and checks the public URLs of stored photos (`GET /media/public/:file`). */
+  photoUrls: PhotoUrlSigner
   /** The post events' outbox (aggregate = post); the workers run its relay, commits nudge it. */
   outbox: Outbox
 }
@@ -41,6 +44,11 @@ export function createDomain(app: FastifyInstance, config: PublishConfig): Publi
     posts: createPostsRepository({ db: app.db, quota, onCommitted: nudge }),
     postState: createPostState({ db: app.db, timing: config, onCommitted: nudge }),
     uploadUrls: createUploadUrlVault(config.INTERNAL_JWT_SECRET),
+    photoUrls: createPhotoUrlSigner({
+      secret: config.INTERNAL_JWT_SECRET,
+      baseUrl: config.MEDIA_PUBLIC_BASE_URL,
+      ttlMs: config.MEDIA_PUBLIC_URL_TTL_MS,
+    }),
     outbox,
   }
 }

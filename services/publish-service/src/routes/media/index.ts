@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import { ErrorResponse, MAX_MEDIA_BYTES, Media, type MediaContentType } from '@social-bridge/contracts'
+import {
+  ErrorResponse,
+  MAX_MEDIA_BYTES,
+  MAX_PHOTO_BYTES,
+  Media,
+  type MediaContentType,
+  PHOTO_CONTENT_TYPES,
+} from '@social-bridge/contracts'
 import { requireUser, withDetails } from '@social-bridge/service-kit'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { toMediaDto } from '../../domain/media-dto.js'
+import { intakePhoto } from '../../domain/photo-intake.js'
 import {
   BadRequestError,
   LengthRequiredError,
@@ -14,6 +22,7 @@ import {
 
 /** Content types accepted by `POST /media` (docs/tiktok-api.md §3.9 formats). */
 export const VIDEO_CONTENT_TYPES: MediaContentType[] = ['video/mp4', 'video/quicktime', 'video/webm']
+const isPhoto = (type: string) => (PHOTO_CONTENT_TYPES as readonly string[]).includes(type)
 const ROLES = ['admin', 'social_marketing']
 
 function contentTypeOf(request: FastifyRequest): string {
@@ -27,7 +36,8 @@ function contentTypeOf(request: FastifyRequest): string {
  * @returns the declared length in bytes.
  */
 function checkHeaders(request: FastifyRequest): number {
-  if (!VIDEO_CONTENT_TYPES.includes(contentTypeOf(request) as MediaContentType)) {
+  const type = contentTypeOf(request)
+  if (!VIDEO_CONTENT_TYPES.includes(type as MediaContentType) && !isPhoto(type)) {
     throw new UnsupportedMediaTypeError()
   }
   const raw = request.headers['content-length']
@@ -39,6 +49,12 @@ function checkHeaders(request: FastifyRequest): number {
     )
   }
   const length = Number(raw)
+  if (isPhoto(type) && length > MAX_PHOTO_BYTES) {
+    throw withDetails(
+      new PayloadTooLargeError(`The photo is ${length} bytes; TikTok takes at most ${MAX_PHOTO_BYTES} bytes`),
+      { declaredBytes: length, maxBytes: MAX_PHOTO_BYTES },
+    )
+  }
   if (length > MAX_MEDIA_BYTES) {
     throw withDetails(
       new PayloadTooLargeError(`The video is ${length} bytes; the limit is ${MAX_MEDIA_BYTES} bytes (4 GiB)`),
@@ -56,10 +72,14 @@ function checkHeaders(request: FastifyRequest): number {
  * `POST /media` (gateway `POST /v1/media`): streams a video into the media store (SHA-256 while
  * streaming, never whole in memory), inspects it with mediainfo.js and answers 201 `Media`.
  * A file with no video track is refused with 422 `MEDIA_NOT_VIDEO` and its bytes deleted.
+ * `image/jpeg` and `image/webp` (photo posts, ≤ 20 MB) are read whole, checked by their header
+ * (`photo-intake.ts`: the declared format, ≤ 1080p; else 422 `MEDIA_NOT_PHOTO`) and stored.
  */
 const mediaRoutes: FastifyPluginAsync = async (app) => {
   // Hand the raw request stream to the handler (no buffering, no fastify body limit applies).
-  app.addContentTypeParser(VIDEO_CONTENT_TYPES, (_request, payload, done) => done(null, payload))
+  app.addContentTypeParser([...VIDEO_CONTENT_TYPES, ...PHOTO_CONTENT_TYPES], (_request, payload, done) =>
+    done(null, payload),
+  )
 
   app.post(
     '/media',
@@ -78,11 +98,13 @@ const mediaRoutes: FastifyPluginAsync = async (app) => {
       const declared = checkHeaders(request)
       const id = randomUUID()
       const contentType = contentTypeOf(request) as MediaContentType
-      const { size, sha256, inspection } = await app.publish.intake.intake(
-        id,
-        request.body as Readable,
-        declared,
-      )
+      const body = request.body as Readable
+      const { size, sha256, inspection } = isPhoto(contentType)
+        ? await intakePhoto(app.mediaStore, id, body, declared, contentType).then((p) => ({
+            ...p,
+            inspection: { width: p.width, height: p.height },
+          }))
+        : await app.publish.intake.intake(id, body, declared)
       const row = await app.publish.media
         .insert({
           id,
@@ -91,11 +113,11 @@ const mediaRoutes: FastifyPluginAsync = async (app) => {
           contentType,
           sizeBytes: size,
           sha256,
-          durationSec: inspection.durationSec ?? null,
+          durationSec: 'durationSec' in inspection ? (inspection.durationSec ?? null) : null,
           width: inspection.width ?? null,
           height: inspection.height ?? null,
-          frameRate: inspection.frameRate ?? null,
-          codec: inspection.codec ?? null,
+          frameRate: 'frameRate' in inspection ? (inspection.frameRate ?? null) : null,
+          codec: 'codec' in inspection ? (inspection.codec ?? null) : null,
           createdBy: user.userId,
         })
         .catch(async (err) => {

@@ -9,11 +9,12 @@ import {
 } from '@social-bridge/contracts'
 import { NotFoundError, requireUser, withDetails } from '@social-bridge/service-kit'
 import { Type } from 'typebox'
-import { pullPrefixes } from '../../config.js'
 import { checkPostRequest, inboxCapError } from '../../domain/check-post.js'
 import { decodeCursor } from '../../domain/post-cursor.js'
 import { toPostDto } from '../../domain/post-dto.js'
+import { checkScheduledAt } from '../../domain/schedule.js'
 import { BadRequestError, IdempotencyKeyReusedError } from '../../errors.js'
+import scheduleRoutes, { postCheckDeps, withCapacity } from './schedule.js'
 
 const ROLES = ['admin', 'social_marketing']
 const IdempotencyHeaders = Type.Object({
@@ -26,9 +27,12 @@ const IdempotencyHeaders = Type.Object({
  * prefixes before anything is sent to TikTok, then answers 202 with the queued post; the
  * worker does the rest. `Idempotency-Key` returns the same post for the same request, and 422
  * `IDEMPOTENCY_KEY_REUSED` for a different one. List answers 400 `BAD_REQUEST` for a cursor it
- * did not issue; `GET /posts/:id` adds the status history.
+ * did not issue; `GET /posts/:id` adds the status history. With `scheduledAt` (checked: future,
+ * ≤ 120 days) the post is `scheduled` and the 202 carries `capacity`, TikTok's caps at that time;
+ * `from`/`to` list a calendar range. Edit and cancel are in `schedule.ts`.
  */
 const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(scheduleRoutes)
   app.post(
     '/posts',
     {
@@ -47,17 +51,8 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (prior?.kind === 'existing') return reply.status(202).send(toPostDto(prior.post))
         if (prior?.kind === 'key_reused') throw keyReused(prior.post.id)
       }
-      const checked = await checkPostRequest(
-        {
-          media: app.publish.media,
-          quota: app.publish.quota,
-          authClient: app.authClient,
-          tiktok: app.tiktok,
-          pullPrefixes: pullPrefixes(app.publishConfig),
-        },
-        user.tenantId,
-        body,
-      )
+      const scheduledAt = body.scheduledAt ? checkScheduledAt(body.scheduledAt) : undefined
+      const checked = await checkPostRequest(postCheckDeps(app), user.tenantId, body)
       const result = await app.publish.posts.create({
         tenantId: user.tenantId,
         userId: user.userId,
@@ -66,11 +61,12 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         videoSize: checked.videoSize,
         creatorUsername: checked.creatorUsername,
         interactions: checked.interactions,
+        scheduledAt,
       })
       if (result.kind === 'inbox_cap') throw inboxCapError(result.retryAfterSec)
       if (result.kind === 'key_reused') throw keyReused(result.post.id)
       if (result.kind === 'created') app.publishWorker?.nudge() // this replica looks for it at once
-      return reply.status(202).send(toPostDto(result.post))
+      return reply.status(202).send(await withCapacity(app, result.post))
     },
   )
 

@@ -3,7 +3,8 @@ import { pullPrefixes } from '../../config.js'
 import type { MediaRow, PostRow } from '../../db/schema.js'
 import { LimitReachedError, queryCreatorInfo } from '../../domain/creator-info.js'
 import { checkAgainstCreatorInfo, checkPullUrl, sentPrivacyLevel } from '../../domain/creator-rules.js'
-import { directPostInfo } from '../../domain/post-options.js'
+import { photoImageUrls } from '../../domain/photo-rules.js'
+import { directPostInfo, photoPostInfo } from '../../domain/post-options.js'
 import { withAccessToken } from '../../domain/token-call.js'
 import type { Job, StepResult, WorkerDeps } from '../deps.js'
 import { failJob, waitForLimit } from './fail.js'
@@ -11,7 +12,8 @@ import { onInitError, reconcileKnownPublish, recordInitResult } from './init-out
 
 /**
  * Phase `init`: re-checks the post against the live creator_info (docs/tiktok-api.md §3.1, counted in
- * the 20/min per-token limit), takes one of the connection's 6 inits/min (both counted in
+ * the 20/min per-token limit), takes one of the connection's 6 inits/min and, for a direct post's
+ * first init, one of the creator's ~15 direct posts a day (§3.10; all counted in
  * PostgreSQL across replicas), marks the post `initiating`, calls video/init (§3.2) or
  * inbox/video/init (§3.3), and records `publish_id`, the upload URL and its expiry (1 h) before
  * any byte is sent. A post whose `publish_id` is already known is never initialised again: it is
@@ -23,9 +25,18 @@ export async function runInit(d: WorkerDeps, job: Job): Promise<StepResult> {
   const media = await checkSource(d, post)
   if (media === 'failed')
     return failJob(d, job, post.source === 'FILE_UPLOAD' ? 'media_missing' : 'URL_NOT_VERIFIED', true)
+  const photoUrls = post.photos
+    ? await photoImageUrls(post.photos, post.tenantId, d.domain.media, d.domain.photoUrls)
+    : undefined
+  if (photoUrls === null) return failJob(d, job, 'media_missing', true)
   // No creator_info call for a post that would have to wait for an init slot anyway.
   const free = await d.domain.quota.peek(post.connectionId, 'init')
   if (!free.ok) return waitForLimit(d, job, 'init', free.retryAfterSec)
+  const countsAsPost = post.mode === 'direct' && post.initCount === 0
+  if (countsAsPost) {
+    const room = await d.domain.quota.peek(post.connectionId, 'direct_post')
+    if (!room.ok) return waitForLimit(d, job, 'direct_post', room.retryAfterSec)
+  }
 
   let info: CreatorInfo | null = null
   try {
@@ -54,6 +65,11 @@ export async function runInit(d: WorkerDeps, job: Job): Promise<StepResult> {
   job.signal.throwIfAborted() // last safe point: nothing was asked of TikTok's init yet
   const slot = await d.domain.quota.reserve(post.connectionId, 'init', post.id)
   if (!slot.ok) return waitForLimit(d, job, 'init', slot.retryAfterSec)
+  if (countsAsPost) {
+    await d.domain.quota.release(post.id, 'direct_post') // one per post, even after a lost lease
+    const room = await d.domain.quota.reserve(post.connectionId, 'direct_post', post.id)
+    if (!room.ok) return waitForLimit(d, job, 'direct_post', room.retryAfterSec)
+  }
   const initCount = post.initCount + 1
   if (!(await d.queue.markInitiating(post.id, job.owner, initCount))) {
     // Lease lost, or a late init result was recorded meanwhile: go on from the stored post.
@@ -69,7 +85,8 @@ export async function runInit(d: WorkerDeps, job: Job): Promise<StepResult> {
     result = await withAccessToken(
       d.authClient,
       { connectionId: post.connectionId, tenantId: post.tenantId },
-      (token) => callInit(d, current, plan, token),
+      (token) =>
+        photoUrls ? callPhotoInit(d, current, photoUrls, token) : callInit(d, current, plan, token),
       async () => {
         const again = await d.domain.quota.reserve(post.connectionId, 'init', post.id)
         if (!again.ok) throw new LimitReachedError('init', again.retryAfterSec)
@@ -90,7 +107,23 @@ async function checkSource(d: WorkerDeps, post: PostRow): Promise<MediaRow | nul
     if (!media || (await d.mediaStore.size(media.objectName)) === null) return 'failed'
     return media
   }
-  return checkPullUrl(post.videoUrl ?? '', pullPrefixes(d.config)) ? 'failed' : null
+  const urls = post.photos ? post.photos.flatMap((p) => ('url' in p ? [p.url] : [])) : [post.videoUrl ?? '']
+  return urls.some((url) => checkPullUrl(url, pullPrefixes(d.config))) ? 'failed' : null
+}
+
+/** content/init of a photo post (docs/tiktok-api.md §3.4): DIRECT_POST or MEDIA_UPLOAD (an inbox draft). */
+function callPhotoInit(
+  d: WorkerDeps,
+  post: PostRow,
+  photoImages: string[],
+  token: string,
+): Promise<InitResult> {
+  return d.tiktok.posting.initPhotoPost(token, {
+    postMode: post.mode === 'direct' ? 'DIRECT_POST' : 'MEDIA_UPLOAD',
+    photoImages,
+    photoCoverIndex: post.coverIndex ?? 0,
+    postInfo: photoPostInfo(post),
+  })
 }
 
 function callInit(

@@ -31,6 +31,8 @@ export interface Receiver {
   mode: Mode
   /** Ends the requests held by a `hang` mode (answered 204). */
   release(): void
+  /** Requests held now by a `hang` mode. */
+  held(): number
   stop(): Promise<void>
   start(): Promise<void>
 }
@@ -47,6 +49,7 @@ export async function startReceiver(
     secrets: [],
     received: [],
     mode: { kind: 'ok' },
+    held: () => held.length,
     release: () => {
       for (const end of held.splice(0)) end()
     },
@@ -71,7 +74,9 @@ export async function startReceiver(
           const body = JSON.parse(raw) as Record<string, unknown>
           const mode = r.mode
           if (mode.kind === 'hang') {
-            held.push(() => res.writeHead(204).end())
+            held.push(() => {
+              if (!res.destroyed) res.writeHead(204).end()
+            })
             return
           }
           r.received.push({

@@ -3,7 +3,10 @@ import { createUrlGuard, type Lookup, UrlRefusedError } from '../../src/domain/u
 
 /** A resolver that knows `hooks.example.com` as a private address and `crm.example.com` as a public one. */
 const fakeDns: Lookup = (host, _opts, cb) => {
-  const table: Record<string, string> = { 'hooks.example.com': '10.0.0.7', 'crm.example.com': '93.184.216.34' }
+  const table: Record<string, string> = {
+    'hooks.example.com': '10.0.0.7',
+    'crm.example.com': '93.184.216.34',
+  }
   const address = table[host]
   if (!address) return cb(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' }), [])
   cb(null, [{ address, family: 4 }])
@@ -41,7 +44,11 @@ t.test('loopback, private, link-local and metadata addresses are refused over ht
 t.test('a hostname resolving to a private address is refused', async () => {
   // real resolver: `localhost` is 127.0.0.1 in /etc/hosts, and only the IP literal is allowlisted
   await refused(createUrlGuard({ allowedHosts: ['127.0.0.1'] }), 'https://localhost:8443/hooks', /private/)
-  await refused(createUrlGuard({ allowedHosts: [], resolve: fakeDns }), 'https://hooks.example.com/x', /private/)
+  await refused(
+    createUrlGuard({ allowedHosts: [], resolve: fakeDns }),
+    'https://hooks.example.com/x',
+    /private/,
+  )
   const ok = await createUrlGuard({ allowedHosts: [], resolve: fakeDns }).check('https://crm.example.com/x')
   t.equal(ok.hostname, 'crm.example.com')
 })

@@ -34,11 +34,13 @@ t.test(
     t.ok(await waitUntil(() => r.received.some((x) => x.id === id)), 'delivered by the next replica')
     t.equal(r.received.filter((x) => x.id === id).length, 1)
     t.same(r.received[0]?.verifiedBy, [0])
-    const log = (
-      await second.inject({ url: `/webhook-endpoints/${ep.id}/deliveries`, headers: await asUser(tenant) })
-    ).json().items
+    const log = async () =>
+      (
+        await second.inject({ url: `/webhook-endpoints/${ep.id}/deliveries`, headers: await asUser(tenant) })
+      ).json().items
+    t.ok(await waitUntil(async () => (await log()).length > 0))
     t.match(
-      log,
+      await log(),
       [{ eventId: id, deliveryStatus: 'delivered', attempt: 1 }],
       'the cut attempt was never recorded',
     )

@@ -54,6 +54,7 @@ export async function runInit(d: WorkerDeps, job: Job): Promise<StepResult> {
   job.signal.throwIfAborted() // last safe point: nothing was asked of TikTok's init yet
   const slot = await d.domain.quota.reserve(post.connectionId, 'init', post.id)
   if (!slot.ok) return waitForLimit(d, job, 'init', slot.retryAfterSec)
+  await d.domain.quota.announce(post.connectionId, post.tenantId)
   const initCount = post.initCount + 1
   if (!(await d.queue.markInitiating(post.id, job.owner, initCount))) {
     // Lease lost, or a late init result was recorded meanwhile: go on from the stored post.

@@ -26,7 +26,7 @@ import app from '../src/app.js'
 import type { DispatchConfig } from '../src/config.js'
 
 export { waitUntil } from '@social-bridge/service-kit/testing'
-export { startReceiver } from './receiver.js'
+export { startReceiver } from '../testing/index.js'
 
 export const INTERNAL_SECRET = 'dispatch-test-internal-secret-32-bytes!!'
 const identities = createTestIdentities(INTERNAL_SECRET)

@@ -32,3 +32,4 @@ async function dispatchApp(fastify: FastifyInstance, opts: { config: DispatchCon
 }
 
 export default fp(dispatchApp, { name: 'webhook-dispatch', fastify: '5.x' })
+export { DispatchConfig } from './config.js'

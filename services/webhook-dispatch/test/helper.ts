@@ -56,6 +56,7 @@ export function testConfig(
     DELIVERY_LEASE_MS: 1000,
     DELIVERY_CONCURRENCY: 8,
     DELIVERY_POLL_MS: 100,
+    CONSUMER_COPIES: 2,
     SECRET_ROTATION_OVERLAP_SEC: 86_400,
     SSE_HEARTBEAT_SEC: 1,
     ...overrides,

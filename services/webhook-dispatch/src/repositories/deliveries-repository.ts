@@ -81,70 +81,43 @@ export function createDeliveriesRepository({ db }: { db: Database }): Deliveries
       return rows.map((r) => ({ delivery: r.deliveries, endpoint: r.endpoints }))
     },
 
-    recordAttempt({ delivery, endpoint }, owner, result, schedule) {
-      return db.transaction(async (tx) => {
-        const [held] = await tx
-          .select({ attempts: deliveries.attempts, firstAttemptAt: deliveries.firstAttemptAt })
-          .from(deliveries)
-          .where(and(eq(deliveries.id, delivery.id), eq(deliveries.leaseOwner, owner)))
-          .for('update')
-        if (!held) return false
-        const now = new Date()
-        const attempt = held.attempts + 1
-        const first = held.firstAttemptAt ?? now
-        const gone = result.httpStatus === 410
-        const next = result.ok || gone ? null : nextAttemptAt(attempt, first, now, schedule)
-        const status = result.ok ? 'delivered' : next ? 'pending' : 'failed'
-        await tx
-          .update(deliveries)
-          .set({
-            status,
-            attempts: attempt,
-            firstAttemptAt: first,
-            nextAttemptAt: next ?? now,
-            leaseOwner: null,
-            leasedUntil: null,
-          })
-          .where(eq(deliveries.id, delivery.id))
-        await tx.insert(attempts).values({
-          deliveryId: delivery.id,
-          endpointId: endpoint.id,
-          attempt,
-          httpStatus: result.httpStatus,
-          error: result.error,
-          responseBody: result.responseBody,
-          durationMs: result.durationMs,
-          at: now,
-          deliveryStatus: status,
-          nextRetryAt: next,
-        })
-        await tx
-          .update(endpoints)
-          .set(
-            result.ok
-              ? { failingSince: null }
-              : gone
-                ? { disabledAt: now, disabledReason: 'gone', updatedAt: now }
-                : {
-                    failingSince: sql`coalesce(${endpoints.failingSince}, ${now.toISOString()}::timestamptz)`,
-                  },
-          )
-          .where(eq(endpoints.id, endpoint.id))
-        if (!result.ok && !gone) {
-          // an endpoint whose every delivery failed for the whole retry window is disabled
-          await tx
-            .update(endpoints)
-            .set({ disabledAt: now, disabledReason: 'failing', updatedAt: now })
-            .where(
-              and(
-                eq(endpoints.id, endpoint.id),
-                sql`${endpoints.disabledAt} is null`,
-                lt(endpoints.failingSince, new Date(now.getTime() - schedule.giveUpMs)),
-              ),
-            )
-        }
-        return true
-      })
+    async recordAttempt({ delivery, endpoint }, owner, result, schedule) {
+      // the lease makes this replica the only writer of the row: its attempts and first attempt are current
+      const now = new Date()
+      const attempt = delivery.attempts + 1
+      const first = delivery.firstAttemptAt ?? now
+      const gone = result.httpStatus === 410
+      const next = result.ok || gone ? null : nextAttemptAt(attempt, first, now, schedule)
+      const status = result.ok ? 'delivered' : next ? 'pending' : 'failed'
+      const endpointState = result.ok
+        ? sql`failing_since = null where id = ${endpoint.id} and failing_since is not null`
+        : gone
+          ? sql`disabled_at = ${now.toISOString()}::timestamptz, disabled_reason = 'gone', updated_at = now()
+                where id = ${endpoint.id}`
+          : sql`failing_since = coalesce(failing_since, ${now.toISOString()}::timestamptz),
+                disabled_at = case when disabled_at is null and failing_since < ${new Date(now.getTime() - schedule.giveUpMs).toISOString()}::timestamptz
+                                   then ${now.toISOString()}::timestamptz else disabled_at end,
+                disabled_reason = case when disabled_at is null and failing_since < ${new Date(now.getTime() - schedule.giveUpMs).toISOString()}::timestamptz
+                                   then 'failing' else disabled_reason end
+                where id = ${endpoint.id}`
+      // one statement, so one round trip: the delivery's state, its attempt row and the endpoint's health
+      const rows = await db.execute<{ n: number }>(sql`
+        with d as (
+          update ${deliveries} set status = ${status}, attempts = ${attempt},
+                 first_attempt_at = ${first.toISOString()}::timestamptz,
+                 next_attempt_at = ${(next ?? now).toISOString()}::timestamptz,
+                 lease_owner = null, leased_until = null
+           where id = ${delivery.id} and lease_owner = ${owner}
+          returning id),
+        a as (
+          insert into ${attempts} (delivery_id, endpoint_id, attempt, http_status, error, response_body,
+                                   duration_ms, at, delivery_status, next_retry_at)
+          select id, ${endpoint.id}, ${attempt}, ${result.httpStatus}, ${result.error}, ${result.responseBody},
+                 ${result.durationMs}, ${now.toISOString()}::timestamptz, ${status}, ${next?.toISOString() ?? null}::timestamptz
+            from d),
+        e as (update ${endpoints} set ${endpointState} and exists (select 1 from d))
+        select count(*)::int as n from d`)
+      return (rows as unknown as { n: number }[])[0]?.n === 1
     },
 
     async listAttempts(endpointId, { cursor, limit }) {

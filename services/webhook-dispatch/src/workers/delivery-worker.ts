@@ -43,6 +43,12 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
   const inFlight = new Set<Promise<void>>()
   let running = false
   let loop: Promise<void> = Promise.resolve()
+  // set when an attempt ends or work arrives, so a wake-up between two looks is not lost
+  let dirty = false
+  const wake = () => {
+    dirty = true
+    sleeper.wake()
+  }
 
   async function attempt(leased: LeasedDelivery) {
     const { delivery, endpoint } = leased
@@ -57,6 +63,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
 
   async function run() {
     while (running) {
+      dirty = false
       const free = o.concurrency - inFlight.size
       let leased: LeasedDelivery[] = []
       if (free > 0) {
@@ -73,11 +80,11 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
           )
           .finally(() => {
             inFlight.delete(p)
-            sleeper.wake()
+            wake()
           })
         inFlight.add(p)
       }
-      if (leased.length === 0 || inFlight.size >= o.concurrency) await sleeper.sleep(o.pollMs)
+      if ((leased.length === 0 || inFlight.size >= o.concurrency) && !dirty) await sleeper.sleep(o.pollMs)
     }
   }
 
@@ -87,7 +94,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
       running = true
       loop = run()
     },
-    wake: () => sleeper.wake(),
+    wake,
     async stop() {
       running = false
       sleeper.wake()

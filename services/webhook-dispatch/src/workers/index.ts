@@ -6,7 +6,7 @@ import { createDeliveryWorker } from './delivery-worker.js'
 import { startEventConsumers } from './event-consumers.js'
 
 /**
- * Starts, once the app is ready, the catalogue and fan-out consumers and the delivery worker;
+ * Starts, once the app is ready, the event consumer and the delivery worker;
  * stops them on close, before NATS drains and the pool ends.
  */
 export const workersPlugin = fp(
@@ -25,7 +25,7 @@ export const workersPlugin = fp(
     app.dispatch.nudge = () => worker.wake()
     let consumers: DurableConsumer[] = []
     app.addHook('onReady', async () => {
-      consumers = await startEventConsumers(app, () => worker.wake())
+      consumers = await startEventConsumers(app, config.CONSUMER_COPIES, () => worker.wake())
       worker.start()
     })
     app.addHook('onClose', async () => {

@@ -1,7 +1,7 @@
 import { Subjects } from '@social-bridge/contracts'
 import t from 'tap'
-import { asUser, build, newTenant, statusChanged, waitUntil } from '../helper.js'
 import { openSse } from '../../testing/index.js'
+import { asUser, build, newTenant, statusChanged, waitUntil } from '../helper.js'
 
 /** `GET /events`: the tenant's public events live, with heartbeats, filters and `Last-Event-ID` resume. */
 const ctx = await build(t)

@@ -153,7 +153,8 @@ async function main() {
   }
   const probe = process.env.BENCH_DEBUG
     ? setInterval(async () => {
-        const rows = await dispatch.sql`select status, count(*)::int as n from dispatch.deliveries group by status`
+        const rows =
+          await dispatch.sql`select status, count(*)::int as n from dispatch.deliveries group by status`
         console.log(Math.round(performance.now()), JSON.stringify(rows), 'arrived', arrivals.size)
       }, 2000)
     : undefined

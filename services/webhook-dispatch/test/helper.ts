@@ -124,3 +124,11 @@ export const statusChanged = (from: string, to: string, postId = randomUUID()) =
   from,
   to,
 })
+
+/** A `post.published` domain payload. */
+export const postPublished = (publishId: string, tiktokPostIds: string[] = []) => ({
+  postId: randomUUID(),
+  connectionId: '00000000-0000-4000-8000-000000000001',
+  publishId,
+  tiktokPostIds,
+})

@@ -41,12 +41,7 @@ t.test(
     b.secrets = [epB.secret]
     const ids = [
       await emit(Subjects.postStatusChanged, tenantA, statusChanged('queued', 'uploading')),
-      await emit(Subjects.postPublished, tenantA, {
-        postId: '00000000-0000-4000-8000-0000000000aa',
-        connectionId: '00000000-0000-4000-8000-000000000001',
-        publishId: 'v_pub_1',
-        tiktokPostIds: ['7300000000000000001'],
-      }),
+      await emit(Subjects.postPublished, tenantA, postPublished('v_pub_1', ['7300000000000000001'])),
       await emit(Subjects.connectionRefreshed, tenantA, {}), // internal only: never public
     ]
     const idB = await emit(Subjects.postStatusChanged, tenantB, statusChanged('queued', 'failed'))

@@ -5,6 +5,7 @@ import {
   build,
   createEndpoint,
   newTenant,
+  postPublished,
   startDispatch,
   startReceiver,
   statusChanged,
@@ -55,14 +56,7 @@ t.test('two replicas deliver each event once', async (t) => {
   r.secrets = [ep.secret]
   const ids: string[] = []
   for (let i = 0; i < 20; i++)
-    ids.push(
-      await ctx.emit(Subjects.postPublished, tenant, {
-        postId: '00000000-0000-4000-8000-0000000000cc',
-        connectionId: '00000000-0000-4000-8000-000000000001',
-        publishId: `v_pub_${i}`,
-        tiktokPostIds: [],
-      }),
-    )
+    ids.push(await ctx.emit(Subjects.postPublished, tenant, postPublished(`v_pub_${i}`)))
   t.ok(await waitUntil(() => r.received.length >= 20))
   await waitUntil(() => false, 300)
   t.same(r.received.map((x) => x.id).sort(), ids.sort(), 'each event once across replicas')

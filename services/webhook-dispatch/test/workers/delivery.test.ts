@@ -5,6 +5,7 @@ import {
   build,
   createEndpoint,
   newTenant,
+  postPublished,
   startReceiver,
   statusChanged,
   waitUntil,

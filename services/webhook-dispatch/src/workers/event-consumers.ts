@@ -9,7 +9,8 @@ import { toPublicEvent } from '../domain/event-catalogue.js'
  * (`social.>`) with a public counterpart (contracts `PublicEvents`) it publishes the public event on
  * `public.<tenant>.<type>` (PUBLIC_EVENTS, message id = event id, so a redelivery is stored once:
  * what the SSE stream reads), stores one delivery per subscribed endpoint (a repeat is ignored),
- * wakes the delivery worker, and only then acks.
+ * wakes the delivery worker, and only then acks. While PostgreSQL or JetStream is down the event is
+ * redelivered (every 30 s at most) for about 3 days before it is dead-lettered.
  */
 export async function startEventConsumers(
   app: FastifyInstance,
@@ -27,6 +28,8 @@ export async function startEventConsumers(
         stream: Streams.socialEvents,
         durableName: 'webhook-dispatch-catalogue',
         filterSubject: 'social.>',
+        // PostgreSQL or NATS down must not dead-letter events: retry every 30 s for about 3 days
+        maxDeliver: 8_640,
         handler: async (envelope, ctx) => {
           const event = toPublicEvent(ctx.subject, envelope)
           if (!event) return

@@ -89,16 +89,18 @@ export function createDeliveriesRepository({ db }: { db: Database }): Deliveries
       const gone = result.httpStatus === 410
       const next = result.ok || gone ? null : nextAttemptAt(attempt, first, now, schedule)
       const status = result.ok ? 'delivered' : next ? 'pending' : 'failed'
+      // failing for the whole retry window: since before a given-up delivery's first attempt, or longer than the window
+      const tooLong = sql`failing_since < ${new Date(now.getTime() - schedule.giveUpMs).toISOString()}::timestamptz
+        or (${status === 'failed'} and failing_since <= ${first.toISOString()}::timestamptz)`
       const endpointState = result.ok
         ? sql`failing_since = null where id = ${endpoint.id} and failing_since is not null`
         : gone
           ? sql`disabled_at = ${now.toISOString()}::timestamptz, disabled_reason = 'gone', updated_at = now()
                 where id = ${endpoint.id}`
           : sql`failing_since = coalesce(failing_since, ${now.toISOString()}::timestamptz),
-                disabled_at = case when disabled_at is null and failing_since < ${new Date(now.getTime() - schedule.giveUpMs).toISOString()}::timestamptz
-                                   then ${now.toISOString()}::timestamptz else disabled_at end,
-                disabled_reason = case when disabled_at is null and failing_since < ${new Date(now.getTime() - schedule.giveUpMs).toISOString()}::timestamptz
-                                   then 'failing' else disabled_reason end
+                disabled_at = case when disabled_at is null and (${tooLong}) then ${now.toISOString()}::timestamptz
+                                   else disabled_at end,
+                disabled_reason = case when disabled_at is null and (${tooLong}) then 'failing' else disabled_reason end
                 where id = ${endpoint.id}`
       // one statement, so one round trip: the delivery's state, its attempt row and the endpoint's health
       const rows = await db.execute<{ n: number }>(sql`

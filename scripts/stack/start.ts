@@ -1,6 +1,6 @@
 /**
  * `pnpm start`: the whole Social Bridge stack as processes on this machine — the TikTok
- * sandbox, the five services and a small server for the sample videos — against the local
+ * sandbox, the six services and a small server for the sample videos — against the local
  * PostgreSQL and NATS. Migrations apply and streams are created as each service starts. Data
  * survives a restart: the services' in PostgreSQL, the sandbox's in .local/sandbox-state.json.
  * Builds the console (packages/elements) first when it is missing or stale. Prints the gateway,

@@ -54,6 +54,9 @@ export const ErrorCodes = {
   MEDIA_NOT_PHOTO: 'MEDIA_NOT_PHOTO',
   // analytics
   SYNC_TOO_FREQUENT: 'SYNC_TOO_FREQUENT',
+  // webhooks to the CRM
+  /** The endpoint URL is refused: not https (and not allowlisted), or it resolves to a private address. */
+  WEBHOOK_URL_REFUSED: 'WEBHOOK_URL_REFUSED',
 } as const
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes]

@@ -34,6 +34,8 @@ export const Subjects = {
   postPublished: 'social.post.published',
   postFailed: 'social.post.failed',
   metricsSynced: 'social.metrics.synced',
+  /** A connection's posting quota moved (publish-service); public as `quota.changed`. */
+  quotaChanged: 'social.quota.changed',
 } as const
 
 export type DomainSubject = (typeof Subjects)[keyof typeof Subjects]
@@ -41,6 +43,22 @@ export type DomainSubject = (typeof Subjects)[keyof typeof Subjects]
 /** Messages a consumer gave up on are re-published under `dlq.<original subject>`. */
 export const DEAD_LETTER_PREFIX = 'dlq'
 export const deadLetterSubject = (subject: string): string => `${DEAD_LETTER_PREFIX}.${subject}`
+
+/** Public events (the CRM's catalogue, `public-events.ts`) are kept as `public.<tenant>.<type>`. */
+export const PUBLIC_EVENT_SUBJECT_PREFIX = 'public'
+
+/**
+ * The subject token of a tenant id: the id itself when it is subject-safe (`[A-Za-z0-9_-]`),
+ * otherwise `~` and the hex of its UTF-8 bytes, so no two tenants share a token and none holds `.`, `*`, `>`.
+ */
+export const tenantSubjectToken = (tenantId: string): string =>
+  /^[A-Za-z0-9_-]+$/.test(tenantId)
+    ? tenantId
+    : `~${Array.from(new TextEncoder().encode(tenantId), (b) => b.toString(16).padStart(2, '0')).join('')}`
+
+/** `public.<tenant>.<type>`, e.g. `public.acme.post.published` (un-namespaced). */
+export const publicEventSubject = (tenantId: string, type: string): string =>
+  `${PUBLIC_EVENT_SUBJECT_PREFIX}.${tenantSubjectToken(tenantId)}.${type}`
 
 /** A JetStream stream declaration: name and the subjects it captures. */
 export interface StreamSpec {
@@ -73,6 +91,13 @@ export const Streams = {
     subjects: ['social.>'],
     maxAgeSec: 7 * DAY_SEC,
     duplicateWindowSec: 10 * 60,
+  },
+  /** Public events by tenant: kept 3 days, so SSE resumes (`Last-Event-ID`) reach back ≥ 24 h. */
+  publicEvents: {
+    name: 'PUBLIC_EVENTS',
+    subjects: [`${PUBLIC_EVENT_SUBJECT_PREFIX}.>`],
+    maxAgeSec: 3 * DAY_SEC,
+    duplicateWindowSec: DAY_SEC,
   },
   deadLetters: {
     name: 'DEAD_LETTERS',

@@ -27,6 +27,7 @@ export const PORTS = {
   publish: 3002,
   ingest: 3003,
   analytics: 3004,
+  dispatch: 3005,
   sandbox: 3100,
   media: 3101,
 }
@@ -60,6 +61,8 @@ export interface DevSecrets {
   tiktokShopAppSecret?: string
   tokenKey: string
   cookieSecret: string
+  /** Seals webhook-dispatch's signing secrets (32 bytes, base64). */
+  webhookSecretKey: string
 }
 
 /** Fresh random secrets: 32-byte hex JWT and cookie secrets, a 24-byte hex client secret, a 32-byte base64 token key. */
@@ -71,14 +74,19 @@ export function generateDevSecrets(): DevSecrets {
     tiktokShopAppSecret: randomBytes(24).toString('hex'),
     tokenKey: randomBytes(32).toString('base64'),
     cookieSecret: randomBytes(32).toString('hex'),
+    webhookSecretKey: randomBytes(32).toString('base64'),
   }
 }
 
-/** The local stack's secrets from `.local/dev-secrets.json`, generated (mode 0600) on first use. */
+/**
+ * The local stack's secrets from `.local/dev-secrets.json`, generated (mode 0600) on first use; a
+ * secret added since the file was written is generated and added to it.
+ */
 export function loadDevSecrets(): DevSecrets {
   const file = resolve(LOCAL_DIR, 'dev-secrets.json')
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets
-  const secrets = generateDevSecrets()
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>) : {}
+  const secrets = { ...generateDevSecrets(), ...kept }
+  if (Object.keys(kept).length === Object.keys(secrets).length) return secrets
   mkdirSync(LOCAL_DIR, { recursive: true })
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
   return secrets

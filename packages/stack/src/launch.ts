@@ -31,7 +31,7 @@ export interface LaunchedStack {
 
 /**
  * Starts the local stack as `pnpm start`, e2e and the benchmarks run it: the media origin on
- * `ports.media`, then the sandbox and the five services (`stackProcesses`), each waited for
+ * `ports.media`, then the sandbox and the six services (`stackProcesses`), each waited for
  * until ready before the next starts.
  * @throws Error when a process is not ready in time; what was started is stopped first.
  */

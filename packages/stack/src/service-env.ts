@@ -83,6 +83,14 @@ export function stackEnv(
     },
     'webhook-ingest': { ...common, PORT: String(ports.ingest) },
     'analytics-service': { ...common, PORT: String(ports.analytics) },
+    'webhook-dispatch': {
+      ...common,
+      PORT: String(ports.dispatch),
+      SECRET_ENCRYPTION_KEYS: `dev1:${s.webhookSecretKey}`,
+      SECRET_ENCRYPTION_ACTIVE_KEY_ID: 'dev1',
+      // development: the CRM's receiver may be plain http on this machine
+      WEBHOOK_ALLOWED_HOSTS: 'localhost,127.0.0.1',
+    },
     gateway: {
       ...common,
       PORT: String(ports.gateway),
@@ -91,6 +99,7 @@ export function stackEnv(
       JWT_AUDIENCE: DEV_JWT.audience,
       PUBLISH_SERVICE_URL: url(ports.publish),
       ANALYTICS_SERVICE_URL: url(ports.analytics),
+      DISPATCH_SERVICE_URL: url(ports.dispatch),
     },
   }
 }

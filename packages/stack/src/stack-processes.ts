@@ -17,6 +17,7 @@ export function stackProcesses(ports: StackPorts) {
     service('webhook-ingest', ports.ingest),
     service('publish-service', ports.publish),
     service('analytics-service', ports.analytics),
+    service('webhook-dispatch', ports.dispatch),
     service('gateway', ports.gateway),
   ] as const
 }

@@ -44,7 +44,7 @@ export interface TestStack {
 }
 
 /**
- * Starts the sandbox and the five services as processes on free ports, against a fresh
+ * Starts the sandbox and the six services as processes on free ports, against a fresh
  * database and NATS namespace, and stops them at teardown. Logs go to a temp dir (`logDir`).
  */
 export async function startTestStack(
@@ -57,6 +57,7 @@ export async function startTestStack(
     publish: await freePort(),
     ingest: await freePort(),
     analytics: await freePort(),
+    dispatch: await freePort(),
     sandbox: await freePort(),
     media: await freePort(),
   }

@@ -36,6 +36,7 @@ export default async function app(fastify: FastifyInstance, opts: { config: Gate
     ['auth-service', config.AUTH_SERVICE_URL],
     ['publish-service', config.PUBLISH_SERVICE_URL],
     ['analytics-service', config.ANALYTICS_SERVICE_URL],
+    ['webhook-dispatch', config.DISPATCH_SERVICE_URL],
   ] as const) {
     fastify.readiness.add(name, async () => {
       const res = await request(`${base.replace(/\/$/, '')}/healthz`, {

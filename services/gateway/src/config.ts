@@ -27,6 +27,8 @@ export const GatewayConfig = Type.Object({
   AUTH_SERVICE_URL: Type.String({ pattern: '^https?://' }),
   PUBLISH_SERVICE_URL: Type.String({ pattern: '^https?://' }),
   ANALYTICS_SERVICE_URL: Type.String({ pattern: '^https?://' }),
+  /** webhook-dispatch: `/v1/webhook-endpoints/**` and the `/v1/events` stream. */
+  DISPATCH_SERVICE_URL: Type.String({ pattern: '^https?://' }),
   /** Per-user request budget per minute. */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
   /** Deadline for an upstream's response headers, ms (uploads stream their bodies without one). */

@@ -65,16 +65,17 @@ export type RegisteredRoute = Pick<RouteOptions, 'method' | 'url' | 'schema'>
 export async function build(
   t: Teardownable,
   overrides: Partial<GatewayConfig> = {},
-  canned: Partial<Record<'auth' | 'publish' | 'analytics', Record<string, object>>> = {},
+  canned: Partial<Record<'auth' | 'publish' | 'analytics' | 'dispatch', Record<string, object>>> = {},
   opts: { routes?: RegisteredRoute[] } = {},
 ): Promise<{
   app: FastifyInstance
-  upstreams: Record<'auth' | 'publish' | 'analytics', { url: string; seen: Seen[] }>
+  upstreams: Record<'auth' | 'publish' | 'analytics' | 'dispatch', { url: string; seen: Seen[] }>
 }> {
   const upstreams = {
     auth: await startUpstream(t, 'auth', canned.auth),
     publish: await startUpstream(t, 'publish', canned.publish),
     analytics: await startUpstream(t, 'analytics', canned.analytics),
+    dispatch: await startUpstream(t, 'dispatch', canned.dispatch),
   }
   const config: GatewayConfig = {
     HOST: '127.0.0.1',
@@ -88,6 +89,7 @@ export async function build(
     AUTH_SERVICE_URL: upstreams.auth.url,
     PUBLISH_SERVICE_URL: upstreams.publish.url,
     ANALYTICS_SERVICE_URL: upstreams.analytics.url,
+    DISPATCH_SERVICE_URL: upstreams.dispatch.url,
     RATE_LIMIT_PER_MINUTE: 1000,
     UPSTREAM_TIMEOUT_MS: 5000,
     ...overrides,

@@ -41,6 +41,16 @@ const SUCCESS: Record<Key, number[]> = {
   'GET /v1/analytics/connections/{id}': [200],
   'GET /v1/analytics/summary': [200],
   'POST /v1/analytics/connections/{id}/sync': [202],
+  'POST /v1/webhook-endpoints': [201],
+  'GET /v1/webhook-endpoints': [200],
+  'GET /v1/webhook-endpoints/{id}': [200],
+  'PATCH /v1/webhook-endpoints/{id}': [200],
+  'DELETE /v1/webhook-endpoints/{id}': [204],
+  'POST /v1/webhook-endpoints/{id}/rotate-secret': [200],
+  'POST /v1/webhook-endpoints/{id}/test': [202],
+  'GET /v1/webhook-endpoints/{id}/deliveries': [200],
+  'POST /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry': [202],
+  'GET /v1/events': [200],
 }
 
 /** Domain errors the services answer per operation (their errors.ts and routes). */
@@ -60,6 +70,8 @@ const DOMAIN_ERRORS: Partial<Record<Key, number[]>> = {
   'GET /v1/media/public/{file}': [404],
   'GET /v1/analytics/connections/{id}': [400, 404],
   'POST /v1/analytics/connections/{id}/sync': [404, 409, 429],
+  'POST /v1/webhook-endpoints': [422],
+  'PATCH /v1/webhook-endpoints/{id}': [404, 422],
 }
 
 async function documented(t: Test) {
@@ -107,7 +119,7 @@ t.test('every operation documents its success statuses with a schema', async (t)
     if (!op) continue
     for (const status of success) {
       t.ok(op.responses[String(status)], `${key} documents ${status}`)
-      if (status !== 302) t.ok(schemaOf(op, status), `${key} ${status} has a body schema`)
+      if (status !== 302 && status !== 204) t.ok(schemaOf(op, status), `${key} ${status} has a body schema`)
     }
   }
   for (const key of ['DELETE /v1/connections/{id}', 'POST /v1/connections/{id}/refresh'] as const) {
@@ -153,7 +165,7 @@ t.test("the gateway's own answers to each operation are documented for it", asyn
   const id = '3f1b2c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d'
   for (const [key, op] of operations) {
     if (!key.includes(' /v1/')) continue
-    const [method, path] = key.split(' ') as ['GET' | 'POST' | 'DELETE', string]
+    const [method, path] = key.split(' ') as ['GET' | 'POST' | 'PATCH' | 'DELETE', string]
     const url = path.replace('{id}', id)
     const secured = (op.security ?? []).length > 0
     const attempts: Array<{ what: string; url: string; headers?: Record<string, string>; body?: string }> = [

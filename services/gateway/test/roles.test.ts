@@ -2,6 +2,7 @@ import t from 'tap'
 import { auth, build, crmToken } from './helper.js'
 
 const ID = '3f1b2c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d'
+const DELIVERY = '4a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8e'
 const aPost = { connectionId: ID, mode: 'direct', source: { mediaId: ID }, privacyLevel: 'SELF_ONLY' }
 const everyRoute: [string, string][] = [
   ['GET', '/v1/connections/tiktok/authorize'],
@@ -19,6 +20,16 @@ const everyRoute: [string, string][] = [
   ['GET', `/v1/analytics/connections/${ID}`],
   ['POST', `/v1/analytics/connections/${ID}/sync`],
   ['GET', '/v1/analytics/summary'],
+  ['POST', '/v1/webhook-endpoints'],
+  ['GET', '/v1/webhook-endpoints'],
+  ['GET', `/v1/webhook-endpoints/${ID}`],
+  ['PATCH', `/v1/webhook-endpoints/${ID}`],
+  ['DELETE', `/v1/webhook-endpoints/${ID}`],
+  ['POST', `/v1/webhook-endpoints/${ID}/rotate-secret`],
+  ['POST', `/v1/webhook-endpoints/${ID}/test`],
+  ['GET', `/v1/webhook-endpoints/${ID}/deliveries`],
+  ['POST', `/v1/webhook-endpoints/${ID}/deliveries/${DELIVERY}/retry`],
+  ['GET', '/v1/events'],
 ]
 
 t.test('sales gets 403 on every route', async (t) => {
@@ -36,7 +47,9 @@ t.test('the list above covers every /v1 route of the OpenAPI document but the OA
   const documented = Object.entries((await app.inject('/docs/json')).json().paths as Record<string, object>)
     .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
     .filter((r) => !/^GET \/v1\/connections\/[a-z_]+\/callback$/.test(r))
-  const listed = everyRoute.map(([m, url]) => `${m} ${url.replace(ID, '{id}')}`)
+  const listed = everyRoute.map(
+    ([m, url]) => `${m} ${url.replace(ID, '{id}').replace(DELIVERY, '{deliveryId}')}`,
+  )
   t.same(listed.sort(), documented.sort())
 })
 

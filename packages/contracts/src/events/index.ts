@@ -1,4 +1,5 @@
 import type { TSchema } from 'typebox'
+import { QuotaChangedEvent } from '../public-events.js'
 import { Subjects } from '../subjects.js'
 import {
   ConnectionConnectedV1,
@@ -25,4 +26,5 @@ export const EventPayloads = {
   [Subjects.postPublished]: PostPublishedV1,
   [Subjects.postFailed]: PostFailedV1,
   [Subjects.metricsSynced]: MetricsSyncedV1,
+  [Subjects.quotaChanged]: QuotaChangedEvent,
 } as const satisfies Record<string, TSchema>

@@ -20,6 +20,12 @@ export const PostStatusChangedV1 = Type.Object({
   publishId: Type.Optional(Type.String()),
   /** TikTok's raw `fail_reason`, when `to` is `failed`. */
   failReason: Type.Optional(Type.String()),
+  /** A sentence a CRM user understands, when `to` is `failed`. */
+  failMessage: Type.Optional(Type.String()),
+  /** TikTok's public post ids known so far (19 digits, strings). */
+  tiktokPostIds: Type.Optional(Type.Array(TikTokPostId)),
+  /** `https://www.tiktok.com/@<username>/video/<id>` once a public post id is known. */
+  shareUrl: Type.Optional(Type.String()),
 })
 export type PostStatusChangedV1 = Static<typeof PostStatusChangedV1>
 

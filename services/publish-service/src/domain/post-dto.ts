@@ -59,7 +59,7 @@ function toHistoryEntry(h: HistoryRow): PostHistoryEntry {
 }
 
 /** `https://www.tiktok.com/@<username>/video/<id>` once TikTok gave a public post id. */
-function shareUrl(row: PostRow): string | null {
+export function shareUrl(row: PostRow): string | null {
   const id = row.tiktokPostIds[0]
   if (!id || !row.creatorUsername) return null
   return `https://www.tiktok.com/@${encodeURIComponent(row.creatorUsername)}/video/${id}`

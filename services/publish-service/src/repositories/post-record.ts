@@ -9,6 +9,7 @@ import { type Database, enqueueEvent } from '@social-bridge/service-kit'
 import { eq } from 'drizzle-orm'
 import { outbox, type PostRow, postStatusHistory, posts } from '../db/schema.js'
 import { failMessage } from '../domain/fail-reasons.js'
+import { shareUrl } from '../domain/post-dto.js'
 
 /** A post's public status (contracts `PostStatus`). */
 export type PostStatus = Post['status']
@@ -62,12 +63,17 @@ export async function recordStatusChange(
     at: now,
   })
   const base = { postId: row.id, connectionId: row.connectionId }
+  const message = next.failMessage ?? failMessage(next.failReason ?? 'unknown')
+  const url = shareUrl(next)
   const changed: PostStatusChangedV1 = {
     ...base,
     from: row.status as PostStatus,
     to,
     ...(next.publishId ? { publishId: next.publishId } : {}),
     ...(to === 'failed' && next.failReason ? { failReason: next.failReason } : {}),
+    ...(to === 'failed' ? { failMessage: message } : {}),
+    ...(next.tiktokPostIds.length > 0 ? { tiktokPostIds: next.tiktokPostIds } : {}),
+    ...(url ? { shareUrl: url } : {}),
   }
   await emit(tx, Subjects.postStatusChanged, row, changed, now)
   if (to === 'published') await emitPublished(tx, next, now)
@@ -76,7 +82,7 @@ export async function recordStatusChange(
       ...base,
       ...(next.publishId ? { publishId: next.publishId } : {}),
       failReason: next.failReason ?? 'unknown',
-      message: next.failMessage ?? failMessage(next.failReason ?? 'unknown'),
+      message,
     }
     await emit(tx, Subjects.postFailed, row, failed, now)
   }

@@ -119,6 +119,7 @@ export function createPostsRepository({
           if (request.mode === 'inbox' && !input.scheduledAt) {
             const r = await quota.reserve(request.connectionId, 'inbox_share', id, tx)
             if (!r.ok) return { kind: 'inbox_cap', retryAfterSec: r.retryAfterSec }
+            await quota.announce(request.connectionId, input.tenantId, tx)
           }
           const now = new Date()
           const [post] = await tx

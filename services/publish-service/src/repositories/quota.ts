@@ -1,7 +1,7 @@
-import type { PostingQuota } from '@social-bridge/contracts'
-import type { Database } from '@social-bridge/service-kit'
+import { type PostingQuota, type QuotaChangedEvent, Subjects } from '@social-bridge/contracts'
+import { type Database, enqueueEvent } from '@social-bridge/service-kit'
 import { and, eq, sql } from 'drizzle-orm'
-import { type QuotaKind, quotaEvents } from '../db/schema.js'
+import { outbox, type QuotaKind, quotaEvents } from '../db/schema.js'
 import { QUOTA_LIMITS } from '../domain/quota-limits.js'
 
 /** Outcome of a reservation: granted, or refused with the wait until a slot frees (seconds). */
@@ -9,6 +9,9 @@ export type Reservation = { ok: true } | { ok: false; retryAfterSec: number }
 
 /** A drizzle database or transaction. */
 type Executor = Pick<Database, 'execute' | 'insert' | 'select' | 'delete'>
+
+/** The kinds the CRM sees in `quota.changed`: posts (inits) and inbox drafts. */
+const ANNOUNCED: QuotaKind[] = ['init', 'inbox_share']
 
 /**
  * Counts TikTok calls per connection (one access token each) in PostgreSQL, so the limits hold
@@ -27,11 +30,18 @@ export interface Quota {
   release(postId: string, kind: QuotaKind): Promise<void>
   /** Current usage of every kind in its own window, as `GET /connections/:id/quota` shows it. */
   usage(connectionId: string): Promise<PostingQuota>
+  /**
+   * Writes `social.quota.changed` (contracts `QuotaChangedEvent`: posts and drafts left, next free
+   * slot) for the connection to the outbox, in `tx` when given. Call it after a post or inbox
+   * draft reservation was taken or given back.
+   */
+  announce(connectionId: string, tenantId: string, tx?: Executor): Promise<void>
 }
 
 export function createQuota({ db }: { db: Database }): Quota {
-  const window = async (tx: Executor, connectionId: string, kind: QuotaKind): Promise<Reservation> => {
-    const { limit, windowSec } = QUOTA_LIMITS[kind]
+  /** Calls of `kind` in its window, and seconds until the oldest of them leaves it (null: none). */
+  const used = async (tx: Executor, connectionId: string, kind: QuotaKind) => {
+    const { windowSec } = QUOTA_LIMITS[kind]
     const rows = await tx.execute<{ n: number; wait: number | null }>(sql`
       select count(*)::int as n,
              extract(epoch from (min(at) + make_interval(secs => ${windowSec}) - now()))::float8 as wait
@@ -39,9 +49,12 @@ export function createQuota({ db }: { db: Database }): Quota {
        where connection_id = ${connectionId} and kind = ${kind}
          and at > now() - make_interval(secs => ${windowSec})`)
     const row = rows[0] as { n: number; wait: number | null } | undefined
-    if ((row?.n ?? 0) >= limit) {
-      return { ok: false, retryAfterSec: Math.max(1, Math.ceil(row?.wait ?? windowSec)) }
-    }
+    return { n: row?.n ?? 0, waitSec: row?.wait ?? null }
+  }
+  const window = async (tx: Executor, connectionId: string, kind: QuotaKind): Promise<Reservation> => {
+    const { limit, windowSec } = QUOTA_LIMITS[kind]
+    const { n, waitSec } = await used(tx, connectionId, kind)
+    if (n >= limit) return { ok: false, retryAfterSec: Math.max(1, Math.ceil(waitSec ?? windowSec)) }
     return { ok: true }
   }
   const reserveIn = async (
@@ -64,6 +77,26 @@ export function createQuota({ db }: { db: Database }): Quota {
     peek: (connectionId, kind) => window(db, connectionId, kind),
     async release(postId, kind) {
       await db.delete(quotaEvents).where(and(eq(quotaEvents.postId, postId), eq(quotaEvents.kind, kind)))
+    },
+    async announce(connectionId, tenantId, tx = db) {
+      const [posts, drafts] = await Promise.all(ANNOUNCED.map((kind) => used(tx, connectionId, kind)))
+      const left = (kind: QuotaKind, u: { n: number }) => Math.max(0, QUOTA_LIMITS[kind].limit - u.n)
+      const full = ANNOUNCED.flatMap((kind, i) => {
+        const u = [posts, drafts][i]
+        return u && left(kind, u) === 0 && u.waitSec !== null ? [u.waitSec] : []
+      })
+      const data: QuotaChangedEvent = {
+        connectionId,
+        postsLeft: left('init', posts ?? { n: 0 }),
+        draftsLeft: left('inbox_share', drafts ?? { n: 0 }),
+        nextFreeSlotAt: full.length ? new Date(Date.now() + Math.min(...full) * 1000).toISOString() : null,
+      }
+      await enqueueEvent(tx, outbox, {
+        subject: Subjects.quotaChanged,
+        aggregateId: connectionId,
+        tenantId,
+        data,
+      })
     },
     async usage(connectionId) {
       const windows = (Object.keys(QUOTA_LIMITS) as QuotaKind[]).map(

@@ -95,3 +95,15 @@ t.test('every status change is stored with its time and emitted as an event', as
   t.match(last.tiktokPostIds, [/^[0-9]{19}$/], 'the last published event carries the post id')
   t.equal(new Set(publishedEvents.map((e) => e.id)).size, publishedEvents.length, 'distinct envelope ids')
 })
+
+t.test('a post init announces the connection quota (posts left) as social.quota.changed', async (t) => {
+  const { res } = await postClip(stack, { privacyLevel: 'PUBLIC_TO_EVERYONE' })
+  const post = await waitForPost(stack.app, res.json().id as string, published)
+  const events = await readEvents(stack.namespace, Subjects.quotaChanged)
+  const mine = events.filter((e) => (e.data as { connectionId: string }).connectionId === post.connectionId)
+  t.ok(mine.length >= 1, 'announced')
+  const last = mine.at(-1)?.data as { postsLeft: number; draftsLeft: number; nextFreeSlotAt: string | null }
+  t.ok(last.postsLeft >= 0 && last.postsLeft < 6, `postsLeft ${last.postsLeft} counts the init`)
+  t.equal(last.draftsLeft, 5)
+  t.type(mine.at(-1)?.tenantId, 'string', 'carries the tenant')
+})

@@ -12,7 +12,7 @@ import type { GatewayConfig } from '../../config.js'
 import { withoutHopByHop } from './hop-by-hop.js'
 
 /** The services behind the gateway. */
-export type Upstream = 'auth' | 'publish' | 'analytics'
+export type Upstream = 'auth' | 'publish' | 'analytics' | 'dispatch'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -56,6 +56,7 @@ export const proxyPlugin = fp(
       auth: opts.config.AUTH_SERVICE_URL.replace(/\/$/, ''),
       publish: opts.config.PUBLISH_SERVICE_URL.replace(/\/$/, ''),
       analytics: opts.config.ANALYTICS_SERVICE_URL.replace(/\/$/, ''),
+      dispatch: opts.config.DISPATCH_SERVICE_URL.replace(/\/$/, ''),
     }
     const signer = createInternalTokenSigner({ secret: opts.config.INTERNAL_JWT_SECRET })
     await app.register(replyFrom, {

@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { PublicEventSchemas } from '@social-bridge/contracts'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
@@ -20,6 +21,10 @@ export const docsPlugin = fp(
         },
         components: {
           securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+          // the public events (webhooks and `GET /v1/events`), one schema per type: `Event_post_published`…
+          schemas: Object.fromEntries(
+            Object.values(PublicEventSchemas).map((s) => [(s as { $id: string }).$id, s as object]),
+          ),
         },
       },
     })

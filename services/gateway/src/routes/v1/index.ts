@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import analyticsRoutes from './analytics.js'
 import connectionRoutes from './connections.js'
+import eventRoutes from './events.js'
 import oauthRoutes from './oauth.js'
 import publishingRoutes from './publishing.js'
 
@@ -10,4 +11,5 @@ export default async function v1Routes(app: FastifyInstance) {
   await app.register(connectionRoutes)
   await app.register(publishingRoutes)
   await app.register(analyticsRoutes)
+  await app.register(eventRoutes)
 }

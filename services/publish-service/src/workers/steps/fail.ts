@@ -13,7 +13,10 @@ export async function failJob(
   releaseInboxDraft: boolean,
 ): Promise<StepResult> {
   await d.domain.postState.fail(job.post.id, reason, { cause: 'worker', owner: job.owner })
-  if (releaseInboxDraft && job.post.mode === 'inbox') await d.domain.quota.release(job.post.id, 'inbox_share')
+  if (releaseInboxDraft && job.post.mode === 'inbox') {
+    await d.domain.quota.release(job.post.id, 'inbox_share')
+    await d.domain.quota.announce(job.post.connectionId, job.post.tenantId)
+  }
   d.log.info({ postId: job.post.id, reason }, 'post failed')
   return null
 }

@@ -70,6 +70,8 @@ export async function runInit(d: WorkerDeps, job: Job): Promise<StepResult> {
     const room = await d.domain.quota.reserve(post.connectionId, 'direct_post', post.id)
     if (!room.ok) return waitForLimit(d, job, 'direct_post', room.retryAfterSec)
   }
+
+  await d.domain.quota.announce(post.connectionId, post.tenantId)
   const initCount = post.initCount + 1
   if (!(await d.queue.markInitiating(post.id, job.owner, initCount))) {
     // Lease lost, or a late init result was recorded meanwhile: go on from the stored post.

@@ -1,0 +1,73 @@
+import { Subjects } from '@social-bridge/contracts'
+import t from 'tap'
+import { openSse } from '../../testing/index.js'
+import { asUser, build, newTenant, statusChanged, waitUntil } from '../helper.js'
+
+/** `GET /events`: the tenant's public events live, with heartbeats, filters and `Last-Event-ID` resume. */
+const ctx = await build(t)
+const base = await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+const tenantA = newTenant()
+const tenantB = newTenant()
+const url = `${base}/events`
+const post = (to: string) => ctx.emit(Subjects.postStatusChanged, tenantA, statusChanged('queued', to))
+
+t.test(
+  'a client that reconnects with Last-Event-ID gets exactly what it missed, and no other tenant',
+  async (t) => {
+    const first = await openSse(url, await asUser(tenantA, ['social_marketing']))
+    t.equal(first.status, 200)
+    const b = await openSse(url, await asUser(tenantB))
+    const seen = [await post('uploading'), await post('processing')]
+    await ctx.emit(Subjects.postStatusChanged, tenantB, statusChanged('queued', 'failed'))
+    t.ok(await waitUntil(() => first.events.length === 2 && b.events.length === 1))
+    t.same(
+      first.events.map((e) => e.data.id),
+      seen,
+    )
+    t.same(b.events[0]?.data.tenantId, tenantB, "tenant B's stream carries only its own event")
+    first.close()
+    const missed = [await post('published'), await post('failed')]
+    const last = first.events[1]?.id ?? ''
+    const again = await openSse(url, { ...(await asUser(tenantA)), 'last-event-id': last })
+    t.ok(await waitUntil(() => again.events.length >= 2 && again.heartbeats >= 1))
+    t.same(
+      again.events.map((e) => e.data.id),
+      missed,
+      'the missed events, once each, in order',
+    )
+    t.same(
+      again.events.map((e) => e.event),
+      ['post.status_changed', 'post.status_changed'],
+    )
+    t.match(again.events[0]?.data, {
+      type: 'post.status_changed',
+      tenantId: tenantA,
+      data: { status: 'published' },
+    })
+    again.close()
+    b.close()
+  },
+)
+
+t.test('?types= filters the stream', async (t) => {
+  const client = await openSse(`${url}?types=connection.*`, await asUser(tenantA))
+  await post('uploading')
+  const id = await ctx.emit(Subjects.connectionReauthRequired, tenantA, {
+    connectionId: '00000000-0000-4000-8000-000000000001',
+    reason: 'invalid_grant',
+  })
+  t.ok(await waitUntil(() => client.events.length >= 1 && client.heartbeats >= 1))
+  t.same(
+    client.events.map((e) => [e.data.id, e.event]),
+    [[id, 'connection.reauth_required']],
+  )
+  client.close()
+})
+
+t.test('roles without read access and a bad Last-Event-ID are refused', async (t) => {
+  const sales = await fetch(url, { headers: await asUser(tenantA, ['sales']) })
+  t.equal(sales.status, 403)
+  const bad = await fetch(url, { headers: { ...(await asUser(tenantA)), 'last-event-id': 'abc' } })
+  t.equal(bad.status, 400)
+  t.match(await bad.json(), { error: { code: 'BAD_REQUEST' } })
+})

@@ -31,7 +31,7 @@ const adminClient = (): Sql => postgres(TEST_ADMIN_DATABASE_URL, { max: 1, onnot
 
 /**
  * Creates a database of its own for one test (so tests run in parallel and migrations use the
- * real schema names), and drops it at teardown: empty, or with `opts.migrations` applied (cloned
+ * real schema names), and drops it after the test (in the background, see `dropInBackground`): empty, or with `opts.migrations` applied (cloned
  * from a migrated template, see {@link TestDatabaseOptions}). Commits on it do not wait for the
  * disk (`synchronous_commit = off`: only a server crash could lose them — never in a test).
  * @returns its connection URL.
@@ -47,12 +47,22 @@ export async function createTestDatabase(t: Teardownable, opts: TestDatabaseOpti
   } finally {
     await admin.end()
   }
-  t.teardown(async () => {
-    const sql = adminClient()
-    await sql.unsafe(`drop database if exists ${name} with (force)`)
-    await sql.end()
-  })
+  t.teardown(() => dropInBackground(name))
   return databaseUrl(name)
+}
+
+/**
+ * Drops a test's database without holding up the next test: DROP DATABASE waits for a
+ * checkpoint of the whole server (hundreds of ms on a busy disk). The open connection keeps the
+ * process alive until the drop is done, so a test file still ends with its databases gone; a
+ * failed drop is reported on stderr (a leftover `sb_test_*` database harms no later test).
+ */
+function dropInBackground(name: string): void {
+  const sql = adminClient()
+  sql
+    .unsafe(`drop database if exists ${name} with (force)`)
+    .catch((err: Error) => console.error(`# could not drop test database ${name}: ${err.message}`))
+    .finally(() => sql.end())
 }
 
 function databaseUrl(name: string): string {

@@ -138,8 +138,8 @@ export interface AuthTestStack {
 
 /**
  * What a service needing real access tokens starts its tests with: a fresh test database (auth's
- * and `opts.migrations` already applied) and NATS namespace, the TikTok sandbox on port 0, and auth-service listening on port 0 against it. All
- * closed at teardown, newest first.
+ * and `opts.migrations` already applied) and NATS namespace, the TikTok sandbox on port 0, and
+ * auth-service listening on port 0 against it. All closed at teardown, newest first.
  */
 export async function startAuthStack(t: Teardownable, opts: AuthStackOptions): Promise<AuthTestStack> {
   const databaseUrl = await createTestDatabase(t, {

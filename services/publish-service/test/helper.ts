@@ -4,7 +4,6 @@
  * `buildPublish` for one or more publish-service replicas (closed at teardown). The usual steps of
  * a publish test (upload, create, follow) are in `post-steps.ts`, re-exported here.
  */
-
 import { fileURLToPath } from 'node:url'
 import { startAuthStack, TEST_REDIRECT_URI } from '@social-bridge/auth-service/testing'
 import { createFastifyOptions } from '@social-bridge/service-kit'

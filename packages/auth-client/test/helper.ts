@@ -3,7 +3,12 @@
  * database and NATS namespace, the TikTok sandbox on port 0, auth-service listening on port 0, and
  * accounts connected through its OAuth flow (the testing kit's `connectAccount`).
  */
-import { startAuthService, TEST_REDIRECT_URI, testAuthConfig } from '@social-bridge/auth-service/testing'
+import {
+  AUTH_MIGRATIONS,
+  startAuthService,
+  TEST_REDIRECT_URI,
+  testAuthConfig,
+} from '@social-bridge/auth-service/testing'
 import {
   connectAccount,
   createTestDatabase,
@@ -36,7 +41,7 @@ export interface AuthStack {
 
 /** Starts the sandbox and auth-service (closed at teardown, newest first). */
 export async function startAuth(t: Teardownable): Promise<AuthStack> {
-  const databaseUrl = await createTestDatabase(t)
+  const databaseUrl = await createTestDatabase(t, { migrations: [AUTH_MIGRATIONS] })
   const namespace = createTestNamespace(t)
   const sandbox = await createSandbox({ redirectUris: [TEST_REDIRECT_URI] })
   t.teardown(() => sandbox.close())

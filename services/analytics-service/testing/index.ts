@@ -4,6 +4,7 @@
  * (`startAuthStack`: same database — it only touches schema `auth` — and namespace, so its
  * `social.connection.*` events reach our consumers). Accounts connect through auth-service's OAuth.
  */
+import { fileURLToPath } from 'node:url'
 import { startAuthStack } from '@social-bridge/auth-service/testing'
 import { createFastifyOptions } from '@social-bridge/service-kit'
 import { connectAccount, createTestIdentities, type Teardownable } from '@social-bridge/service-kit/testing'
@@ -17,6 +18,11 @@ export { testConfig } from './config.js'
 /** INTERNAL_JWT_SECRET shared by the test's analytics- and auth-service. */
 export const INTERNAL_SECRET = 'analytics-test-internal-secret-32-bytes!!'
 const identities = createTestIdentities(INTERNAL_SECRET)
+/** analytics-service's migrations: the context's database is cloned from a template that has them. */
+const ANALYTICS_MIGRATIONS = {
+  schema: 'analytics',
+  migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+}
 
 /** Options of {@link build}. */
 export interface BuildOptions {
@@ -54,6 +60,7 @@ export async function build(t: Teardownable, opts: BuildOptions = {}): Promise<T
   const { databaseUrl, namespace, sandbox, auth, authUrl } = await startAuthStack(t, {
     internalSecret: INTERNAL_SECRET,
     sandbox: { settings: opts.sandboxSettings ?? {} },
+    migrations: [ANALYTICS_MIGRATIONS],
   })
   const config = testConfig({ databaseUrl, namespace, sandboxUrl: sandbox.url, authUrl }, opts.overrides)
   return {

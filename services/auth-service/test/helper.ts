@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify'
 import { request } from 'undici'
 import type { AuthConfig } from '../src/config.js'
 import {
+  AUTH_MIGRATIONS,
   startAuthService,
   TEST_CRM_ORIGIN,
   TEST_DEFAULT_RETURN_URL,
@@ -61,7 +62,7 @@ export async function build(
   opts: BuildOptions,
 ): Promise<{ app: FastifyInstance; config: AuthConfig }> {
   const config = testAuthConfig({
-    databaseUrl: opts.databaseUrl ?? (await createTestDatabase(t)),
+    databaseUrl: opts.databaseUrl ?? (await createTestDatabase(t, { migrations: [AUTH_MIGRATIONS] })),
     namespace: opts.namespace ?? createTestNamespace(t),
     sandboxUrl: opts.sandbox.url,
     internalSecret: INTERNAL_SECRET,

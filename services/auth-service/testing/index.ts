@@ -5,11 +5,13 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 import { createFastifyOptions } from '@social-bridge/service-kit'
 import {
   createTestDatabase,
   createTestNamespace,
   type Teardownable,
+  type TestMigrations,
   testBaseConfig,
 } from '@social-bridge/service-kit/testing'
 import { createSandbox, type Sandbox, type SandboxOptions } from '@social-bridge/tiktok-sandbox'
@@ -20,6 +22,15 @@ import type { AuthConfig } from '../src/config.js'
 /** For seeding many connections at once (benchmarks): sealed tokens and their refresh schedule. */
 export { sealTokens } from '../src/domain/sealed-tokens.js'
 export { tokenTiming } from '../src/domain/token-timing.js'
+
+/**
+ * auth-service's migrations (schema `auth`): a test database made with them
+ * (`createTestDatabase(t, { migrations: [AUTH_MIGRATIONS] })`) is cloned from a migrated template.
+ */
+export const AUTH_MIGRATIONS: TestMigrations = {
+  schema: 'auth',
+  migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+}
 
 /** The redirect URI the tests register at the sandbox (the gateway's callback). */
 export const TEST_REDIRECT_URI = 'https://gateway.test/v1/connections/tiktok/callback'
@@ -127,6 +138,8 @@ export interface AuthStackOptions {
   sandbox?: Omit<SandboxOptions, 'redirectUris'>
   /** auth-service config values that win over {@link testAuthConfig}'s. */
   overrides?: Partial<AuthConfig>
+  /** The calling service's own migrations, applied to the shared test database with auth's. */
+  migrations?: TestMigrations[]
 }
 
 /** What {@link startAuthStack} returns. */
@@ -140,12 +153,14 @@ export interface AuthTestStack {
 }
 
 /**
- * What a service needing real access tokens starts its tests with: a fresh test database and NATS
- * namespace, the TikTok sandbox on port 0, and auth-service listening on port 0 against it. All
- * closed at teardown, newest first.
+ * What a service needing real access tokens starts its tests with: a fresh test database (auth's
+ * and `opts.migrations` already applied) and NATS namespace, the TikTok sandbox on port 0, and
+ * auth-service listening on port 0 against it. All closed at teardown, newest first.
  */
 export async function startAuthStack(t: Teardownable, opts: AuthStackOptions): Promise<AuthTestStack> {
-  const databaseUrl = await createTestDatabase(t)
+  const databaseUrl = await createTestDatabase(t, {
+    migrations: [AUTH_MIGRATIONS, ...(opts.migrations ?? [])],
+  })
   const namespace = createTestNamespace(t)
   const sandbox = await createSandbox({
     ...opts.sandbox,

@@ -4,6 +4,7 @@
  * `buildPublish` for one or more publish-service replicas (closed at teardown). The usual steps of
  * a publish test (upload, create, follow) are in `post-steps.ts`, re-exported here.
  */
+import { fileURLToPath } from 'node:url'
 import { startAuthStack, TEST_REDIRECT_URI } from '@social-bridge/auth-service/testing'
 import { createFastifyOptions } from '@social-bridge/service-kit'
 import {
@@ -35,6 +36,11 @@ export const MIB = 1024 * 1024
 export const TENANT = 'tenant-a'
 export const USER = { tenantId: TENANT, userId: 'user-1', roles: ['social_marketing'] }
 const identities = createTestIdentities(INTERNAL_SECRET)
+/** publish-service's migrations: the stack's database is cloned from a template that has them. */
+const PUBLISH_MIGRATIONS = {
+  schema: 'publish',
+  migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+}
 
 /** Headers of a CRM user request as the gateway forwards it. */
 export const asUser = (user: { tenantId: string; userId: string; roles: string[] } = USER) =>
@@ -103,6 +109,7 @@ export async function buildStack(t: Teardownable, opts: StackOptions = {}): Prom
       },
     },
     overrides: { TIKTOK_SCOPES: 'user.info.basic,video.upload,video.publish' },
+    migrations: [PUBLISH_MIGRATIONS],
   })
   const webhookUrl = await startWebhookRelay(t, { namespace, clientSecret: CLIENT_SECRET })
   sandbox.updateConfig({ webhookUrl })

@@ -36,6 +36,8 @@ export const ErrorCodes = {
   /** 409: the user already has another TikTok Shop connection (one shop per CRM user). */
   SHOP_LIMIT_REACHED: 'SHOP_LIMIT_REACHED',
   // publishing
+  /** The connection is of a provider this operation does not serve (e.g. posting to a TikTok Shop connection). */
+  PROVIDER_NOT_SUPPORTED: 'PROVIDER_NOT_SUPPORTED',
   MEDIA_NOT_VIDEO: 'MEDIA_NOT_VIDEO',
   PRIVACY_LEVEL_NOT_ALLOWED: 'PRIVACY_LEVEL_NOT_ALLOWED',
   INTERACTION_DISABLED_BY_CREATOR: 'INTERACTION_DISABLED_BY_CREATOR',

@@ -78,6 +78,8 @@ export interface Stack {
     tenant?: string,
     scopes?: string[],
   ): Promise<{ connectionId: string; openId: string }>
+  /** Links a new TikTok Shop seller of the sandbox through auth-service (a connection that cannot post). */
+  connectShop(tenant?: string): Promise<{ connectionId: string; openId: string }>
 }
 
 /** Builds and readies one publish-service replica (closed at teardown). */
@@ -130,6 +132,13 @@ export async function buildStack(t: Teardownable, opts: StackOptions = {}): Prom
       const { openId } = sandbox.addUser(userInput)
       const opts = { identities, openId, tenantId: tenant, ...(scopes ? { scopes } : {}) }
       const { connectionId } = await connectAccount(auth, sandbox, opts)
+      return { connectionId, openId }
+    },
+    async connectShop(tenant = TENANT) {
+      const { openId } = sandbox.shop.addSeller()
+      const consent = { approve: (url: string) => sandbox.shop.approve(url, openId) }
+      const opts = { identities, openId, tenantId: tenant, provider: 'tiktok_shop' as const }
+      const { connectionId } = await connectAccount(auth, consent, opts)
       return { connectionId, openId }
     },
   }

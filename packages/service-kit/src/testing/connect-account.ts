@@ -18,20 +18,29 @@ export function cookieHeader(setCookie: string | string[] | undefined): string {
 
 /**
  * Connects a sandbox account through a real auth-service, as a CRM user and the browser would:
- * `GET /connections/tiktok/authorize` (JSON) → the sandbox's consent (`scopes` granted, default
- * all asked) → `GET /connections/tiktok/callback` with the state cookie, as the gateway forwards it.
+ * `GET /connections/<provider>/authorize` (JSON) → the sandbox's consent (`scopes` granted, default
+ * all asked) → `GET /connections/<provider>/callback` with the state cookie, as the gateway forwards
+ * it. `provider` defaults to `tiktok`; for `tiktok_shop` pass the sandbox's shop consent as `sandbox`.
  * @returns the new connection's id and the callback's JSON answer.
  * @throws Error naming the step and its status when authorize or the callback does not connect.
  */
 export async function connectAccount(
   auth: FastifyInstance,
   sandbox: ConsentGiver,
-  opts: { identities: TestIdentities; openId: string; tenantId: string; userId?: string; scopes?: string[] },
+  opts: {
+    identities: TestIdentities
+    openId: string
+    tenantId: string
+    userId?: string
+    scopes?: string[]
+    provider?: 'tiktok' | 'tiktok_shop'
+  },
 ): Promise<{ connectionId: string; result: Record<string, unknown> }> {
+  const provider = opts.provider ?? 'tiktok'
   const user = await opts.identities.asUser({ tenantId: opts.tenantId, userId: opts.userId ?? 'user-1' })
   const start = await auth.inject({
     method: 'GET',
-    url: '/connections/tiktok/authorize',
+    url: `/connections/${provider}/authorize`,
     headers: { ...user, accept: 'application/json' },
   })
   if (start.statusCode !== 200) throw new Error(`authorize answered ${start.statusCode}: ${start.body}`)
@@ -43,7 +52,7 @@ export async function connectAccount(
   )
   const done = await auth.inject({
     method: 'GET',
-    url: `/connections/tiktok/callback${location.search}`,
+    url: `/connections/${provider}/callback${location.search}`,
     headers: {
       ...(await opts.identities.asService('gateway')),
       cookie: cookieHeader(start.headers['set-cookie']),

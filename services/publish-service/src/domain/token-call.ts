@@ -1,6 +1,7 @@
 import type { AuthClient } from '@social-bridge/auth-client'
 import type { ConnectionAccessToken } from '@social-bridge/contracts'
 import { TikTokError } from '@social-bridge/tiktok-client'
+import { ProviderNotSupportedError } from '../errors.js'
 
 /**
  * Runs `call` with an access token of `connectionId` just handed out by auth-service; when TikTok
@@ -8,7 +9,8 @@ import { TikTokError } from '@social-bridge/tiktok-client'
  * `forceRefresh: true` and retries exactly once. `beforeRetry` runs between the two (e.g. to
  * reserve another rate-limit slot; returning false skips the retry and rethrows).
  * The token only lives in this call's scope: never stored, never logged.
- * @throws AuthClientError from auth-service, or the TikTokError of the last attempt.
+ * @throws ProviderNotSupportedError (422) when the connection is not a TikTok account (a TikTok
+ *   Shop seller's token cannot post); AuthClientError from auth-service; the TikTokError of the last attempt.
  */
 export async function withAccessToken<T>(
   authClient: AuthClient,
@@ -20,6 +22,9 @@ export async function withAccessToken<T>(
 ): Promise<T> {
   const first =
     handed ?? (await authClient.getAccessToken(connection.connectionId, { tenantId: connection.tenantId }))
+  if (first.provider !== 'tiktok') {
+    throw new ProviderNotSupportedError(`Posting needs a TikTok account; this connection is ${first.provider}`)
+  }
   try {
     return await call(first.accessToken)
   } catch (err) {

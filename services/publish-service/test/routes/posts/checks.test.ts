@@ -320,3 +320,22 @@ t.test('an id that is not a canonical UUID answers 400 on every id route and id 
   }
   t.equal(postingCalls(), before, 'nothing was sent to TikTok')
 })
+
+t.test(
+  'a TikTok Shop connection cannot post: 422 PROVIDER_NOT_SUPPORTED, nothing stored or sent to TikTok',
+  async (t) => {
+    const shop = await stack.connectShop()
+    const before = postingCalls()
+    const res = await postClip15(shop)
+    t.equal(res.statusCode, 422)
+    t.match(res.json(), { error: { code: 'PROVIDER_NOT_SUPPORTED', message: /TikTok account.*tiktok_shop/ } })
+    t.equal(await storedPosts(shop), 0, 'no post stored')
+    t.equal(postingCalls(), before, 'nothing was sent to TikTok')
+    const info = await stack.app.inject({
+      url: `/connections/${shop.connectionId}/creator-info`,
+      headers: await asUser(),
+    })
+    t.equal(info.statusCode, 422, 'creator info is refused too')
+    t.equal(info.json().error.code, 'PROVIDER_NOT_SUPPORTED')
+  },
+)

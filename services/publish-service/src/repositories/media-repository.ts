@@ -1,6 +1,6 @@
 import type { Database } from '@social-bridge/service-kit'
 import { type MediaRow, media } from '../db/schema.js'
-import { findTenantRow } from './tenant-row.js'
+import { tenantRowReader } from './tenant-row.js'
 
 /** Stored media rows, always scoped by tenant. */
 export interface MediaRepository {
@@ -10,13 +10,12 @@ export interface MediaRepository {
 }
 
 export function createMediaRepository({ db }: { db: Database }): MediaRepository {
+  const get = tenantRowReader(db, media, 'publish_media_of_tenant')
   return {
+    get,
     async insert(row) {
       const [inserted] = await db.insert(media).values(row).returning()
       return inserted as MediaRow
-    },
-    get(tenantId, id) {
-      return findTenantRow(db, media, tenantId, id)
     },
   }
 }

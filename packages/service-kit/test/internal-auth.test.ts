@@ -84,7 +84,11 @@ t.test('a remembered token does not let a tampered copy of it through', async (t
     JSON.stringify({ ctx: { kind: 'user', tenantId: 'tenant-b', userId: 'u1', roles: ['admin'] } }),
   ).toString('base64url')
   t.equal((await send(`${header}.${otherTenant}.${signature}`)).statusCode, 401, 'claims swapped')
-  t.equal((await send(`${token.slice(0, -2)}AA`)).statusCode, 401, 'signature changed')
+  t.equal(
+    (await send(`${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`)).statusCode,
+    401,
+    'signature changed',
+  )
 })
 
 t.test('createInternalTokenVerifier refuses a remembered token once it has expired', async (t) => {

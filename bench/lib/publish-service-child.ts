@@ -68,7 +68,10 @@ async function serviceRole(): Promise<void> {
   const { default: Fastify } = await import('fastify')
   const { default: publishApp } = await import('../../services/publish-service/src/app.js')
   const config = JSON.parse(process.env.BENCH_PUBLISH_CONFIG ?? '{}')
-  const app = Fastify(createFastifyOptions({ service: 'publish-service', logLevel: 'warn' }))
+  // as services/publish-service/src/server.ts: no total request timeout, uploads take what they take
+  const app = Fastify(
+    createFastifyOptions({ service: 'publish-service', logLevel: 'warn', http: { requestTimeoutMs: 0 } }),
+  )
   await app.register(publishApp, { config })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   serveUntilParentStops(url, () => app.close())

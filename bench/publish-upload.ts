@@ -11,74 +11,20 @@
  * child process (its own RSS, sampled every 50 ms from /proc, plus the kernel's VmHWM); the
  * sandbox, auth-service, PostgreSQL and NATS run beside it. Prints figures, asserts nothing.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createReadStream, readFileSync, statSync } from 'node:fs'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
+import { createReadStream, statSync } from 'node:fs'
 import { sampleClip } from '@social-bridge/service-kit/testing'
 import { planChunks } from '@social-bridge/tiktok-client'
 import { type ConsentServer, createClientFor, loginThrough } from '@social-bridge/tiktok-client/testing'
 import { request } from 'undici'
-import { serveUntilParentStops } from './lib/child-role.js'
 import { ensureVideo } from './lib/large-video.js'
 import { putChunksPlain } from './lib/plain-put.js'
+import { rssSampler, spawnPublishService } from './lib/publish-service-child.js'
 
-const SELF = fileURLToPath(import.meta.url)
 const VIDEO_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1_100_000_000)
 const CHUNK_BYTES = Number(process.env.BENCH_CHUNK_BYTES ?? 10_000_000)
 const MB = 1e6
 const MIB = 1024 * 1024
-
-/** Child role: one publish-service replica (config JSON in env), prints `READY <url>`. */
-async function serviceRole(): Promise<void> {
-  const { createFastifyOptions } = await import('../packages/service-kit/src/index.js')
-  const { default: Fastify } = await import('fastify')
-  const { default: publishApp } = await import('../services/publish-service/src/app.js')
-  const config = JSON.parse(process.env.BENCH_PUBLISH_CONFIG ?? '{}')
-  const app = Fastify(createFastifyOptions({ service: 'publish-service', logLevel: 'warn' }))
-  await app.register(publishApp, { config })
-  const url = await app.listen({ host: '127.0.0.1', port: 0 })
-  serveUntilParentStops(url, () => app.close())
-}
-
-/** Samples a process's RSS every 50 ms; `peak()` also reads the kernel's VmHWM. */
-function rssSampler(pid: number) {
-  const read = (field: string) => {
-    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Number(m[1]) * 1024 : 0
-  }
-  let peak = 0
-  const timer = setInterval(() => {
-    try {
-      peak = Math.max(peak, read('VmRSS'))
-    } catch {
-      // process gone
-    }
-  }, 50)
-  return {
-    now: () => read('VmRSS'),
-    reset: () => {
-      peak = read('VmRSS')
-    },
-    sampledPeak: () => peak,
-    kernelPeak: () => read('VmHWM'),
-    stop: () => clearInterval(timer),
-  }
-}
-
-function spawnService(config: unknown): { proc: ChildProcess; url: Promise<string> } {
-  const proc = spawn(process.execPath, [...process.execArgv, SELF, 'service'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_PUBLISH_CONFIG: JSON.stringify(config) },
-  })
-  const url = new Promise<string>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
-      if (l.startsWith('READY ')) resolve(l.slice(6))
-    })
-    proc.once('exit', (code) => reject(new Error(`service exited (${code})`)))
-  })
-  return { proc, url }
-}
 
 /** Plain undici PUTs of the same chunk ranges straight to the sandbox (no service in between). */
 async function plainPut(sandbox: ConsentServer & { addUser: () => { openId: string } }, file: string) {
@@ -118,7 +64,7 @@ async function main(): Promise<void> {
       config: { CHUNK_SIZE_BYTES: CHUNK_BYTES },
     })
     const { connectionId } = await stack.connect()
-    const spawned = spawnService({
+    const spawned = spawnPublishService({
       ...stack.config,
       LOG_LEVEL: 'warn',
       WORKER_ENABLED: true,
@@ -198,5 +144,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'service') await serviceRole()
-else await main()
+await main()

@@ -85,7 +85,9 @@ function nodeHttpOptions(limits: HttpLimits) {
  * default `DEFAULT_HTTP_LIMITS`; see `loadHttpLimits`), and the shared error shape for what
  * Fastify and Node reject before a route runs (`frameworkErrors`, `clientErrorHandler`).
  * `bodyLimit` is in bytes (default 1 MiB). `logStream` sends log lines elsewhere than stdout
- * (tests capture them).
+ * (tests capture them). Stdout is written asynchronously (pino's `sync: false` destination: lines
+ * that arrive while a write is under way go out together in the next one, instead of one blocking
+ * write per line — two per request at `info`); pino flushes what is left when the process exits.
  */
 export function createFastifyOptions(opts: {
   service: string
@@ -98,7 +100,7 @@ export function createFastifyOptions(opts: {
   const limits = { ...DEFAULT_HTTP_LIMITS, ...opts.http }
   const http = nodeHttpOptions(limits)
   return {
-    ...(opts.logStream ? { loggerInstance: pino(loggerOptions, opts.logStream) } : { logger: loggerOptions }),
+    loggerInstance: pino(loggerOptions, opts.logStream ?? pino.destination({ dest: 1, sync: false })),
     genReqId,
     requestIdHeader: false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,

@@ -1,6 +1,12 @@
 import { SignJWT } from 'jose'
 import t from 'tap'
-import { createInternalTokenSigner, internalAuthPlugin, requireService, requireUser } from '../src/index.js'
+import {
+  createInternalTokenSigner,
+  createInternalTokenVerifier,
+  internalAuthPlugin,
+  requireService,
+  requireUser,
+} from '../src/index.js'
 import { build } from './helper.js'
 
 const secret = 'x'.repeat(40)
@@ -65,4 +71,34 @@ t.test('service endpoints accept only the named services', async (t) => {
     headers: { 'x-internal-token': await signer.forService('gateway') },
   })
   t.equal(other.statusCode, 403)
+})
+
+t.test('a remembered token does not let a tampered copy of it through', async (t) => {
+  const a = await app(t)
+  const token = await signer.sign({ kind: 'user', tenantId: 'tenant-a', userId: 'u1', roles: ['admin'] })
+  const send = (value: string) => a.inject({ url: '/tenant-data', headers: { 'x-internal-token': value } })
+  t.equal((await send(token)).statusCode, 200)
+  t.equal((await send(token)).statusCode, 200, 'the same token again (remembered)')
+  const [header, , signature] = token.split('.')
+  const otherTenant = Buffer.from(
+    JSON.stringify({ ctx: { kind: 'user', tenantId: 'tenant-b', userId: 'u1', roles: ['admin'] } }),
+  ).toString('base64url')
+  t.equal((await send(`${header}.${otherTenant}.${signature}`)).statusCode, 401, 'claims swapped')
+  t.equal(
+    (await send(`${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`)).statusCode,
+    401,
+    'signature changed',
+  )
+})
+
+t.test('createInternalTokenVerifier refuses a remembered token once it has expired', async (t) => {
+  let clock = Date.now()
+  const verify = createInternalTokenVerifier(secret, { now: () => clock })
+  const token = await createInternalTokenSigner({ secret, ttlSec: 60 }).forService('publish-service')
+  t.same(await verify(token), { kind: 'service', service: 'publish-service' })
+  clock += 60_000 // within the 5 s tolerance: still remembered
+  t.same(await verify(token), { kind: 'service', service: 'publish-service' })
+  clock += 6_000 // past exp + tolerance
+  await t.rejects(verify(token), /internal token rejected: ERR_JWT_EXPIRED/)
+  await t.rejects(verify(token), /ERR_JWT_EXPIRED/, 'refused again: a refusal is never remembered')
 })

@@ -33,6 +33,10 @@ export interface TestStack {
   sandbox: string
   ports: StackPorts
   logDir: string
+  /** The stack's database (benchmarks run a bare baseline against the same one). */
+  databaseUrl: string
+  /** Process id of each process by name (`sandbox`, `gateway`, `publish-service`…), for benchmarks. */
+  pids: Record<string, number>
   /**
    * A CRM JWT for `roles` in `tenant`: HS256 with the stack's secret, its issuer and audience,
    * valid for an hour. `audience`, `expiresAt` (Unix seconds) and `secret` override those, to
@@ -82,6 +86,8 @@ export async function startTestStack(
     sandbox: url(ports.sandbox),
     ports,
     logDir,
+    databaseUrl,
+    pids: Object.fromEntries(stack.running.map((p) => [p.name, p.child.pid ?? 0])),
     internalToken: ({ roles = ['admin'], tenant = DEV_JWT.tenantId, sub = 'e2e-user' } = {}) =>
       createInternalTokenSigner({ secret: secrets.internalJwtSecret, ttlSec: 3600 }).sign({
         kind: 'user',

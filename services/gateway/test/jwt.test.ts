@@ -39,6 +39,31 @@ t.test('forged, expired and misaddressed tokens get 401', async (t) => {
   t.equal(upstreams.auth.seen.length, 0, 'nothing reached the service')
 })
 
+t.test('a JWT remembered after it verified does not let a tampered copy through', async (t) => {
+  const { app, upstreams } = await build(t)
+  const token = await crmToken({ sub: 'u-1', tenant_id: 'tenant-a', roles: ['admin'] })
+  for (let i = 0; i < 2; i++) {
+    t.equal((await app.inject({ url: '/v1/connections', headers: auth(token) })).statusCode, 200)
+  }
+  const [header, , signature] = token.split('.')
+  const exp = Math.floor(Date.now() / 1000) + 300
+  const otherTenant = b64({
+    sub: 'u-1',
+    tenant_id: 'tenant-b',
+    roles: ['admin'],
+    iss: ISSUER,
+    aud: AUDIENCE,
+    exp,
+  })
+  for (const [name, forged] of Object.entries({
+    'claims swapped': `${header}.${otherTenant}.${signature}`,
+    'signature changed': `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`,
+  })) {
+    t.equal((await app.inject({ url: '/v1/connections', headers: auth(forged) })).statusCode, 401, name)
+  }
+  t.equal(upstreams.auth.seen.length, 2, 'only the genuine token reached the service')
+})
+
 t.test(
   'RS256 tokens verify against a JWKS URL, and an HS256 token signed with the public key does not',
   async (t) => {

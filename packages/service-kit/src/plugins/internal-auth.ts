@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ForbiddenError, UnauthorizedError } from '../errors.js'
-import { type Identity, INTERNAL_TOKEN_HEADER, verifyInternalToken } from '../internal-token.js'
+import { createInternalTokenVerifier, type Identity, INTERNAL_TOKEN_HEADER } from '../internal-token.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,12 +35,13 @@ export function requireService(request: FastifyRequest, services: string[]): str
  * Makes a service trust only the gateway's (or a peer service's) identity assertion: every
  * request except `publicPaths` (default: health, readiness, metrics) must carry a valid
  * internal token in `x-internal-token`, else 401 — a direct call to a service port acts for
- * nobody. The verified identity is on `request.identity`; routes then call `requireUser` or
+ * nobody. A token that verified is remembered until it expires (`createInternalTokenVerifier`). The verified identity is on `request.identity`; routes then call `requireUser` or
  * `requireService`.
  */
 export const internalAuthPlugin = fp(
   async (app: FastifyInstance, opts: { secret: string; publicPaths?: string[] }) => {
     const open = new Set(opts.publicPaths ?? ['/healthz', '/readyz', '/metrics'])
+    const verify = createInternalTokenVerifier(opts.secret)
     app.decorateRequest('identity', null)
     app.addHook('onRequest', async (request) => {
       const path = request.url.split('?')[0] ?? ''
@@ -50,7 +51,7 @@ export const internalAuthPlugin = fp(
         throw new UnauthorizedError('This service only accepts requests from the gateway')
       }
       try {
-        request.identity = await verifyInternalToken(token, opts.secret)
+        request.identity = await verify(token)
       } catch {
         throw new UnauthorizedError('Internal token is invalid or expired')
       }

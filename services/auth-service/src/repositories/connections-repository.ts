@@ -1,5 +1,5 @@
 import type { Database } from '@social-bridge/service-kit'
-import { and, asc, desc, eq, gt, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, type SQL, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
 import type { DbOrTx } from '../db/types.js'
 
@@ -25,8 +25,16 @@ async function one(via: DbOrTx, where: SQL, lock = false): Promise<ConnectionRow
 
 /** Builds the repository over drizzle. */
 export function createConnectionsRepository({ db }: { db: Database }): ConnectionsRepository {
+  // the token hand-out's read, built once (a prepared query; bench/auth-access-token.ts)
+  const byId = db
+    .select()
+    .from(connections)
+    .where(eq(connections.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('auth_connection_by_id')
   return {
-    findById: (id, via = db) => one(via, eq(connections.id, id)),
+    findById: async (id, via = db) =>
+      via === db ? (await byId.execute({ id }))[0] : one(via, eq(connections.id, id)),
     findForTenant: (tenantId, id) =>
       one(db, and(eq(connections.id, id), eq(connections.tenantId, tenantId))!),
     listForTenant(tenantId, provider) {

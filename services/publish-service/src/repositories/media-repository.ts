@@ -1,7 +1,7 @@
 import type { Database } from '@social-bridge/service-kit'
 import { eq, sql } from 'drizzle-orm'
 import { type MediaRow, media, posts } from '../db/schema.js'
-import { findTenantRow } from './tenant-row.js'
+import { tenantRowReader } from './tenant-row.js'
 
 /** Stored media rows, always scoped by tenant. */
 export interface MediaRepository {
@@ -20,13 +20,12 @@ export interface MediaRepository {
 }
 
 export function createMediaRepository({ db }: { db: Database }): MediaRepository {
+  const get = tenantRowReader(db, media, 'publish_media_of_tenant')
   return {
+    get,
     async insert(row) {
       const [inserted] = await db.insert(media).values(row).returning()
       return inserted as MediaRow
-    },
-    get(tenantId, id) {
-      return findTenantRow(db, media, tenantId, id)
     },
     async pastRetention(days, limit) {
       const rows = await db.execute<{ id: string; objectName: string }>(sql`

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../domain/post-cursor.js'
 import { type Interactions, storedPostOptions } from '../domain/post-options.js'
 import { recordStatusChange, type Tx } from './post-record.js'
 import type { Quota } from './quota.js'
-import { findTenantRow } from './tenant-row.js'
+import { tenantRowReader } from './tenant-row.js'
 
 /** What `create` needs beyond the request: who asks and what was learnt while checking it. */
 export interface NewPost {
@@ -98,6 +98,13 @@ export function createPostsRepository({
 }): PostsRepository {
   const compare = (post: PostRow, request: CreatePostRequest): CreateResult =>
     post.requestHash === requestHash(request) ? { kind: 'existing', post } : { kind: 'key_reused', post }
+
+  const historyOf = db
+    .select()
+    .from(postStatusHistory)
+    .where(eq(postStatusHistory.postId, sql.placeholder('postId')))
+    .orderBy(postStatusHistory.id)
+    .prepare('publish_post_history')
 
   const repo: PostsRepository = {
     async findByIdempotencyKey(tenantId, key, request) {
@@ -202,9 +209,7 @@ export function createPostsRepository({
       )
     },
 
-    get(tenantId, id) {
-      return findTenantRow(db, posts, tenantId, id)
-    },
+    get: tenantRowReader(db, posts, 'publish_post_of_tenant'),
     async getById(id) {
       const [row] = await db.select().from(posts).where(eq(posts.id, id))
       return row ?? null
@@ -241,13 +246,7 @@ export function createPostsRepository({
         nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
       }
     },
-    history(postId) {
-      return db
-        .select()
-        .from(postStatusHistory)
-        .where(eq(postStatusHistory.postId, postId))
-        .orderBy(postStatusHistory.id)
-    },
+    history: (postId) => historyOf.execute({ postId }),
   }
   return repo
 }

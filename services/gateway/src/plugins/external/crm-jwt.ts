@@ -1,3 +1,4 @@
+import { cachedVerifier, type Verified } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose'
@@ -36,7 +37,8 @@ function toUser(payload: JWTPayload): CrmUser {
  * Verifies the CRM's JWTs with jose (ARCHITECTURE.md "Public REST API"): HS256 with
  * `JWT_SECRET`, or keys from `JWT_JWKS_URL` (RS256/ES256/EdDSA); an algorithm allowlist (so
  * `alg: none` and algorithm confusion fail); `iss`, `aud`, `exp` (required) and `nbf` checked
- * with `JWT_CLOCK_TOLERANCE_SEC`; `sub`, `tenant_id` and `roles` read from the claims.
+ * with `JWT_CLOCK_TOLERANCE_SEC`; `sub`, `tenant_id` and `roles` read from the claims. A token
+ * that verified is not verified again until it expires (at most 60 s, `cachedVerifier`).
  * @throws InvalidCrmTokenError with jose's reason code.
  */
 export const crmJwtPlugin = fp(
@@ -59,8 +61,6 @@ export const crmJwtPlugin = fp(
           : 'JWT_ALGORITHMS may not list HS* algorithms with JWT_JWKS_URL',
       )
     }
-    // Every request is verified afresh: an HS256/ES256 check costs microseconds, and a cache
-    // keyed by token would be one more place where expiry could be got wrong.
     const options = {
       algorithms,
       issuer: c.JWT_ISSUER,
@@ -68,19 +68,27 @@ export const crmJwtPlugin = fp(
       clockTolerance: c.JWT_CLOCK_TOLERANCE_SEC,
       requiredClaims: ['exp', 'sub'],
     }
-    const verify = async (token: string): Promise<CrmUser> => {
+    // A CRM client sends the same JWT on every request: a token that verified is remembered (by
+    // its whole string) until its `exp` plus the tolerance, at most 60 s (so a key dropped from
+    // the JWKS stops being honoured within a minute); a refused token is checked every time.
+    const verify = cachedVerifier(async (token: string): Promise<Verified<CrmUser>> => {
       try {
         const { payload } =
           key instanceof Uint8Array
             ? await jwtVerify(token, key, options)
             : await jwtVerify(token, key, options)
-        return toUser(payload)
+        const user = toUser(payload)
+        Object.freeze(user.roles)
+        return {
+          value: Object.freeze(user),
+          validUntilMs: ((payload.exp as number) + c.JWT_CLOCK_TOLERANCE_SEC) * 1000,
+        }
       } catch (err) {
         if (err instanceof InvalidCrmTokenError) throw err
         const reason = (err as { code?: string }).code ?? 'ERR_JWT_INVALID'
         throw new InvalidCrmTokenError(`token rejected (${reason})`)
       }
-    }
+    })
     app.decorate('verifyCrmToken', verify)
   },
   { name: 'gateway-crm-jwt', fastify: '5.x' },

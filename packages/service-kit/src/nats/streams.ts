@@ -4,7 +4,9 @@ import { namespacedStream, type StreamSpec } from '@social-bridge/contracts'
 
 /**
  * Creates each stream, or updates its subjects and limits when it exists (idempotent; safe when
- * replicas start together). Streams are file-backed with the spec's retention and duplicate window.
+ * replicas start together). Streams are file-backed with the spec's retention and duplicate window,
+ * stored on `replicas` servers of the cluster (1 on a single server, 3 in production); an existing
+ * stream is scaled to that count.
  *
  * @returns the stream names as created (namespaced).
  */
@@ -12,6 +14,7 @@ export async function ensureStreams(
   jsm: JetStreamManager,
   specs: StreamSpec[],
   namespace = '',
+  replicas = 1,
 ): Promise<string[]> {
   const names: string[] = []
   for (const raw of specs) {
@@ -21,6 +24,7 @@ export async function ensureStreams(
       subjects: spec.subjects,
       max_age: nanos(spec.maxAgeSec * 1000),
       duplicate_window: nanos(spec.duplicateWindowSec * 1000),
+      num_replicas: replicas,
     }
     try {
       await jsm.streams.info(spec.name)

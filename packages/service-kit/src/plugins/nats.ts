@@ -16,6 +16,8 @@ export interface NatsPluginOptions {
   namespace?: string
   /** Streams this service publishes to or reads; created or updated at start. */
   streams: StreamSpec[]
+  /** JetStream replicas of those streams (`NATS_STREAM_REPLICAS`; default 1). */
+  replicas?: number
 }
 
 /** What the plugin decorates `app.nats` with. */
@@ -25,6 +27,8 @@ export interface NatsContext {
   jsm: JetStreamManager
   bus: EventBus
   namespace: string
+  /** JetStream replicas for what the service creates (streams, object stores). */
+  replicas: number
 }
 
 declare module 'fastify' {
@@ -43,9 +47,10 @@ export const natsPlugin = fp(
     const namespace = opts.namespace ?? ''
     const nc = await connectNats({ servers: opts.servers, name: opts.name })
     const jsm = await jetstreamManager(nc)
-    await ensureStreams(jsm, opts.streams, namespace)
+    const replicas = opts.replicas ?? 1
+    await ensureStreams(jsm, opts.streams, namespace, replicas)
     const js = jetstream(nc)
-    app.decorate('nats', { nc, js, jsm, bus: createEventBus(nc, namespace), namespace })
+    app.decorate('nats', { nc, js, jsm, bus: createEventBus(nc, namespace), namespace, replicas })
     app.readiness.add('nats', () => pingNats(nc))
     app.addHook('onClose', async () => {
       if (!nc.isClosed()) await nc.drain()

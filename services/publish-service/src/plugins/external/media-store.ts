@@ -34,14 +34,18 @@ export function mediaBucketName(namespace: string, bucket: string): string {
   return namespace ? `${namespace}_${bucket}` : bucket
 }
 
-/** Opens (creating if needed) the media bucket, file-backed. */
+/** Opens (creating if needed) the media bucket, file-backed, on `replicas` servers (default 1). */
 export async function createMediaStore(opts: {
   js: JetStreamClient
   namespace: string
   bucket: string
+  replicas?: number
 }): Promise<MediaStore> {
   const bucket = mediaBucketName(opts.namespace, opts.bucket)
-  const os: ObjectStore = await new Objm(opts.js).create(bucket, { storage: StorageType.File })
+  const os: ObjectStore = await new Objm(opts.js).create(bucket, {
+    storage: StorageType.File,
+    replicas: opts.replicas ?? 1,
+  })
   return {
     bucket,
     async put(name, body) {
@@ -82,6 +86,7 @@ export const mediaStorePlugin = fp(
       js: app.nats.js,
       namespace: app.nats.namespace,
       bucket: opts.bucket,
+      replicas: app.nats.replicas,
     })
     app.decorate('mediaStore', store)
   },

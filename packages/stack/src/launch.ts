@@ -84,10 +84,17 @@ export async function launchStack(opts: LaunchOptions): Promise<LaunchedStack> {
     ready.add(proc)
     opts.onReady?.(inst.name)
   }
+  // If this process dies without stopping the stack (an uncaught error in a test), take the
+  // children along rather than leave them running.
+  const killOnExit = () => {
+    for (const p of running) p.child.kill('SIGKILL')
+  }
+  process.once('exit', killOnExit)
   const stop = async () => {
     await Promise.all(balancers.map((b) => b.close()))
     await stopAll(running)
     await media.close()
+    process.removeListener('exit', killOnExit)
   }
 
   try {

@@ -105,7 +105,13 @@ export async function startNatsCluster(opts: {
     }
     return node
   })
+  // Never leave a node running after this process is gone, however it ends.
+  const killOnExit = () => {
+    for (const n of nodes) n.child?.kill('SIGKILL')
+  }
+  process.once('exit', killOnExit)
   const stop = async () => {
+    process.removeListener('exit', killOnExit)
     await Promise.all(
       nodes.map(async (n) => {
         const child = n.child

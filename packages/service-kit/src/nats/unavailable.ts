@@ -1,0 +1,28 @@
+import { JetStreamApiError } from '@nats-io/jetstream'
+import { errors } from '@nats-io/transport-node'
+
+/** Seconds a caller should wait after {@link isNatsUnavailable}: a NATS cluster elects a new leader within a few seconds. */
+export const NATS_RETRY_AFTER_SEC = 1
+
+const TRANSIENT = [
+  errors.TimeoutError,
+  errors.ConnectionError,
+  errors.ClosedConnectionError,
+  errors.DrainingConnectionError,
+  errors.NoRespondersError,
+  errors.RequestError,
+]
+
+/**
+ * True when `err` (or its `cause`) says NATS could not be reached or did not answer in time — a
+ * restart, a lost node, a JetStream leader election — rather than a refused request: the
+ * operation may succeed if retried shortly. JetStream API errors count when their status is 503
+ * (`JetStream system temporarily unavailable`, no leader yet).
+ */
+export function isNatsUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if (TRANSIENT.some((cls) => e instanceof cls)) return true
+    if (e instanceof JetStreamApiError && e.status === 503) return true
+  }
+  return false
+}

@@ -55,7 +55,7 @@ interface Instance {
 /**
  * Starts the local stack as `pnpm start`, e2e and the benchmarks run it: the media origin on
  * `ports.media`, then the sandbox and the services (`stackProcesses`), each waited for until
- * ready before the next starts — with `replicas` > 1, each service's replicas and its balancer.
+ * ready before the next starts — with `replicas` > 1, each service's replicas (together) and its balancer.
  * @throws Error when a process is not ready in time; what was started is stopped first.
  */
 export async function launchStack(opts: LaunchOptions): Promise<LaunchedStack> {
@@ -115,7 +115,8 @@ export async function launchStack(opts: LaunchOptions): Promise<LaunchedStack> {
           group.filter((g) => [...ready].some((p) => p.name === g.name)).map((g) => url(g.port))
         balancers.push(await startBalancer({ name: spec.name, port: spec.port, upstreams: live }))
       }
-      for (const inst of group) await start(inst)
+      // A service's replicas start side by side (migrations and streams are safe to race).
+      await Promise.all(group.map((inst) => start(inst)))
     }
   } catch (err) {
     await stop()

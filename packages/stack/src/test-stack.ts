@@ -104,6 +104,13 @@ export async function startTestStack(
   })
   // Teardowns run in reverse: the processes stop before the NATS nodes they talk to.
   t.teardown(() => stack.stop())
+  // A test runner's timeout ends this process with SIGTERM: exit, so the stack's exit hooks
+  // SIGKILL every child and NATS node instead of leaving them running.
+  const onTerm = () => process.exit(143)
+  process.once('SIGTERM', onTerm)
+  t.teardown(() => {
+    process.removeListener('SIGTERM', onTerm)
+  })
   return {
     processes: stack,
     ...(nats ? { nats } : {}),

@@ -16,7 +16,7 @@ import { delivered, sandboxRequests, sandboxWebhooks } from './sandbox-admin.js'
 
 // The scale-out claim of deploy/README.md ("Scaling out"), run: a 3-node NATS cluster with every
 // stream and the object store at replicas 3, two replicas of each service behind round-robin
-// balancers, 50 posts and the webhooks they cause, one NATS node and one replica of each service
+// balancers, 24 posts and the webhooks they cause, one NATS node and one replica of each service
 // SIGKILLed mid-run and restarted. One stack for the whole file; everything is torn down even
 // when an assertion fails (startTestStack's teardown).
 
@@ -104,7 +104,9 @@ interface StreamDetail {
 async function streams(): Promise<StreamDetail[]> {
   const node = nats.nodes.find((n) => n.child) as NatsNode
   const res = await call('GET', `${node.monitorUrl}/jsz?streams=true&consumers=true`)
-  return (res.body.account_details ?? []).flatMap((a: { stream_detail?: StreamDetail[] }) => a.stream_detail ?? [])
+  return (res.body.account_details ?? []).flatMap(
+    (a: { stream_detail?: StreamDetail[] }) => a.stream_detail ?? [],
+  )
 }
 const stream = async (suffix: string) => (await streams()).find((s) => s.name.endsWith(`_${suffix}`))
 
@@ -161,9 +163,13 @@ async function createOrThrow(p: Planned): Promise<void> {
   let source: Record<string, string> = { url: `${DEV_TIKTOK.verifiedPrefix}${basename(CLIP)}` }
   if (p.source === 'FILE_UPLOAD') {
     const media = await crm('POST /v1/media', () =>
-      call('POST', `${stack.gateway}/media`, { token: p.account.token, file: { path: CLIP, type: 'video/mp4' } }),
+      call('POST', `${stack.gateway}/media`, {
+        token: p.account.token,
+        file: { path: CLIP, type: 'video/mp4' },
+      }),
     )
-    if (media.status !== 201) throw new Error(`media upload answered ${media.status}: ${JSON.stringify(media.body)}`)
+    if (media.status !== 201)
+      throw new Error(`media upload answered ${media.status}: ${JSON.stringify(media.body)}`)
     source = { mediaId: media.body.id }
   }
   const key = randomUUID()
@@ -180,7 +186,8 @@ async function createOrThrow(p: Planned): Promise<void> {
       },
     }),
   )
-  if (post.status !== 202) throw new Error(`post ${p.n} answered ${post.status}: ${JSON.stringify(post.body)}`)
+  if (post.status !== 202)
+    throw new Error(`post ${p.n} answered ${post.status}: ${JSON.stringify(post.body)}`)
   p.id = post.body.id
 }
 
@@ -210,7 +217,11 @@ async function postDrafts(): Promise<void> {
 
 /** Waits until the sandbox's request log shows `endpoint` after `since`, then SIGKILLs `name`; returns what it held. */
 async function killWhile(name: string, endpoints: string[], since: number): Promise<string> {
-  await waitUntil(async () => (await sandboxRequests(sandbox)).some((r) => r.seq > since && endpoints.includes(r.endpoint)), 20_000, 50)
+  await waitUntil(
+    async () => (await sandboxRequests(sandbox)).some((r) => r.seq > since && endpoints.includes(r.endpoint)),
+    20_000,
+    50,
+  )
   await processes.kill(name)
   return endpoints.join('/')
 }
@@ -230,11 +241,19 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   // One replica of each service, each at a moment it holds work.
   const seq = (await sandboxRequests(sandbox)).at(-1)?.seq ?? 0
   const held: Record<string, string> = {}
-  held['publish-service-1'] = await killWhile('publish-service-1', ['video.init', 'inbox.init', 'upload', 'status.fetch'], seq)
+  held['publish-service-1'] = await killWhile(
+    'publish-service-1',
+    ['video.init', 'inbox.init', 'upload', 'status.fetch'],
+    seq,
+  )
   held['webhook-ingest-1'] = 'webhook deliveries'
   await processes.kill('webhook-ingest-1')
   held['auth-service-1'] = await killWhile('auth-service-1', ['oauth.token'], seq)
-  held['analytics-service-1'] = await killWhile('analytics-service-1', ['user.info', 'video.list', 'video.query'], seq)
+  held['analytics-service-1'] = await killWhile(
+    'analytics-service-1',
+    ['user.info', 'video.list', 'video.query'],
+    seq,
+  )
   // The gateway replica is killed while uploads of the next wave stream through it.
   const wave3 = Promise.all((waves[2] as Planned[]).map(create))
   await new Promise((r) => setImmediate(r))
@@ -247,7 +266,11 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   await victim.restart()
   for (const name of Object.keys(held)) await processes.restart(name)
   await Promise.all([wave2, wave3])
-  t.same(refused, [], 'every post was accepted (202) through the balancer, 503s retried with the same Idempotency-Key')
+  t.same(
+    refused,
+    [],
+    'every post was accepted (202) through the balancer, 503s retried with the same Idempotency-Key',
+  )
   t.equal(plan.filter((p) => p.id).length, POSTS)
 
   // Every post reaches its end; inbox drafts are posted by the creator as they arrive.
@@ -263,15 +286,22 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   const posts = await Promise.all(plan.map(getPost))
   const states = posts.map((p) => p.status)
   t.ok(allDone, `every post finished: ${JSON.stringify(states.filter((s) => s !== 'published'))}`)
-  t.same(states.filter((s) => s !== 'published'), [], 'every post published')
+  t.same(
+    states.filter((s) => s !== 'published'),
+    [],
+    'every post published',
+  )
 
   // Exactly once at TikTok: one init per post, no chunk twice, one publish each.
   const log = await sandboxRequests(sandbox)
-  const inits = log.filter((r) => (r.endpoint === 'video.init' || r.endpoint === 'inbox.init') && r.status === 200)
+  const inits = log.filter(
+    (r) => (r.endpoint === 'video.init' || r.endpoint === 'inbox.init') && r.status === 200,
+  )
   t.equal(inits.length, POSTS, 'one successful init per post, never two')
   const publishIds = posts.map((p) => p.publishId)
   t.equal(new Set(publishIds).size, POSTS, 'each post has its own publish_id')
-  const tiktok = (await call<{ publishId: string; status: string }[]>('GET', `${sandbox}/_sandbox/publishes`)).body
+  const tiktok = (await call<{ publishId: string; status: string }[]>('GET', `${sandbox}/_sandbox/publishes`))
+    .body
   t.equal(tiktok.length, POSTS, 'TikTok holds exactly one publish per post')
   t.ok(
     publishIds.every((id) => tiktok.some((x) => x.publishId === id)),
@@ -279,7 +309,11 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   )
   const uploads = log.filter((r) => r.endpoint === 'upload')
   const fileUploads = plan.filter((p) => p.source === 'FILE_UPLOAD').length
-  t.equal(uploads.filter((r) => r.status === 201).length, fileUploads, 'one completed upload per FILE_UPLOAD post')
+  t.equal(
+    uploads.filter((r) => r.status === 201).length,
+    fileUploads,
+    'one completed upload per FILE_UPLOAD post',
+  )
   const resent = uploads.length - fileUploads
   figures['chunk PUTs beyond one per upload (resumes)'] = resent
   t.ok(
@@ -297,27 +331,43 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   const settled = await waitUntil(
     async () => {
       const all = await streams()
-      return all.every((s) => (s.consumer_detail ?? []).every((c) => c.num_pending === 0 && c.num_ack_pending === 0))
+      return all.every((s) =>
+        (s.consumer_detail ?? []).every((c) => c.num_pending === 0 && c.num_ack_pending === 0),
+      )
     },
     30_000,
     500,
   )
   t.ok(settled, 'every consumer of every stream is caught up: each event reached its consumers and was acked')
   const webhookStream = await stream('TIKTOK_WEBHOOKS')
-  t.equal(webhookStream?.state.messages, webhooks.length, 'one stored message per webhook: retries deduplicated')
+  t.equal(
+    webhookStream?.state.messages,
+    webhooks.length,
+    'one stored message per webhook: retries deduplicated',
+  )
   const all = await streams()
   figures['consumer redeliveries'] = all
     .flatMap((s) => s.consumer_detail ?? [])
     .reduce((sum, c) => sum + c.num_redelivered, 0)
   const published = plan.filter((p) => p.mode === 'direct')
   const known = await Promise.all(
-    published.map(async (p) => (await call('GET', `${stack.gateway}/analytics/posts/${p.id}`, { token: p.account.token })).status),
+    published.map(
+      async (p) =>
+        (await call('GET', `${stack.gateway}/analytics/posts/${p.id}`, { token: p.account.token })).status,
+    ),
   )
-  t.ok(known.every((s) => s === 200), 'analytics-service received every published post')
+  t.ok(
+    known.every((s) => s === 200),
+    'analytics-service received every published post',
+  )
 
   // Token refreshes: each refresh token presented once (a second use would be stale).
   const refreshes = log.filter((r) => r.endpoint === 'oauth.token' && r.grantType === 'refresh_token')
-  t.equal(refreshes.filter((r) => r.refreshToken !== 'current' || r.status !== 200).length, 0, 'one refresh per due token')
+  t.equal(
+    refreshes.filter((r) => r.refreshToken !== 'current' || r.status !== 200).length,
+    0,
+    'one refresh per due token',
+  )
   figures['token refreshes'] = refreshes.length
 
   // The CRM saw no 5xx but 503 with Retry-After.
@@ -335,5 +385,9 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     0,
   )
   figures['wall time, s'] = Math.round((Date.now() - started) / 1000)
-  t.comment(`scale-out figures:\n${Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join('\n')}`)
+  t.comment(
+    `scale-out figures:\n${Object.entries(figures)
+      .map(([k, v]) => `  ${k}: ${v}`)
+      .join('\n')}`,
+  )
 })

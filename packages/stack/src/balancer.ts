@@ -33,7 +33,10 @@ export async function startBalancer(opts: {
     const up = opts.upstreams()
     const target = up[next++ % Math.max(up.length, 1)]
     if (!target) {
-      return reply.code(503).header('retry-after', String(BALANCER_RETRY_AFTER_SEC)).send(unavailable(request.id))
+      return reply
+        .code(503)
+        .header('retry-after', String(BALANCER_RETRY_AFTER_SEC))
+        .send(unavailable(request.id))
     }
     return reply.from(`${target}${request.url}`, {
       onError: (r) => {

@@ -70,7 +70,10 @@ export async function launchStack(opts: LaunchOptions): Promise<LaunchedStack> {
   const groups = new Map<string, string[]>()
 
   const start = async (inst: Instance, at = running.length) => {
-    const env = { ...(opts.env[inst.spec.name] ?? {}), ...(inst.port === inst.spec.port ? {} : { PORT: String(inst.port) }) }
+    const env = {
+      ...(opts.env[inst.spec.name] ?? {}),
+      ...(inst.port === inst.spec.port ? {} : { PORT: String(inst.port) }),
+    }
     const proc = startProcess(inst.name, inst.spec.entry, env, {
       ...(opts.logDir ? { logDir: opts.logDir } : {}),
       echo: opts.echo ?? true,

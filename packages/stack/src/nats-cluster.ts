@@ -80,7 +80,14 @@ export async function startNatsCluster(opts: {
     const args = [
       ...['--name', name, '--addr', '127.0.0.1', '--port', String(p.client)],
       ...['--http_port', String(p.monitor), '--jetstream', '--store_dir', storeDir],
-      ...['--cluster_name', 'social-bridge', '--cluster', `nats://127.0.0.1:${p.cluster}`, '--routes', routes],
+      ...[
+        '--cluster_name',
+        'social-bridge',
+        '--cluster',
+        `nats://127.0.0.1:${p.cluster}`,
+        '--routes',
+        routes,
+      ],
     ]
     const node: NatsNode = {
       name,

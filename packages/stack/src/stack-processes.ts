@@ -1,4 +1,3 @@
-import { url } from './dev-config.js'
 import type { StackPorts } from './service-env.js'
 
 /**

@@ -26,3 +26,23 @@ export function isNatsUnavailable(err: unknown): boolean {
   }
   return false
 }
+
+/**
+ * Runs `fn`, again every `delayMs` (default 500 ms) while it fails with {@link isNatsUnavailable}
+ * (a cluster still forming or electing at start-up), for up to `timeoutMs` (default 60 s).
+ * @throws the last error when it is not transient or time is up.
+ */
+export async function retryWhileNatsUnavailable<T>(
+  fn: () => Promise<T>,
+  opts: { timeoutMs?: number; delayMs?: number } = {},
+): Promise<T> {
+  const end = Date.now() + (opts.timeoutMs ?? 60_000)
+  for (;;) {
+    try {
+      return await fn()
+    } catch (err) {
+      if (!isNatsUnavailable(err) || Date.now() >= end) throw err
+      await new Promise((r) => setTimeout(r, opts.delayMs ?? 500))
+    }
+  }
+}

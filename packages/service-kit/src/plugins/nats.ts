@@ -6,6 +6,7 @@ import fp from 'fastify-plugin'
 import { connectNats, pingNats } from '../nats/connect.js'
 import { createEventBus, type EventBus } from '../nats/event-bus.js'
 import { ensureStreams } from '../nats/streams.js'
+import { retryWhileNatsUnavailable } from '../nats/unavailable.js'
 
 /** Options of `natsPlugin`. */
 export interface NatsPluginOptions {
@@ -46,7 +47,7 @@ export const natsPlugin = fp(
   async (app: FastifyInstance, opts: NatsPluginOptions) => {
     const namespace = opts.namespace ?? ''
     const nc = await connectNats({ servers: opts.servers, name: opts.name })
-    const jsm = await jetstreamManager(nc)
+    const jsm = await retryWhileNatsUnavailable(() => jetstreamManager(nc))
     const replicas = opts.replicas ?? 1
     await ensureStreams(jsm, opts.streams, namespace, replicas)
     const js = jetstream(nc)

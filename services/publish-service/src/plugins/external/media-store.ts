@@ -1,6 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream'
 import { StorageType } from '@nats-io/jetstream'
 import { type ObjectStore, Objm } from '@nats-io/obj'
+import { retryWhileNatsUnavailable } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { createRangeReader, type RangeReader } from './object-range-reader.js'
@@ -34,7 +35,7 @@ export function mediaBucketName(namespace: string, bucket: string): string {
   return namespace ? `${namespace}_${bucket}` : bucket
 }
 
-/** Opens (creating if needed) the media bucket, file-backed, on `replicas` servers (default 1). */
+/** Opens (creating if needed) the media bucket, file-backed, on `replicas` servers (default 1); waits for a NATS still electing. */
 export async function createMediaStore(opts: {
   js: JetStreamClient
   namespace: string
@@ -42,10 +43,9 @@ export async function createMediaStore(opts: {
   replicas?: number
 }): Promise<MediaStore> {
   const bucket = mediaBucketName(opts.namespace, opts.bucket)
-  const os: ObjectStore = await new Objm(opts.js).create(bucket, {
-    storage: StorageType.File,
-    replicas: opts.replicas ?? 1,
-  })
+  const os: ObjectStore = await retryWhileNatsUnavailable(() =>
+    new Objm(opts.js).create(bucket, { storage: StorageType.File, replicas: opts.replicas ?? 1 }),
+  )
   return {
     bucket,
     async put(name, body) {

@@ -294,23 +294,42 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     1000,
   )
   const posts = await Promise.all(plan.map(getPost))
+  // The one documented exception (publish-service workers/README.md, "init outcome unknown"): a
+  // PULL_FROM_URL post whose worker died while initiating is never re-initiated, since TikTok may
+  // be publishing it already; it fails `init_outcome_unknown` and the CRM user checks the account.
+  const unknown = plan.filter(
+    (p, i) => p.source === 'PULL_FROM_URL' && posts[i]?.failReason === 'init_outcome_unknown',
+  )
+  figures['PULL_FROM_URL posts failed init_outcome_unknown (worker killed while initiating)'] = unknown.length
   const unpublished = posts
-    .filter((p) => p.status !== 'published')
+    .filter((p, i) => p.status !== 'published' && !unknown.includes(plan[i] as Planned))
     .map((p) => `${p.status} ${p.failReason ?? ''}`)
   t.ok(allDone, `every post finished: ${JSON.stringify(unpublished)}`)
-  t.same(unpublished, [], 'every post published')
+  t.same(
+    unpublished,
+    [],
+    'every post published but the documented init_outcome_unknown of a PULL_FROM_URL post',
+  )
+  t.ok(
+    unknown.length <= 1,
+    'only a post whose worker was killed mid-init can end unknown (one replica killed)',
+  )
+  const published = posts.filter((p) => p.status === 'published')
 
-  // Exactly once at TikTok: one init per post, no chunk twice, one publish each.
+  // Exactly once at TikTok: never two inits or publishes for a post, no chunk twice.
   const log = await sandboxRequests(sandbox)
   const inits = log.filter(
     (r) => (r.endpoint === 'video.init' || r.endpoint === 'inbox.init') && r.status === 200,
   )
-  t.equal(inits.length, POSTS, 'one successful init per post, never two')
-  const publishIds = posts.map((p) => p.publishId)
-  t.equal(new Set(publishIds).size, POSTS, 'each post has its own publish_id')
   const tiktok = (await call<{ publishId: string; status: string }[]>('GET', `${sandbox}/_sandbox/publishes`))
     .body
-  t.equal(tiktok.length, POSTS, 'TikTok holds exactly one publish per post')
+  t.equal(tiktok.length, inits.length, 'TikTok holds one publish per successful init')
+  t.ok(
+    inits.length >= published.length && inits.length <= published.length + unknown.length,
+    `one successful init per published post, never two (${inits.length} inits, ${published.length} published, ${unknown.length} unknown)`,
+  )
+  const publishIds = published.map((p) => p.publishId)
+  t.equal(new Set(publishIds).size, published.length, 'each published post has its own publish_id')
   t.ok(
     publishIds.every((id) => tiktok.some((x) => x.publishId === id)),
     "every post's publish_id is one of TikTok's",
@@ -338,11 +357,14 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   t.ok(webhooks.every(delivered), 'every webhook was finally answered 200')
   // A message the killed replica held unacked is redelivered after the consumer's ack wait (30 s).
   const behind = async () =>
-    (await streams()).flatMap((s) =>
-      (s.consumer_detail ?? [])
-        .filter((c) => c.num_pending > 0 || c.num_ack_pending > 0)
-        .map((c) => `${s.name}/${c.name}: ${c.num_pending} pending, ${c.num_ack_pending} unacked`),
-    )
+    // Durable consumers of the system's streams (an object store's are per-read and ephemeral).
+    (await streams())
+      .filter((s) => !s.name.startsWith('OBJ_'))
+      .flatMap((s) =>
+        (s.consumer_detail ?? [])
+          .filter((c) => c.num_pending > 0 || c.num_ack_pending > 0)
+          .map((c) => `${s.name}/${c.name}: ${c.num_pending} pending, ${c.num_ack_pending} unacked`),
+      )
   await waitUntil(async () => (await behind()).length === 0, 45_000, 500)
   t.same(
     await behind(),
@@ -359,9 +381,9 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   figures['consumer redeliveries'] = all
     .flatMap((s) => s.consumer_detail ?? [])
     .reduce((sum, c) => sum + c.num_redelivered, 0)
-  const published = plan.filter((p) => p.mode === 'direct')
+  const direct = plan.filter((p, i) => p.mode === 'direct' && posts[i]?.status === 'published')
   const known = await Promise.all(
-    published.map(
+    direct.map(
       async (p) =>
         (await call('GET', `${stack.gateway}/analytics/posts/${p.id}`, { token: p.account.token })).status,
     ),

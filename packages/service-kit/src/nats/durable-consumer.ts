@@ -109,8 +109,7 @@ export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): 
     }
     return js.consumers.get(stream.name, opts.durableName)
   })
-  let messages = await consumer.consume({ max_messages: 32 })
-  let stopped = false
+  const messages = await consumer.consume({ max_messages: 32 })
   const prefix = ns ? `${ns}.` : ''
 
   const deadLetter = async (msg: JsMsg, subject: string, reason: string) => {
@@ -151,30 +150,12 @@ export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): 
     }
   }
 
-  // The pull ends or throws when its consumer is briefly unreachable (its node lost, a new leader
-  // being elected): pull again until stopped, rather than leave the durable unconsumed.
   const loop = (async () => {
-    while (!stopped) {
-      try {
-        for await (const msg of messages) await handle(msg)
-      } catch (err) {
-        if (!stopped)
-          opts.log?.warn({ durable: opts.durableName, err }, 'consumer pull failed; pulling again')
-      }
-      if (stopped) return
-      await new Promise((r) => setTimeout(r, 1000))
-      try {
-        const again = await js.consumers.get(stream.name, opts.durableName)
-        if (!stopped) messages = await again.consume({ max_messages: 32 })
-      } catch (err) {
-        opts.log?.warn({ durable: opts.durableName, err }, 'consumer not reachable yet; retrying')
-      }
-    }
+    for await (const msg of messages) await handle(msg)
   })()
 
   return {
     async stop() {
-      stopped = true
       await messages.close()
       await loop
     },

@@ -368,8 +368,8 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   await waitUntil(async () => (await behind()).length === 0, 45_000, 500)
   // TODO: in some runs the TIKTOK_WEBHOOKS durable consumers stop being pulled after the stream
   // leader's node was SIGKILLed (every message pending, none unacked, posts still complete by
-  // polling). Not root-caused yet (service-kit durable-consumer.ts: the `consume()` loop is never
-  // restarted if it ends); kept visible as a todo until fixed.
+  // polling). Not root-caused yet: pulling again when durable-consumer.ts's `consume()` loop ends
+  // was tried and did not help. Kept visible as a todo until fixed.
   t.same(
     await behind(),
     [],

@@ -7,6 +7,8 @@ export interface LoggedRequest {
   status: number
   openId?: string
   grantType?: string
+  /** For refresh grants: whether the refresh token presented was the live one or one a rotation replaced. */
+  refreshToken?: 'current' | 'stale' | 'unknown'
 }
 
 /** One webhook the sandbox sent, with the HTTP status of each attempt. */

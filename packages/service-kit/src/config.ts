@@ -30,6 +30,11 @@ export const BaseConfig = Type.Object({
   NATS_URL: Type.String({ minLength: 1, default: 'nats://127.0.0.1:4222' }),
   /** Prefix for every subject and stream (tests give each run its own); empty in production. */
   NATS_NAMESPACE: Type.String({ default: '', pattern: '^[A-Za-z0-9_-]*$' }),
+  /**
+   * JetStream replicas of every stream and object store the service declares: 1 on a single
+   * server, 3 on a 3-node cluster (deploy/README.md "Scaling out"). At most the cluster's size.
+   */
+  NATS_STREAM_REPLICAS: Type.Integer({ minimum: 1, maximum: 5, default: 1 }),
 })
 export type BaseConfig = Static<typeof BaseConfig>
 

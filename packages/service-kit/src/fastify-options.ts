@@ -80,6 +80,9 @@ function nodeHttpOptions(limits: HttpLimits) {
   }
 }
 
+/** How long one plugin may take to register, ms: above the 60 s a start waits for NATS. */
+export const PLUGIN_TIMEOUT_MS = 90_000
+
 /**
  * Fastify options shared by every service: logger, request ids, the HTTP limits (`http`,
  * default `DEFAULT_HTTP_LIMITS`; see `loadHttpLimits`), and the shared error shape for what
@@ -113,5 +116,8 @@ export function createFastifyOptions(opts: {
     frameworkErrors,
     clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // A plugin may wait for its dependency at start (natsPlugin waits up to 60 s for a NATS
+    // cluster that is still electing, `retryWhileNatsUnavailable`): longer than Fastify's 10 s.
+    pluginTimeout: PLUGIN_TIMEOUT_MS,
   }
 }

@@ -4,11 +4,13 @@
  * secrets and each service's environment, starting, supervising and stopping the processes, a
  * whole test stack on free ports, and the HTTP calls of the main journey.
  */
+export * from './balancer.js'
 export * from './dev-config.js'
 export * from './dev-jwt.js'
 export * from './http.js'
 export * from './journey.js'
 export * from './launch.js'
+export * from './nats-cluster.js'
 export * from './preflight.js'
 export * from './processes.js'
 export * from './service-env.js'

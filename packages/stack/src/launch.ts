@@ -1,8 +1,11 @@
 import fastifyStatic from '@fastify/static'
-import Fastify from 'fastify'
+import { freePort } from '@social-bridge/service-kit/testing'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { startBalancer } from './balancer.js'
+import { url } from './dev-config.js'
 import { type StackProcess, startProcess, stopAll, waitReady } from './processes.js'
 import type { StackPorts } from './service-env.js'
-import { stackProcesses } from './stack-processes.js'
+import { type StackProcessSpec, stackProcesses } from './stack-processes.js'
 
 /** What {@link launchStack} starts and how. */
 export interface LaunchOptions {
@@ -11,6 +14,12 @@ export interface LaunchOptions {
   env: Record<string, Record<string, string>>
   /** Folders served by the media origin (the verified PULL_FROM_URL prefix), first match wins. */
   mediaRoots: string[]
+  /**
+   * Replicas of each service (default 1). Above 1, each replica `<service>-<i>` listens on a free
+   * port of its own and a round-robin balancer (`startBalancer`) takes the service's port, so
+   * every address in `env` stays as it is: the cluster mode differs by configuration only.
+   */
+  replicas?: number
   /** Where each process's log goes (`<logDir>/<name>.log`); default `.local/logs`. */
   logDir?: string
   /** Echo warnings and errors to the console (default true). */
@@ -25,39 +34,119 @@ export interface LaunchOptions {
 
 /** A running stack: its processes in start order, and how to stop them and the media origin. */
 export interface LaunchedStack {
+  /** Every running process (one per replica), in start order; a restarted one takes its old place. */
   running: StackProcess[]
+  /** The process names of `service`'s replicas (`['gateway']` with one replica, `['gateway-1', 'gateway-2']` with two). */
+  replicasOf(service: string): string[]
+  /** Sends `signal` (default SIGKILL) to the process `name` and waits until it has exited. */
+  kill(name: string, signal?: NodeJS.Signals): Promise<void>
+  /** Starts the process `name` again (after it died or was killed) and waits until it is ready. */
+  restart(name: string): Promise<void>
   stop(): Promise<void>
+}
+
+/** One process to run: a spec under its own name and port (a replica's differ from the service's). */
+interface Instance {
+  name: string
+  spec: StackProcessSpec
+  port: number
 }
 
 /**
  * Starts the local stack as `pnpm start`, e2e and the benchmarks run it: the media origin on
- * `ports.media`, then the sandbox and the six services (`stackProcesses`), each waited for
- * until ready before the next starts.
+ * `ports.media`, then the sandbox and the services (`stackProcesses`), each waited for until
+ * ready before the next starts — with `replicas` > 1, each service's replicas (together) and its balancer.
  * @throws Error when a process is not ready in time; what was started is stopped first.
  */
 export async function launchStack(opts: LaunchOptions): Promise<LaunchedStack> {
   const media = Fastify()
   await media.register(fastifyStatic, { root: opts.mediaRoots })
   await media.listen({ host: '127.0.0.1', port: opts.ports.media })
+  const replicas = opts.replicas ?? 1
   const running: StackProcess[] = []
+  const instances = new Map<string, Instance>()
+  const ready = new Set<StackProcess>()
+  const balancers: FastifyInstance[] = []
+  const groups = new Map<string, string[]>()
+
+  const start = async (inst: Instance, at = running.length) => {
+    const env = {
+      ...(opts.env[inst.spec.name] ?? {}),
+      ...(inst.port === inst.spec.port ? {} : { PORT: String(inst.port) }),
+    }
+    const proc = startProcess(inst.name, inst.spec.entry, env, {
+      ...(opts.logDir ? { logDir: opts.logDir } : {}),
+      echo: opts.echo ?? true,
+    })
+    running.splice(at, 0, proc)
+    proc.child.once('exit', (code) => {
+      ready.delete(proc)
+      opts.onExit?.(inst.name, code)
+    })
+    await waitReady(proc, `${url(inst.port)}${inst.spec.readyPath}`, opts.readyTimeoutMs)
+    ready.add(proc)
+    opts.onReady?.(inst.name)
+  }
+  // If this process dies without stopping the stack (an uncaught error in a test), take the
+  // children along rather than leave them running.
+  const killOnExit = () => {
+    for (const p of running) p.child.kill('SIGKILL')
+  }
+  process.once('exit', killOnExit)
   const stop = async () => {
+    await Promise.all(balancers.map((b) => b.close()))
     await stopAll(running)
     await media.close()
+    process.removeListener('exit', killOnExit)
   }
+
   try {
-    for (const p of stackProcesses(opts.ports)) {
-      const proc = startProcess(p.name, p.entry, opts.env[p.name] ?? {}, {
-        ...(opts.logDir ? { logDir: opts.logDir } : {}),
-        echo: opts.echo ?? true,
-      })
-      running.push(proc)
-      proc.child.once('exit', (code) => opts.onExit?.(p.name, code))
-      await waitReady(proc, p.ready, opts.readyTimeoutMs)
-      opts.onReady?.(p.name)
+    for (const spec of stackProcesses(opts.ports)) {
+      const count = spec.replicable ? replicas : 1
+      const group: Instance[] = []
+      for (let i = 1; i <= count; i++) {
+        const port = count === 1 ? spec.port : await freePort()
+        group.push({ name: count === 1 ? spec.name : `${spec.name}-${i}`, spec, port })
+      }
+      groups.set(
+        spec.name,
+        group.map((g) => g.name),
+      )
+      for (const inst of group) instances.set(inst.name, inst)
+      if (count > 1) {
+        const live = () =>
+          group.filter((g) => [...ready].some((p) => p.name === g.name)).map((g) => url(g.port))
+        balancers.push(await startBalancer({ name: spec.name, port: spec.port, upstreams: live }))
+      }
+      // A service's replicas start side by side (migrations and streams are safe to race).
+      await Promise.all(group.map((inst) => start(inst)))
     }
   } catch (err) {
     await stop()
     throw err
   }
-  return { running, stop }
+
+  return {
+    running,
+    replicasOf: (service) => groups.get(service) ?? [],
+    async kill(name, signal = 'SIGKILL') {
+      const proc = running.find((p) => p.name === name)
+      if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return
+      const exited = new Promise<void>((resolve) => proc.child.once('exit', () => resolve()))
+      proc.child.kill(signal)
+      await exited
+    },
+    async restart(name) {
+      const inst = instances.get(name)
+      if (!inst) throw new Error(`no process named ${name}`)
+      const at = running.findIndex((p) => p.name === name)
+      const old = at < 0 ? undefined : running[at]
+      if (old && old.child.exitCode === null && old.child.signalCode === null) {
+        throw new Error(`${name} is still running`)
+      }
+      if (old) running.splice(at, 1)
+      await start(inst, at < 0 ? running.length : at)
+    },
+    stop,
+  }
 }

@@ -86,7 +86,7 @@ export async function waitReady(p: StackProcess, url: string, timeoutMs = 60_000
 /** SIGTERM to every process (in reverse start order), SIGKILL to any still alive after `graceMs`. */
 export async function stopAll(processes: StackProcess[], graceMs = 10_000): Promise<void> {
   for (const p of [...processes].reverse()) {
-    if (p.child.exitCode !== null) continue
+    if (p.child.exitCode !== null || p.child.signalCode !== null) continue
     const exited = new Promise<void>((resolve) => p.child.once('exit', () => resolve()))
     p.child.kill('SIGTERM')
     const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs)

@@ -12,7 +12,8 @@ import {
 } from '@social-bridge/service-kit/testing'
 import { SignJWT } from 'jose'
 import { DEV_JWT, generateDevSecrets, url } from './dev-config.js'
-import { launchStack } from './launch.js'
+import { type LaunchedStack, launchStack } from './launch.js'
+import { type NatsCluster, startNatsCluster } from './nats-cluster.js'
 import { type StackPorts, stackEnv } from './service-env.js'
 
 /** Claims and signing overrides of `TestStack.jwt`. */
@@ -37,6 +38,10 @@ export interface TestStack {
   databaseUrl: string
   /** Process id of each process by name (`sandbox`, `gateway`, `publish-service`…), for benchmarks. */
   pids: Record<string, number>
+  /** The stack's processes: kill and restart one (`kill`, `restart`, `replicasOf`). */
+  processes: LaunchedStack
+  /** The stack's own NATS cluster in cluster mode (`TestStackOptions.cluster`). */
+  nats?: NatsCluster
   /**
    * A CRM JWT for `roles` in `tenant`: HS256 with the stack's secret, its issuer and audience,
    * valid for an hour. `audience`, `expiresAt` (Unix seconds) and `secret` override those, to
@@ -47,13 +52,26 @@ export interface TestStack {
   internalToken(opts?: { roles?: string[]; tenant?: string; sub?: string }): Promise<string>
 }
 
+/** How `startTestStack` lays the stack out. */
+export interface TestStackOptions {
+  /**
+   * Cluster mode (deploy/README.md "Scaling out"): a NATS cluster of its own (`natsNodes`
+   * `nats-server` processes, default 3) with every stream and object store at that many replicas,
+   * and `replicas` (default 2) of each service behind round-robin balancers. Same code, only
+   * configuration differs.
+   */
+  cluster?: { natsNodes?: number; replicas?: number }
+}
+
 /**
- * Starts the sandbox and the six services as processes on free ports, against a fresh
- * database and NATS namespace, and stops them at teardown. Logs go to a temp dir (`logDir`).
+ * Starts the sandbox and the services as processes on free ports, against a fresh database and
+ * NATS namespace (in cluster mode: its own NATS cluster), and stops them at teardown — the
+ * processes first, then the NATS nodes. Logs go to a temp dir (`logDir`).
  */
 export async function startTestStack(
   t: Teardownable,
   overrides: Partial<Record<string, Record<string, string>>> = {},
+  opts: TestStackOptions = {},
 ): Promise<TestStack> {
   const ports = {
     gateway: await freePort(),
@@ -68,19 +86,39 @@ export async function startTestStack(
   const secrets = generateDevSecrets()
   const databaseUrl = await createTestDatabase(t)
   const natsNamespace = createTestNamespace(t)
-  const env = stackEnv(secrets, { databaseUrl, natsUrl: TEST_NATS_URL, natsNamespace }, ports)
-  for (const [name, e] of Object.entries(env)) Object.assign(e, { LOG_LEVEL: 'info' }, overrides[name])
   const logDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'))
+  let nats: NatsCluster | undefined
+  if (opts.cluster) {
+    const started = await startNatsCluster({ dir: join(logDir, 'nats'), size: opts.cluster.natsNodes ?? 3 })
+    nats = started
+    t.teardown(() => started.stop())
+  }
+  const env = stackEnv(secrets, { databaseUrl, natsUrl: nats?.seeds ?? TEST_NATS_URL, natsNamespace }, ports)
+  const replicaSetting = nats ? { NATS_STREAM_REPLICAS: String(nats.nodes.length) } : {}
+  for (const [name, e] of Object.entries(env)) {
+    Object.assign(e, { LOG_LEVEL: 'info' }, name === 'sandbox' ? {} : replicaSetting, overrides[name])
+  }
   const stack = await launchStack({
     ports,
     env,
     mediaRoots: [await sampleMediaDir()],
+    ...(opts.cluster ? { replicas: opts.cluster.replicas ?? 2 } : {}),
     logDir,
     echo: false,
     readyTimeoutMs: 90_000,
   })
+  // Teardowns run in reverse: the processes stop before the NATS nodes they talk to.
   t.teardown(() => stack.stop())
+  // A test runner's timeout ends this process with SIGTERM: exit, so the stack's exit hooks
+  // SIGKILL every child and NATS node instead of leaving them running.
+  const onTerm = () => process.exit(143)
+  process.once('SIGTERM', onTerm)
+  t.teardown(() => {
+    process.removeListener('SIGTERM', onTerm)
+  })
   return {
+    processes: stack,
+    ...(nats ? { nats } : {}),
     gateway: `${url(ports.gateway)}/v1`,
     ingest: url(ports.ingest),
     sandbox: url(ports.sandbox),

@@ -15,6 +15,7 @@ export function testConfig(
     DB_POOL_SIZE: 10,
     NATS_URL: TEST_NATS_URL,
     NATS_NAMESPACE: input.namespace,
+    NATS_STREAM_REPLICAS: 1,
     INTERNAL_JWT_SECRET: INTERNAL_SECRET,
     AUTH_SERVICE_URL: input.authUrl,
     TIKTOK_CLIENT_KEY: 'sbx_client_key',

@@ -11,6 +11,7 @@ import {
 import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import { redactText } from '../redact.js'
+import { isNatsUnavailable, retryWhileNatsUnavailable } from './unavailable.js'
 
 /** Where a handler's message came from. */
 export interface DeliveryContext {
@@ -85,7 +86,7 @@ export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): 
   const stream = namespacedStream(ns, opts.stream)
   const maxDeliver = opts.maxDeliver ?? 5
   const backoff = opts.backoffMs ?? DEFAULT_BACKOFF_MS
-  const jsm = await jetstreamManager(opts.nc)
+  const jsm = await retryWhileNatsUnavailable(() => jetstreamManager(opts.nc))
   const js = jetstream(opts.nc)
   const config = {
     durable_name: opts.durableName,
@@ -95,15 +96,19 @@ export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): 
     ack_wait: nanos(opts.ackWaitMs ?? 30_000),
     max_deliver: -1,
   }
-  try {
-    await jsm.consumers.add(stream.name, config)
-  } catch {
-    await jsm.consumers.update(stream.name, opts.durableName, {
-      filter_subject: config.filter_subject,
-      ack_wait: config.ack_wait,
-    })
-  }
-  const consumer = await js.consumers.get(stream.name, opts.durableName)
+  // At start a cluster may still be electing: wait for it rather than fail the service.
+  const consumer = await retryWhileNatsUnavailable(async () => {
+    try {
+      await jsm.consumers.add(stream.name, config)
+    } catch (err) {
+      if (isNatsUnavailable(err)) throw err
+      await jsm.consumers.update(stream.name, opts.durableName, {
+        filter_subject: config.filter_subject,
+        ack_wait: config.ack_wait,
+      })
+    }
+    return js.consumers.get(stream.name, opts.durableName)
+  })
   const messages = await consumer.consume({ max_messages: 32 })
   const prefix = ns ? `${ns}.` : ''
 

@@ -1,9 +1,16 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { errorBody, toErrorResponse } from '../error-response.js'
-import { defineError } from '../errors.js'
+import { defineError, ServiceUnavailableError, withDetails } from '../errors.js'
 import { hasMalformedQuery } from '../http-edge.js'
 import { REQUEST_ID_HEADER } from '../logger.js'
+import { isNatsUnavailable, NATS_RETRY_AFTER_SEC } from '../nats/unavailable.js'
+
+/** What a request that NATS could not serve (an outage, a JetStream election) answers: 503 with Retry-After. */
+const natsUnavailable = () =>
+  withDetails(new ServiceUnavailableError('The message bus is not answering; try again shortly'), {
+    retryAfterSec: NATS_RETRY_AFTER_SEC,
+  })
 
 /** A query string that is not percent-encoded UTF-8 (RFC 3986 §2.1). */
 export const MalformedQueryError = defineError(
@@ -25,9 +32,13 @@ export const errorHandlerPlugin = fp(
     app.addHook('onRequest', async (request) => {
       if (hasMalformedQuery(request.url)) throw new MalformedQueryError()
     })
-    app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    app.setErrorHandler((raw: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      // A NATS outage or election is temporary: 503 with Retry-After, never a bare 500.
+      const natsDown = isNatsUnavailable(raw)
+      if (natsDown) request.log.warn({ err: raw }, 'NATS unavailable')
+      const err = natsDown ? (natsUnavailable() as unknown as FastifyError) : raw
       const { status, body } = toErrorResponse(err, request.id)
-      if (status >= 500) request.log.error({ err }, 'request failed')
+      if (status >= 500 && !natsDown) request.log.error({ err }, 'request failed')
       else
         request.log.info({ err: { code: body.error.code, message: body.error.message } }, 'request rejected')
       const retryAfter = (err as { details?: { retryAfterSec?: number } }).details?.retryAfterSec

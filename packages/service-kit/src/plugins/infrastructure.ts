@@ -18,6 +18,7 @@ export interface InfrastructureConfig {
   /** Read when `streams` is given. */
   NATS_URL?: string
   NATS_NAMESPACE?: string
+  NATS_STREAM_REPLICAS?: number
 }
 
 /** Options of `infrastructurePlugin`: what the service has; a part left out is not registered. */
@@ -44,7 +45,11 @@ export interface InfrastructureOptions {
 }
 
 /** `config[key]`, or an error naming the option that needs it. */
-function required(config: InfrastructureConfig, key: keyof InfrastructureConfig, part: string): string {
+function required(
+  config: InfrastructureConfig,
+  key: 'INTERNAL_JWT_SECRET' | 'DATABASE_URL' | 'NATS_URL',
+  part: string,
+): string {
   const value = config[key]
   if (!value) throw new Error(`infrastructurePlugin: ${part} needs config.${key}`)
   return value
@@ -87,6 +92,7 @@ export const infrastructurePlugin = fp(
         name: service,
         namespace: config.NATS_NAMESPACE ?? '',
         streams: opts.streams,
+        replicas: config.NATS_STREAM_REPLICAS ?? 1,
       })
     }
   },

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin'
 import { connectNats, pingNats } from '../nats/connect.js'
 import { createEventBus, type EventBus } from '../nats/event-bus.js'
 import { ensureStreams } from '../nats/streams.js'
+import { retryWhileNatsUnavailable } from '../nats/unavailable.js'
 
 /** Options of `natsPlugin`. */
 export interface NatsPluginOptions {
@@ -16,6 +17,8 @@ export interface NatsPluginOptions {
   namespace?: string
   /** Streams this service publishes to or reads; created or updated at start. */
   streams: StreamSpec[]
+  /** JetStream replicas of those streams (`NATS_STREAM_REPLICAS`; default 1). */
+  replicas?: number
 }
 
 /** What the plugin decorates `app.nats` with. */
@@ -25,6 +28,8 @@ export interface NatsContext {
   jsm: JetStreamManager
   bus: EventBus
   namespace: string
+  /** JetStream replicas for what the service creates (streams, object stores). */
+  replicas: number
 }
 
 declare module 'fastify' {
@@ -42,10 +47,11 @@ export const natsPlugin = fp(
   async (app: FastifyInstance, opts: NatsPluginOptions) => {
     const namespace = opts.namespace ?? ''
     const nc = await connectNats({ servers: opts.servers, name: opts.name })
-    const jsm = await jetstreamManager(nc)
-    await ensureStreams(jsm, opts.streams, namespace)
+    const jsm = await retryWhileNatsUnavailable(() => jetstreamManager(nc))
+    const replicas = opts.replicas ?? 1
+    await ensureStreams(jsm, opts.streams, namespace, replicas)
     const js = jetstream(nc)
-    app.decorate('nats', { nc, js, jsm, bus: createEventBus(nc, namespace), namespace })
+    app.decorate('nats', { nc, js, jsm, bus: createEventBus(nc, namespace), namespace, replicas })
     app.readiness.add('nats', () => pingNats(nc))
     app.addHook('onClose', async () => {
       if (!nc.isClosed()) await nc.drain()

@@ -14,5 +14,6 @@ export function testBaseConfig(input: { databaseUrl: string; namespace: string }
     DATABASE_URL: input.databaseUrl,
     NATS_URL: TEST_NATS_URL,
     NATS_NAMESPACE: input.namespace,
+    NATS_STREAM_REPLICAS: 1,
   }
 }

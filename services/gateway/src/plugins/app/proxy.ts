@@ -4,6 +4,7 @@ import {
   INTERNAL_TOKEN_HEADER,
   REQUEST_ID_HEADER,
   ServiceUnavailableError,
+  withDetails,
 } from '@social-bridge/service-kit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -32,6 +33,12 @@ declare module 'fastify' {
     ): Promise<{ status: number; body: unknown }>
   }
 }
+
+/** 503 for an upstream that cannot be reached (a replica restarting…): retry after a second. */
+const upstreamUnavailable = (upstream: Upstream) =>
+  withDetails(new ServiceUnavailableError(`The ${upstream} service is not answering; try again shortly`), {
+    retryAfterSec: 1,
+  })
 
 /** The caller's credentials, never passed on (the internal token replaces them). */
 const PRIVATE_HEADERS = ['authorization', 'cookie', INTERNAL_TOKEN_HEADER]
@@ -88,7 +95,7 @@ export const proxyPlugin = fp(
         return { status: res.statusCode, body: await res.body.json() }
       } catch (err) {
         request.log.warn({ err, upstream }, 'upstream failed')
-        throw new ServiceUnavailableError(`The ${upstream} service is not answering; try again shortly`)
+        throw upstreamUnavailable(upstream)
       }
     })
 
@@ -109,10 +116,7 @@ export const proxyPlugin = fp(
         rewriteHeaders: (headers) => withoutHopByHop(headers),
         onError: (reply, { error }) => {
           request.log.warn({ err: error, upstream }, 'upstream failed')
-          const unavailable = new ServiceUnavailableError(
-            `The ${upstream} service is not answering; try again shortly`,
-          )
-          reply.send(unavailable)
+          reply.send(upstreamUnavailable(upstream))
         },
       })
     })

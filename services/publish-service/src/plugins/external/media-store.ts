@@ -1,6 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream'
 import { StorageType } from '@nats-io/jetstream'
 import { type ObjectStore, Objm } from '@nats-io/obj'
+import { retryWhileNatsUnavailable } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { createRangeReader, type RangeReader } from './object-range-reader.js'
@@ -37,14 +38,17 @@ export function mediaBucketName(namespace: string, bucket: string): string {
   return namespace ? `${namespace}_${bucket}` : bucket
 }
 
-/** Opens (creating if needed) the media bucket, file-backed. */
+/** Opens (creating if needed) the media bucket, file-backed, on `replicas` servers (default 1); waits for a NATS still electing. */
 export async function createMediaStore(opts: {
   js: JetStreamClient
   namespace: string
   bucket: string
+  replicas?: number
 }): Promise<MediaStore> {
   const bucket = mediaBucketName(opts.namespace, opts.bucket)
-  const os: ObjectStore = await new Objm(opts.js).create(bucket, { storage: StorageType.File })
+  const os: ObjectStore = await retryWhileNatsUnavailable(() =>
+    new Objm(opts.js).create(bucket, { storage: StorageType.File, replicas: opts.replicas ?? 1 }),
+  )
   return {
     bucket,
     async put(name, body) {
@@ -85,6 +89,7 @@ export const mediaStorePlugin = fp(
       js: app.nats.js,
       namespace: app.nats.namespace,
       bucket: opts.bucket,
+      replicas: app.nats.replicas,
     })
     app.decorate('mediaStore', store)
   },

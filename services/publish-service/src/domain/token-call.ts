@@ -23,7 +23,9 @@ export async function withAccessToken<T>(
   const first =
     handed ?? (await authClient.getAccessToken(connection.connectionId, { tenantId: connection.tenantId }))
   if (first.provider !== 'tiktok') {
-    throw new ProviderNotSupportedError(`Posting needs a TikTok account; this connection is ${first.provider}`)
+    throw new ProviderNotSupportedError(
+      `Posting needs a TikTok account; this connection is ${first.provider}`,
+    )
   }
   try {
     return await call(first.accessToken)

@@ -4,6 +4,7 @@
 set -euo pipefail
 tools=(
   "ffmpeg ffmpeg" # makes test videos with a given frame rate or picture size
+  "promtool prometheus" # unit-tests the alert rules; its prometheus runs the alert integration test
 )
 missing=()
 for entry in "${tools[@]}"; do

@@ -77,6 +77,7 @@ export type {
   UploadVideoParams,
   VideoContentType,
 } from './transfer.js'
+export { endpointLabel, registerTikTokClientMetrics, tiktokClientMetrics } from './metrics.js'
 export { chunkIndexAt, resumeIndex } from './upload-progress.js'
 export {
   parseWebhookEvent,

@@ -9,6 +9,7 @@ import { hashState, type OAuthStateStore, type StateRejection } from '../reposit
 import { sealTokens } from './sealed-tokens.js'
 import { tokenTiming } from './token-timing.js'
 import type { Vault } from './vault.js'
+import { authMetrics } from '../metrics.js'
 
 /** What the state cookie binds: the CRM user who started connecting, and which state. */
 export interface StateBinding {
@@ -93,6 +94,7 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
         actor: { kind: 'user', id: userId },
         action: 'connect.started',
       })
+      authMetrics.connects.inc({ outcome: 'started' })
       return { authorizeUrl, binding: { tenantId, userId, stateHash }, expiresAt }
     },
 
@@ -105,6 +107,7 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
       const { row: state, codeVerifier } = consumed
       const actor = { kind: 'user' as const, id: state.userId }
       const finish = async (result: CallbackResult, details?: Record<string, unknown>) => {
+        authMetrics.connects.inc({ outcome: result.outcome })
         if (result.outcome !== 'connected') {
           await recordAudit(opts.db, {
             tenantId: state.tenantId,

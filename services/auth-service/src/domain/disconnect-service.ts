@@ -6,6 +6,7 @@ import { type ConnectionRow, connections } from '../db/schema.js'
 import { recordAudit } from '../repositories/audit.js'
 import { openToken } from './sealed-tokens.js'
 import type { Vault } from './vault.js'
+import { authMetrics } from '../metrics.js'
 
 /** Ends connections: a CRM user's disconnect, or TikTok's `authorization.removed`. */
 export interface DisconnectService {
@@ -88,6 +89,7 @@ export function createDisconnectService(opts: {
           actor: { kind: 'user', id: userId },
           action: 'connection.disconnected',
         })
+        authMetrics.transitions.inc({ status: 'disconnected' })
         await opts.outbox.enqueue(tx, {
           subject: Subjects.connectionDisconnected,
           aggregateId: id,
@@ -146,6 +148,7 @@ export function createDisconnectService(opts: {
             action: 'connection.revoked',
             details: tiktokReason,
           })
+          authMetrics.transitions.inc({ status: 'revoked' })
           await opts.outbox.enqueue(tx, {
             subject: Subjects.connectionDisconnected,
             aggregateId: row.id,

@@ -9,6 +9,7 @@ import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
 import { openToken, sealTokens } from './sealed-tokens.js'
 import { refreshBackoffMs, tokenTiming } from './token-timing.js'
 import { type Vault, VaultError } from './vault.js'
+import { authMetrics } from '../metrics.js'
 
 /**
  * What started a refresh (recorded with each attempt): `access_token` a token handed out that was
@@ -74,7 +75,10 @@ export function createRefresher(opts: RefresherOptions): Refresher {
     outcome: 'refreshed' | 'transient_failure' | 'failed' | 'reauth_required',
     errorCode: string | null,
     calls: number,
-  ) => recordRefreshAttempt(tx, { connectionId: row.id, trigger, outcome, errorCode, tiktokCalls: calls })
+  ) => {
+    authMetrics.refreshes.inc({ outcome, trigger })
+    return recordRefreshAttempt(tx, { connectionId: row.id, trigger, outcome, errorCode, tiktokCalls: calls })
+  }
 
   async function markReauth(tx: Tx, row: ConnectionRow, trigger: string, reason: string, calls: number) {
     const [updated] = await tx
@@ -91,6 +95,7 @@ export function createRefresher(opts: RefresherOptions): Refresher {
       .where(eq(connections.id, row.id))
       .returning()
     await recordAttempt(tx, row, trigger, 'reauth_required', reason, calls)
+    authMetrics.transitions.inc({ status: 'reauth_required' })
     await recordAudit(tx, {
       tenantId: row.tenantId,
       connectionId: row.id,

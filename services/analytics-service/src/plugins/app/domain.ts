@@ -63,7 +63,7 @@ export const domainPlugin = fp(
     const videos = createVideosRepository({ sql })
     const snapshots = createSnapshotsRepository()
     const readModel = createReadModel({ sql })
-    const outbox = createOutbox({ db: app.db, table: outboxTable, bus: app.nats.bus, log: app.log })
+    const outbox = createOutbox({ db: app.db, table: outboxTable, bus: app.nats.bus, log: app.log, metrics: app.metrics })
     const budget = createRateBudget({
       sql,
       clientKey: config.TIKTOK_CLIENT_KEY,

@@ -31,7 +31,7 @@ declare module 'fastify' {
 
 /** Builds the domain services from `app.db`, `app.nats` and `app.mediaStore`; decorates `app.publish`. */
 export function createDomain(app: FastifyInstance, config: PublishConfig): PublishDomain {
-  const outbox = createOutbox({ db: app.db, table: outboxTable, bus: app.nats.bus, log: app.log })
+  const outbox = createOutbox({ db: app.db, table: outboxTable, bus: app.nats.bus, log: app.log, metrics: app.metrics })
   const nudge = () => outbox.nudge()
   const quota = createQuota({ db: app.db })
   return {

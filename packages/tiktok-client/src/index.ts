@@ -49,6 +49,7 @@ export {
   TikTokWebhookPayloadError,
 } from './errors.js'
 export { parseJson, toIdString } from './json.js'
+export { endpointLabel, registerTikTokClientMetrics, tiktokClientMetrics } from './metrics.js'
 export type {
   AuthorizeCallback,
   AuthorizeUrlParams,
@@ -77,7 +78,6 @@ export type {
   UploadVideoParams,
   VideoContentType,
 } from './transfer.js'
-export { endpointLabel, registerTikTokClientMetrics, tiktokClientMetrics } from './metrics.js'
 export { chunkIndexAt, resumeIndex } from './upload-progress.js'
 export {
   parseWebhookEvent,

@@ -25,13 +25,24 @@ export const tiktokClientMetrics = {
     buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
     registers: [],
   }),
+  /** Chunk PUTs sent again after a transient failure (5xx, timeout, connection), docs/tiktok-api.md §3.5. */
+  chunkRetries: new Counter({
+    name: 'social_bridge_tiktok_upload_chunk_retries_total',
+    help: 'Video chunk uploads retried after a transient failure',
+    registers: [],
+  }),
+  /** Bytes of the chunks TikTok acknowledged (201/206). */
+  uploadedBytes: new Counter({
+    name: 'social_bridge_tiktok_upload_bytes_total',
+    help: 'Video bytes uploaded to TikTok and acknowledged, bytes',
+    registers: [],
+  }),
 }
 
 /** Adds the client's metrics to `registry` (once per registry). */
 export function registerTikTokClientMetrics(registry: Registry): void {
   if (registry.getSingleMetric(REQUESTS)) return
-  registry.registerMetric(tiktokClientMetrics.requests)
-  registry.registerMetric(tiktokClientMetrics.duration)
+  for (const metric of Object.values(tiktokClientMetrics)) registry.registerMetric(metric)
 }
 
 const API_PATH = /^\/v2\/[a-z_/.]+$/

@@ -29,9 +29,9 @@
  *   `retry.maxMs`); its aggregate's later events wait behind it, other aggregates do not.
  */
 import type { Envelope } from '@social-bridge/contracts'
+import type { Registry } from 'prom-client'
 import type { EventBus } from '../nats/event-bus.js'
 import type { Database } from '../plugins/db.js'
-import type { Registry } from 'prom-client'
 import { drainRound, type RetryBackoff } from './drain.js'
 import { enqueueEvent, type OutboxEvent, type OutboxExecutor } from './enqueue.js'
 import { registerOutboxMetrics } from './metrics.js'

@@ -17,7 +17,11 @@ export function registerOutboxMetrics(registry: Registry, db: Database, table: O
     const [row] = await db.select({ events: count(), oldest: min(table.createdAt) }).from(table)
     return row
   })
-  const gauge = (name: string, help: string, pick: (r: { events: number; oldest: Date | string | null }) => number) =>
+  const gauge = (
+    name: string,
+    help: string,
+    pick: (r: { events: number; oldest: Date | string | null }) => number,
+  ) =>
     new Gauge({
       name,
       help,
@@ -28,8 +32,14 @@ export function registerOutboxMetrics(registry: Registry, db: Database, table: O
         if (row) this.set(pick(row))
       },
     })
-  gauge('social_bridge_outbox_backlog_events', 'Outbox events not yet acknowledged by JetStream', (r) => r.events)
-  gauge('social_bridge_outbox_oldest_event_age_seconds', 'Age of the oldest unpublished outbox event, seconds', (r) =>
-    r.oldest === null ? 0 : Math.max(0, (Date.now() - new Date(r.oldest).getTime()) / 1000),
+  gauge(
+    'social_bridge_outbox_backlog_events',
+    'Outbox events not yet acknowledged by JetStream',
+    (r) => r.events,
+  )
+  gauge(
+    'social_bridge_outbox_oldest_event_age_seconds',
+    'Age of the oldest unpublished outbox event, seconds',
+    (r) => (r.oldest === null ? 0 : Math.max(0, (Date.now() - new Date(r.oldest).getTime()) / 1000)),
   )
 }

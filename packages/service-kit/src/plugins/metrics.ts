@@ -57,8 +57,8 @@ export const metricsPlugin = fp(
  * share the counts.
  */
 export function registerMetrics(registry: Registry, metrics: Record<string, Metric>): void {
-  let added = registered.get(registry)
-  if (!added) registered.set(registry, (added = new Set()))
+  const added = registered.get(registry) ?? new Set<Metric>()
+  registered.set(registry, added)
   for (const metric of Object.values(metrics)) {
     if (added.has(metric)) continue
     registry.registerMetric(metric)

@@ -64,7 +64,8 @@ export const operationalMetricsPlugin = fp(
       registers,
       async collect() {
         const { checks } = await app.readiness.run(timeoutMs)
-        for (const [dependency, result] of Object.entries(checks)) this.set({ dependency }, result === 'ok' ? 1 : 0)
+        for (const [dependency, result] of Object.entries(checks))
+          this.set({ dependency }, result === 'ok' ? 1 : 0)
       },
     })
     const streams = opts.streams ?? []
@@ -124,7 +125,9 @@ export const operationalMetricsPlugin = fp(
       registers,
       async collect() {
         this.reset()
-        const info = await withTimeout(app.nats.jsm.streams.info(deadLetters), timeoutMs).catch(() => undefined)
+        const info = await withTimeout(app.nats.jsm.streams.info(deadLetters), timeoutMs).catch(
+          () => undefined,
+        )
         if (info) this.set(info.state.messages)
       },
     })

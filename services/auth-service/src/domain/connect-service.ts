@@ -4,12 +4,12 @@ import type { Database, Outbox } from '@social-bridge/service-kit'
 import { createPkcePair, type TikTokClient, TikTokError, type UserInfo } from '@social-bridge/tiktok-client'
 import { sql } from 'drizzle-orm'
 import { connections } from '../db/schema.js'
+import { authMetrics } from '../metrics.js'
 import { recordAudit } from '../repositories/audit.js'
 import { hashState, type OAuthStateStore, type StateRejection } from '../repositories/oauth-states.js'
 import { sealTokens } from './sealed-tokens.js'
 import { tokenTiming } from './token-timing.js'
 import type { Vault } from './vault.js'
-import { authMetrics } from '../metrics.js'
 
 /** What the state cookie binds: the CRM user who started connecting, and which state. */
 export interface StateBinding {

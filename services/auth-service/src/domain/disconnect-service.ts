@@ -3,10 +3,10 @@ import { type Database, NotFoundError, type Outbox } from '@social-bridge/servic
 import { type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
+import { authMetrics } from '../metrics.js'
 import { recordAudit } from '../repositories/audit.js'
 import { openToken } from './sealed-tokens.js'
 import type { Vault } from './vault.js'
-import { authMetrics } from '../metrics.js'
 
 /** Ends connections: a CRM user's disconnect, or TikTok's `authorization.removed`. */
 export interface DisconnectService {

@@ -4,12 +4,12 @@ import { type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
 import { eq, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
 import type { Tx } from '../db/types.js'
+import { authMetrics } from '../metrics.js'
 import { recordAudit } from '../repositories/audit.js'
 import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
 import { openToken, sealTokens } from './sealed-tokens.js'
 import { refreshBackoffMs, tokenTiming } from './token-timing.js'
 import { type Vault, VaultError } from './vault.js'
-import { authMetrics } from '../metrics.js'
 
 /**
  * What started a refresh (recorded with each attempt): `access_token` a token handed out that was

@@ -9,6 +9,7 @@ import { type Database, enqueueEvent } from '@social-bridge/service-kit'
 import { eq } from 'drizzle-orm'
 import { outbox, type PostRow, postStatusHistory, posts } from '../db/schema.js'
 import { failMessage } from '../domain/fail-reasons.js'
+import { observeStatusChange } from '../metrics.js'
 
 /** A post's public status (contracts `PostStatus`). */
 export type PostStatus = Post['status']
@@ -70,6 +71,7 @@ export async function recordStatusChange(
     ...(to === 'failed' && next.failReason ? { failReason: next.failReason } : {}),
   }
   await emit(tx, Subjects.postStatusChanged, row, changed, now)
+  observeStatusChange(row, to, next.failReason, now)
   if (to === 'published') await emitPublished(tx, next, now)
   if (to === 'failed') {
     const failed: PostFailedV1 = {

@@ -6,6 +6,7 @@ import { outbox, type PostRow, postStatusHistory, posts } from '../db/schema.js'
 import { sentPrivacyLevel } from '../domain/creator-rules.js'
 import { decodeCursor, encodeCursor } from '../domain/post-cursor.js'
 import { type Interactions, storedPostOptions } from '../domain/post-options.js'
+import { publishMetrics } from '../metrics.js'
 import type { Quota } from './quota.js'
 import { findTenantRow } from './tenant-row.js'
 
@@ -137,6 +138,7 @@ export function createPostsRepository({
             data: { postId: id, connectionId: request.connectionId, mode: request.mode, source },
             occurredAt: now,
           })
+          publishMetrics.created.inc({ mode: request.mode, source })
           return { kind: 'created', post: created }
         })
         .catch(async (err) => {

@@ -44,7 +44,14 @@ export const domainPlugin = fp(
     const marginSec = config.REFRESH_MARGIN_SEC
     registerMetrics(app.metrics, authMetrics)
     const connections = createConnectionsRepository({ db })
-    const outbox = createOutbox({ db, table: outboxTable, bus: app.nats.bus, log, sweepMs: 2000, metrics: app.metrics })
+    const outbox = createOutbox({
+      db,
+      table: outboxTable,
+      bus: app.nats.bus,
+      log,
+      sweepMs: 2000,
+      metrics: app.metrics,
+    })
     const refresher = createRefresher({ tiktok, vault, outbox, marginSec, log })
     app.decorate('auth', {
       connections,

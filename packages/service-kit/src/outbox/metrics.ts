@@ -2,7 +2,7 @@ import { count, min } from 'drizzle-orm'
 import { Gauge, type Registry } from 'prom-client'
 import type { Database } from '../plugins/db.js'
 import { withTimeout } from '../plugins/health.js'
-import { sharedFor } from '../plugins/operational-metrics.js'
+import { sharedWhileRunning } from '../plugins/operational-metrics.js'
 import type { OutboxTable } from './table.js'
 
 /**
@@ -13,7 +13,7 @@ import type { OutboxTable } from './table.js'
  * A backlog that grows while the oldest event ages is a relay that cannot publish (docs/operations.md).
  */
 export function registerOutboxMetrics(registry: Registry, db: Database, table: OutboxTable): void {
-  const read = sharedFor(500, async () => {
+  const read = sharedWhileRunning(async () => {
     const [row] = await db.select({ events: count(), oldest: min(table.createdAt) }).from(table)
     return row
   })

@@ -14,17 +14,17 @@ export interface OperationalMetricsOptions {
   timeoutMs?: number
 }
 
-/** `fn`'s promise, shared by the gauges of one scrape (calls within `ms` of each other). */
-export function sharedFor<T>(ms: number, fn: () => Promise<T>): () => Promise<T> {
-  let at = 0
-  let last: Promise<T> | undefined
+/**
+ * `fn`, with one call shared by everyone who asks while it runs: the gauges of one scrape
+ * (prom-client collects them concurrently) read their source once; the next scrape reads afresh.
+ */
+export function sharedWhileRunning<T>(fn: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined
   return () => {
-    const now = Date.now()
-    if (!last || now - at > ms) {
-      at = now
-      last = fn()
-    }
-    return last
+    running ??= fn().finally(() => {
+      running = undefined
+    })
+    return running
   }
 }
 
@@ -73,7 +73,7 @@ export const operationalMetricsPlugin = fp(
     const namespace = app.nats.namespace
     const readStreams = streams.filter((s) => s.name !== Streams.deadLetters.name)
 
-    const consumerCounts = sharedFor(500, async (): Promise<ConsumerCounts[]> => {
+    const consumerCounts = sharedWhileRunning(async (): Promise<ConsumerCounts[]> => {
       const out: ConsumerCounts[] = []
       for (const spec of readStreams) {
         const lister = app.nats.jsm.consumers.list(namespacedStream(namespace, spec).name)

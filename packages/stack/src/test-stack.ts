@@ -44,13 +44,19 @@ export interface TestStack {
 }
 
 /**
+ * Environment variables to change per process (by name: `publish-service`, `sandbox`…), or a
+ * function of each process's name and environment answering the changes (e.g. to route one
+ * service's `DATABASE_URL` through a proxy).
+ */
+export type StackOverrides =
+  | Partial<Record<string, Record<string, string>>>
+  | ((name: string, env: Record<string, string>) => Record<string, string> | undefined)
+
+/**
  * Starts the sandbox and the five services as processes on free ports, against a fresh
  * database and NATS namespace, and stops them at teardown. Logs go to a temp dir (`logDir`).
  */
-export async function startTestStack(
-  t: Teardownable,
-  overrides: Partial<Record<string, Record<string, string>>> = {},
-): Promise<TestStack> {
+export async function startTestStack(t: Teardownable, overrides: StackOverrides = {}): Promise<TestStack> {
   const ports = {
     gateway: await freePort(),
     auth: await freePort(),
@@ -64,7 +70,13 @@ export async function startTestStack(
   const databaseUrl = await createTestDatabase(t)
   const natsNamespace = createTestNamespace(t)
   const env = stackEnv(secrets, { databaseUrl, natsUrl: TEST_NATS_URL, natsNamespace }, ports)
-  for (const [name, e] of Object.entries(env)) Object.assign(e, { LOG_LEVEL: 'info' }, overrides[name])
+  for (const [name, e] of Object.entries(env)) {
+    Object.assign(
+      e,
+      { LOG_LEVEL: 'info' },
+      typeof overrides === 'function' ? overrides(name, e) : overrides[name],
+    )
+  }
   const logDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'))
   const stack = await launchStack({
     ports,

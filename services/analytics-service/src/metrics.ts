@@ -1,4 +1,4 @@
-import { registerMetrics } from '@social-bridge/service-kit'
+import { registerMetrics, SCRAPE_READ_TIMEOUT_MS, withTimeout } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Sql } from 'postgres'
 import { Counter, Gauge } from 'prom-client'
@@ -43,13 +43,16 @@ export function registerAnalyticsMetrics(
     async collect() {
       this.reset()
       for (let i = 0; i < maxAgesSec.length; i++) this.set({ step: String(i) }, 0)
-      const rows = await sql<{ step: number; lag: number }[]>`
+      const rows = await withTimeout(
+        sql<{ step: number; lag: number }[]>`
         select least(
                  (select count(*) from unnest(${maxAgesSec}::float8[]) m
                   where m <= extract(epoch from now() - coalesce(created_on_provider_at, first_seen_at))),
                  ${Math.max(0, maxAgesSec.length - 1)})::int as step,
                max(extract(epoch from now() - next_sync_at))::float8 as lag
-        from analytics.videos where next_sync_at <= now() group by 1`.catch(() => [])
+        from analytics.videos where next_sync_at <= now() group by 1`,
+        SCRAPE_READ_TIMEOUT_MS,
+      ).catch(() => [])
       for (const r of rows) this.set({ step: String(r.step) }, r.lag)
     },
   })
@@ -60,9 +63,12 @@ export function registerAnalyticsMetrics(
     registers,
     async collect() {
       this.reset()
-      const rows = await sql<{ endpoint: string; used: number }[]>`
+      const rows = await withTimeout(
+        sql<{ endpoint: string; used: number }[]>`
         select substring(key from '[^:]+$') as endpoint, count(*)::int as used from analytics.api_calls
-        where at > now() - make_interval(secs => ${opts.windowMs / 1000}) group by 1`.catch(() => [])
+        where at > now() - make_interval(secs => ${opts.windowMs / 1000}) group by 1`,
+        SCRAPE_READ_TIMEOUT_MS,
+      ).catch(() => [])
       for (const r of rows) this.set({ endpoint: r.endpoint }, r.used)
     },
   })

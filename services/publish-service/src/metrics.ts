@@ -1,4 +1,9 @@
-import { registerMetrics } from '@social-bridge/service-kit'
+import {
+  registerMetrics,
+  SCRAPE_READ_TIMEOUT_MS,
+  sharedWhileRunning,
+  withTimeout,
+} from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram } from 'prom-client'
 import type { PostRow } from './db/schema.js'
@@ -64,12 +69,14 @@ export const STUCK_AFTER_SEC = 30 * 60
  */
 export function registerPublishMetrics(app: FastifyInstance): void {
   registerMetrics(app.metrics, publishMetrics)
-  const read = async () =>
-    app.sql<{ status: string; wait_reason: string | null; n: number; stuck: number }[]>`
+  const read = sharedWhileRunning(
+    async () =>
+      app.sql<{ status: string; wait_reason: string | null; n: number; stuck: number }[]>`
       select status, wait_reason, count(*)::int as n,
              count(*) filter (where updated_at < now() - make_interval(secs => ${STUCK_AFTER_SEC}))::int as stuck
       from publish.posts where status in ('queued', 'uploading', 'processing')
-      group by status, wait_reason`
+      group by status, wait_reason`,
+  )
   const gauge = (
     name: string,
     help: string,
@@ -83,7 +90,7 @@ export function registerPublishMetrics(app: FastifyInstance): void {
       registers: [app.metrics],
       async collect() {
         this.reset()
-        const rows = await read().catch(() => undefined)
+        const rows = await withTimeout(read(), SCRAPE_READ_TIMEOUT_MS).catch(() => undefined)
         if (rows) fill(this, rows)
       },
     })

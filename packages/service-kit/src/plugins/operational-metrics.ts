@@ -6,11 +6,17 @@ import { withTimeout } from './health.js'
 import type {} from './metrics.js'
 import type {} from './nats.js'
 
+/**
+ * How long a gauge read at scrape time waits for its source (PostgreSQL, NATS), ms: well under
+ * Prometheus's scrape timeout, so a dependency outage shows as values, not as a failed scrape.
+ */
+export const SCRAPE_READ_TIMEOUT_MS = 1000
+
 /** Options of {@link operationalMetricsPlugin}. */
 export interface OperationalMetricsOptions {
   /** The JetStream streams the service declared (`infrastructurePlugin`'s `streams`); none: no JetStream gauges. */
   streams?: StreamSpec[]
-  /** How long one scrape waits for NATS or PostgreSQL before leaving a gauge out, ms. Default 1,500. */
+  /** How long one scrape waits for NATS or PostgreSQL before leaving a gauge out, ms. Default 1,000. */
   timeoutMs?: number
 }
 
@@ -55,7 +61,7 @@ interface ConsumerCounts {
  */
 export const operationalMetricsPlugin = fp(
   async (app: FastifyInstance, opts: OperationalMetricsOptions) => {
-    const timeoutMs = opts.timeoutMs ?? 1500
+    const timeoutMs = opts.timeoutMs ?? SCRAPE_READ_TIMEOUT_MS
     const registers = [app.metrics]
     new Gauge({
       name: 'social_bridge_dependency_up',

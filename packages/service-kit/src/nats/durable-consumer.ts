@@ -11,6 +11,7 @@ import {
 import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import { redactText } from '../redact.js'
+import { withConsumerSpan } from '../tracing/nats-context.js'
 
 /** Where a handler's message came from. */
 export interface DeliveryContext {
@@ -124,7 +125,9 @@ export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): 
     const deliveryCount = msg.info.deliveryCount
     try {
       const envelope = decode<D>(msg, opts.payloadSchema)
-      await opts.handler(envelope, { subject, deliveryCount, streamSequence: msg.seq })
+      await withConsumerSpan(subject, msg.headers, () =>
+        opts.handler(envelope, { subject, deliveryCount, streamSequence: msg.seq }),
+      )
       await msg.ackAck()
     } catch (err) {
       // A handler's message may quote a TikTok response or URL: never copy a secret into NATS.

@@ -16,19 +16,13 @@ const on =
   Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
 
 if (on && env.OTEL_SDK_DISABLED !== 'true') {
-  const [
-    { NodeSDK },
-    { HttpInstrumentation },
-    { UndiciInstrumentation },
-    { FastifyInstrumentation },
-    { PgInstrumentation },
-  ] = await Promise.all([
-    import('@opentelemetry/sdk-node'),
-    import('@opentelemetry/instrumentation-http'),
-    import('@opentelemetry/instrumentation-undici'),
-    import('@opentelemetry/instrumentation-fastify'),
-    import('@opentelemetry/instrumentation-pg'),
-  ])
+  const [{ NodeSDK }, { HttpInstrumentation }, { UndiciInstrumentation }, { FastifyInstrumentation }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/instrumentation-http'),
+      import('@opentelemetry/instrumentation-undici'),
+      import('@opentelemetry/instrumentation-fastify'),
+    ])
   const sdk = new NodeSDK({
     instrumentations: [
       new HttpInstrumentation({

@@ -54,7 +54,10 @@ export function observeStatusChange(row: PostRow, to: PostStatus, failReason: st
     fail_reason: to === 'failed' ? failReasonLabel(failReason) : 'none',
   })
   if (to !== 'failed')
-    publishMetrics.timeToPublish.observe({ mode, source }, (at.getTime() - new Date(row.createdAt).getTime()) / 1000)
+    publishMetrics.timeToPublish.observe(
+      { mode, source },
+      (at.getTime() - new Date(row.createdAt).getTime()) / 1000,
+    )
 }
 
 /** Posts not yet ended whose last change is older than this, s: the "stuck" gauge's threshold. */

@@ -5,6 +5,7 @@ set -euo pipefail
 tools=(
   "ffmpeg ffmpeg" # makes test videos with a given frame rate or picture size
   "chromium chromium fonts-dejavu-core" # the elements' browser tests (playwright-core drives it; never a downloaded browser)
+  "promtool prometheus" # unit-tests the alert rules; its prometheus runs the alert integration test
 )
 missing=()
 for entry in "${tools[@]}"; do

@@ -49,7 +49,7 @@ function registered(app: FastifyInstance): string[] {
 
 t.test('every part registers in the documented order', async (t) => {
   const app = await service(t)
-  t.same(registered(app), [...always, 'sb-internal-auth', 'sb-db', 'sb-nats'])
+  t.same(registered(app), [...always, 'sb-internal-auth', 'sb-db', 'sb-nats', 'sb-operational-metrics'])
 })
 
 t.test('readiness checks the database and NATS; health and metrics stay open', async (t) => {
@@ -80,7 +80,7 @@ t.test('a service that leaves parts out gets only the first four', async (t) => 
   const app = await build(t, (app) => {
     app.get('/open', async () => ({ ok: true }))
   })
-  t.same(registered(app), always)
+  t.same(registered(app), [...always, 'sb-operational-metrics'])
   t.equal((await app.inject('/open')).statusCode, 200, 'no internal token asked for')
   t.same((await app.inject('/readyz')).json().checks, {}, 'no database or NATS check')
   t.notOk(app.hasDecorator('db'))

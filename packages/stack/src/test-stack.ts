@@ -64,13 +64,22 @@ export interface TestStackOptions {
 }
 
 /**
+ * Environment variables to change per process (by name: `publish-service`, `sandbox`…), or a
+ * function of each process's name and environment answering the changes (e.g. to route one
+ * service's `DATABASE_URL` through a proxy).
+ */
+export type StackOverrides =
+  | Partial<Record<string, Record<string, string>>>
+  | ((name: string, env: Record<string, string>) => Record<string, string> | undefined)
+
+/**
  * Starts the sandbox and the services as processes on free ports, against a fresh database and
  * NATS namespace (in cluster mode: its own NATS cluster), and stops them at teardown — the
  * processes first, then the NATS nodes. Logs go to a temp dir (`logDir`).
  */
 export async function startTestStack(
   t: Teardownable,
-  overrides: Partial<Record<string, Record<string, string>>> = {},
+  overrides: StackOverrides = {},
   opts: TestStackOptions = {},
 ): Promise<TestStack> {
   const ports = {
@@ -96,7 +105,12 @@ export async function startTestStack(
   const env = stackEnv(secrets, { databaseUrl, natsUrl: nats?.seeds ?? TEST_NATS_URL, natsNamespace }, ports)
   const replicaSetting = nats ? { NATS_STREAM_REPLICAS: String(nats.nodes.length) } : {}
   for (const [name, e] of Object.entries(env)) {
-    Object.assign(e, { LOG_LEVEL: 'info' }, name === 'sandbox' ? {} : replicaSetting, overrides[name])
+    Object.assign(
+      e,
+      { LOG_LEVEL: 'info' },
+      name === 'sandbox' ? {} : replicaSetting,
+      typeof overrides === 'function' ? overrides(name, e) : overrides[name],
+    )
   }
   const stack = await launchStack({
     ports,

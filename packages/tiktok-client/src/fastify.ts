@@ -5,7 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Registry } from 'prom-client'
 import { createTikTokClient, type TikTokClient, type TikTokClientOptions } from './client.js'
+import { registerTikTokClientMetrics } from './metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,13 +18,15 @@ declare module 'fastify' {
 
 /**
  * Decorates `app.tiktok` with `createTikTokClient(options)` (in tests, the base URLs point at the
- * sandbox) and closes its pooled connections when the app closes. Named `sb-tiktok`: plugins that
+ * sandbox), adds the client's metrics to `app.metrics` when there is one, and closes its pooled
+ * connections when the app closes. Named `sb-tiktok`: plugins that
  * use `app.tiktok` list it in their `dependencies`.
  */
 export const tiktokClientPlugin = fp(
   async (app: FastifyInstance, options: TikTokClientOptions) => {
     const client = createTikTokClient(options)
     app.decorate('tiktok', client)
+    if (app.hasDecorator('metrics')) registerTikTokClientMetrics(app.getDecorator<Registry>('metrics'))
     app.addHook('onClose', () => client.close())
   },
   { name: 'sb-tiktok', fastify: '5.x' },

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import { Agent, type Dispatcher, request } from 'undici'
 import { TikTokConnectionError, TikTokError, TikTokTimeoutError } from './errors.js'
+import { endpointLabel, tiktokClientMetrics } from './metrics.js'
 
 /** Settings of the shared HTTP layer; built once per client by {@link createHttp}. */
 export interface HttpOptions {
@@ -42,7 +43,8 @@ export interface Http {
 /**
  * Creates the HTTP layer. Every call gets a deadline (`AbortSignal.timeout`) that covers sending
  * the body and reading the whole response; failures become {@link TikTokTimeoutError} or
- * {@link TikTokConnectionError} (both `retryable`).
+ * {@link TikTokConnectionError} (both `retryable`). Each call is counted and timed
+ * (`tiktokClientMetrics`: endpoint template, status, latency).
  */
 export function createHttp(options: HttpOptions): Http {
   const owned = options.dispatcher === undefined
@@ -58,6 +60,9 @@ export function createHttp(options: HttpOptions): Http {
     const timeoutMs = req.timeoutMs ?? options.timeoutMs
     const deadline = AbortSignal.timeout(timeoutMs)
     const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline
+    const endpoint = endpointLabel(req.method, req.url)
+    const stopTimer = tiktokClientMetrics.duration.startTimer({ endpoint })
+    let status = 'error'
     try {
       const res = await request(req.url, {
         method: req.method,
@@ -69,10 +74,14 @@ export function createHttp(options: HttpOptions): Http {
         bodyTimeout: timeoutMs,
       })
       const text = await res.body.text()
+      status = String(res.statusCode)
       return { status: res.statusCode, headers: res.headers, text }
     } catch (err) {
       if (req.signal?.aborted) throw req.signal.reason
       throw toTransportError(err, timeoutMs)
+    } finally {
+      stopTimer()
+      tiktokClientMetrics.requests.inc({ endpoint, status })
     }
   }
 

@@ -49,6 +49,7 @@ export {
   TikTokWebhookPayloadError,
 } from './errors.js'
 export { parseJson, toIdString } from './json.js'
+export { endpointLabel, registerTikTokClientMetrics, tiktokClientMetrics } from './metrics.js'
 export type {
   AuthorizeCallback,
   AuthorizeUrlParams,

@@ -12,6 +12,7 @@ import {
   TikTokUploadUrlExpiredError,
 } from './errors.js'
 import { type Http, type HttpResponse, headerValue } from './http.js'
+import { tiktokClientMetrics } from './metrics.js'
 import { chunkIndexAt, resumeIndex } from './upload-progress.js'
 
 /**
@@ -166,6 +167,7 @@ export function createTransferApi(ctx: TransferContext): TransferApi {
             )
           }
           if (err instanceof TikTokError && err.retryable && attempt < maxRetries) {
+            tiktokClientMetrics.chunkRetries.inc()
             await sleep(backoff(baseDelay, attempt++), undefined, { signal: params.signal })
             continue
           }
@@ -174,6 +176,7 @@ export function createTransferApi(ctx: TransferContext): TransferApi {
 
         if (res.status === 201 || res.status === 206) {
           chunksSent++
+          tiktokClientMetrics.uploadedBytes.inc(chunk.size)
           attempt = 0
           stalled416 = 0
           const complete = res.status === 201
@@ -230,6 +233,7 @@ export function createTransferApi(ctx: TransferContext): TransferApi {
           )
         }
         if (res.status >= 500 && attempt < maxRetries) {
+          tiktokClientMetrics.chunkRetries.inc()
           await sleep(backoff(baseDelay, attempt++), undefined, { signal: params.signal })
           continue
         }

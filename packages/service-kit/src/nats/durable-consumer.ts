@@ -12,6 +12,7 @@ import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import { redactText } from '../redact.js'
 import { isNatsUnavailable, retryWhileNatsUnavailable } from './unavailable.js'
+import { withConsumerSpan } from '../tracing/nats-context.js'
 
 /** Where a handler's message came from. */
 export interface DeliveryContext {
@@ -129,7 +130,9 @@ export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): 
     const deliveryCount = msg.info.deliveryCount
     try {
       const envelope = decode<D>(msg, opts.payloadSchema)
-      await opts.handler(envelope, { subject, deliveryCount, streamSequence: msg.seq })
+      await withConsumerSpan(subject, msg.headers, () =>
+        opts.handler(envelope, { subject, deliveryCount, streamSequence: msg.seq }),
+      )
       await msg.ackAck()
     } catch (err) {
       // A handler's message may quote a TikTok response or URL: never copy a secret into NATS.

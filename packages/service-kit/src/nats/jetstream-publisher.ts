@@ -1,4 +1,5 @@
 import { createInbox, headers, type Msg, type NatsConnection } from '@nats-io/transport-node'
+import { injectTraceContext } from '../tracing/nats-context.js'
 
 /** JetStream's publish acknowledgement: the stream that stored the message and its sequence. */
 export interface PubAck {
@@ -104,6 +105,7 @@ export function createJetStreamPublisher(nc: NatsConnection): JetStreamPublisher
         pending.set(token, { resolve, reject, timer })
         const h = headers()
         h.set('Nats-Msg-Id', msgId)
+        injectTraceContext(h)
         try {
           nc.publish(subject, payload, { reply: prefix + token, headers: h })
         } catch (err) {

@@ -29,10 +29,12 @@
  *   `retry.maxMs`); its aggregate's later events wait behind it, other aggregates do not.
  */
 import type { Envelope } from '@social-bridge/contracts'
+import type { Registry } from 'prom-client'
 import type { EventBus } from '../nats/event-bus.js'
 import type { Database } from '../plugins/db.js'
 import { drainRound, type RetryBackoff } from './drain.js'
 import { enqueueEvent, type OutboxEvent, type OutboxExecutor } from './enqueue.js'
+import { registerOutboxMetrics } from './metrics.js'
 import { type RelayLoop, startRelayLoop } from './relay-loop.js'
 import type { OutboxTable } from './table.js'
 
@@ -61,6 +63,8 @@ export interface OutboxOptions {
   sweepMs?: number
   /** Delays between attempts of a failed publish, in ms. Default 1,000 doubling up to 60,000. */
   retry?: RetryBackoff
+  /** The service's registry (`app.metrics`): adds the outbox backlog gauges (`registerOutboxMetrics`). */
+  metrics?: Registry
 }
 
 /** What a flush did: events published, and events that failed (kept for a retry) with the first error. */
@@ -94,6 +98,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   const batchSize = opts.batchSize ?? 100
   const backoff = opts.retry ?? { baseMs: 1000, maxMs: 60_000 }
   let relay: RelayLoop | undefined
+  if (opts.metrics) registerOutboxMetrics(opts.metrics, opts.db, opts.table)
 
   async function flush(): Promise<FlushResult> {
     const total: FlushResult = { published: 0, failed: 0 }

@@ -17,9 +17,10 @@ declare module 'fastify' {
   }
 }
 
-function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+/** `p`, or a rejection ("no answer within `ms` ms") after `ms` milliseconds. */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<void>((_, reject) => {
+  const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
   })
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer))

@@ -7,6 +7,7 @@ import { healthPlugin } from './health.js'
 import { internalAuthPlugin } from './internal-auth.js'
 import { metricsPlugin } from './metrics.js'
 import { natsPlugin } from './nats.js'
+import { operationalMetricsPlugin } from './operational-metrics.js'
 import { requestIdPlugin } from './request-id.js'
 
 /** The shared variables `infrastructurePlugin` reads (a service's validated config has them). */
@@ -59,7 +60,8 @@ function required(
  * Registers the infrastructure every service starts with, in the fixed order of services/README.md
  * ("Register order"), skipping what the options leave out:
  * `errorHandlerPlugin`, `requestIdPlugin`, `healthPlugin`, `metricsPlugin`, then `internalAuthPlugin`
- * (unless `internalAuth: false`), `dbPlugin` (`db`), `natsPlugin` (`streams`). The error handler comes first so
+ * (unless `internalAuth: false`), `dbPlugin` (`db`), `natsPlugin` (`streams`), and last `operationalMetricsPlugin` (dependency,
+ * JetStream consumer and dead-letter gauges). The error handler comes first so
  * every later hook's rejection (a missing internal token…) answers the shared error shape; health
  * comes before db and nats, which add their readiness checks. Wrapped in fastify-plugin: the
  * decorators (`app.db`, `app.nats`, `app.readiness`…) and hooks apply to the registering app.
@@ -95,6 +97,7 @@ export const infrastructurePlugin = fp(
         replicas: config.NATS_STREAM_REPLICAS ?? 1,
       })
     }
+    await app.register(operationalMetricsPlugin, { streams: opts.streams })
   },
   { name: 'sb-infrastructure', fastify: '5.x' },
 )

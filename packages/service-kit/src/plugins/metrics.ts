@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Histogram, type Metric, Registry } from 'prom-client'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,3 +50,21 @@ export const metricsPlugin = fp(
   },
   { name: 'sb-metrics', fastify: '5.x' },
 )
+
+/**
+ * Adds process-wide metric objects (a service's `src/metrics.ts`, created with `registers: []`)
+ * to an app's registry, skipping any it already has; several apps in one process (tests) then
+ * share the counts.
+ */
+export function registerMetrics(registry: Registry, metrics: Record<string, Metric>): void {
+  const added = registered.get(registry) ?? new Set<Metric>()
+  registered.set(registry, added)
+  for (const metric of Object.values(metrics)) {
+    if (added.has(metric)) continue
+    registry.registerMetric(metric)
+    added.add(metric)
+  }
+}
+
+/** The process-wide metrics already added to each registry. */
+const registered = new WeakMap<Registry, Set<Metric>>()

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { SyncOutcome } from '../domain/sync/sync-service.js'
+import { analyticsMetrics } from '../metrics.js'
 import type { AnalyticsDomain } from '../plugins/app/domain.js'
 
 /** Options of {@link createScheduler}; durations in ms. */
@@ -37,7 +38,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     for (;;) {
       const leased = await domain.leases.leaseDue(domain.clock(), opts.concurrency, opts.leaseMs)
       if (leased.length === 0) return outcomes
-      outcomes.push(...(await Promise.all(leased.map((c) => domain.sync.syncConnection(c)))))
+      const done = await Promise.all(leased.map((c) => domain.sync.syncConnection(c)))
+      for (const o of done) analyticsMetrics.syncs.inc({ outcome: o.kind })
+      outcomes.push(...done)
       if (!running && loop) return outcomes
     }
   }

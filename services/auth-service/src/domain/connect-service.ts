@@ -4,6 +4,7 @@ import { type Database, NotFoundError, type Outbox } from '@social-bridge/servic
 import { createPkcePair } from '@social-bridge/tiktok-client'
 import { sql } from 'drizzle-orm'
 import { connections } from '../db/schema.js'
+import { authMetrics } from '../metrics.js'
 import { recordAudit } from '../repositories/audit.js'
 import { hashState, type OAuthStateStore, type StateRejection } from '../repositories/oauth-states.js'
 import { type Grant, ProviderError, type ProviderName, type ProviderRegistry } from './providers/provider.js'
@@ -176,6 +177,7 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
         action: 'connect.started',
         details: { provider },
       })
+      authMetrics.connects.inc({ outcome: 'started' })
       return { authorizeUrl, binding: { tenantId, userId, stateHash, provider }, expiresAt }
     },
 
@@ -189,6 +191,7 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
       if ('rejected' in consumed) return { ok: false, rejected: consumed.rejected }
       const { row: state, codeVerifier } = consumed
       const finish = async (result: CallbackResult, details?: Record<string, unknown>) => {
+        authMetrics.connects.inc({ outcome: result.outcome })
         if (result.outcome !== 'connected') {
           await recordAudit(opts.db, {
             tenantId: state.tenantId,

@@ -2,6 +2,7 @@ import { Subjects } from '@social-bridge/contracts'
 import { type Database, NotFoundError, type Outbox } from '@social-bridge/service-kit'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
+import { authMetrics } from '../metrics.js'
 import { recordAudit } from '../repositories/audit.js'
 import { ProviderError, type ProviderName, type ProviderRegistry } from './providers/provider.js'
 import { openToken } from './sealed-tokens.js'
@@ -90,6 +91,7 @@ export function createDisconnectService(opts: {
           actor: { kind: 'user', id: userId },
           action: 'connection.disconnected',
         })
+        authMetrics.transitions.inc({ status: 'disconnected' })
         await opts.outbox.enqueue(tx, {
           subject: Subjects.connectionDisconnected,
           aggregateId: id,
@@ -149,6 +151,7 @@ export function createDisconnectService(opts: {
             action: 'connection.revoked',
             details: tiktokReason,
           })
+          authMetrics.transitions.inc({ status: 'revoked' })
           await opts.outbox.enqueue(tx, {
             subject: Subjects.connectionDisconnected,
             aggregateId: row.id,

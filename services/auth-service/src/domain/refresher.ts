@@ -3,6 +3,7 @@ import type { Outbox } from '@social-bridge/service-kit'
 import { eq, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
 import type { Tx } from '../db/types.js'
+import { authMetrics } from '../metrics.js'
 import { recordAudit } from '../repositories/audit.js'
 import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
 import { ProviderError, type ProviderName, type ProviderRegistry } from './providers/provider.js'
@@ -76,7 +77,10 @@ export function createRefresher(opts: RefresherOptions): Refresher {
     outcome: 'refreshed' | 'transient_failure' | 'failed' | 'reauth_required',
     errorCode: string | null,
     calls: number,
-  ) => recordRefreshAttempt(tx, { connectionId: row.id, trigger, outcome, errorCode, tiktokCalls: calls })
+  ) => {
+    authMetrics.refreshes.inc({ outcome, trigger })
+    return recordRefreshAttempt(tx, { connectionId: row.id, trigger, outcome, errorCode, tiktokCalls: calls })
+  }
 
   async function markReauth(tx: Tx, row: ConnectionRow, trigger: string, reason: string, calls: number) {
     const [updated] = await tx
@@ -93,6 +97,7 @@ export function createRefresher(opts: RefresherOptions): Refresher {
       .where(eq(connections.id, row.id))
       .returning()
     await recordAttempt(tx, row, trigger, 'reauth_required', reason, calls)
+    authMetrics.transitions.inc({ status: 'reauth_required' })
     await recordAudit(tx, {
       tenantId: row.tenantId,
       connectionId: row.id,

@@ -94,3 +94,8 @@ export function failMessage(reason: string): string {
   const key = reason === 'invalid_param' ? 'invalid_params' : reason
   return MESSAGES[key] ?? `TikTok could not publish the video (${reason}).`
 }
+
+/** `reason` when it is one this service has a sentence for, else `other`: a bounded metric label. */
+export function failReasonLabel(reason: string | null | undefined): string {
+  return reason && reason in MESSAGES ? reason : 'other'
+}

@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm'
 import { outbox, type PostRow, postStatusHistory, posts } from '../db/schema.js'
 import { failMessage } from '../domain/fail-reasons.js'
 import { shareUrl } from '../domain/post-dto.js'
+import { observeStatusChange } from '../metrics.js'
 
 /** A post's public status (contracts `PostStatus`). */
 export type PostStatus = Post['status']
@@ -76,6 +77,7 @@ export async function recordStatusChange(
     ...(url ? { shareUrl: url } : {}),
   }
   await emit(tx, Subjects.postStatusChanged, row, changed, now)
+  observeStatusChange(row, to, next.failReason, now)
   if (to === 'published') await emitPublished(tx, next, now)
   if (to === 'failed') {
     const failed: PostFailedV1 = {

@@ -7,6 +7,7 @@ import { sentPrivacyLevel } from '../domain/creator-rules.js'
 import { decodeCursor, encodeCursor } from '../domain/post-cursor.js'
 import { type Interactions, storedPostOptions } from '../domain/post-options.js'
 import { recordStatusChange, type Tx } from './post-record.js'
+import { publishMetrics } from '../metrics.js'
 import type { Quota } from './quota.js'
 import { tenantRowReader } from './tenant-row.js'
 
@@ -173,6 +174,7 @@ export function createPostsRepository({
             data: { postId: id, connectionId: request.connectionId, mode: request.mode, source },
             occurredAt: now,
           })
+          publishMetrics.created.inc({ mode: request.mode, source })
           return { kind: 'created', post: created }
         })
         .catch(async (err) => {

@@ -7,6 +7,7 @@ import { type Cadence, parseCadence } from '../../domain/cadence.js'
 import { createRateBudget, type RateBudget } from '../../domain/rate-budget.js'
 import { createReports, type Reports } from '../../domain/reports.js'
 import { createSyncService, type SyncService } from '../../domain/sync/sync-service.js'
+import { registerAnalyticsMetrics } from '../../metrics.js'
 import {
   type ConnectionsRepository,
   createConnectionsRepository,
@@ -57,13 +58,24 @@ export const domainPlugin = fp(
     const sql = app.pg
     const clock = opts.clock ?? (() => new Date())
     const cadence = parseCadence(config.SYNC_CADENCE)
+    registerAnalyticsMetrics(app, sql, {
+      cadence,
+      limit: config.TIKTOK_RATE_LIMIT,
+      windowMs: config.TIKTOK_RATE_WINDOW_MS,
+    })
     const callStats = new Map<string, number>()
     const connections = createConnectionsRepository({ sql })
     const leases = createSyncLeases({ sql })
     const videos = createVideosRepository({ sql })
     const snapshots = createSnapshotsRepository()
     const readModel = createReadModel({ sql })
-    const outbox = createOutbox({ db: app.db, table: outboxTable, bus: app.nats.bus, log: app.log })
+    const outbox = createOutbox({
+      db: app.db,
+      table: outboxTable,
+      bus: app.nats.bus,
+      log: app.log,
+      metrics: app.metrics,
+    })
     const budget = createRateBudget({
       sql,
       clientKey: config.TIKTOK_CLIENT_KEY,

@@ -1,4 +1,4 @@
-import { createOutbox, type Outbox } from '@social-bridge/service-kit'
+import { createOutbox, type Outbox, registerMetrics } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthConfig } from '../../config.js'
@@ -9,6 +9,7 @@ import type { ProviderRegistry } from '../../domain/providers/provider.js'
 import { createProviderRegistry } from '../../domain/providers/registry.js'
 import { createRefresher, type Refresher } from '../../domain/refresher.js'
 import { createTokenService, type TokenService } from '../../domain/token-service.js'
+import { authMetrics } from '../../metrics.js'
 import {
   type ConnectionsRepository,
   createConnectionsRepository,
@@ -48,6 +49,7 @@ export const domainPlugin = fp(
     const { db, vault, tiktok } = app
     const log = app.log
     const marginSec = config.REFRESH_MARGIN_SEC
+    registerMetrics(app.metrics, authMetrics)
     const connections = createConnectionsRepository({ db })
     const shops = createShopsRepository({ db })
     const providers = createProviderRegistry({
@@ -59,7 +61,14 @@ export const domainPlugin = fp(
       shops,
       log,
     })
-    const outbox = createOutbox({ db, table: outboxTable, bus: app.nats.bus, log, sweepMs: 2000 })
+    const outbox = createOutbox({
+      db,
+      table: outboxTable,
+      bus: app.nats.bus,
+      log,
+      sweepMs: 2000,
+      metrics: app.metrics,
+    })
     const refresher = createRefresher({ providers, vault, outbox, marginSec, log })
     app.decorate('auth', {
       connections,

@@ -7,6 +7,7 @@ import { createMediaIntake, type MediaIntake } from '../../domain/media-intake.j
 import { createPhotoUrlSigner, type PhotoUrlSigner } from '../../domain/photo-urls.js'
 import { createPostState, type PostState } from '../../domain/post-state.js'
 import { createUploadUrlVault, type UploadUrlVault } from '../../domain/upload-url-vault.js'
+import { registerPublishMetrics } from '../../metrics.js'
 import { createMediaRepository, type MediaRepository } from '../../repositories/media-repository.js'
 import { createPostsRepository, type PostsRepository } from '../../repositories/posts-repository.js'
 import { createQuota, type Quota } from '../../repositories/quota.js'
@@ -34,7 +35,13 @@ declare module 'fastify' {
 
 /** Builds the domain services from `app.db`, `app.nats` and `app.mediaStore`; decorates `app.publish`. */
 export function createDomain(app: FastifyInstance, config: PublishConfig): PublishDomain {
-  const outbox = createOutbox({ db: app.db, table: outboxTable, bus: app.nats.bus, log: app.log })
+  const outbox = createOutbox({
+    db: app.db,
+    table: outboxTable,
+    bus: app.nats.bus,
+    log: app.log,
+    metrics: app.metrics,
+  })
   const nudge = () => outbox.nudge()
   const quota = createQuota({ db: app.db })
   return {
@@ -56,6 +63,7 @@ export function createDomain(app: FastifyInstance, config: PublishConfig): Publi
 /** Decorates `app.publish` (after db, nats, media store, auth client and TikTok client). */
 export const domainPlugin = fp(
   async (app: FastifyInstance, opts: { config: PublishConfig }) => {
+    registerPublishMetrics(app)
     app.decorate('publish', createDomain(app, opts.config))
   },
   {

@@ -1,9 +1,11 @@
+import { registerMetrics } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { type Config, webhookSecrets } from '../../config.js'
 import { createCoalescingBus } from '../../domain/coalescing-bus.js'
 import { createWebhookIngestor, type WebhookIngestor } from '../../domain/webhook-ingestor.js'
 import { createWebhookVerifier } from '../../domain/webhook-verifier.js'
+import { ingestMetrics, measuredIngestor } from '../../metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,13 +27,16 @@ export const domainPlugin = fp(
       toleranceSec: opts.config.WEBHOOK_TOLERANCE_SEC,
       ...(opts.nowSec ? { nowSec: opts.nowSec } : {}),
     })
+    registerMetrics(app.metrics, ingestMetrics)
     app.decorate(
       'webhookIngestor',
-      createWebhookIngestor({
-        verifier,
-        bus: createCoalescingBus(app.nats.bus),
-        publishTimeoutMs: opts.config.PUBLISH_TIMEOUT_MS,
-      }),
+      measuredIngestor(
+        createWebhookIngestor({
+          verifier,
+          bus: createCoalescingBus(app.nats.bus),
+          publishTimeoutMs: opts.config.PUBLISH_TIMEOUT_MS,
+        }),
+      ),
     )
   },
   { name: 'webhook-ingest-domain', fastify: '5.x', dependencies: ['sb-nats'] },

@@ -1,0 +1,39 @@
+/**
+ * `node --import @social-bridge/service-kit/tracing <entry>` (or the first import of a service's
+ * `server.ts`): starts OpenTelemetry before the app loads, when the standard settings ask for it —
+ * `OTEL_TRACES_EXPORTER` set to anything but `none`, or `OTEL_EXPORTER_OTLP_ENDPOINT` /
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` set. Off otherwise (nothing is loaded). The exporter,
+ * sampler, resource and service name (`OTEL_SERVICE_NAME`) come from the `OTEL_*` variables
+ * (@opentelemetry/sdk-node); the instrumentations are http (incoming and outgoing), undici (the
+ * gateway's proxy, the TikTok client) and fastify; NATS messages carry the context in their headers
+ * (`nats-context.ts`). There is no PostgreSQL instrumentation: the services use postgres.js, which
+ * the OpenTelemetry `pg` instrumentation does not cover. The SDK flushes and stops on SIGTERM. docs/operations.md "Tracing".
+ */
+const env = process.env
+const exporter = env.OTEL_TRACES_EXPORTER
+const on =
+  (exporter !== undefined && exporter !== 'none') ||
+  Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
+
+if (on && env.OTEL_SDK_DISABLED !== 'true') {
+  const [{ NodeSDK }, { HttpInstrumentation }, { UndiciInstrumentation }, { FastifyInstrumentation }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/instrumentation-http'),
+      import('@opentelemetry/instrumentation-undici'),
+      import('@opentelemetry/instrumentation-fastify'),
+    ])
+  const sdk = new NodeSDK({
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => /^\/(metrics|healthz|readyz)\b/.test(req.url ?? ''),
+      }),
+      new UndiciInstrumentation(),
+      new FastifyInstrumentation(),
+    ],
+  })
+  sdk.start()
+  process.once('SIGTERM', () => void sdk.shutdown())
+}
+
+export {}

@@ -11,8 +11,8 @@ import {
 import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import { redactText } from '../redact.js'
-import { isNatsUnavailable, retryWhileNatsUnavailable } from './unavailable.js'
 import { withConsumerSpan } from '../tracing/nats-context.js'
+import { isNatsUnavailable, retryWhileNatsUnavailable } from './unavailable.js'
 
 /** Where a handler's message came from. */
 export interface DeliveryContext {

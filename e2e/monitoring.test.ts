@@ -33,6 +33,7 @@ const services = {
   'publish-service': stack.ports.publish,
   'webhook-ingest': stack.ports.ingest,
   'analytics-service': stack.ports.analytics,
+  'webhook-dispatch': stack.ports.dispatch,
 }
 const targets = Object.values(services).map((port) => `127.0.0.1:${port}`)
 const prometheus = await startPrometheus(t, targets)

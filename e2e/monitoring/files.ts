@@ -80,9 +80,5 @@ export function metricNames(expr: string): string[] {
   return [...names]
 }
 
-/**
- * Metrics the rules or dashboards may read although no service exports them yet: the CRM events
- * service (built in parallel) is to export `social_bridge_crm_webhook_deliveries_total{outcome}`.
- * `up` is Prometheus's own.
- */
-export const NOT_FROM_SERVICES = new Set(['up', 'social_bridge_crm_webhook_deliveries_total'])
+/** Metrics the rules or dashboards read that no service exports: `up` is Prometheus's own. */
+export const NOT_FROM_SERVICES = new Set(['up'])

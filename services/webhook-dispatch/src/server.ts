@@ -1,3 +1,5 @@
+// first: starts OpenTelemetry (when OTEL_* settings ask for it) before anything it instruments loads
+import '@social-bridge/service-kit/tracing'
 import { startService } from '@social-bridge/service-kit'
 import app from './app.js'
 import { DispatchConfig } from './config.js'

@@ -5,6 +5,7 @@ import { publicBody } from '../domain/event-catalogue.js'
 import type { RetrySchedule } from '../domain/retry-schedule.js'
 import type { Sender } from '../domain/sender.js'
 import { signDelivery } from '../domain/signature.js'
+import { observeAttempt } from '../metrics.js'
 import type { DeliveriesRepository, LeasedDelivery } from '../repositories/deliveries-repository.js'
 import type { EndpointsRepository } from '../repositories/endpoints-repository.js'
 
@@ -58,6 +59,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
     const result = await o.sender.send(endpoint.url, body, headers)
     if (!running && !result.ok && result.httpStatus === null) return // cut by shutdown: the lease expires, another replica retries
     const kept = await o.deliveries.recordAttempt(leased, owner, result, o.schedule)
+    observeAttempt(result)
     if (!kept) o.log.warn({ deliveryId: delivery.id }, 'delivery lease lost; attempt not recorded')
   }
 

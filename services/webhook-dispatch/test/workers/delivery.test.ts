@@ -1,4 +1,5 @@
 import { Subjects } from '@social-bridge/contracts'
+import { sampleValue } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import {
   asUser,
@@ -182,4 +183,17 @@ t.test('the test button sends a signed ping', async (t) => {
     verifiedBy: [0],
     body: { data: { endpointId: ep.id } },
   })
+})
+
+t.test('/metrics counts the attempts above by outcome (the CRM-webhook alert reads it)', async (t) => {
+  const text = (await app.inject('/metrics')).body
+  const count = (outcome: string) =>
+    sampleValue(text, 'social_bridge_crm_webhook_deliveries_total', { outcome }) ?? 0
+  t.ok(count('delivered') >= 1, 'delivered attempts')
+  t.ok(count('gone') >= 1, 'the 410 above')
+  t.ok(count('failed') + count('error') >= 1, 'the receiver outage and the redirect above')
+  const timed = sampleValue(text, 'social_bridge_crm_webhook_delivery_duration_seconds_count', {
+    outcome: 'delivered',
+  })
+  t.equal(timed, count('delivered'), 'every attempt is timed')
 })

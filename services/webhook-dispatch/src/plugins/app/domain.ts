@@ -1,10 +1,11 @@
-import { createVault } from '@social-bridge/service-kit'
+import { createVault, registerMetrics } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { DispatchConfig } from '../../config.js'
 import type { RetrySchedule } from '../../domain/retry-schedule.js'
 import { createSender, type Sender } from '../../domain/sender.js'
 import { createUrlGuard, type UrlGuard } from '../../domain/url-guard.js'
+import { dispatchMetrics } from '../../metrics.js'
 import {
   createDeliveriesRepository,
   type DeliveriesRepository,
@@ -39,6 +40,7 @@ declare module 'fastify' {
 export const domainPlugin = fp(
   async (app: FastifyInstance, opts: { config: DispatchConfig }) => {
     const { config } = opts
+    registerMetrics(app.metrics, dispatchMetrics)
     const vault = createVault({
       keys: config.SECRET_ENCRYPTION_KEYS,
       activeKeyId: config.SECRET_ENCRYPTION_ACTIVE_KEY_ID,

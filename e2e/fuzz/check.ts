@@ -23,8 +23,13 @@ export async function send(pool: Pool, req: FuzzRequest): Promise<FuzzAnswer> {
       headersTimeout: 30_000,
       bodyTimeout: 30_000,
     })
-    const text = await res.body.text()
     const id = res.headers['x-request-id']
+    if (res.statusCode < 300 && String(res.headers['content-type']).startsWith('text/event-stream')) {
+      // a live stream (GET /v1/events) never ends, it sends heartbeats: its status and headers are the answer
+      res.body.destroy()
+      return { status: res.statusCode, body: '', ...(typeof id === 'string' ? { requestIdHeader: id } : {}) }
+    }
+    const text = await res.body.text()
     return { status: res.statusCode, body: text, ...(typeof id === 'string' ? { requestIdHeader: id } : {}) }
   } catch (err) {
     return { status: 0, body: '', error: `${(err as Error).name}: ${(err as Error).message}` }

@@ -30,20 +30,17 @@ t.test(
     const last = first.events[1]?.id ?? ''
     const again = await openSse(url, { ...(await asUser(tenantA)), 'last-event-id': last })
     t.ok(await waitUntil(() => again.events.length >= 2 && again.heartbeats >= 1))
-    t.same(
-      again.events.map((e) => e.data.id),
-      missed,
-      'the missed events, once each, in order',
-    )
+    // order across events is not promised (docs/webhooks-to-the-crm.md "Order"): compare as sets
+    t.same(again.events.map((e) => e.data.id).sort(), [...missed].sort(), 'the missed events, once each')
     t.same(
       again.events.map((e) => e.event),
       ['post.status_changed', 'post.status_changed'],
     )
-    t.match(again.events[0]?.data, {
-      type: 'post.status_changed',
-      tenantId: tenantA,
-      data: { status: 'published' },
-    })
+    for (const e of again.events) t.match(e.data, { type: 'post.status_changed', tenantId: tenantA })
+    t.same(again.events.map((e) => (e.data.data as { status: string }).status).sort(), [
+      'failed',
+      'published',
+    ])
     again.close()
     b.close()
   },

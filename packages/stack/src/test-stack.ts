@@ -123,12 +123,16 @@ export async function startTestStack(
   })
   // Teardowns run in reverse: the processes stop before the NATS nodes they talk to.
   t.teardown(() => stack.stop())
-  // A test runner's timeout ends this process with SIGTERM: exit, so the stack's exit hooks
-  // SIGKILL every child and NATS node instead of leaving them running.
+  // A test runner's timeout ends this process — tap with SIGALRM (its own listener reports the
+  // timeout first), others with SIGTERM: exit, so the stack's exit hooks SIGKILL every child and
+  // NATS node instead of leaving them running.
   const onTerm = () => process.exit(143)
+  const onAlarm = () => process.exit(142)
   process.once('SIGTERM', onTerm)
+  process.once('SIGALRM', onAlarm)
   t.teardown(() => {
     process.removeListener('SIGTERM', onTerm)
+    process.removeListener('SIGALRM', onAlarm)
   })
   return {
     processes: stack,

@@ -87,7 +87,7 @@ t.test(
 
     await stack.replica({ WORKER_ENABLED: true })
     const post = await waitForPost(stack.app, res.json().id, final)
-    t.equal(post.status, 'published')
+    t.equal(post.status, 'published', `failReason ${post.failReason} ${post.failMessage ?? ''}`)
     const log = stack.sandbox.requestLog()
     const ranges = log.filter((e) => e.endpoint === 'upload').map((e) => e.contentRange)
     t.same(ranges, await clip40Ranges())

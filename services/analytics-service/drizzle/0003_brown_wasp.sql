@@ -1,0 +1,1 @@
+ALTER TABLE "analytics"."outbox" ADD COLUMN "trace_context" jsonb;

@@ -6,8 +6,9 @@
  * sampler, resource and service name (`OTEL_SERVICE_NAME`) come from the `OTEL_*` variables
  * (@opentelemetry/sdk-node); the instrumentations are http (incoming and outgoing), undici (the
  * gateway's proxy, the TikTok client) and fastify; NATS messages carry the context in their headers
- * (`nats-context.ts`). There is no PostgreSQL instrumentation: the services use postgres.js, which
- * the OpenTelemetry `pg` instrumentation does not cover. The SDK flushes and stops on SIGTERM. docs/operations.md "Tracing".
+ * (`nats-context.ts`, also through the outbox). PostgreSQL queries are spans too, from the kit's own
+ * postgres.js hook (`src/db/instrument.ts`; the OpenTelemetry `pg` instrumentation does not cover
+ * postgres.js). The SDK flushes and stops on SIGTERM. docs/operations.md "Tracing".
  */
 const env = process.env
 const exporter = env.OTEL_TRACES_EXPORTER

@@ -3,7 +3,7 @@ import { getTableConfig } from 'drizzle-orm/pg-core'
 import type postgres from 'postgres'
 import { createEnvelope } from '../nats/event-bus.js'
 import type { Database } from '../plugins/db.js'
-import { captureTraceContext } from '../tracing/nats-context.js'
+import { captureTraceContext } from '../tracing/stored-context.js'
 import type { OutboxTable } from './table.js'
 
 /** An event to store in the outbox. */
@@ -58,7 +58,13 @@ export async function enqueueEvent<D>(
     await tx.unsafe(
       `insert into ${qualifiedName(table)} (id, aggregate_id, subject, envelope, trace_context)
        values ($1::uuid, $2::text, $3::text, $4::text::jsonb, $5::text::jsonb)`,
-      [envelope.id, aggregateId, subject, JSON.stringify(envelope), traceContext && JSON.stringify(traceContext)],
+      [
+        envelope.id,
+        aggregateId,
+        subject,
+        JSON.stringify(envelope),
+        traceContext && JSON.stringify(traceContext),
+      ],
     )
   } else {
     await tx.insert(table).values({ id: envelope.id, aggregateId, subject, envelope, traceContext })

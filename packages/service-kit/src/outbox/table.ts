@@ -1,7 +1,7 @@
 import type { Envelope } from '@social-bridge/contracts'
 import { bigserial, index, integer, jsonb, type PgSchema, text, uuid } from 'drizzle-orm/pg-core'
 import { columns } from '../db/columns.js'
-import type { StoredTraceContext } from '../tracing/nats-context.js'
+import type { StoredTraceContext } from '../tracing/stored-context.js'
 
 /**
  * A service's outbox table in its own schema (ARCHITECTURE.md "Data ownership"). Declare it in

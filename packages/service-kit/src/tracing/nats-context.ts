@@ -3,12 +3,12 @@ import {
   type Context,
   context,
   propagation,
-  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api'
+import { type StoredTraceContext, withSpanContinuing } from './stored-context.js'
 
 /**
  * Trace context in NATS message headers (W3C `traceparent`/`tracestate`, through the globally
@@ -64,51 +64,16 @@ export function withConsumerSpan<T>(
 }
 
 /**
- * A trace context kept for later, as the propagator's text map (W3C: `traceparent` and, when set,
- * `tracestate`), e.g. in an outbox row's `trace_context` column. JSON-safe.
- */
-export type StoredTraceContext = Record<string, string>
-
-/** The active (or given) context as a {@link StoredTraceContext}; null when there is no trace to continue (tracing off, no span). */
-export function captureTraceContext(ctx: Context = context.active()): StoredTraceContext | null {
-  const carrier: StoredTraceContext = {}
-  propagation.inject(ctx, carrier)
-  return Object.keys(carrier).length > 0 ? carrier : null
-}
-
-/** The context a {@link StoredTraceContext} holds, on top of the root context (none: the root context). */
-export function restoreTraceContext(stored: StoredTraceContext | null | undefined): Context {
-  return stored ? propagation.extract(ROOT_CONTEXT, stored) : ROOT_CONTEXT
-}
-
-/**
  * Runs `fn` in a PRODUCER span named `<subject> publish`, child of `stored` (a context captured
  * earlier, e.g. when the outbox row was written); a JetStream publish inside `fn` writes this
  * span into the message's headers, so the consumer continues the stored trace. Without `stored`
- * the span starts a trace of its own. It records a thrown error and ends when `fn` settles.
+ * the span starts a trace of its own.
  */
 export function withProducerSpan<T>(
   subject: string,
   stored: StoredTraceContext | null | undefined,
   fn: () => Promise<T>,
 ): Promise<T> {
-  return tracer.startActiveSpan(
-    `${subject} publish`,
-    {
-      kind: SpanKind.PRODUCER,
-      attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject },
-    },
-    restoreTraceContext(stored),
-    async (span) => {
-      try {
-        return await fn()
-      } catch (err) {
-        span.recordException(err as Error)
-        span.setStatus({ code: SpanStatusCode.ERROR })
-        throw err
-      } finally {
-        span.end()
-      }
-    },
-  )
+  const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': subject }
+  return withSpanContinuing(`${subject} publish`, stored, fn, { kind: SpanKind.PRODUCER, attributes })
 }

@@ -1,1 +1,0 @@
-ALTER TABLE "analytics"."outbox" ADD COLUMN "trace_context" jsonb;

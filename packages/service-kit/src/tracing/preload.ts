@@ -17,6 +17,11 @@ const on =
   Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
 
 if (on && env.OTEL_SDK_DISABLED !== 'true') {
+  // Modules loaded through the ESM loader — every one under `node --import tsx`, CommonJS ones
+  // like fastify included, and their `require('node:http')` — are patched only through
+  // import-in-the-middle's loader hook; without it only undici (diagnostics channel) is traced.
+  const { register } = await import('node:module')
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url)
   const [{ NodeSDK }, { HttpInstrumentation }, { UndiciInstrumentation }, { FastifyInstrumentation }] =
     await Promise.all([
       import('@opentelemetry/sdk-node'),

@@ -124,6 +124,17 @@ t.test(
       'the outbox insert is a PostgreSQL span of the callback',
     )
 
+    // spans leave the services: the callback's authorization code is not in any of them
+    const callbackUrls = receiver.spans.flatMap((s) =>
+      Object.values(s.attributes).filter((v): v is string => typeof v === 'string' && v.includes('code=')),
+    )
+    t.ok(callbackUrls.length > 0, 'the callback URL was exported')
+    t.same(
+      callbackUrls.filter((v) => /(?:^|[?&])code=(?!\[REDACTED\])/.test(v)),
+      [],
+      'every exported callback URL has its code scrubbed',
+    )
+
     // the services' log lines carry the trace id beside the request id
     const authLog = readFileSync(join(stack.logDir, 'auth-service.log'), 'utf8')
       .split('\n')

@@ -4,7 +4,8 @@
  * `OTEL_TRACES_EXPORTER` set to anything but `none`, or `OTEL_EXPORTER_OTLP_ENDPOINT` /
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` set. Off otherwise (nothing is loaded). The exporter,
  * sampler, resource and service name (`OTEL_SERVICE_NAME`) come from the `OTEL_*` variables
- * (@opentelemetry/sdk-node); the instrumentations are http (incoming and outgoing), undici (the
+ * (@opentelemetry/sdk-node); URLs in span attributes are scrubbed of secrets (`redact-span.ts`:
+ * the OAuth callback's code, upload tokens); the instrumentations are http (incoming and outgoing), undici (the
  * gateway's proxy, the TikTok client) and fastify; NATS messages carry the context in their headers
  * (`nats-context.ts`, also through the outbox). PostgreSQL queries are spans too, from the kit's own
  * postgres.js hook (`src/db/instrument.ts`; the OpenTelemetry `pg` instrumentation does not cover
@@ -29,12 +30,14 @@ if (on && env.OTEL_SDK_DISABLED !== 'true') {
       import('@opentelemetry/instrumentation-undici'),
       import('@opentelemetry/instrumentation-fastify'),
     ])
+  const { redactSpanAttributes } = await import('./redact-span.js')
   const sdk = new NodeSDK({
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => /^\/(metrics|healthz|readyz)\b/.test(req.url ?? ''),
+        requestHook: redactSpanAttributes,
       }),
-      new UndiciInstrumentation(),
+      new UndiciInstrumentation({ requestHook: redactSpanAttributes }),
       new FastifyInstrumentation(),
     ],
   })

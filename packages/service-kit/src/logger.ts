@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { isSpanContextValid, trace } from '@opentelemetry/api'
 import type { RawRequestDefaultExpression } from 'fastify'
 import type { LoggerOptions } from 'pino'
 import { redactDeep, redactText } from './redact.js'
@@ -24,6 +25,9 @@ interface LoggedRequest {
  * URL and headers (`authorization`, `cookie`, `x-internal-token` … become `[REDACTED]`) — a log
  * line built from a request carrying tokens contains none of them.
  *
+ * Inside a trace (tracing on, docs/operations.md "Tracing") a line also carries `trace_id` and
+ * `span_id` of the active span (OpenTelemetry's log correlation names), beside the request id.
+ *
  * pino runs `formatters.log` before the serializers, so `req`/`res` are left to their
  * serializers (a deep copy of a Fastify request would lose its getters: method, ip, statusCode).
  */
@@ -31,6 +35,7 @@ export function createLoggerOptions(opts: { service: string; level?: string }): 
   return {
     level: opts.level ?? 'info',
     base: { service: opts.service },
+    mixin: traceFields,
     formatters: {
       log: (object) => {
         const rest: Record<string, unknown> = {}
@@ -60,6 +65,14 @@ export function createLoggerOptions(opts: { service: string; level?: string }): 
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   }
+}
+
+/** `trace_id` and `span_id` of the active span, when there is one (none while tracing is off). */
+function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan()
+  if (!span) return {}
+  const { traceId, spanId } = span.spanContext()
+  return isSpanContextValid(span.spanContext()) ? { trace_id: traceId, span_id: spanId } : {}
 }
 
 /** Takes a well-formed incoming `x-request-id`, or makes a new UUID. */

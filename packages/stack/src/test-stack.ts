@@ -112,6 +112,18 @@ export async function startTestStack(
       typeof overrides === 'function' ? overrides(name, e) : overrides[name],
     )
   }
+  // A test runner's timeout ends this process — tap with SIGALRM (its own listener reports the
+  // timeout first), others with SIGTERM: exit, so the stack's exit hooks SIGKILL every child and
+  // NATS node instead of leaving them running —
+  // also while the stack is still starting (its processes so far are then killed too).
+  const onTerm = () => process.exit(143)
+  const onAlarm = () => process.exit(142)
+  process.once('SIGTERM', onTerm)
+  process.once('SIGALRM', onAlarm)
+  t.teardown(() => {
+    process.removeListener('SIGTERM', onTerm)
+    process.removeListener('SIGALRM', onAlarm)
+  })
   const stack = await launchStack({
     ports,
     env,
@@ -123,17 +135,6 @@ export async function startTestStack(
   })
   // Teardowns run in reverse: the processes stop before the NATS nodes they talk to.
   t.teardown(() => stack.stop())
-  // A test runner's timeout ends this process — tap with SIGALRM (its own listener reports the
-  // timeout first), others with SIGTERM: exit, so the stack's exit hooks SIGKILL every child and
-  // NATS node instead of leaving them running.
-  const onTerm = () => process.exit(143)
-  const onAlarm = () => process.exit(142)
-  process.once('SIGTERM', onTerm)
-  process.once('SIGALRM', onAlarm)
-  t.teardown(() => {
-    process.removeListener('SIGTERM', onTerm)
-    process.removeListener('SIGALRM', onAlarm)
-  })
   return {
     processes: stack,
     ...(nats ? { nats } : {}),

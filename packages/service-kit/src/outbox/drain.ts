@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'driz
 import { alias } from 'drizzle-orm/pg-core'
 import type { EventBus } from '../nats/event-bus.js'
 import type { Database } from '../plugins/db.js'
+import { withProducerSpan } from '../tracing/nats-context.js'
 import type { OutboxTable } from './table.js'
 
 /** Delays between publish attempts of one event, in ms: `baseMs · 2^(attempts − 1)`, at most `maxMs`. */
@@ -82,7 +83,8 @@ function byAggregate(rows: Row[]): Row[][] {
 
 /**
  * One relay round in one transaction: claims rows (see `claim`), publishes each aggregate's rows
- * one after another (aggregates in parallel), deletes the acknowledged rows, and on the first
+ * one after another (aggregates in parallel), each in a PRODUCER span continuing the row's stored
+ * trace (`withProducerSpan`), deletes the acknowledged rows, and on the first
  * failure of an aggregate stops it there and gives the failed row `attempts + 1`, its error and
  * `next_attempt_at` = the failure time + `retryDelayMs`, so it and the rows behind it wait. A crash before the
  * commit leaves published rows in place: they are published again with the same `Nats-Msg-Id`.
@@ -104,7 +106,10 @@ export function drainRound(opts: {
       byAggregate(rows).map(async (group) => {
         for (const row of group) {
           try {
-            await opts.bus.publish(row.subject, row.envelope)
+            // in the trace the row was written in: the message's headers carry it on to consumers
+            await withProducerSpan(row.subject, row.traceContext, () =>
+              opts.bus.publish(row.subject, row.envelope),
+            )
             published.push(row.id)
           } catch (err) {
             failed.push({ row, err })

@@ -3,6 +3,7 @@ import { getTableConfig } from 'drizzle-orm/pg-core'
 import type postgres from 'postgres'
 import { createEnvelope } from '../nats/event-bus.js'
 import type { Database } from '../plugins/db.js'
+import { captureTraceContext } from '../tracing/stored-context.js'
 import type { OutboxTable } from './table.js'
 
 /** An event to store in the outbox. */
@@ -34,7 +35,8 @@ export function qualifiedName(table: OutboxTable): string {
 /**
  * Writes `event` into `table` through `tx`, so it commits or rolls back with the state it
  * describes; the relay (`createOutbox`) publishes it after the commit. The envelope id is a new
- * UUID, which becomes the row id and the JetStream `Nats-Msg-Id`.
+ * UUID, which becomes the row id and the JetStream `Nats-Msg-Id`. The active trace context is
+ * stored with it (`trace_context`), so its publish and consumers continue the writer's trace.
  * @returns the envelope as it will be published.
  * @throws the database error of the insert (the caller's transaction then fails with it).
  */
@@ -50,15 +52,22 @@ export async function enqueueEvent<D>(
     occurredAt: event.occurredAt,
   })
   const { subject, aggregateId } = event
+  const traceContext = captureTraceContext()
   if ('unsafe' in tx) {
     // `$4::text::jsonb`: postgres.js would JSON-encode a string bound straight to jsonb a second time
     await tx.unsafe(
-      `insert into ${qualifiedName(table)} (id, aggregate_id, subject, envelope)
-       values ($1::uuid, $2::text, $3::text, $4::text::jsonb)`,
-      [envelope.id, aggregateId, subject, JSON.stringify(envelope)],
+      `insert into ${qualifiedName(table)} (id, aggregate_id, subject, envelope, trace_context)
+       values ($1::uuid, $2::text, $3::text, $4::text::jsonb, $5::text::jsonb)`,
+      [
+        envelope.id,
+        aggregateId,
+        subject,
+        JSON.stringify(envelope),
+        traceContext && JSON.stringify(traceContext),
+      ],
     )
   } else {
-    await tx.insert(table).values({ id: envelope.id, aggregateId, subject, envelope })
+    await tx.insert(table).values({ id: envelope.id, aggregateId, subject, envelope, traceContext })
   }
   return envelope
 }

@@ -1,6 +1,7 @@
 import type { Envelope } from '@social-bridge/contracts'
 import { bigserial, index, integer, jsonb, type PgSchema, text, uuid } from 'drizzle-orm/pg-core'
 import { columns } from '../db/columns.js'
+import type { StoredTraceContext } from '../tracing/stored-context.js'
 
 /**
  * A service's outbox table in its own schema (ARCHITECTURE.md "Data ownership"). Declare it in
@@ -13,6 +14,9 @@ import { columns } from '../db/columns.js'
  * - `subject` (un-namespaced, from contracts `Subjects`) and `envelope` (the whole event, jsonb).
  * - `attempts`, `next_attempt_at`, `last_error`: failed publishes so far, when the next one may
  *   run (null: now), and why the last one failed (a JetStream error message, no payload data).
+ * - `trace_context`: the trace the event was written in (W3C `traceparent`/`tracestate` as the
+ *   propagator's text map; null when tracing is off), continued by the relay's publish and so by
+ *   the consumers (docs/operations.md "Tracing").
  */
 export function outboxTable(schema: PgSchema, name = 'outbox') {
   return schema.table(
@@ -27,6 +31,7 @@ export function outboxTable(schema: PgSchema, name = 'outbox') {
       attempts: integer('attempts').notNull().default(0),
       nextAttemptAt: columns.timestamptz('next_attempt_at'),
       lastError: text('last_error'),
+      traceContext: jsonb('trace_context').$type<StoredTraceContext>(),
     },
     (t) => [index(`${name}_seq_idx`).on(t.seq), index(`${name}_aggregate_seq_idx`).on(t.aggregateId, t.seq)],
   )

@@ -2,7 +2,9 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import postgres, { type Sql } from 'postgres'
+import { instrumentPool } from '../db/instrument.js'
 import { runMigrations } from '../db/migrate.js'
+import type {} from './metrics.js'
 
 /** Options of `dbPlugin`. */
 export interface DbPluginOptions {
@@ -68,7 +70,8 @@ type TypeHandlers = Record<number, unknown>
 /**
  * Opens the pool, applies the service's migrations (safe with concurrent replicas, see
  * `runMigrations`), decorates `app.db` (drizzle) and `app.sql` (postgres.js), adds the
- * `postgres` readiness check, and ends the pool on close after in-flight queries finish.
+ * `postgres` readiness check, instruments the pool (`instrumentPool`: query spans inside a trace,
+ * the pool gauges on `app.metrics` when the metrics plugin is registered), and ends the pool on close after in-flight queries finish.
  */
 export const dbPlugin = fp(
   async (app: FastifyInstance, opts: DbPluginOptions) => {
@@ -84,6 +87,7 @@ export const dbPlugin = fp(
       onnotice: () => {},
       connect_timeout: 5,
     })
+    instrumentPool(sql, { registry: app.hasDecorator('metrics') ? app.metrics : undefined })
     const driverTypes = { parsers: { ...sql.options.parsers }, serializers: { ...sql.options.serializers } }
     const db = drizzle(sql) as Database
     if (opts.rawDates === 'date') restoreDateHandling(sql, driverTypes)

@@ -8,6 +8,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api'
+import { type StoredTraceContext, withSpanContinuing } from './stored-context.js'
 
 /**
  * Trace context in NATS message headers (W3C `traceparent`/`tracestate`, through the globally
@@ -60,4 +61,19 @@ export function withConsumerSpan<T>(
       }
     },
   )
+}
+
+/**
+ * Runs `fn` in a PRODUCER span named `<subject> publish`, child of `stored` (a context captured
+ * earlier, e.g. when the outbox row was written); a JetStream publish inside `fn` writes this
+ * span into the message's headers, so the consumer continues the stored trace. Without `stored`
+ * the span starts a trace of its own.
+ */
+export function withProducerSpan<T>(
+  subject: string,
+  stored: StoredTraceContext | null | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': subject }
+  return withSpanContinuing(`${subject} publish`, stored, fn, { kind: SpanKind.PRODUCER, attributes })
 }

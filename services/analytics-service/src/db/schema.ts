@@ -1,4 +1,4 @@
-import { columns, outboxTable } from '@social-bridge/service-kit'
+import { columns, outboxTable, type StoredTraceContext } from '@social-bridge/service-kit'
 import { toSnakeCase } from 'drizzle-orm/casing'
 import {
   bigint,
@@ -6,6 +6,7 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgSchema,
   primaryKey,
   text,
@@ -83,6 +84,11 @@ export const connections = analytics.table(
     syncFailures: integer('sync_failures').notNull().default(0),
     lastError: text('last_error'),
     createdAt: columns.createdAt(),
+    /**
+     * The trace of the event that made the account due (`connected`; null when tracing is off):
+     * the next sync continues it, and its lease clears it (docs/operations.md "Tracing").
+     */
+    syncTraceContext: jsonb('sync_trace_context').$type<StoredTraceContext>(),
   },
   (t) => [
     index('connections_due_idx').on(t.status, t.nextSyncAt),

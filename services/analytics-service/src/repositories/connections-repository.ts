@@ -1,3 +1,4 @@
+import { captureTraceContext } from '@social-bridge/service-kit'
 import type { Sql } from 'postgres'
 import { CONNECTION_COLUMNS, type Queryable, type TrackedConnection, toColumns } from './db-types.js'
 
@@ -26,7 +27,10 @@ export type ManualSyncOutcome =
  * so connection events may arrive in any order. The scheduler's lease is in `sync-leases.ts`.
  */
 export interface ConnectionsRepository {
-  /** `social.connection.connected`: active and due now, unless a newer event made it stale. */
+  /**
+   * `social.connection.connected`: active and due now, unless a newer event made it stale; the
+   * active trace is kept for that sync (`sync_trace_context`).
+   */
   trackConnected(q: Queryable, input: ConnectedInput): Promise<void>
   /** `reauth_required` / `disconnected` (or an access token refused): stale, unless a newer event reactivated it. */
   markStale(
@@ -59,10 +63,12 @@ export function createConnectionsRepository({ sql }: { sql: Sql }): ConnectionsR
   const cols = sql.unsafe(CONNECTION_COLUMNS)
   return {
     async trackConnected(q, c) {
+      const traceContext = captureTraceContext()
       await q`
         insert into analytics.connections
-          (id, tenant_id, provider, open_id, scopes, status, status_at, next_sync_at)
-        values (${c.id}, ${c.tenantId}, ${c.provider}, ${c.openId}, ${c.scopes}, 'active', ${c.occurredAt}, ${c.now})
+          (id, tenant_id, provider, open_id, scopes, status, status_at, next_sync_at, sync_trace_context)
+        values (${c.id}, ${c.tenantId}, ${c.provider}, ${c.openId}, ${c.scopes}, 'active', ${c.occurredAt}, ${c.now},
+          ${traceContext && JSON.stringify(traceContext)}::text::jsonb)
         on conflict (id) do update set
           open_id = excluded.open_id,
           scopes = excluded.scopes,
@@ -72,6 +78,8 @@ export function createConnectionsRepository({ sql }: { sql: Sql }): ConnectionsR
           next_sync_at = case when excluded.status_at >= connections.status_at
             then least(coalesce(connections.next_sync_at, excluded.next_sync_at), excluded.next_sync_at)
             else connections.next_sync_at end,
+          sync_trace_context = case when excluded.status_at >= connections.status_at
+            then excluded.sync_trace_context else connections.sync_trace_context end,
           status_at = greatest(connections.status_at, excluded.status_at)`
     },
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { StoredTraceContext } from '@social-bridge/service-kit'
 import type { Sql } from 'postgres'
 import { CONNECTION_COLUMNS, type Queryable, type TrackedConnection } from './db-types.js'
 
@@ -10,6 +11,8 @@ export interface LeasedConnection extends TrackedConnection {
   syncFailures: number
   /** Where an interrupted video list import resumes (Unix ms, docs/tiktok-api.md §2.3); null = from now. */
   videosListCursor: number | null
+  /** The trace of the event that made it due, for the sync to continue (null: none kept). */
+  traceContext?: StoredTraceContext | null
 }
 
 /** Input of {@link SyncLeases.finish}. Times are the app clock. */
@@ -34,7 +37,8 @@ export interface FinishSyncInput {
 export interface SyncLeases {
   /**
    * Leases up to `limit` due active accounts for `leaseMs` (FOR UPDATE SKIP LOCKED: replicas
-   * never lease the same account), each with a new token. `now` is the app clock.
+   * never lease the same account), each with a new token and the trace kept for it (cleared: one
+   * sync continues it). `now` is the app clock.
    */
   leaseDue(now: Date, limit: number, leaseMs: number): Promise<LeasedConnection[]>
   /**
@@ -65,16 +69,17 @@ export function createSyncLeases({ sql }: { sql: Sql }): SyncLeases {
         (Omit<LeasedConnection, 'videosListCursor'> & { videosListCursor: string | null })[]
       >`
         update analytics.connections set lease_until = now() + make_interval(secs => ${secs(leaseMs)}),
-          lease_owner = ${token}
-        where id in (
-          select id from analytics.connections
+          lease_owner = ${token}, sync_trace_context = null
+        from (
+          select id as due_id, sync_trace_context as due_trace_context from analytics.connections
           where status = 'active' and open_id is not null and next_sync_at <= ${now}
             and (lease_until is null or lease_until < now())
           order by next_sync_at
           limit ${limit}
-          for update skip locked)
+          for update skip locked) due
+        where id = due.due_id
         returning ${cols}, lease_owner as "leaseToken", sync_failures as "syncFailures",
-          videos_list_cursor as "videosListCursor"`
+          videos_list_cursor as "videosListCursor", due_trace_context as "traceContext"`
       // int8 comes back as a string; a ms timestamp fits a double exactly
       return rows.map((r) => ({
         ...r,

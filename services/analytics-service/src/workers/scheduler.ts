@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { withSpanContinuing } from '@social-bridge/service-kit'
 import type { SyncOutcome } from '../domain/sync/sync-service.js'
 import { analyticsMetrics } from '../metrics.js'
 import type { AnalyticsDomain } from '../plugins/app/domain.js'
@@ -38,7 +39,12 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     for (;;) {
       const leased = await domain.leases.leaseDue(domain.clock(), opts.concurrency, opts.leaseMs)
       if (leased.length === 0) return outcomes
-      const done = await Promise.all(leased.map((c) => domain.sync.syncConnection(c)))
+      // each sync continues the trace of the event that made its account due (a new one otherwise)
+      const done = await Promise.all(
+        leased.map((c) =>
+          withSpanContinuing('analytics sync', c.traceContext, () => domain.sync.syncConnection(c)),
+        ),
+      )
       for (const o of done) analyticsMetrics.syncs.inc({ outcome: o.kind })
       outcomes.push(...done)
       if (!running && loop) return outcomes

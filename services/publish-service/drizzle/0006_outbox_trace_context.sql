@@ -1,0 +1,1 @@
+ALTER TABLE "publish"."outbox" ADD COLUMN "trace_context" jsonb;

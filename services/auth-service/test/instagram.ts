@@ -31,15 +31,3 @@ export async function connectInstagram(
   return { done, authorizeUrl, location }
 }
 
-/** Connects and returns the new connection's id; throws unless it connected. */
-export async function connectedInstagram(
-  app: FastifyInstance,
-  sandbox: Sandbox,
-  user: { tenantId: string; userId: string },
-  igUserId: string,
-): Promise<string> {
-  const { done } = await connectInstagram(app, sandbox, user, igUserId)
-  if (done.statusCode !== 200 || done.json().outcome !== 'connected')
-    throw new Error(`callback answered ${done.statusCode}: ${done.body}`)
-  return done.json().connectionId as string
-}

@@ -3,7 +3,7 @@ import { createInstagramClient, INSTAGRAM_SCOPES } from '@social-bridge/instagra
 import t from 'tap'
 import { collectEvents, connectionRow } from '../../db.js'
 import { asUser, build, startSandbox, waitUntil } from '../../helper.js'
-import { connectedInstagram, connectInstagram } from '../../instagram.js'
+import { connectInstagram } from '../../instagram.js'
 import { captureLogs, dumpAuthSchema, leaks } from '../../secrets.js'
 import { requestAccessToken } from '../../setup.js'
 

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { request } from 'undici'
+import { loadCliOptions } from '../src/config.js'
 import { build } from './helper.js'
 
 /** A Graph answer: a profile or the error envelope. */
@@ -107,4 +108,21 @@ t.test('faults become Graph errors; calls past the hourly budget get 80002 with 
   t.ok(usage.estimated_time_to_regain_access > 0 && usage.estimated_time_to_regain_access <= 60)
   sandbox.advanceClock(3_601_000)
   t.equal((await me()).status, 200, 'the window rolls on the virtual clock')
+})
+
+t.test('the CLI reads the Instagram app and accounts from SANDBOX_IG_*', async (t) => {
+  const options = loadCliOptions({
+    SANDBOX_IG_APP_ID: 'app-1',
+    SANDBOX_IG_APP_SECRET: 'secret-1',
+    SANDBOX_IG_REDIRECT_URIS: 'https://a.test/cb, https://b.test/cb',
+    SANDBOX_IG_ACCOUNTS: '[{"username":"cli.account","accountType":"PERSONAL"}]',
+  })
+  t.same(options.instagram, {
+    appId: 'app-1',
+    appSecret: 'secret-1',
+    redirectUris: ['https://a.test/cb', 'https://b.test/cb'],
+    accounts: [{ username: 'cli.account', accountType: 'PERSONAL' }],
+  })
+  t.notOk(loadCliOptions({}).instagram, 'nothing set, nothing configured')
+  t.throws(() => loadCliOptions({ SANDBOX_IG_ACCOUNTS: 'not json' }))
 })

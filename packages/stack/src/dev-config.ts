@@ -52,6 +52,25 @@ export const DEV_TIKTOK_SHOP = {
   sellers: [{ openId: 'demo-seller', sellerName: 'Demo Seller', region: 'GB', shopNames: ['Demo Shop UK'] }],
 }
 
+/** The demo Instagram app of the local stack (the sandbox's Instagram area) and its accounts. */
+export const DEV_INSTAGRAM = {
+  appId: 'sbx_demo_ig_app_id',
+  accounts: [
+    {
+      igUserId: '17841400000000001',
+      username: 'demo.reels',
+      name: 'Demo Reels',
+      accountType: 'BUSINESS' as const,
+    },
+    {
+      igUserId: '17841400000000002',
+      username: 'demo.personal',
+      name: 'Demo Personal',
+      accountType: 'PERSONAL' as const,
+    },
+  ],
+}
+
 /** Secrets of the local stack: generated on first start and kept so a second start can read its data. */
 export interface DevSecrets {
   jwtSecret: string
@@ -59,6 +78,8 @@ export interface DevSecrets {
   tiktokClientSecret: string
   /** Absent in secrets files written before TikTok Shop: the TikTok client secret is used. */
   tiktokShopAppSecret?: string
+  /** Absent in secrets files written before Instagram: the TikTok client secret is used. */
+  instagramAppSecret?: string
   tokenKey: string
   cookieSecret: string
   /** Seals webhook-dispatch's signing secrets (32 bytes, base64). */
@@ -72,6 +93,7 @@ export function generateDevSecrets(): DevSecrets {
     internalJwtSecret: randomBytes(32).toString('hex'),
     tiktokClientSecret: randomBytes(24).toString('hex'),
     tiktokShopAppSecret: randomBytes(24).toString('hex'),
+    instagramAppSecret: randomBytes(24).toString('hex'),
     tokenKey: randomBytes(32).toString('base64'),
     cookieSecret: randomBytes(32).toString('hex'),
     webhookSecretKey: randomBytes(32).toString('base64'),

@@ -1,4 +1,12 @@
-import { DEV_JWT, DEV_TIKTOK, DEV_TIKTOK_SHOP, type DevSecrets, PORTS, url } from './dev-config.js'
+import {
+  DEV_INSTAGRAM,
+  DEV_JWT,
+  DEV_TIKTOK,
+  DEV_TIKTOK_SHOP,
+  type DevSecrets,
+  PORTS,
+  url,
+} from './dev-config.js'
 
 export type StackPorts = typeof PORTS
 
@@ -33,6 +41,8 @@ export function stackEnv(
   }
   const callback = `${url(ports.gateway)}/v1/connections/tiktok/callback`
   const shopAppSecret = s.tiktokShopAppSecret ?? s.tiktokClientSecret
+  const igAppSecret = s.instagramAppSecret ?? s.tiktokClientSecret
+  const igCallback = `${url(ports.gateway)}/v1/connections/instagram/callback`
   return {
     sandbox: {
       SANDBOX_PORT: String(ports.sandbox),
@@ -48,6 +58,10 @@ export function stackEnv(
       SANDBOX_SHOP_SERVICE_ID: DEV_TIKTOK_SHOP.serviceId,
       SANDBOX_SHOP_REDIRECT_URI: `${url(ports.gateway)}/v1/connections/tiktok_shop/callback`,
       SANDBOX_SHOP_SELLERS: JSON.stringify(DEV_TIKTOK_SHOP.sellers),
+      SANDBOX_IG_APP_ID: DEV_INSTAGRAM.appId,
+      SANDBOX_IG_APP_SECRET: igAppSecret,
+      SANDBOX_IG_REDIRECT_URIS: igCallback,
+      SANDBOX_IG_ACCOUNTS: JSON.stringify(DEV_INSTAGRAM.accounts),
       ...(infra.sandboxStateFile ? { SANDBOX_STATE_FILE: infra.sandboxStateFile } : {}),
       SANDBOX_SETTINGS: JSON.stringify({
         pullUrlRewrites: {
@@ -69,6 +83,12 @@ export function stackEnv(
       TIKTOK_SHOP_AUTHORIZE_BASE_URL: url(ports.sandbox),
       TIKTOK_SHOP_AUTH_BASE_URL: url(ports.sandbox),
       TIKTOK_SHOP_API_BASE_URL: url(ports.sandbox),
+      INSTAGRAM_APP_ID: DEV_INSTAGRAM.appId,
+      INSTAGRAM_APP_SECRET: igAppSecret,
+      INSTAGRAM_REDIRECT_URI: igCallback,
+      INSTAGRAM_AUTHORIZE_BASE_URL: `${url(ports.sandbox)}/instagram/www`,
+      INSTAGRAM_API_BASE_URL: `${url(ports.sandbox)}/instagram/api`,
+      INSTAGRAM_GRAPH_BASE_URL: `${url(ports.sandbox)}/instagram/graph`,
       TOKEN_ENCRYPTION_KEYS: `dev1:${s.tokenKey}`,
       TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'dev1',
       OAUTH_COOKIE_SECRET: s.cookieSecret,

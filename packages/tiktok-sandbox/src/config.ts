@@ -45,7 +45,9 @@ function stateFileArg(argv: string[]): string | undefined {
  * SANDBOX_VERIFIED_URL_PREFIXES (comma-separated), SANDBOX_SEED_USERS (count or JSON array),
  * SANDBOX_SETTINGS (JSON, partial SandboxSettings), SANDBOX_STATE_FILE, the TikTok Shop app's
  * SANDBOX_SHOP_APP_KEY, SANDBOX_SHOP_APP_SECRET, SANDBOX_SHOP_SERVICE_ID, SANDBOX_SHOP_REDIRECT_URI and
- * SANDBOX_SHOP_SELLERS (JSON array of AddSellerInput); then `argv` (the
+ * SANDBOX_SHOP_SELLERS (JSON array of AddSellerInput), the Instagram app's SANDBOX_IG_APP_ID,
+ * SANDBOX_IG_APP_SECRET, SANDBOX_IG_REDIRECT_URIS (comma-separated) and SANDBOX_IG_ACCOUNTS (JSON
+ * array of AddIgAccountInput); then `argv` (the
  * arguments after the script): `--state-file <path>` wins over the env var. The state file path
  * is made absolute against the working directory. Throws `Error` with a readable message.
  */
@@ -85,6 +87,16 @@ export function loadCliOptions(env: NodeJS.ProcessEnv, argv: string[] = []): San
       : {}),
   }
   if (Object.keys(shop).length > 0) options.shop = shop
+  const instagram = {
+    ...options.instagram,
+    ...(env.SANDBOX_IG_APP_ID ? { appId: env.SANDBOX_IG_APP_ID } : {}),
+    ...(env.SANDBOX_IG_APP_SECRET ? { appSecret: env.SANDBOX_IG_APP_SECRET } : {}),
+    ...(env.SANDBOX_IG_REDIRECT_URIS ? { redirectUris: list(env.SANDBOX_IG_REDIRECT_URIS) } : {}),
+    ...(env.SANDBOX_IG_ACCOUNTS
+      ? { accounts: parseJson('SANDBOX_IG_ACCOUNTS', env.SANDBOX_IG_ACCOUNTS) as [] }
+      : {}),
+  }
+  if (Object.keys(instagram).length > 0) options.instagram = instagram
   const stateFile = stateFileArg(argv) ?? (env.SANDBOX_STATE_FILE || options.stateFile)
   if (stateFile) options.stateFile = resolve(stateFile)
   return options

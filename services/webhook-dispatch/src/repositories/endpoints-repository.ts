@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { WebhookEndpoint } from '@social-bridge/contracts'
 import type { Database, Vault } from '@social-bridge/service-kit'
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import { type EndpointRow, endpoints } from '../db/schema.js'
-import { matchesFilters } from '../domain/event-catalogue.js'
 import { generateSigningSecret } from '../domain/signature.js'
 
 /** The fields a CRM admin sets on an endpoint. */
@@ -34,8 +33,6 @@ export interface EndpointsRepository {
   remove(tenantId: string, id: string): Promise<boolean>
   /** A new secret; the old one keeps signing for `overlapSec` (deliveries carry both signatures). */
   rotate(tenantId: string, id: string): Promise<WithSecret | null>
-  /** The tenant's enabled endpoints subscribed to `type`. */
-  subscribers(tenantId: string, type: string): Promise<EndpointRow[]>
   /** The secrets a delivery is signed with at `now`: the current one, and the previous within the overlap. */
   signingSecrets(row: EndpointRow, now: Date): string[]
 }
@@ -142,13 +139,6 @@ export function createEndpointsRepository(deps: {
           .returning()
         return { endpoint: next as EndpointRow, secret }
       })
-    },
-    async subscribers(tenantId, type) {
-      const rows = await db
-        .select()
-        .from(endpoints)
-        .where(and(eq(endpoints.tenantId, tenantId), isNull(endpoints.disabledAt)))
-      return rows.filter((r) => matchesFilters(type, r.events))
     },
     signingSecrets(row, now) {
       const secrets = [open(row.id, row.secretKeyId, row.secretSealed)]

@@ -8,7 +8,7 @@ import { toPublicEvent } from '../domain/event-catalogue.js'
  * started `copies` times (pulls from one durable consumer split the work). For each domain event
  * (`social.>`) with a public counterpart (contracts `PublicEvents`) it publishes the public event on
  * `public.<tenant>.<type>` (PUBLIC_EVENTS, message id = event id, so a redelivery is stored once:
- * what the SSE stream reads), stores one delivery per subscribed endpoint (a repeat is ignored),
+ * what the SSE stream reads), stores one delivery per subscribed endpoint in one statement (a repeat is ignored),
  * wakes the delivery worker, and only then acks. While PostgreSQL or JetStream is down the event is
  * redelivered (every 30 s at most) for about 3 days before it is dead-lettered.
  */
@@ -18,7 +18,7 @@ export async function startEventConsumers(
   onFannedOut: () => void,
 ): Promise<DurableConsumer[]> {
   const { nc, namespace, bus } = app.nats
-  const { endpoints, deliveries } = app.dispatch
+  const { deliveries } = app.dispatch
   const consumers: DurableConsumer[] = []
   for (let i = 0; i < copies; i++)
     consumers.push(
@@ -34,11 +34,7 @@ export async function startEventConsumers(
           const event = toPublicEvent(ctx.subject, envelope)
           if (!event) return
           await bus.publish(publicEventSubject(event.tenantId, event.type), event)
-          const subscribed = await endpoints.subscribers(event.tenantId, event.type)
-          const added = await deliveries.fanOut(
-            event,
-            subscribed.map((e) => e.id),
-          )
+          const added = await deliveries.fanOut(event)
           if (added.length > 0) onFannedOut()
         },
         log: app.log,

@@ -45,7 +45,7 @@ const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tenantId: user.tenantId,
           data: { endpointId: endpoint.id, message: 'Test event from Social Bridge' },
         },
-        [endpoint.id],
+        endpoint.id,
       )
       app.dispatch.nudge()
       return reply.status(202).send({ deliveryId: deliveryId ?? '', eventId })

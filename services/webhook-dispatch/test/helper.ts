@@ -37,7 +37,7 @@ export const asUser = (tenantId: string, roles = ['admin']) => identities.asUser
 /** A fresh tenant id. */
 export const newTenant = () => `tenant-${randomUUID().slice(0, 8)}`
 
-/** A complete config for a test: retries every 50 ms (× 4ⁿ, capped at 200 ms), leases of 1 s, localhost allowlisted. */
+/** A complete config for a test: retries every 50 ms (× 4ⁿ, capped at 200 ms), attempts of 2 s at most, leases of 3 s, localhost allowlisted. */
 export function testConfig(
   input: { databaseUrl: string; namespace: string },
   overrides: Partial<DispatchConfig> = {},
@@ -53,7 +53,7 @@ export function testConfig(
     DELIVERY_RETRY_BASE_MS: 50,
     DELIVERY_RETRY_MAX_MS: 200,
     DELIVERY_GIVE_UP_MS: 3 * 86_400_000,
-    DELIVERY_LEASE_MS: 1000,
+    DELIVERY_LEASE_MS: 3000,
     DELIVERY_CONCURRENCY: 8,
     DELIVERY_ENDPOINT_CONCURRENCY: 4,
     DELIVERY_POLL_MS: 100,

@@ -1,6 +1,6 @@
 import type { DeliveryAttempt } from '@social-bridge/contracts'
 import type { Database } from '@social-bridge/service-kit'
-import { and, desc, eq, getTableColumns, lt, sql } from 'drizzle-orm'
+import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import { attempts, type DeliveryRow, deliveries, type EndpointRow, endpoints } from '../db/schema.js'
 import { foldEndpointHealth } from '../domain/endpoint-health.js'
@@ -38,11 +38,13 @@ export interface AttemptRecord {
 /** Data access of `dispatch.deliveries` and `dispatch.attempts`. */
 export interface DeliveriesRepository {
   /**
-   * Stores one pending delivery of `event` in one statement: to `endpointId` alone (a ping), or
-   * else to every enabled endpoint of the event's tenant subscribed to its type. A repeat (same
-   * event, endpoint) is ignored. @returns the ids added.
+   * Stores, in one statement, one pending delivery of each event to every enabled endpoint of its
+   * tenant subscribed to its type. A repeat (same event, endpoint) is ignored.
+   * @returns the delivery ids added, by event (in the order of `events`).
    */
-  fanOut(event: PublicEnvelope, endpointId?: string): Promise<string[]>
+  fanOut(events: PublicEnvelope[]): Promise<string[][]>
+  /** Stores one pending delivery of `event` to `endpointId` (a ping). @returns its id, or null when it exists. */
+  addDelivery(event: PublicEnvelope, endpointId: string): Promise<string | null>
   /**
    * Leases, in one statement, up to `limit` due deliveries of enabled endpoints (oldest due first,
    * at most `perEndpoint − busy` per endpoint) for `leaseMs` to `owner` (`FOR UPDATE SKIP LOCKED`):
@@ -58,6 +60,8 @@ export interface DeliveriesRepository {
    * @returns the delivery ids whose attempt was recorded.
    */
   recordAttempts(records: AttemptRecord[], owner: string, schedule: RetrySchedule): Promise<Set<string>>
+  /** Ends `owner`'s leases of `ids` that were never attempted, so they are due again at once. */
+  release(owner: string, ids: string[]): Promise<void>
   /** The endpoint's attempts, newest first, `limit` per page from `cursor` (an attempt id). */
   listAttempts(endpointId: string, opts: { cursor?: string; limit: number }): Promise<DeliveryAttempt[]>
   /** Makes a delivery of the endpoint due now with a fresh retry window. @returns false when there is none. */
@@ -78,21 +82,38 @@ const iso = (d: Date | null) => d?.toISOString() ?? null
 
 export function createDeliveriesRepository({ db }: { db: Database }): DeliveriesRepository {
   return {
-    async fanOut(event, endpointId) {
-      const to = endpointId
-        ? sql`e.id = ${endpointId} and e.tenant_id = ${event.tenantId}`
-        : // matchesFilters (domain/event-catalogue.ts) in SQL: '*', the type, or a 'prefix.*'
-          sql`e.tenant_id = ${event.tenantId} and e.disabled_at is null and exists (
-                select 1 from unnest(e.events) f
-                 where f = '*' or f = ${event.type}
-                    or (right(f, 2) = '.*' and starts_with(${event.type}, left(f, -1))))`
-      const rows = await db.execute<{ id: string }>(sql`
+    async fanOut(events) {
+      if (events.length === 0) return []
+      const input = events.map((e) => ({ id: e.id, type: e.type, tenant_id: e.tenantId, event: e }))
+      // matchesFilters (domain/event-catalogue.ts) in SQL: '*', the type, or a 'prefix.*'
+      const rows = await db.execute<{ id: string; event_id: string }>(sql`
         insert into ${deliveries} (endpoint_id, tenant_id, event_id, event_type, event)
-        select e.id, e.tenant_id, ${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb
-          from ${endpoints} e where ${to}
+        select e.id, e.tenant_id, ev.id, ev.type, ev.event
+          from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as ev(id text, type text, tenant_id text, event jsonb)
+          join ${endpoints} e on e.tenant_id = ev.tenant_id and e.disabled_at is null
+           and exists (select 1 from unnest(e.events) f
+                        where f = '*' or f = ev.type or (right(f, 2) = '.*' and starts_with(ev.type, left(f, -1))))
         on conflict do nothing
-        returning id`)
-      return (rows as unknown as { id: string }[]).map((r) => r.id)
+        returning id, event_id`)
+      const added = new Map<string, string[]>()
+      for (const r of rows as unknown as { id: string; event_id: string }[])
+        added.set(r.event_id, [...(added.get(r.event_id) ?? []), r.id])
+      return events.map((e) => added.get(e.id) ?? [])
+    },
+
+    async addDelivery(event, endpointId) {
+      const [row] = await db
+        .insert(deliveries)
+        .values({
+          endpointId,
+          tenantId: event.tenantId,
+          eventId: event.id,
+          eventType: event.type,
+          event: event as unknown as Record<string, unknown>,
+        })
+        .onConflictDoNothing()
+        .returning({ id: deliveries.id })
+      return row?.id ?? null
     },
 
     async leaseDue({ owner, limit, perEndpoint, busy, leaseMs }) {
@@ -117,7 +138,7 @@ export function createDeliveriesRepository({ db }: { db: Database }): Deliveries
         leased as (
           update ${deliveries} d set lease_owner = ${owner},
                  leased_until = now() + make_interval(secs => ${leaseMs / 1000})
-            from picked where d.id = picked.id
+           where d.id = any(array(select id from picked))
           returning d.*)
         select to_jsonb(l) as d, to_jsonb(e) as e
           from leased l join ${endpoints} e on e.id = l.endpoint_id
@@ -229,6 +250,14 @@ export function createDeliveriesRepository({ db }: { db: Database }): Deliveries
            where e.id = h.endpoint_id`)
         return kept
       })
+    },
+
+    async release(owner, ids) {
+      if (ids.length === 0) return
+      await db
+        .update(deliveries)
+        .set({ leaseOwner: null, leasedUntil: null })
+        .where(and(inArray(deliveries.id, ids), eq(deliveries.leaseOwner, owner)))
     },
 
     async listAttempts(endpointId, { cursor, limit }) {

@@ -19,6 +19,7 @@ export const workersPlugin = fp(
       schedule: app.dispatch.schedule,
       concurrency: config.DELIVERY_CONCURRENCY,
       endpointConcurrency: config.DELIVERY_ENDPOINT_CONCURRENCY,
+      timeoutMs: config.DELIVERY_TIMEOUT_MS,
       leaseMs: config.DELIVERY_LEASE_MS,
       pollMs: config.DELIVERY_POLL_MS,
       log: app.log,

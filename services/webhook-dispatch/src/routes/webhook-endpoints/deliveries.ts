@@ -36,7 +36,7 @@ const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = requireUser(request, ADMIN)
       const endpoint = await endpointOf(user.tenantId, request.params.id)
       const eventId = `ping_${randomUUID()}`
-      const [deliveryId] = await deliveries.fanOut(
+      const deliveryId = await deliveries.addDelivery(
         {
           id: eventId,
           type: 'ping',

@@ -17,7 +17,6 @@ import {
   createTestDatabase,
   createTestIdentities,
   createTestNamespace,
-  TEST_NATS_URL,
   type Teardownable,
   testBaseConfig,
 } from '@social-bridge/service-kit/testing'
@@ -82,11 +81,12 @@ export async function startDispatch(t: Teardownable, config: DispatchConfig): Pr
   return instance
 }
 
-/** The app with its own database and namespace, and a publisher of domain events. */
+/** The app with its own database and namespace, and a publisher of domain events (on `overrides.NATS_URL` if given). */
 export async function build(t: Teardownable, overrides: Partial<DispatchConfig> = {}): Promise<TestContext> {
   const namespace = createTestNamespace(t)
   const config = testConfig({ databaseUrl: await createTestDatabase(t), namespace }, overrides)
-  const nc = await connect({ servers: TEST_NATS_URL })
+  // the emitter outlives a NATS restart (a private server a test stops), as the services' relays do
+  const nc = await connect({ servers: config.NATS_URL, maxReconnectAttempts: -1, reconnectTimeWait: 250 })
   t.teardown(() => nc.close())
   await ensureStreams(await jetstreamManager(nc), [Streams.socialEvents], namespace)
   const bus = createEventBus(nc, namespace)

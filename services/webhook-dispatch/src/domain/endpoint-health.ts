@@ -88,10 +88,7 @@ export function foldEndpointHealth(outcomes: AttemptOutcomeAt[], giveUpMs: numbe
           change.headGivenUpFirst = o.firstAttemptAt
         continue
       }
-      if (
-        since &&
-        (since.getTime() < o.at.getTime() - giveUpMs || (o.givenUp && since <= o.firstAttemptAt))
-      )
+      if (since && (since.getTime() < o.at.getTime() - giveUpMs || (o.givenUp && since <= o.firstAttemptAt)))
         change.disableFailing = true
       since ??= o.at
       change.failingSince = since

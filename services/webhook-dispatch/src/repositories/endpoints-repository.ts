@@ -37,6 +37,9 @@ export interface EndpointsRepository {
   signingSecrets(row: EndpointRow, now: Date): string[]
 }
 
+/** Most signing secrets kept opened in memory (a few per endpoint being delivered to). */
+const OPENED_SECRETS_MAX = 10_000
+
 /** The associated data binding a sealed secret to its endpoint row. */
 const aad = (id: string) => `webhook-endpoint|${id}`
 
@@ -66,8 +69,19 @@ export function createEndpointsRepository(deps: {
     const s = vault.seal(secret, aad(id))
     return { secretKeyId: s.keyId, secretSealed: s.blob.toString('base64') }
   }
-  const open = (id: string, keyId: string, blob: string) =>
-    vault.open({ keyId, blob: Buffer.from(blob, 'base64') }, aad(id))
+  // every delivery is signed: keep opened secrets (in memory only) rather than decrypt per attempt;
+  // a rotation changes the sealed text, hence the key
+  const opened = new Map<string, string>()
+  const open = (id: string, keyId: string, blob: string) => {
+    const key = `${id}|${keyId}|${blob}`
+    let secret = opened.get(key)
+    if (secret === undefined) {
+      secret = vault.open({ keyId, blob: Buffer.from(blob, 'base64') }, aad(id))
+      if (opened.size >= OPENED_SECRETS_MAX) opened.clear()
+      opened.set(key, secret)
+    }
+    return secret
+  }
   const scoped = (tenantId: string, id: string) => and(eq(endpoints.tenantId, tenantId), eq(endpoints.id, id))
 
   return {

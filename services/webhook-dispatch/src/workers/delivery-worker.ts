@@ -99,7 +99,8 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
   async function record(attempt: AttemptRecord) {
     const kept = await recorder.submit(attempt)
     observeAttempt(attempt.result)
-    if (!kept) o.log.warn({ deliveryId: attempt.leased.delivery.id }, 'delivery lease lost; attempt not recorded')
+    if (!kept)
+      o.log.warn({ deliveryId: attempt.leased.delivery.id }, 'delivery lease lost; attempt not recorded')
   }
 
   function start(l: LeasedDelivery) {
@@ -109,7 +110,9 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
         (attempt) => {
           if (!attempt) return
           const r = record(attempt)
-            .catch((err) => o.log.error({ err, deliveryId: l.delivery.id }, 'delivery attempt failed to record'))
+            .catch((err) =>
+              o.log.error({ err, deliveryId: l.delivery.id }, 'delivery attempt failed to record'),
+            )
             .finally(() => recording.delete(r))
           recording.add(r)
         },
@@ -183,7 +186,9 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
       await loop
       // leased but never sent: free them for the other replicas (or this one, restarted) now
       const unsent = ready.splice(0).map((r) => r.leased.delivery.id)
-      await o.deliveries.release(owner, unsent).catch((err) => o.log.warn({ err }, 'releasing leases failed; they expire'))
+      await o.deliveries
+        .release(owner, unsent)
+        .catch((err) => o.log.warn({ err }, 'releasing leases failed; they expire'))
       await o.sender.destroy()
       await Promise.all(inFlight)
       await Promise.all(recording)

@@ -26,7 +26,7 @@ export function createGroupCommit<T, R>(
       queue = queue.slice(batch.length)
       try {
         const results = await write(batch.map((w) => w.item))
-        batch.forEach((w, i) => w.resolve(results[i] as R))
+        for (const [i, w] of batch.entries()) w.resolve(results[i] as R)
       } catch (err) {
         for (const w of batch) w.reject(err)
       }

@@ -14,9 +14,12 @@ const outcome = (endpointId: string, ms: number, o: Partial<AttemptOutcomeAt> = 
   ...o,
 })
 
-t.test('an endpoint whose attempts all succeeded needs no change beyond clearing failing_since', async (t) => {
-  t.same(foldEndpointHealth([outcome('a', 0, { ok: true }), outcome('a', 1, { ok: true })], GIVE_UP), [])
-})
+t.test(
+  'an endpoint whose attempts all succeeded needs no change beyond clearing failing_since',
+  async (t) => {
+    t.same(foldEndpointHealth([outcome('a', 0, { ok: true }), outcome('a', 1, { ok: true })], GIVE_UP), [])
+  },
+)
 
 t.test('failures with no success: keep the row’s failing_since, or start it at the first', async (t) => {
   const [c] = foldEndpointHealth([outcome('a', 10), outcome('a', 20)], GIVE_UP)

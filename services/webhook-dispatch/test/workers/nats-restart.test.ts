@@ -1,7 +1,15 @@
 import { Subjects } from '@social-bridge/contracts'
 import { startPrivateNats } from '@social-bridge/service-kit/testing'
 import t from 'tap'
-import { asUser, build, createEndpoint, newTenant, postPublished, startReceiver, waitUntil } from '../helper.js'
+import {
+  asUser,
+  build,
+  createEndpoint,
+  newTenant,
+  postPublished,
+  startReceiver,
+  waitUntil,
+} from '../helper.js'
 
 /**
  * NATS goes away mid-flow and comes back (a private nats-server, never the machine's shared one):
@@ -26,7 +34,10 @@ t.test('NATS stopped mid-flow and restarted: every event delivered once, none lo
 
   const attempted = async () =>
     (
-      await app.inject({ url: `/webhook-endpoints/${ep.id}/deliveries?limit=100`, headers: await asUser(tenant) })
+      await app.inject({
+        url: `/webhook-endpoints/${ep.id}/deliveries?limit=100`,
+        headers: await asUser(tenant),
+      })
     ).json().items as { eventId: string; deliveryStatus: string; error: string | null }[]
 
   // the receiver is down: these are stored in PostgreSQL and retried when NATS goes

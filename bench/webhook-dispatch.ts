@@ -10,13 +10,15 @@
  * Events are emitted at BENCH_RATE per second (0: all at once). Latency is event → receiver: from
  * just before the domain event is published (dispatch) or the POSTs are sent (bare loop) to the
  * moment the receiver has read the request. Both runs use DELIVERY_CONCURRENCY (default 32)
- * requests in flight. Uses the machine's PostgreSQL and NATS in a fresh database and namespace,
+ * requests in flight. CPU is this process's (receivers, client or service; not PostgreSQL's or
+ * NATS's) per delivery: steadier than latency on a busy machine. The load average is printed. Uses the machine's PostgreSQL and NATS in a fresh database and namespace,
  * dropped at the end. Prints figures; asserts nothing on time. Target: dispatch p99 < 200 ms.
  */
 
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { availableParallelism, loadavg } from 'node:os'
 import { Subjects } from '@social-bridge/contracts'
 import { createEnvelope, createEventBus, createFastifyOptions, loadConfig } from '@social-bridge/service-kit'
 import { createTestDatabase, createTestNamespace, TEST_NATS_URL } from '@social-bridge/service-kit/testing'
@@ -75,7 +77,8 @@ async function settle(arrivals: Map<string, number>, total: number, timeoutMs = 
   while (arrivals.size < total && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
 }
 
-function report(name: string, sent: Map<string, number>, arrivals: Map<string, number>) {
+/** Figures of one run; `cpuUs`: this process's CPU time (user + system) over the run, µs. */
+function report(name: string, sent: Map<string, number>, arrivals: Map<string, number>, cpuUs: number) {
   const lat: number[] = []
   let first = Number.POSITIVE_INFINITY
   let last = 0
@@ -88,7 +91,14 @@ function report(name: string, sent: Map<string, number>, arrivals: Map<string, n
   }
   lat.sort((a, b) => a - b)
   const throughput = lat.length / ((last - first) / 1000)
-  return { name, delivered: lat.length, throughput, p50: pct(lat, 50), p99: pct(lat, 99) }
+  return {
+    name,
+    delivered: lat.length,
+    throughput,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    cpuPerDelivery: cpuUs / Math.max(1, lat.length),
+  }
 }
 
 async function main() {
@@ -113,6 +123,7 @@ async function main() {
     inflight--
     waiters.shift()?.()
   }
+  const bareCpu = process.cpuUsage()
   const bareSent = await paced(async (id) => {
     for (const url of urls) {
       await slot()
@@ -122,7 +133,8 @@ async function main() {
     }
   })
   await settle(arrivals, total)
-  const bare = report('bare POST loop', bareSent, arrivals)
+  const bareUsed = process.cpuUsage(bareCpu)
+  const bare = report('bare POST loop', bareSent, arrivals, bareUsed.user + bareUsed.system)
   await agent.close()
   arrivals.clear()
 
@@ -158,6 +170,7 @@ async function main() {
         console.log(Math.round(performance.now()), JSON.stringify(rows), 'arrived', arrivals.size)
       }, 2000)
     : undefined
+  const dispatchCpu = process.cpuUsage()
   const dispatchSent = await paced(async (id) => {
     await bus.publish(
       Subjects.postPublished,
@@ -166,20 +179,23 @@ async function main() {
   })
   await settle(arrivals, total)
   clearInterval(probe)
-  const service = report('webhook-dispatch', dispatchSent, arrivals)
+  const dispatchUsed = process.cpuUsage(dispatchCpu)
+  const service = report('webhook-dispatch', dispatchSent, arrivals, dispatchUsed.user + dispatchUsed.system)
   await dispatch.close()
   for (const s of servers) s.close()
   for (const fn of teardowns.reverse()) await fn()
 
   const row = (r: ReturnType<typeof report>) =>
-    `${r.name.padEnd(18)} ${String(r.delivered).padStart(6)}/${total}  ${r.throughput.toFixed(0).padStart(6)} deliveries/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms`
+    `${r.name.padEnd(18)} ${String(r.delivered).padStart(6)}/${total}  ${r.throughput.toFixed(0).padStart(6)} deliveries/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  CPU ${r.cpuPerDelivery.toFixed(0).padStart(5)} µs/delivery`
   console.log(
-    `${EVENTS} events × ${ENDPOINTS} endpoints at ${RATE || 'max'} events/s, ${CONCURRENCY} in flight`,
+    `${EVENTS} events × ${ENDPOINTS} endpoints at ${RATE || 'max'} events/s, ${CONCURRENCY} in flight; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${availableParallelism()} CPUs`,
   )
   console.log(row(bare))
   console.log(row(service))
   console.log(
-    `ratio (dispatch / bare): throughput ${(service.throughput / bare.throughput).toFixed(2)}, p50 ${(service.p50 / bare.p50).toFixed(1)}×, p99 ${(service.p99 / bare.p99).toFixed(1)}×; target p99 < 200 ms: ${service.p99 < 200 ? 'met' : 'missed'}`,
+    `ratio (dispatch / bare): throughput ${(service.throughput / bare.throughput).toFixed(2)}, p50 ${(service.p50 / bare.p50).toFixed(1)}×, p99 ${(service.p99 / bare.p99).toFixed(1)}×, CPU ${(service.cpuPerDelivery / bare.cpuPerDelivery).toFixed(1)}×; target p99 < 200 ms: ${service.p99 < 200 ? 'met' : 'missed'}`,
   )
 }
 

@@ -31,8 +31,10 @@ export const DispatchConfig = Type.Object({
   DELIVERY_LEASE_MS: Type.Integer({ minimum: 100, default: 30_000 }),
   /** Attempts in flight per replica. */
   DELIVERY_CONCURRENCY: Type.Integer({ minimum: 1, default: 32 }),
-  /** Domain events handled at once per replica (copies of the durable consumer). */
-  CONSUMER_COPIES: Type.Integer({ minimum: 1, default: 4 }),
+  /** Attempts in flight per replica to one endpoint (a slow receiver holds no more slots than this). */
+  DELIVERY_ENDPOINT_CONCURRENCY: Type.Integer({ minimum: 1, default: 8 }),
+  /** Domain events handled at once per replica (copies of the durable consumer; their inserts are batched). */
+  CONSUMER_COPIES: Type.Integer({ minimum: 1, default: 16 }),
   /** Longest idle between two looks for due deliveries (a new event wakes the worker at once). */
   DELIVERY_POLL_MS: Type.Integer({ minimum: 10, default: 1_000 }),
   /** After rotation, deliveries carry signatures by both secrets this long. */

@@ -17,7 +17,6 @@ import {
   createTestDatabase,
   createTestIdentities,
   createTestNamespace,
-  TEST_NATS_URL,
   type Teardownable,
   testBaseConfig,
 } from '@social-bridge/service-kit/testing'
@@ -37,7 +36,7 @@ export const asUser = (tenantId: string, roles = ['admin']) => identities.asUser
 /** A fresh tenant id. */
 export const newTenant = () => `tenant-${randomUUID().slice(0, 8)}`
 
-/** A complete config for a test: retries every 50 ms (× 4ⁿ, capped at 200 ms), leases of 1 s, localhost allowlisted. */
+/** A complete config for a test: retries every 50 ms (× 4ⁿ, capped at 200 ms), attempts of 2 s at most, leases of 3 s, localhost allowlisted. */
 export function testConfig(
   input: { databaseUrl: string; namespace: string },
   overrides: Partial<DispatchConfig> = {},
@@ -53,8 +52,9 @@ export function testConfig(
     DELIVERY_RETRY_BASE_MS: 50,
     DELIVERY_RETRY_MAX_MS: 200,
     DELIVERY_GIVE_UP_MS: 3 * 86_400_000,
-    DELIVERY_LEASE_MS: 1000,
+    DELIVERY_LEASE_MS: 3000,
     DELIVERY_CONCURRENCY: 8,
+    DELIVERY_ENDPOINT_CONCURRENCY: 4,
     DELIVERY_POLL_MS: 100,
     CONSUMER_COPIES: 2,
     SECRET_ROTATION_OVERLAP_SEC: 86_400,
@@ -81,11 +81,12 @@ export async function startDispatch(t: Teardownable, config: DispatchConfig): Pr
   return instance
 }
 
-/** The app with its own database and namespace, and a publisher of domain events. */
+/** The app with its own database and namespace, and a publisher of domain events (on `overrides.NATS_URL` if given). */
 export async function build(t: Teardownable, overrides: Partial<DispatchConfig> = {}): Promise<TestContext> {
   const namespace = createTestNamespace(t)
   const config = testConfig({ databaseUrl: await createTestDatabase(t), namespace }, overrides)
-  const nc = await connect({ servers: TEST_NATS_URL })
+  // the emitter outlives a NATS restart (a private server a test stops), as the services' relays do
+  const nc = await connect({ servers: config.NATS_URL, maxReconnectAttempts: -1, reconnectTimeWait: 250 })
   t.teardown(() => nc.close())
   await ensureStreams(await jetstreamManager(nc), [Streams.socialEvents], namespace)
   const bus = createEventBus(nc, namespace)

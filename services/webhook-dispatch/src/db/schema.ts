@@ -64,7 +64,8 @@ export const deliveries = dispatch.table(
   },
   (t) => [
     uniqueIndex('deliveries_endpoint_event_uq').on(t.endpointId, t.eventId),
-    index('deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    // the lease looks up each endpoint's oldest due deliveries (deliveries-repository `leaseDue`)
+    index('deliveries_endpoint_due_idx').on(t.endpointId, t.nextAttemptAt).where(sql`status = 'pending'`),
   ],
 )
 export type DeliveryRow = typeof deliveries.$inferSelect

@@ -41,7 +41,8 @@ async function head(body: AsyncIterable<Buffer> & { destroy(): void }, max: numb
 /**
  * An undici sender: every URL passes the guard before the attempt and every connection's
  * addresses at connect time; redirects are not followed (a 3xx is a failure); the whole attempt
- * (connect, headers, body) must end within `timeoutMs`.
+ * (connect, headers, body) must end within `timeoutMs`. `connections`: most sockets per origin
+ * (DELIVERY_ENDPOINT_CONCURRENCY).
  */
 export function createSender(opts: { guard: UrlGuard; timeoutMs: number; connections?: number }): Sender {
   const agent = new Agent({

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { WebhookEndpoint } from '@social-bridge/contracts'
 import type { Database, Vault } from '@social-bridge/service-kit'
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import { type EndpointRow, endpoints } from '../db/schema.js'
-import { matchesFilters } from '../domain/event-catalogue.js'
 import { generateSigningSecret } from '../domain/signature.js'
 
 /** The fields a CRM admin sets on an endpoint. */
@@ -34,11 +33,12 @@ export interface EndpointsRepository {
   remove(tenantId: string, id: string): Promise<boolean>
   /** A new secret; the old one keeps signing for `overlapSec` (deliveries carry both signatures). */
   rotate(tenantId: string, id: string): Promise<WithSecret | null>
-  /** The tenant's enabled endpoints subscribed to `type`. */
-  subscribers(tenantId: string, type: string): Promise<EndpointRow[]>
   /** The secrets a delivery is signed with at `now`: the current one, and the previous within the overlap. */
   signingSecrets(row: EndpointRow, now: Date): string[]
 }
+
+/** Most signing secrets kept opened in memory (a few per endpoint being delivered to). */
+const OPENED_SECRETS_MAX = 10_000
 
 /** The associated data binding a sealed secret to its endpoint row. */
 const aad = (id: string) => `webhook-endpoint|${id}`
@@ -69,8 +69,19 @@ export function createEndpointsRepository(deps: {
     const s = vault.seal(secret, aad(id))
     return { secretKeyId: s.keyId, secretSealed: s.blob.toString('base64') }
   }
-  const open = (id: string, keyId: string, blob: string) =>
-    vault.open({ keyId, blob: Buffer.from(blob, 'base64') }, aad(id))
+  // every delivery is signed: keep opened secrets (in memory only) rather than decrypt per attempt;
+  // a rotation changes the sealed text, hence the key
+  const opened = new Map<string, string>()
+  const open = (id: string, keyId: string, blob: string) => {
+    const key = `${id}|${keyId}|${blob}`
+    let secret = opened.get(key)
+    if (secret === undefined) {
+      secret = vault.open({ keyId, blob: Buffer.from(blob, 'base64') }, aad(id))
+      if (opened.size >= OPENED_SECRETS_MAX) opened.clear()
+      opened.set(key, secret)
+    }
+    return secret
+  }
   const scoped = (tenantId: string, id: string) => and(eq(endpoints.tenantId, tenantId), eq(endpoints.id, id))
 
   return {
@@ -142,13 +153,6 @@ export function createEndpointsRepository(deps: {
           .returning()
         return { endpoint: next as EndpointRow, secret }
       })
-    },
-    async subscribers(tenantId, type) {
-      const rows = await db
-        .select()
-        .from(endpoints)
-        .where(and(eq(endpoints.tenantId, tenantId), isNull(endpoints.disabledAt)))
-      return rows.filter((r) => matchesFilters(type, r.events))
     },
     signingSecrets(row, now) {
       const secrets = [open(row.id, row.secretKeyId, row.secretSealed)]

@@ -1,15 +1,17 @@
 import { publicEventSubject, Streams } from '@social-bridge/contracts'
 import { type DurableConsumer, startDurableConsumer } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
-import { toPublicEvent } from '../domain/event-catalogue.js'
+import { type PublicEnvelope, toPublicEvent } from '../domain/event-catalogue.js'
+import { createGroupCommit } from './group-commit.js'
 
 /**
  * The consumer of webhook-dispatch, `webhook-dispatch-catalogue`, durable (replicas share it),
  * started `copies` times (pulls from one durable consumer split the work). For each domain event
  * (`social.>`) with a public counterpart (contracts `PublicEvents`) it publishes the public event on
  * `public.<tenant>.<type>` (PUBLIC_EVENTS, message id = event id, so a redelivery is stored once:
- * what the SSE stream reads), stores one delivery per subscribed endpoint (a repeat is ignored),
- * wakes the delivery worker, and only then acks. While PostgreSQL or JetStream is down the event is
+ * what the SSE stream reads) and, at the same time, stores one delivery per subscribed endpoint (a
+ * repeat is ignored; the events all copies handle at once share one insert statement), wakes the
+ * delivery worker, and only then, both done, acks. While PostgreSQL or JetStream is down the event is
  * redelivered (every 30 s at most) for about 3 days before it is dead-lettered.
  */
 export async function startEventConsumers(
@@ -18,7 +20,9 @@ export async function startEventConsumers(
   onFannedOut: () => void,
 ): Promise<DurableConsumer[]> {
   const { nc, namespace, bus } = app.nats
-  const { endpoints, deliveries } = app.dispatch
+  const { deliveries } = app.dispatch
+  // the events handled at once (every copy) share insert statements: one per batch
+  const fanOut = createGroupCommit((events: PublicEnvelope[]) => deliveries.fanOut(events), 256)
   const consumers: DurableConsumer[] = []
   for (let i = 0; i < copies; i++)
     consumers.push(
@@ -33,12 +37,10 @@ export async function startEventConsumers(
         handler: async (envelope, ctx) => {
           const event = toPublicEvent(ctx.subject, envelope)
           if (!event) return
-          await bus.publish(publicEventSubject(event.tenantId, event.type), event)
-          const subscribed = await endpoints.subscribers(event.tenantId, event.type)
-          const added = await deliveries.fanOut(
-            event,
-            subscribed.map((e) => e.id),
-          )
+          const [, added] = await Promise.all([
+            bus.publish(publicEventSubject(event.tenantId, event.type), event),
+            fanOut.submit(event),
+          ])
           if (added.length > 0) onFannedOut()
         },
         log: app.log,

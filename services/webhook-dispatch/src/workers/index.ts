@@ -18,6 +18,8 @@ export const workersPlugin = fp(
       sender: app.dispatch.sender,
       schedule: app.dispatch.schedule,
       concurrency: config.DELIVERY_CONCURRENCY,
+      endpointConcurrency: config.DELIVERY_ENDPOINT_CONCURRENCY,
+      timeoutMs: config.DELIVERY_TIMEOUT_MS,
       leaseMs: config.DELIVERY_LEASE_MS,
       pollMs: config.DELIVERY_POLL_MS,
       log: app.log,

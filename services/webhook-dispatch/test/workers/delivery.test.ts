@@ -185,6 +185,34 @@ t.test('the test button sends a signed ping', async (t) => {
   })
 })
 
+t.test(
+  'a slow endpoint holds at most DELIVERY_ENDPOINT_CONCURRENCY attempts; the others go on',
+  async (t) => {
+    const tenant = newTenant()
+    const slow = await startReceiver(t)
+    const fast = await startReceiver(t)
+    slow.mode = { kind: 'hang' }
+    await createEndpoint(app, tenant, { url: slow.url, events: ['post.published'] })
+    const epFast = await createEndpoint(app, tenant, { url: fast.url, events: ['post.published'] })
+    fast.secrets = [epFast.secret]
+    const ids: string[] = []
+    for (let i = 0; i < 10; i++)
+      ids.push(await emit(Subjects.postPublished, tenant, postPublished(`v_pub_s${i}`)))
+    t.ok(await waitUntil(() => fast.received.length === 10), 'the other endpoint gets every event meanwhile')
+    t.ok(await waitUntil(() => slow.held() === ctx.config.DELIVERY_ENDPOINT_CONCURRENCY))
+    await waitUntil(() => false, 300) // more would arrive now
+    t.equal(
+      slow.held(),
+      ctx.config.DELIVERY_ENDPOINT_CONCURRENCY,
+      'no more attempts in flight to the slow one',
+    )
+    slow.mode = { kind: 'ok' }
+    slow.release()
+    t.ok(await waitUntil(() => slow.received.length === 10 - ctx.config.DELIVERY_ENDPOINT_CONCURRENCY))
+    t.same(fast.received.map((r) => r.id).sort(), [...ids].sort())
+  },
+)
+
 t.test('/metrics counts the attempts above by outcome (the CRM-webhook alert reads it)', async (t) => {
   const text = (await app.inject('/metrics')).body
   const count = (outcome: string) =>

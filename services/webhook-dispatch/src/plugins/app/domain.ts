@@ -57,7 +57,7 @@ export const domainPlugin = fp(
       sender: createSender({
         guard,
         timeoutMs: config.DELIVERY_TIMEOUT_MS,
-        connections: config.DELIVERY_CONCURRENCY,
+        connections: config.DELIVERY_ENDPOINT_CONCURRENCY,
       }),
       schedule: {
         baseMs: config.DELIVERY_RETRY_BASE_MS,

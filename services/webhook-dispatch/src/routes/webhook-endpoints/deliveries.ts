@@ -36,7 +36,7 @@ const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = requireUser(request, ADMIN)
       const endpoint = await endpointOf(user.tenantId, request.params.id)
       const eventId = `ping_${randomUUID()}`
-      const [deliveryId] = await deliveries.fanOut(
+      const deliveryId = await deliveries.addDelivery(
         {
           id: eventId,
           type: 'ping',
@@ -45,7 +45,7 @@ const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tenantId: user.tenantId,
           data: { endpointId: endpoint.id, message: 'Test event from Social Bridge' },
         },
-        [endpoint.id],
+        endpoint.id,
       )
       app.dispatch.nudge()
       return reply.status(202).send({ deliveryId: deliveryId ?? '', eventId })

@@ -1,0 +1,2 @@
+DROP INDEX "dispatch"."deliveries_due_idx";--> statement-breakpoint
+CREATE INDEX "deliveries_endpoint_due_idx" ON "dispatch"."deliveries" USING btree ("endpoint_id","next_attempt_at") WHERE status = 'pending';

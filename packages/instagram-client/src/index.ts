@@ -23,4 +23,14 @@ export {
   type GraphParam,
   type GraphResponse,
 } from './graph.js'
+export {
+  type AccountProfileCounts,
+  createInsightsApi,
+  DEPRECATED_MEDIA_METRICS,
+  type InsightsApi,
+  type MediaInsights,
+  REEL_METRICS,
+  type ReelMetric,
+  type WithUsage,
+} from './insights.js'
 export { type AppUsage, type BusinessUseCaseUsage, type GraphUsage, parseUsage } from './usage.js'

@@ -5,6 +5,7 @@
  */
 import { createGraphHttp, type GraphHttp, type GraphHttpOptions } from './graph.js'
 import { createInsightsApi, type InsightsApi } from './insights.js'
+import { createOAuth, type InstagramOAuth } from './oauth.js'
 
 /** Options of {@link createInstagramClient}: one app of Business Login for Instagram. */
 export interface InstagramClientOptions extends GraphHttpOptions {
@@ -22,7 +23,9 @@ export interface InstagramClientOptions extends GraphHttpOptions {
 export interface InstagramClient {
   /** The shared request helper (usage headers, typed errors); areas build on it. */
   readonly graph: GraphHttp
-  // areas: oauth, publishing, insights, comments, webhooks (one line each)
+  /** Business Login: authorize URL, code exchange, long-lived exchange, refresh, profile. */
+  readonly oauth: InstagramOAuth
+  // areas: publishing, insights, comments, webhooks (one line each)
   /** Reel and account insights (insights.ts, docs/instagram-api.md "Insights"). */
   readonly insights: InsightsApi
   close(): Promise<void>
@@ -33,6 +36,7 @@ export function createInstagramClient(opts: InstagramClientOptions): InstagramCl
   const graph = createGraphHttp({ ...opts, secrets: [opts.appSecret, ...(opts.secrets ?? [])] })
   return {
     graph,
+    oauth: createOAuth(graph, opts),
     // areas: one line each
     insights: createInsightsApi(graph),
     close: () => graph.close(),

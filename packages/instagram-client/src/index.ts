@@ -33,4 +33,16 @@ export {
   type ReelMetric,
   type WithUsage,
 } from './insights.js'
+export {
+  createOAuth,
+  INSTAGRAM_SCOPES,
+  type InstagramAccountType,
+  type InstagramOAuth,
+  type InstagramProfile,
+  isProfessional,
+  type LongLivedToken,
+  type OAuthOptions,
+  REFRESH_MIN_AGE_SEC,
+  type ShortLivedToken,
+} from './oauth.js'
 export { type AppUsage, type BusinessUseCaseUsage, type GraphUsage, parseUsage } from './usage.js'

@@ -1,6 +1,6 @@
 /**
- * Insights (docs/instagram-insights.md "Insights"): a Reel's metrics, the account's profile counts and
- * its daily reach. Every answer carries the parsed usage headers (`usage`, docs/instagram-insights.md "Rate limits") so
+ * Insights (docs/instagram-api.md "Insights"): a Reel's metrics, the account's profile counts and
+ * its daily reach. Every answer carries the parsed usage headers (`usage`, docs/instagram-api.md "Rate limits") so
  * the caller can back off before Meta throttles; errors are {@link InstagramGraphError} (a throttled
  * call has category `rate_limited` and its own `usage`).
  */
@@ -9,7 +9,7 @@ import type { GraphHttp } from './graph.js'
 import type { GraphUsage } from './usage.js'
 
 /**
- * The Reel metrics Social Bridge reads, by their current names (docs/instagram-insights.md "Insights"). `plays`,
+ * The Reel metrics Social Bridge reads, by their current names (docs/instagram-api.md "Insights"). `plays`,
  * `clips_replays_count`, `ig_reels_aggregated_all_plays_count` and `impressions` were deprecated
  * for v22.0 and for every version from 2025-04-21, and `video_views` before them: `views` replaces them.
  */
@@ -18,7 +18,7 @@ export const REEL_METRICS = ['views', 'reach', 'likes', 'comments', 'shares', 's
 /** One Reel metric name. */
 export type ReelMetric = (typeof REEL_METRICS)[number]
 
-/** Metric names Meta no longer answers (docs/instagram-insights.md "Insights"); asking for one is a Graph error 100. */
+/** Metric names Meta no longer answers (docs/instagram-api.md "Insights"); asking for one is a Graph error 100. */
 export const DEPRECATED_MEDIA_METRICS = [
   'plays',
   'clips_replays_count',
@@ -33,7 +33,7 @@ export const DEPRECATED_MEDIA_METRICS = [
  */
 export type MediaInsights = Partial<Record<ReelMetric, number>>
 
-/** The account's counts read from `GET /me` (docs/instagram-insights.md "Insights": followers). */
+/** The account's counts read from `GET /me` (docs/instagram-api.md "Insights": followers). */
 export interface AccountProfileCounts {
   /** The Instagram professional account id (`user_id`). */
   igUserId: string

@@ -44,7 +44,7 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     apiBaseUrl: config.TIKTOK_API_BASE_URL,
     connections: 32,
   })
-  // insights need only the user's access token: no app id or secret (docs/instagram-insights.md "Insights")
+  // insights need only the user's access token: no app id or secret (docs/instagram-api.md "Insights")
   await fastify.register(instagramClientPlugin, {
     appId: '',
     appSecret: '',

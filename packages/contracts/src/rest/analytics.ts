@@ -10,7 +10,7 @@ const videoCounts = {
 }
 
 /**
- * Instagram Reel insights beyond the four counts (docs/instagram-insights.md "Insights"): `reach` and
+ * Instagram Reel insights beyond the four counts (docs/instagram-api.md "Insights"): `reach` and
  * `saved`; null for TikTok videos (and for a post or account mixing in none).
  */
 const reelInsights = {

@@ -1,5 +1,5 @@
 /**
- * Insights on the emulator (docs/instagram-insights.md "Insights"): `GET /{ig-media-id}/insights` for
+ * Insights on the emulator (docs/instagram-api.md "Insights"): `GET /{ig-media-id}/insights` for
  * published media and `GET /{ig-user-id}/insights` for the account, one route (`/:id/insights`,
  * fault endpoint `ig.insights`). Counts grow with the media's age on the virtual clock, plus the
  * offsets a test puts in `store.mediaInsights` / `store.accountInsights`; `comments` also counts
@@ -12,7 +12,7 @@ import { GraphApiError, graphErrors, sendGraph } from './http.js'
 import type { IgRouteOptions } from './index.js'
 import { type IgMedia, type InstagramStore, igId } from './store.js'
 
-/** Media metrics the emulator answers (the current Reel metrics, docs/instagram-insights.md "Insights"). */
+/** Media metrics the emulator answers (the current Reel metrics, docs/instagram-api.md "Insights"). */
 export const MEDIA_METRICS = [
   'views',
   'reach',

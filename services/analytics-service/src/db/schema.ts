@@ -152,7 +152,7 @@ export const videoMetricsSnapshots = analytics.table(
 
 /**
  * Append-only: one row per account per sync (TikTok `user.info.stats`, docs/tiktok-api.md §2.2;
- * Instagram profile counts and account `reach` of the last day, docs/instagram-insights.md "Insights").
+ * Instagram profile counts and account `reach` of the last day, docs/instagram-api.md "Insights").
  * Instagram has no account like count: `likes` is 0 there; `reach` is null for TikTok.
  */
 export const accountStatsSnapshots = analytics.table(
@@ -183,7 +183,7 @@ export const apiBlocks = analytics.table('api_blocks', {
 })
 
 /**
- * Instagram's rate-limit usage as its headers last reported it (docs/instagram-insights.md "Rate limits"),
+ * Instagram's rate-limit usage as its headers last reported it (docs/instagram-api.md "Rate limits"),
  * per key — `instagram:app` (`X-App-Usage`) and `instagram:account:<ig-user-id>`
  * (`X-Business-Use-Case-Usage`) — shared by every replica. `usagePct` is the highest of
  * `call_count`, `total_cputime`, `total_time`; no call is made on the key before `resumeAt`

@@ -37,7 +37,7 @@ export interface UsageGateOptions {
 }
 
 /**
- * Backs off before Meta throttles (docs/instagram-insights.md "Rate limits"), from the usage headers
+ * Backs off before Meta throttles (docs/instagram-api.md "Rate limits"), from the usage headers
  * every Graph answer carries, shared by every replica through `analytics.api_usage`.
  */
 export interface UsageGate {

@@ -2,7 +2,7 @@ import { type Queryable, toColumns } from './db-types.js'
 
 /**
  * One video measurement (counts from TikTok's Video Object, docs/tiktok-api.md §2.5, or an Instagram
- * Reel's insights, docs/instagram-insights.md "Insights"). Its fields are the columns of
+ * Reel's insights, docs/instagram-api.md "Insights"). Its fields are the columns of
  * `video_metrics_snapshots` (camelCase), stored as they are: a row carries no others.
  */
 export interface VideoSnapshotRow {

@@ -50,7 +50,7 @@ export interface SyncServiceDeps {
 export interface SyncService {
   /**
    * Syncs one leased account and ends its sync lease: its provider's adapter measures it
-   * (TikTok: docs/tiktok-api.md §2.2–2.4; Instagram: docs/instagram-insights.md "Insights"); then, in
+   * (TikTok: docs/tiktok-api.md §2.2–2.4; Instagram: docs/instagram-api.md "Insights"); then, in
    * one transaction, the snapshots are appended, each video is rescheduled by its age (cadence)
    * and the account too, and `social.metrics.synced` is queued, published after the commit. The
    * lease is renewed while the sync runs; if it is lost (another replica took the account) the

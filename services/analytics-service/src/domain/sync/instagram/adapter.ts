@@ -43,7 +43,7 @@ const stopOf = (err: unknown): RateLimitStop | null =>
     : null
 
 /**
- * Instagram's sync (docs/instagram-insights.md "Insights", "Rate limits"): the account's Reels published
+ * Instagram's sync (docs/instagram-api.md "Insights", "Rate limits"): the account's Reels published
  * through Social Bridge (tracked from `social.post.published`; nothing is listed) are measured one
  * `GET /{ig-media-id}/insights` call each when due (all of them on a full sync), then the account:
  * followers from `GET /me`, reach of the last day from its insights. Every call passes the usage

@@ -2,7 +2,7 @@ import type { AuthClient } from '@social-bridge/auth-client'
 import { type GraphUsage, InstagramGraphError, type WithUsage } from '@social-bridge/instagram-client'
 import { type UsageGate, type UsageReport, usageKeys } from '../../usage-gate.js'
 
-/** Meta throttled a call (docs/instagram-insights.md "Rate limits"): the key is paused; retry the account at `retryAt`. */
+/** Meta throttled a call (docs/instagram-api.md "Rate limits"): the key is paused; retry the account at `retryAt`. */
 export class InstagramThrottledError extends Error {
   override name = 'InstagramThrottledError'
   constructor(

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream'
 import { readStream } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { asUser, build } from '../../helper.js'
@@ -150,4 +151,38 @@ t.test("one tenant never sees another tenant's Instagram account, posts or total
   t.equal(summary.connections.total, 1)
   t.equal(summary.followers, 100, "only tenant-a's followers")
   t.equal(summary.totals.videos, 1)
+})
+
+t.test('no Instagram access token reaches the logs, the stored errors or the events', async (t) => {
+  const lines: string[] = []
+  const logStream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(chunk.toString())
+      cb()
+    },
+  })
+  const ctx = await build(t, { logStream })
+  const ig = await connectInstagram(t, ctx)
+  await publishReels(t, ctx, ig, 2)
+  ctx.sandbox.injectFault({ endpoint: 'ig.insights', kind: 'internal_error' })
+
+  t.match(await ctx.app.scheduler.drain(), [{ kind: 'failed', error: /InstagramGraphError/ }])
+  ctx.sandbox.advanceClock(1000) // past SYNC_RETRY_MS
+  t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 2 }])
+
+  const logs = lines.join('')
+  t.match(logs, /sync failed; will retry/, 'the failure was logged (the capture works)')
+  const stored = await ctx.app.pg<{ v: string }[]>`
+    select coalesce(last_error, '') as v from analytics.connections
+    union all select key from analytics.api_usage`
+  const events = await readStream(ctx.namespace, { filter: 'social.>' })
+  const places = { logs, stored: stored.map((r) => r.v).join('\n'), events: JSON.stringify(events) }
+  const tokens = [...ctx.sandbox.instagram.store.tokens.keys()]
+  t.ok(tokens.length > 0, 'the emulator issued tokens')
+  for (const [place, text] of Object.entries(places)) {
+    t.notOk(
+      tokens.some((token) => text.includes(token)),
+      `no access token in the ${place}`,
+    )
+  }
 })

@@ -167,14 +167,15 @@ t.test('no Instagram access token reaches the logs, the stored errors or the eve
   ctx.sandbox.injectFault({ endpoint: 'ig.insights', kind: 'internal_error' })
 
   t.match(await ctx.app.scheduler.drain(), [{ kind: 'failed', error: /InstagramGraphError/ }])
+  const [failed] = await ctx.app.pg<{ v: string }[]>`
+    select last_error as v from analytics.connections where id = ${ig.connectionId}`
+  t.match(failed?.v, /Instagram error/, 'the failure is stored on the account')
   ctx.sandbox.advanceClock(1000) // past SYNC_RETRY_MS
   t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 2 }])
 
   const logs = lines.join('')
   t.match(logs, /sync failed; will retry/, 'the failure was logged (the capture works)')
-  const stored = await ctx.app.pg<{ v: string }[]>`
-    select coalesce(last_error, '') as v from analytics.connections
-    union all select key from analytics.api_usage`
+  const stored = [failed!, ...(await ctx.app.pg<{ v: string }[]>`select key as v from analytics.api_usage`)]
   const events = await readStream(ctx.namespace, { filter: 'social.>' })
   const places = { logs, stored: stored.map((r) => r.v).join('\n'), events: JSON.stringify(events) }
   const tokens = [...ctx.sandbox.instagram.store.tokens.keys()]

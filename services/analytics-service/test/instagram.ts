@@ -28,7 +28,8 @@ export async function connectInstagram(
   opts: { tenantId?: string; followersCount?: number } = {},
 ): Promise<InstagramAccount> {
   const account = ctx.sandbox.instagram.addAccount({ followersCount: opts.followersCount ?? 2500 })
-  const { connectionId } = await connectAccount(ctx.auth, ctx.sandbox.instagram, {
+  const consent = { approve: (url: string) => ctx.sandbox.instagram.approve(url, account.igUserId) }
+  const { connectionId } = await connectAccount(ctx.auth, consent, {
     identities,
     openId: account.igUserId,
     tenantId: opts.tenantId ?? 'tenant-a',

@@ -18,6 +18,7 @@ async function setup(t: Parameters<typeof build>[0], scopes = ['instagram_busine
     return {
       status: res.statusCode,
       headers: res.headers,
+      // biome-ignore lint/suspicious/noExplicitAny: Graph's JSON, read loosely by the assertions
       body: (await res.body.json()) as Record<string, any>,
     }
   }

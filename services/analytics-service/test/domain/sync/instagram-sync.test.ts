@@ -114,8 +114,9 @@ t.test("Meta's account throttle (code 80002) pauses the account until its regain
   const ig = await connectInstagram(t, ctx)
   await publishReels(t, ctx, ig, 2)
   const emulator = ctx.sandbox.instagram
-  emulator.settings.accountCallsPerHour = 2
-  emulator.store.calls.set(ig.account.igUserId, Array(3).fill(ctx.sandbox.now()))
+  // 4 calls per hour, 5 already made: Meta throttles the first call of the sync
+  emulator.settings.accountCallsPerHour = 4
+  emulator.store.calls.set(ig.account.igUserId, Array(5).fill(ctx.sandbox.now()))
   ctx.sandbox.clearRequestLog()
 
   const [outcome] = await ctx.app.scheduler.drain()
@@ -131,7 +132,7 @@ t.test("Meta's account throttle (code 80002) pauses the account until its regain
     1,
     'one throttled call, then none',
   )
-  ctx.sandbox.advanceClock(61 * MINUTE_MS)
+  ctx.sandbox.advanceClock(61 * MINUTE_MS) // the window rolled on: 2 Reels + profile + reach = 4 calls fit
   t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 2 }])
 })
 

@@ -16,7 +16,7 @@ async function gates(t: Test) {
   t.teardown(() => sql.end())
   const clock = { offset: 0 }
   const now = () => new Date(Date.now() + clock.offset)
-  const opts = { sql, clock: now, slowPct: 75, stopPct: 95, slowIntervalMs: 30, pauseMs: 15 * MINUTE_MS }
+  const opts = { sql, clock: now, slowPct: 75, stopPct: 95, slowIntervalMs: 1000, pauseMs: 15 * MINUTE_MS }
   return { a: createUsageGate(opts), b: createUsageGate(opts), clock, now }
 }
 

@@ -63,7 +63,9 @@ t.test(
 )
 
 t.test('with usage high the sync slows, stops before Meta throttles, waits, then resumes', async (t) => {
-  const ctx = await build(t, { overrides: { INSTAGRAM_USAGE_PAUSE_MS: 30 * MINUTE_MS } })
+  // a spacing far longer than a call, so the paced calls wait whatever the machine's load
+  const overrides = { INSTAGRAM_USAGE_PAUSE_MS: 30 * MINUTE_MS, INSTAGRAM_USAGE_SLOW_INTERVAL_MS: 1500 }
+  const ctx = await build(t, { overrides })
   const ig = await connectInstagram(t, ctx)
   const reels = await publishReels(t, ctx, ig, 8)
   const emulator = ctx.sandbox.instagram
@@ -162,7 +164,8 @@ t.test('no Instagram access token reaches the logs, the stored errors or the eve
       cb()
     },
   })
-  const ctx = await build(t, { logStream })
+  // the retry is a minute away, so the failed sync is not retried within the same drain
+  const ctx = await build(t, { logStream, overrides: { SYNC_RETRY_MS: 60_000 } })
   const ig = await connectInstagram(t, ctx)
   await publishReels(t, ctx, ig, 2)
   ctx.sandbox.injectFault({ endpoint: 'ig.insights', kind: 'internal_error' })
@@ -171,7 +174,7 @@ t.test('no Instagram access token reaches the logs, the stored errors or the eve
   const [failed] = await ctx.app.pg<{ v: string }[]>`
     select last_error as v from analytics.connections where id = ${ig.connectionId}`
   t.match(failed?.v, /Instagram error/, 'the failure is stored on the account')
-  ctx.sandbox.advanceClock(1000) // past SYNC_RETRY_MS
+  ctx.sandbox.advanceClock(61_000) // past SYNC_RETRY_MS
   t.match(await ctx.app.scheduler.drain(), [{ kind: 'synced', videos: 2 }])
 
   const logs = lines.join('')

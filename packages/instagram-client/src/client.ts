@@ -4,6 +4,7 @@
  * webhooks.ts); add it to {@link InstagramClient} and to the object below, one line each.
  */
 import { createGraphHttp, type GraphHttp, type GraphHttpOptions } from './graph.js'
+import { createInsightsApi, type InsightsApi } from './insights.js'
 import { createOAuth, type InstagramOAuth } from './oauth.js'
 
 /** Options of {@link createInstagramClient}: one app of Business Login for Instagram. */
@@ -25,6 +26,8 @@ export interface InstagramClient {
   /** Business Login: authorize URL, code exchange, long-lived exchange, refresh, profile. */
   readonly oauth: InstagramOAuth
   // areas: publishing, insights, comments, webhooks (one line each)
+  /** Reel and account insights (insights.ts, docs/instagram-api.md "Insights"). */
+  readonly insights: InsightsApi
   close(): Promise<void>
 }
 
@@ -35,6 +38,7 @@ export function createInstagramClient(opts: InstagramClientOptions): InstagramCl
     graph,
     oauth: createOAuth(graph, opts),
     // areas: one line each
+    insights: createInsightsApi(graph),
     close: () => graph.close(),
   }
 }

@@ -24,6 +24,16 @@ export {
   type GraphResponse,
 } from './graph.js'
 export {
+  type AccountProfileCounts,
+  createInsightsApi,
+  DEPRECATED_MEDIA_METRICS,
+  type InsightsApi,
+  type MediaInsights,
+  REEL_METRICS,
+  type ReelMetric,
+  type WithUsage,
+} from './insights.js'
+export {
   createOAuth,
   INSTAGRAM_SCOPES,
   type InstagramAccountType,

@@ -102,7 +102,11 @@ export function stackEnv(
       MEDIA_PUBLIC_BASE_URL: `${DEV_TIKTOK.verifiedPrefix}v1/media/public/`,
     },
     'webhook-ingest': { ...common, PORT: String(ports.ingest) },
-    'analytics-service': { ...common, PORT: String(ports.analytics) },
+    'analytics-service': {
+      ...common,
+      PORT: String(ports.analytics),
+      INSTAGRAM_GRAPH_BASE_URL: `${url(ports.sandbox)}/instagram/graph`,
+    },
     'webhook-dispatch': {
       ...common,
       PORT: String(ports.dispatch),

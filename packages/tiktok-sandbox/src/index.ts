@@ -16,6 +16,8 @@ export type {
   InstagramSettings,
   InstagramStore,
 } from './instagram/index.js'
+export { accountDayMetricsAt, mediaMetricsAt, seedPublishedReel } from './instagram/insights.js'
+export type { IgMedia } from './instagram/store.js'
 export { KNOWN_SCOPES } from './oauth/authorize-request.js'
 export { CHUNK_LIMITS, checkChunks } from './posting/chunks.js'
 export { urlOwnershipVerified } from './posting/url-ownership.js'

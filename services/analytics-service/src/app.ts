@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { authClientPlugin } from '@social-bridge/auth-client'
 import { Streams } from '@social-bridge/contracts'
+import { instagramClientPlugin } from '@social-bridge/instagram-client/fastify'
 import { infrastructurePlugin } from '@social-bridge/service-kit'
 import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
 import type { FastifyInstance } from 'fastify'
@@ -42,6 +43,13 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     clientSecret: '',
     apiBaseUrl: config.TIKTOK_API_BASE_URL,
     connections: 32,
+  })
+  // insights need only the user's access token: no app id or secret (docs/instagram-api.md "Insights")
+  await fastify.register(instagramClientPlugin, {
+    appId: '',
+    appSecret: '',
+    graphBaseUrl: config.INSTAGRAM_GRAPH_BASE_URL,
+    connections: 16,
   })
   await fastify.register(authClientPlugin, {
     baseUrl: config.AUTH_SERVICE_URL,

@@ -25,6 +25,20 @@ export const AnalyticsConfig = Type.Object({
   TIKTOK_RATE_SAFETY_MS: Type.Integer({ minimum: 0, default: 1_000 }),
   /** After a 429 from TikTok, the endpoint is paused this long for every replica. */
   TIKTOK_RATE_LIMIT_BACKOFF_MS: Type.Integer({ minimum: 0, default: 60_000 }),
+  /** Instagram Graph host (docs/instagram-api.md; the sandbox's Instagram base URL in tests). */
+  INSTAGRAM_GRAPH_BASE_URL: Type.String({ pattern: '^https?://', default: 'https://graph.instagram.com' }),
+  /**
+   * Usage (%, the highest figure of `X-App-Usage` or the account's `X-Business-Use-Case-Usage`)
+   * from which Instagram calls on that key are spaced `INSTAGRAM_USAGE_SLOW_INTERVAL_MS` apart
+   * (docs/instagram-api.md "Rate limits").
+   */
+  INSTAGRAM_USAGE_SLOW_PCT: Type.Integer({ minimum: 1, maximum: 100, default: 75 }),
+  /** Usage (%) from which no call is made on that key for `INSTAGRAM_USAGE_PAUSE_MS` (or Meta's regain estimate). */
+  INSTAGRAM_USAGE_STOP_PCT: Type.Integer({ minimum: 1, maximum: 100, default: 95 }),
+  INSTAGRAM_USAGE_SLOW_INTERVAL_MS: Type.Integer({ minimum: 0, default: 2_000 }),
+  INSTAGRAM_USAGE_PAUSE_MS: Type.Integer({ minimum: 0, default: 15 * 60_000 }),
+  /** After Meta throttles anyway (codes 4, 17, 32, 613, 80002 or HTTP 429), the key pauses this long, or Meta's estimate if longer. */
+  INSTAGRAM_THROTTLE_BACKOFF_MS: Type.Integer({ minimum: 0, default: 15 * 60_000 }),
   /**
    * Sync cadence by post age: `maxAge=interval` steps, ascending, comma-separated, units
    * ms|s|m|h|d. A video older than the last step is no longer synced.

@@ -25,7 +25,10 @@ export const analyticsMetrics = {
  *   videos; videos older than every step count in the last); 0 when none is overdue;
  * - `social_bridge_analytics_rate_budget_used_calls{endpoint}` — calls granted in the current
  *   rate window per TikTok endpoint (`user.info`, `video.list`, `video.query`), beside the limit
- *   `social_bridge_analytics_rate_budget_limit_calls`.
+ *   `social_bridge_analytics_rate_budget_limit_calls`;
+ * - `social_bridge_analytics_instagram_usage_percent{scope}` — the highest Instagram usage the
+ *   headers reported in the last hour, % (`scope` = `app` for `X-App-Usage`, `account` for the
+ *   busiest account's `X-Business-Use-Case-Usage`; docs/instagram-api.md "Rate limits").
  */
 export function registerAnalyticsMetrics(
   app: FastifyInstance,
@@ -70,6 +73,22 @@ export function registerAnalyticsMetrics(
         SCRAPE_READ_TIMEOUT_MS,
       ).catch(() => [])
       for (const r of rows) this.set({ endpoint: r.endpoint }, r.used)
+    },
+  })
+  new Gauge({
+    name: 'social_bridge_analytics_instagram_usage_percent',
+    help: 'Highest Instagram usage reported by the headers in the last hour, percent, by scope (app, account)',
+    labelNames: ['scope'],
+    registers,
+    async collect() {
+      this.reset()
+      const rows = await withTimeout(
+        sql<{ scope: string; pct: number }[]>`
+        select case when key = 'instagram:app' then 'app' else 'account' end as scope, max(usage_pct)::int as pct
+        from analytics.api_usage where observed_at > now() - interval '1 hour' group by 1`,
+        SCRAPE_READ_TIMEOUT_MS,
+      ).catch(() => [])
+      for (const r of rows) this.set({ scope: r.scope }, r.pct)
     },
   })
   new Gauge({

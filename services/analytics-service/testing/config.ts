@@ -24,6 +24,13 @@ export function testConfig(
     TIKTOK_RATE_WINDOW_MS: 60_000,
     TIKTOK_RATE_SAFETY_MS: 1000,
     TIKTOK_RATE_LIMIT_BACKOFF_MS: 1000,
+    // the sandbox serves graph.instagram.com under /instagram/graph
+    INSTAGRAM_GRAPH_BASE_URL: `${input.sandboxUrl}/instagram/graph`,
+    INSTAGRAM_USAGE_SLOW_PCT: 75,
+    INSTAGRAM_USAGE_STOP_PCT: 95,
+    INSTAGRAM_USAGE_SLOW_INTERVAL_MS: 20,
+    INSTAGRAM_USAGE_PAUSE_MS: 60 * 60_000,
+    INSTAGRAM_THROTTLE_BACKOFF_MS: 60_000,
     SYNC_CADENCE: '1d=15m,7d=1h,90d=1d',
     ACCOUNT_SYNC_INTERVAL_MS: 3_600_000,
     VIDEO_RELIST_INTERVAL_MS: 6 * 3_600_000,

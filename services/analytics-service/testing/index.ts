@@ -4,6 +4,7 @@
  * (`startAuthStack`: same database — it only touches schema `auth` — and namespace, so its
  * `social.connection.*` events reach our consumers). Accounts connect through auth-service's OAuth.
  */
+import type { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { startAuthStack } from '@social-bridge/auth-service/testing'
 import { createFastifyOptions } from '@social-bridge/service-kit'
@@ -28,6 +29,8 @@ const ANALYTICS_MIGRATIONS = {
 export interface BuildOptions {
   overrides?: Partial<AnalyticsConfig>
   sandboxSettings?: Partial<SandboxSettings>
+  /** Captures analytics-service's log lines (level info); silent otherwise. */
+  logStream?: Writable
 }
 
 /** What {@link build} returns. */
@@ -64,7 +67,7 @@ export async function build(t: Teardownable, opts: BuildOptions = {}): Promise<T
   })
   const config = testConfig({ databaseUrl, namespace, sandboxUrl: sandbox.url, authUrl }, opts.overrides)
   return {
-    app: await startAnalytics(t, config, sandbox),
+    app: await startAnalytics(t, config, sandbox, opts.logStream),
     auth,
     sandbox,
     config,
@@ -76,14 +79,22 @@ export async function build(t: Teardownable, opts: BuildOptions = {}): Promise<T
 
 /**
  * Another analytics-service on `config` (a replica, when it is the context's config), closed at
- * teardown; its clock follows the sandbox's virtual clock.
+ * teardown; its clock follows the sandbox's virtual clock. Logs go to `logStream` (level info)
+ * when given, else nowhere.
  */
 export async function startAnalytics(
   t: Teardownable,
   config: AnalyticsConfig,
   sandbox: Sandbox,
+  logStream?: Writable,
 ): Promise<FastifyInstance> {
-  const analytics = Fastify(createFastifyOptions({ service: 'analytics-service', logLevel: 'silent' }))
+  const analytics = Fastify(
+    createFastifyOptions({
+      service: 'analytics-service',
+      logLevel: logStream ? 'info' : 'silent',
+      ...(logStream ? { logStream } : {}),
+    }),
+  )
   await analytics.register(app, { config, clock: () => new Date(sandbox.now()) })
   t.teardown(() => analytics.close())
   await analytics.ready()

@@ -6,7 +6,7 @@ export const MetricsSyncedV1 = Type.Object({
   connectionId: Uuid,
   measuredAt: IsoDateTime,
   videoCount: Type.Integer({ minimum: 0 }),
-  /** TikTok API calls this sync made (user info + video query batches). */
+  /** Provider API calls this sync made to measure (TikTok: user info + video query batches; Instagram: one insights call per Reel + profile + account reach). */
   apiCalls: Type.Integer({ minimum: 0 }),
 })
 export type MetricsSyncedV1 = Static<typeof MetricsSyncedV1>

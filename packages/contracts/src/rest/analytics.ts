@@ -9,8 +9,17 @@ const videoCounts = {
   shares: Type.Integer(),
 }
 
-/** One measurement of a video's engagement. */
-export const VideoMetricsSnapshot = Type.Object({ measuredAt: IsoDateTime, ...videoCounts })
+/**
+ * Instagram Reel insights beyond the four counts (docs/instagram-api.md "Insights"): `reach` and
+ * `saved`; null for TikTok videos (and for a post or account mixing in none).
+ */
+const reelInsights = {
+  reach: Type.Optional(Nullable(Type.Integer())),
+  saved: Type.Optional(Nullable(Type.Integer())),
+}
+
+/** One measurement of a video's (or Instagram Reel's) engagement. */
+export const VideoMetricsSnapshot = Type.Object({ measuredAt: IsoDateTime, ...videoCounts, ...reelInsights })
 export type VideoMetricsSnapshot = Static<typeof VideoMetricsSnapshot>
 
 /** Growth of a video's (or several videos') counts between the first and last snapshot of the range. */
@@ -44,8 +53,16 @@ const accountStats = {
   videoCount: Type.Integer(),
 }
 
-/** One measurement of an account's stats. */
-export const AccountStatsSnapshot = Type.Object({ measuredAt: IsoDateTime, ...accountStats })
+/**
+ * One measurement of an account's stats. Instagram: `followers`, `following` (follows),
+ * `videoCount` (media count), `likes` 0 (Instagram has no account like count) and `reach`, the
+ * accounts reached in the day before `measuredAt`; `reach` is null for TikTok.
+ */
+export const AccountStatsSnapshot = Type.Object({
+  measuredAt: IsoDateTime,
+  ...accountStats,
+  reach: Type.Optional(Nullable(Type.Integer())),
+})
 export type AccountStatsSnapshot = Static<typeof AccountStatsSnapshot>
 
 /** Growth of an account's stats between the first and last snapshot of the range. */

@@ -21,6 +21,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { SandboxContext } from '../context.js'
 import { authenticate, callerAccount, usageHeaders } from './auth.js'
 import { graphErrors, sendGraphError, toGraphError } from './http.js'
+import { insightsRoutes } from './insights.js'
 import { meRoutes } from './me.js'
 import { createNodes, type IgNodes } from './nodes.js'
 import { codeExchangeRoutes, consentRedirect, consentRoutes, tokenRoutes } from './oauth.js'
@@ -94,7 +95,7 @@ const GRAPH_MODULES: FastifyPluginAsync<IgRouteOptions>[] = [
   tokenRoutes,
   meRoutes,
   // mediaRoutes (media.ts: containers, media_publish, content_publishing_limit)
-  // insightsRoutes (insights.ts: /{ig-media-id}/insights, /{ig-user-id}/insights)
+  insightsRoutes,
   // commentsRoutes (comments.ts: /{ig-media-id}/comments, replies, hide, delete)
   // webhooksRoutes (webhooks.ts: signed deliveries of comments and other fields)
 ]

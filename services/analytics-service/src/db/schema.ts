@@ -140,23 +140,33 @@ export const publishVideos = analytics.table(
   (t) => [primaryKey({ columns: [t.provider, t.publishId, t.videoId] })],
 )
 
-/** Append-only: one row per video per sync. Counts are TikTok's (views int64). */
+/**
+ * Append-only: one row per video (TikTok) or Reel (Instagram) per sync. Counts as the provider
+ * returns them (views int64); `reach` and `saved` are Instagram insights, null for TikTok.
+ */
 export const videoMetricsSnapshots = analytics.table(
   'video_metrics_snapshots',
   {
     ...measurement(),
     videoId: text('video_id').notNull(),
     ...counts('views', 'likes', 'comments', 'shares'),
+    reach: bigint('reach', { mode: 'number' }),
+    saved: bigint('saved', { mode: 'number' }),
   },
   (t) => [index('video_snapshots_series_idx').on(t.connectionId, t.videoId, t.measuredAt)],
 )
 
-/** Append-only: one row per account per sync (`user.info.stats`, docs/tiktok-api.md §2.2). */
+/**
+ * Append-only: one row per account per sync (TikTok `user.info.stats`, docs/tiktok-api.md §2.2;
+ * Instagram profile counts and account `reach` of the last day, docs/instagram-api.md "Insights").
+ * Instagram has no account like count: `likes` is 0 there; `reach` is null for TikTok.
+ */
 export const accountStatsSnapshots = analytics.table(
   'account_stats_snapshots',
   {
     ...measurement(),
     ...counts('followers', 'following', 'likes', 'videoCount'),
+    reach: bigint('reach', { mode: 'number' }),
   },
   (t) => [index('account_snapshots_series_idx').on(t.connectionId, t.measuredAt)],
 )
@@ -176,6 +186,20 @@ export const apiCalls = analytics.table(
 export const apiBlocks = analytics.table('api_blocks', {
   key: text('key').primaryKey(),
   blockedUntil: columns.timestamptz('blocked_until').notNull(),
+})
+
+/**
+ * Instagram's rate-limit usage as its headers last reported it (docs/instagram-api.md "Rate limits"),
+ * per key — `instagram:app` (`X-App-Usage`) and `instagram:account:<ig-user-id>`
+ * (`X-Business-Use-Case-Usage`) — shared by every replica. `usagePct` is the highest of
+ * `call_count`, `total_cputime`, `total_time`; no call is made on the key before `resumeAt`
+ * (app clock, like the accounts' due times).
+ */
+export const apiUsage = analytics.table('api_usage', {
+  key: text('key').primaryKey(),
+  usagePct: integer('usage_pct').notNull(),
+  observedAt: columns.timestamptz('observed_at').notNull(),
+  resumeAt: columns.timestamptz('resume_at'),
 })
 
 /** Envelope ids already applied (dedupe of redeliveries and re-publishes). */

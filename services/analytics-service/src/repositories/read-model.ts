@@ -65,8 +65,10 @@ export interface ReadModel {
 
 const VIDEO_SUMS = `coalesce(sum(views), 0)::float8 as views, coalesce(sum(likes), 0)::float8 as likes,
   coalesce(sum(comments), 0)::float8 as comments, coalesce(sum(shares), 0)::float8 as shares`
+/** Instagram's Reel insights summed; null when no video of the sum has them (TikTok). */
+const REEL_SUMS = `sum(reach)::float8 as reach, sum(saved)::float8 as saved`
 const ACCOUNT_COLS = `measured_at as "measuredAt", followers::float8 as followers, following::float8 as following,
-  likes::float8 as likes, video_count::float8 as "videoCount"`
+  likes::float8 as likes, video_count::float8 as "videoCount", reach::float8 as reach`
 
 export function createReadModel({ sql }: { sql: Sql }): ReadModel {
   return {
@@ -83,6 +85,7 @@ export function createReadModel({ sql }: { sql: Sql }): ReadModel {
 /** The reads of {@link ReadModel} over `sql` (the pool, or a transaction). */
 function readsOver(sql: ISql): Omit<ReadModel, 'snapshot'> {
   const videoSums = sql.unsafe(VIDEO_SUMS)
+  const reelSums = sql.unsafe(REEL_SUMS)
   const accountCols = sql.unsafe(ACCOUNT_COLS)
   // `measured_at` within the range; an open end takes everything stored (see Range.openEnd).
   const within = (r: Range) =>
@@ -104,7 +107,7 @@ function readsOver(sql: ISql): Omit<ReadModel, 'snapshot'> {
 
     postHistory(post, range) {
       return sql<VideoPoint[]>`
-        select measured_at as "measuredAt", ${videoSums}
+        select measured_at as "measuredAt", ${videoSums}, ${reelSums}
         from analytics.video_metrics_snapshots
         where connection_id = ${post.connectionId} and video_id in (${postVideos(post)})
           and ${within(range)}
@@ -113,7 +116,7 @@ function readsOver(sql: ISql): Omit<ReadModel, 'snapshot'> {
 
     async postLatest(post) {
       const [row] = await sql<(VideoPoint & { n: number })[]>`
-        select max(measured_at) as "measuredAt", count(*)::int as n, ${videoSums} from (
+        select max(measured_at) as "measuredAt", count(*)::int as n, ${videoSums}, ${reelSums} from (
           select distinct on (video_id) * from analytics.video_metrics_snapshots
           where connection_id = ${post.connectionId} and video_id in (${postVideos(post)})
           order by video_id, measured_at desc) latest`

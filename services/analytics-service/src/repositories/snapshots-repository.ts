@@ -1,8 +1,9 @@
 import { type Queryable, toColumns } from './db-types.js'
 
 /**
- * One video measurement (counts from TikTok's Video Object, docs/tiktok-api.md §2.5). Its fields are the
- * columns of `video_metrics_snapshots` (camelCase), stored as they are: a row carries no others.
+ * One video measurement (counts from TikTok's Video Object, docs/tiktok-api.md §2.5, or an Instagram
+ * Reel's insights, docs/instagram-api.md "Insights"). Its fields are the columns of
+ * `video_metrics_snapshots` (camelCase), stored as they are: a row carries no others.
  */
 export interface VideoSnapshotRow {
   connectionId: string
@@ -14,9 +15,13 @@ export interface VideoSnapshotRow {
   likes: number
   comments: number
   shares: number
+  /** Instagram `reach`; null for TikTok. */
+  reach: number | null
+  /** Instagram `saved`; null for TikTok. */
+  saved: number | null
 }
 
-/** One account measurement (`user.info.stats`, docs/tiktok-api.md §2.2). */
+/** One account measurement (TikTok `user.info.stats`, docs/tiktok-api.md §2.2; Instagram profile and account insights). */
 export interface AccountSnapshotRow {
   connectionId: string
   tenantId: string
@@ -26,6 +31,8 @@ export interface AccountSnapshotRow {
   following: number
   likes: number
   videoCount: number
+  /** Instagram account `reach` (period `day`); null for TikTok. */
+  reach: number | null
 }
 
 /** Appends measurements; rows are never updated or deleted (the time series is the history). */
@@ -49,9 +56,9 @@ export function createSnapshotsRepository(): SnapshotsRepository {
     async appendAccountSnapshot(q, r) {
       await q`
         insert into analytics.account_stats_snapshots
-          (connection_id, tenant_id, provider, measured_at, followers, following, likes, video_count)
+          (connection_id, tenant_id, provider, measured_at, followers, following, likes, video_count, reach)
         values (${r.connectionId}, ${r.tenantId}, ${r.provider}, ${r.measuredAt}, ${r.followers},
-          ${r.following}, ${r.likes}, ${r.videoCount})`
+          ${r.following}, ${r.likes}, ${r.videoCount}, ${r.reach})`
     },
   }
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { AuthClient } from '@social-bridge/auth-client'
+import { isSyncedProvider } from '../domain/sync/providers.js'
 import type { AnalyticsDomain } from '../plugins/app/domain.js'
 
 /**
@@ -18,8 +19,10 @@ export async function catchUpConnections(deps: {
   for (let attempt = 0; !deps.signal.aborted; attempt++) {
     const listedAt = new Date()
     try {
-      // only TikTok accounts have metrics here (not TikTok Shop sellers)
-      const items = (await deps.authClient.listActiveConnections()).filter((c) => c.provider === 'tiktok')
+      // only providers with a sync adapter have metrics here (not TikTok Shop sellers)
+      const items = (await deps.authClient.listActiveConnections()).filter((c) =>
+        isSyncedProvider(c.provider),
+      )
       return await deps.domain.connections.trackListed(items, listedAt, deps.domain.clock())
     } catch (err) {
       deps.log?.warn({ err, attempt }, 'connection catch-up failed; retrying')

@@ -10,6 +10,7 @@ import {
   tiktokWebhookData,
 } from '@social-bridge/contracts'
 import type { Sql } from 'postgres'
+import { isSyncedProvider } from '../domain/sync/providers.js'
 import type { AnalyticsDomain } from '../plugins/app/domain.js'
 import type { Queryable } from '../repositories/db-types.js'
 import { claimEvent } from '../repositories/processed-events.js'
@@ -22,6 +23,20 @@ export class UnusableEventError extends Error {
 function tenantOf(env: Envelope<unknown>): string {
   if (!env.tenantId) throw new UnusableEventError(`${env.type} ${env.id} has no tenantId`)
   return env.tenantId
+}
+
+/**
+ * `social.post.published` as publish-service sends it for every provider: `provider` (absent =
+ * `tiktok`) and, for Instagram, `instagramMediaId` (the `{ig-media-id}` `media_publish` returned,
+ * IG-COMMON contract of issue 19). Read as optional until contracts declare them.
+ */
+type PostPublished = PostPublishedV1 & { provider?: string; instagramMediaId?: string }
+
+/** The provider's post ids a `social.post.published` names: TikTok's public post ids, or the Instagram media id. */
+function publishedMediaIds(data: PostPublished): { provider: string; ids: string[] } {
+  const provider = data.provider ?? 'tiktok'
+  if (provider === 'instagram') return { provider, ids: data.instagramMediaId ? [data.instagramMediaId] : [] }
+  return { provider, ids: data.tiktokPostIds ?? [] }
 }
 
 /**
@@ -39,11 +54,12 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
   return {
     /**
      * `social.connection.connected`: track the account (tenant from the envelope) and sync it now.
-     * Only TikTok accounts have metrics here: other providers' connections (TikTok Shop) are skipped.
+     * Only providers with a sync adapter have metrics here (TikTok, Instagram): others (TikTok
+     * Shop) are skipped. An Instagram account's `openId` is its ig-user-id.
      */
     connected: (env: Envelope<ConnectionConnectedV1>) =>
       once(env, Subjects.connectionConnected, async (tx) => {
-        if (env.data.provider !== 'tiktok') return
+        if (!isSyncedProvider(env.data.provider)) return
         await domain.connections.trackConnected(tx, {
           id: env.data.connectionId,
           tenantId: tenantOf(env),
@@ -77,16 +93,23 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
         }),
       ),
 
-    /** `social.post.published`: our post ↔ publish_id ↔ TikTok post ids (may be empty now, filled by a later event). */
-    postPublished: (env: Envelope<PostPublishedV1>) =>
+    /**
+     * `social.post.published`: our post ↔ publish_id ↔ the provider's post ids — TikTok's (may be
+     * empty now, filled by a later webhook) or the Instagram media id (`instagramMediaId`; the
+     * post's `publishId` is its container id, or the media id when absent). The media becomes due.
+     */
+    postPublished: (env: Envelope<PostPublished>) =>
       once(env, Subjects.postPublished, async (tx) => {
         const tenantId = tenantOf(env)
-        const { postId, connectionId, publishId, tiktokPostIds } = env.data
-        const provider = 'tiktok'
+        const { postId, connectionId } = env.data
+        const { provider, ids } = publishedMediaIds(env.data)
+        if (!isSyncedProvider(provider)) return
+        const publishId = env.data.publishId || ids[0]
+        if (!publishId) throw new UnusableEventError(`${env.type} ${env.id} names no publishId or media id`)
         await domain.videos.upsertPost(tx, { postId, tenantId, connectionId, provider, publishId })
-        await domain.videos.linkPublishVideos(tx, provider, publishId, tiktokPostIds)
+        await domain.videos.linkPublishVideos(tx, provider, publishId, ids)
         const now = domain.clock()
-        const facts = tiktokPostIds.map((videoId) => ({ videoId }))
+        const facts = ids.map((videoId) => ({ videoId }))
         if ((await domain.videos.upsertVideos(tx, { connectionId, tenantId, provider }, facts, now)) > 0) {
           await domain.connections.makeDue(tx, connectionId, now)
         }

@@ -1,20 +1,16 @@
-import { type AuthClient, AuthClientError } from '@social-bridge/auth-client'
+import { AuthClientError } from '@social-bridge/auth-client'
 import type { Outbox } from '@social-bridge/service-kit'
-import type { DisplayApi } from '@social-bridge/tiktok-client'
 import type { Sql } from 'postgres'
 import type { ConnectionsRepository } from '../../repositories/connections-repository.js'
 import type { SnapshotsRepository } from '../../repositories/snapshots-repository.js'
 import type { LeasedConnection, SyncLeases } from '../../repositories/sync-leases.js'
 import type { VideosRepository } from '../../repositories/videos-repository.js'
 import type { Cadence } from '../cadence.js'
-import { type BudgetEndpoint, type RateBudget, RateBudgetExhaustedError } from '../rate-budget.js'
-import { importVideos } from './import-videos.js'
+import type { SyncAdapter } from './adapter.js'
 import { SyncLeaseLostError, startLeaseHeartbeat } from './lease-heartbeat.js'
-import { measure } from './measure.js'
 import { storeResult } from './store-result.js'
-import { type CallOutcome, openTokenSession, TikTokRateLimitedError } from './token-session.js'
 
-/** Result of syncing one account. Counts are TikTok calls; times are the app clock. */
+/** Result of syncing one account. Counts are the provider's API calls; times are the app clock. */
 export type SyncOutcome =
   | {
       kind: 'synced'
@@ -33,9 +29,8 @@ export type SyncOutcome =
 /** Dependencies and settings of {@link createSyncService}; durations in ms. */
 export interface SyncServiceDeps {
   sql: Sql
-  display: DisplayApi
-  authClient: AuthClient
-  budget: RateBudget
+  /** One per synced provider, by contracts `Provider` (`providers.ts`). */
+  adapters: ReadonlyMap<string, SyncAdapter>
   connections: ConnectionsRepository
   leases: SyncLeases
   videos: VideosRepository
@@ -47,27 +42,24 @@ export interface SyncServiceDeps {
   /** The scheduler's lease length; the sync renews it every third of it. */
   leaseMs: number
   accountSyncIntervalMs: number
-  videoRelistIntervalMs: number
   retryMs: number
-  rateLimitBackoffMs: number
-  onCall?: (endpoint: BudgetEndpoint, outcome: CallOutcome) => void
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 }
 
-/** Syncs accounts: imports their videos, measures them, appends snapshots, emits `social.metrics.synced`. */
+/** Syncs accounts of every provider with an adapter: measures them, appends snapshots, emits `social.metrics.synced`. */
 export interface SyncService {
   /**
-   * Syncs one leased account (docs/tiktok-api.md §2.2–2.4) and ends its sync lease: get an access token; import
-   * videos with video list when never imported, last listed `videoRelistIntervalMs` ago, or an
-   * import was interrupted (it resumes at the saved cursor); query the due videos in batches of
-   * ≤ 20; read user info stats once; then, in one transaction, append the snapshots, reschedule
-   * each video by its age (cadence) and the account, and queue `social.metrics.synced`,
-   * published after the commit. The lease is renewed while the sync runs; if it is lost (another
-   * replica took the account) the sync stops, stores nothing and returns `lease_lost`. An access
-   * token refused for the account marks it stale; a 429 stores what was measured and retries after
-   * the backoff; other failures retry after `retryMs` (doubling per consecutive failure, up to 64×),
-   * never before auth-service's Retry-After.
-   * Never throws for TikTok or auth-service failures.
+   * Syncs one leased account and ends its sync lease: its provider's adapter measures it
+   * (TikTok: docs/tiktok-api.md §2.2–2.4; Instagram: docs/instagram-api.md "Insights"); then, in
+   * one transaction, the snapshots are appended, each video is rescheduled by its age (cadence)
+   * and the account too, and `social.metrics.synced` is queued, published after the commit. The
+   * lease is renewed while the sync runs; if it is lost (another replica took the account) the
+   * sync stops, stores nothing and returns `lease_lost`. An access token refused for the account
+   * marks it stale; a rate limit stores what was measured and retries when the adapter says
+   * (`partial`, or `failed` when nothing was measured); other failures retry after `retryMs`
+   * (doubling per consecutive failure, up to 64×), never before auth-service's Retry-After. An
+   * account of a provider without an adapter is marked stale (`provider_not_synced`).
+   * Never throws for provider or auth-service failures.
    */
   syncConnection(conn: LeasedConnection): Promise<SyncOutcome>
 }
@@ -80,8 +72,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       await deps.connections.markStale(deps.sql, { id: conn.id, tenantId: conn.tenantId, reason })
       return { kind: 'stale', reason }
     }
-    const limited = err instanceof TikTokRateLimitedError || err instanceof RateBudgetExhaustedError
-    const backoff = limited ? deps.rateLimitBackoffMs : deps.retryMs * 2 ** Math.min(conn.syncFailures, 6)
+    const limitedMs = deps.adapters.get(conn.provider)?.rateLimitDelayMs(err) ?? null
+    const backoff = limitedMs ?? deps.retryMs * 2 ** Math.min(conn.syncFailures, 6)
     const delay = Math.max(backoff, err instanceof AuthClientError ? (err.retryAfterMs ?? 0) : 0)
     const retryAt = new Date(deps.clock().getTime() + delay)
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
@@ -92,52 +84,32 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   }
 
   async function run(conn: LeasedConnection, signal: AbortSignal): Promise<SyncOutcome> {
-    const startedAt = deps.clock()
-    const session = await openTokenSession({
-      ...deps,
-      connectionId: conn.id,
-      tenantId: conn.tenantId,
-      signal,
-    })
-    let listedAt: Date | undefined
-    const relistDue =
-      !conn.videosListedAt ||
-      startedAt.getTime() - conn.videosListedAt.getTime() >= deps.videoRelistIntervalMs
-    if (relistDue || conn.videosListCursor !== null) {
-      const imported = await importVideos({
-        q: deps.sql,
-        display: deps.display,
-        session,
-        videos: deps.videos,
-        owner: { connectionId: conn.id, tenantId: conn.tenantId, provider: conn.provider },
-        now: startedAt,
-        untilKnown: conn.videosListedAt !== null,
-        startCursor: conn.videosListCursor,
-        saveCursor: (cursor) => deps.leases.saveListCursor(deps.sql, conn.id, conn.leaseToken, cursor),
-      })
-      if (imported.complete) listedAt = startedAt
+    const adapter = deps.adapters.get(conn.provider)
+    if (!adapter) {
+      const reason = 'provider_not_synced'
+      await deps.connections.markStale(deps.sql, { id: conn.id, tenantId: conn.tenantId, reason })
+      return { kind: 'stale', reason }
     }
-    const measuredAt = deps.clock()
-    const m = await measure(deps, conn, session, measuredAt)
-    const apiCalls = session.calls['video.query'] + session.calls['user.info']
-    const stored = await storeResult(deps, conn, { startedAt, measuredAt, m, listedAt, apiCalls })
-    if (!stored.complete) {
+    const startedAt = deps.clock()
+    const m = await adapter.measure(conn, { startedAt, signal })
+    const stored = await storeResult(deps, conn, { startedAt, m })
+    if (m.stoppedBy) {
       return {
         kind: 'partial',
-        measuredAt,
+        measuredAt: m.measuredAt,
         videos: m.returned.length,
         snapshots: stored.snapshots,
-        retryAt: stored.retryAt,
-        reason: m.stoppedBy?.message ?? 'rate limited',
+        retryAt: m.stoppedBy.retryAt,
+        reason: m.stoppedBy.error.message,
       }
     }
     await deps.outbox.flush() // a failed publish is logged there and retried by the relay
     return {
       kind: 'synced',
-      measuredAt,
+      measuredAt: m.measuredAt,
       videos: m.returned.length,
-      apiCalls,
-      listCalls: session.calls['video.list'],
+      apiCalls: m.apiCalls,
+      listCalls: m.listCalls,
       snapshots: stored.snapshots,
     }
   }

@@ -6,7 +6,9 @@ import { outbox as outboxTable } from '../../db/schema.js'
 import { type Cadence, parseCadence } from '../../domain/cadence.js'
 import { createRateBudget, type RateBudget } from '../../domain/rate-budget.js'
 import { createReports, type Reports } from '../../domain/reports.js'
+import { createSyncAdapters } from '../../domain/sync/providers.js'
 import { createSyncService, type SyncService } from '../../domain/sync/sync-service.js'
+import { createUsageGate, type UsageGate } from '../../domain/usage-gate.js'
 import { registerAnalyticsMetrics } from '../../metrics.js'
 import {
   type ConnectionsRepository,
@@ -33,8 +35,13 @@ export interface AnalyticsDomain {
   readModel: ReadModel
   outbox: Outbox
   budget: RateBudget
+  /** Instagram's usage gate (back-off from the usage headers), shared by every replica. */
+  usageGate: UsageGate
   sync: SyncService
-  /** TikTok calls this process made, by `endpoint:outcome` (e.g. `video.query:ok`). */
+  /**
+   * Provider calls this process made, by `endpoint:outcome` (TikTok, e.g. `video.query:ok`) or
+   * `instagram:outcome` (`instagram:ok`, `instagram:paced`, `instagram:rate_limited`…).
+   */
   callStats: Map<string, number>
   /** The answers of the GET analytics routes. */
   reports: Reports
@@ -47,9 +54,10 @@ declare module 'fastify' {
 }
 
 /**
- * Builds the repositories, the shared TikTok budget and the sync service from config and
- * decorates `app.analytics` (with in-process TikTok call counts in `callStats`).
- * Needs `app.pg`, `app.db` (the outbox relay), `app.nats`, `app.tiktok`, `app.authClient`.
+ * Builds the repositories, the shared TikTok budget, Instagram's usage gate, the sync adapters
+ * and the sync service from config and decorates `app.analytics` (with in-process provider call
+ * counts in `callStats`). Needs `app.pg`, `app.db` (the outbox relay), `app.nats`, `app.tiktok`,
+ * `app.instagram`, `app.authClient`.
  * @throws Error at start when `SYNC_CADENCE` is malformed.
  */
 export const domainPlugin = fp(
@@ -84,11 +92,41 @@ export const domainPlugin = fp(
       safetyMs: config.TIKTOK_RATE_SAFETY_MS,
       backoffMs: config.TIKTOK_RATE_LIMIT_BACKOFF_MS,
     })
+    const count = (key: string) => callStats.set(key, (callStats.get(key) ?? 0) + 1)
+    const usageGate = createUsageGate({
+      sql,
+      clock,
+      slowPct: config.INSTAGRAM_USAGE_SLOW_PCT,
+      stopPct: config.INSTAGRAM_USAGE_STOP_PCT,
+      slowIntervalMs: config.INSTAGRAM_USAGE_SLOW_INTERVAL_MS,
+      pauseMs: config.INSTAGRAM_USAGE_PAUSE_MS,
+    })
+    const adapters = createSyncAdapters({
+      tiktok: {
+        sql,
+        display: app.tiktok.display,
+        authClient: app.authClient,
+        budget,
+        leases,
+        videos,
+        clock,
+        videoRelistIntervalMs: config.VIDEO_RELIST_INTERVAL_MS,
+        rateLimitBackoffMs: config.TIKTOK_RATE_LIMIT_BACKOFF_MS,
+        onCall: (endpoint, outcome) => count(`${endpoint}:${outcome}`),
+      },
+      instagram: {
+        insights: app.instagram.insights,
+        authClient: app.authClient,
+        gate: usageGate,
+        videos,
+        clock,
+        throttleBackoffMs: config.INSTAGRAM_THROTTLE_BACKOFF_MS,
+        onCall: (outcome) => count(`instagram:${outcome}`),
+      },
+    })
     const sync = createSyncService({
       sql,
-      display: app.tiktok.display,
-      authClient: app.authClient,
-      budget,
+      adapters,
       connections,
       leases,
       videos,
@@ -98,13 +136,7 @@ export const domainPlugin = fp(
       clock,
       leaseMs: config.SYNC_LEASE_MS,
       accountSyncIntervalMs: config.ACCOUNT_SYNC_INTERVAL_MS,
-      videoRelistIntervalMs: config.VIDEO_RELIST_INTERVAL_MS,
       retryMs: config.SYNC_RETRY_MS,
-      rateLimitBackoffMs: config.TIKTOK_RATE_LIMIT_BACKOFF_MS,
-      onCall: (endpoint, outcome) => {
-        const key = `${endpoint}:${outcome}`
-        callStats.set(key, (callStats.get(key) ?? 0) + 1)
-      },
       log: app.log,
     })
     app.decorate('analytics', {
@@ -117,6 +149,7 @@ export const domainPlugin = fp(
       readModel,
       outbox,
       budget,
+      usageGate,
       sync,
       callStats,
       reports: createReports({ readModel, connections }),
@@ -125,6 +158,6 @@ export const domainPlugin = fp(
   {
     name: 'analytics-domain',
     fastify: '5.x',
-    dependencies: ['analytics-pg', 'sb-db', 'sb-nats', 'sb-tiktok', 'auth-client'],
+    dependencies: ['analytics-pg', 'sb-db', 'sb-nats', 'sb-tiktok', 'sb-instagram', 'auth-client'],
   },
 )

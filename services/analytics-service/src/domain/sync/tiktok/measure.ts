@@ -1,7 +1,7 @@
 import type { DisplayApi, UserInfo, Video, VideoField } from '@social-bridge/tiktok-client'
-import type { TrackedConnection } from '../../repositories/db-types.js'
-import type { TrackedVideo, VideosRepository } from '../../repositories/videos-repository.js'
-import { RateBudgetExhaustedError } from '../rate-budget.js'
+import type { TrackedConnection } from '../../../repositories/db-types.js'
+import type { TrackedVideo, VideosRepository } from '../../../repositories/videos-repository.js'
+import { RateBudgetExhaustedError } from '../../rate-budget.js'
 import { selectBatches } from './select-videos.js'
 import { TikTokRateLimitedError, type TokenSession } from './token-session.js'
 
@@ -19,8 +19,8 @@ const QUERY_FIELDS: readonly VideoField[] = [
 /** `user.info.stats` fields (docs/tiktok-api.md §2.2). */
 const STATS_FIELDS = ['follower_count', 'following_count', 'likes_count', 'video_count'] as const
 
-/** What one sync measured: the videos queried, what TikTok returned, the account stats. */
-export interface Measurement {
+/** What TikTok returned in one sync: the videos queried, the Video Objects, the account stats. */
+export interface TikTokMeasurement {
   queried: TrackedVideo[]
   returned: Video[]
   user: UserInfo | null
@@ -39,10 +39,10 @@ export async function measure(
   conn: TrackedConnection,
   session: TokenSession,
   now: Date,
-): Promise<Measurement> {
+): Promise<TikTokMeasurement> {
   const tracked = await deps.videos.trackedVideos(conn.id)
   const batches = selectBatches(tracked, now, conn.fullSyncRequested)
-  const m: Measurement = { queried: [], returned: [], user: null, stoppedBy: null }
+  const m: TikTokMeasurement = { queried: [], returned: [], user: null, stoppedBy: null }
   try {
     // slots for every batch at once, in chunks so a large account never holds the whole window
     for (let i = 0; i < batches.length; i += 10) {

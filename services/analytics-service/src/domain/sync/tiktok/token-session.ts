@@ -1,6 +1,6 @@
 import type { AuthClient } from '@social-bridge/auth-client'
 import { TikTokError } from '@social-bridge/tiktok-client'
-import type { BudgetEndpoint, RateBudget } from '../rate-budget.js'
+import type { BudgetEndpoint, RateBudget } from '../../rate-budget.js'
 
 /** TikTok answered 429 (docs/tiktok-api.md §5): the endpoint is paused for every replica; retry the account later. */
 export class TikTokRateLimitedError extends Error {

@@ -1,6 +1,6 @@
 import { type DisplayApi, MAX_VIDEOS_PER_CALL, type VideoField } from '@social-bridge/tiktok-client'
-import type { Queryable } from '../../repositories/db-types.js'
-import type { VideoOwner, VideosRepository } from '../../repositories/videos-repository.js'
+import type { Queryable } from '../../../repositories/db-types.js'
+import type { VideoOwner, VideosRepository } from '../../../repositories/videos-repository.js'
 import type { TokenSession } from './token-session.js'
 
 /** Fields the import asks of video list: identity and post time only; metrics come from video query. */

@@ -1,5 +1,5 @@
 import { MAX_VIDEOS_PER_CALL } from '@social-bridge/tiktok-client'
-import type { TrackedVideo } from '../../repositories/videos-repository.js'
+import type { TrackedVideo } from '../../../repositories/videos-repository.js'
 
 /**
  * Picks the videos one sync queries, in batches of at most 20 ids (docs/tiktok-api.md §2.4): every

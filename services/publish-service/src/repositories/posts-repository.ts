@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { type CreatePostRequest, type PostListQuery, Subjects } from '@social-bridge/contracts'
+import { type CreatePostRequest, type PostCreatedV1, type PostListQuery, Subjects } from '@social-bridge/contracts'
 import { type Database, enqueueEvent } from '@social-bridge/service-kit'
 import { and, asc, desc, eq, lt, or, type SQL, sql, TransactionRollbackError } from 'drizzle-orm'
 import { outbox, type PostRow, postStatusHistory, posts } from '../db/schema.js'
@@ -16,6 +16,8 @@ export interface NewPost {
   tenantId: string
   userId: string
   request: CreatePostRequest
+  /** The connection's provider (contracts `Provider`), as auth-service handed out its token. */
+  provider: string
   idempotencyKey?: string
   /** Media size in bytes (FILE_UPLOAD). */
   videoSize?: number
@@ -135,6 +137,7 @@ export function createPostsRepository({
             .values({
               id,
               tenantId: input.tenantId,
+              provider: input.provider,
               connectionId: request.connectionId,
               createdBy: input.userId,
               mode: request.mode,
@@ -171,7 +174,13 @@ export function createPostsRepository({
             subject: Subjects.postCreated,
             aggregateId: id,
             tenantId: input.tenantId,
-            data: { postId: id, connectionId: request.connectionId, mode: request.mode, source },
+            data: {
+              postId: id,
+              connectionId: request.connectionId,
+              provider: input.provider as PostCreatedV1['provider'],
+              mode: request.mode,
+              source,
+            },
             occurredAt: now,
           })
           publishMetrics.created.inc({ mode: request.mode, source })

@@ -4,7 +4,7 @@ import { NotFoundError, requireUser, withDetails } from '@social-bridge/service-
 import type { FastifyInstance } from 'fastify'
 import { pullPrefixes } from '../../config.js'
 import type { PostRow } from '../../db/schema.js'
-import { checkPostRequest } from '../../domain/check-post.js'
+import { checkPostRequest, type PostCheckDeps } from '../../domain/providers/index.js'
 import { toPostDto } from '../../domain/post-dto.js'
 import { storedPostOptions } from '../../domain/post-options.js'
 import { requestOf } from '../../domain/post-request.js'
@@ -16,7 +16,7 @@ import { forecastCapacity } from '../../repositories/schedule-capacity.js'
 const ROLES = ['admin', 'social_marketing']
 
 /** The dependencies of `checkPostRequest`, from the app. */
-export function postCheckDeps(app: FastifyInstance) {
+export function postCheckDeps(app: FastifyInstance): PostCheckDeps {
   return {
     media: app.publish.media,
     quota: app.publish.quota,
@@ -24,13 +24,14 @@ export function postCheckDeps(app: FastifyInstance) {
     tiktok: app.tiktok,
     pullPrefixes: pullPrefixes(app.publishConfig),
     publicBaseUrl: app.publishConfig.MEDIA_PUBLIC_BASE_URL,
+    reelMaxBytes: app.publishConfig.INSTAGRAM_REEL_MAX_BYTES,
   }
 }
 
-/** A scheduled post as answered to the CRM, with TikTok's caps checked at its time. */
+/** A scheduled post as answered to the CRM, with TikTok's caps checked at its time (TikTok posts only). */
 export async function withCapacity(app: FastifyInstance, row: PostRow) {
   const at = row.scheduledAt
-  if (!at) return toPostDto(row)
+  if (!at || row.provider !== 'tiktok') return toPostDto(row)
   const capacity = await forecastCapacity(app.db, {
     connectionId: row.connectionId,
     mode: row.mode,

@@ -34,7 +34,7 @@ export async function withCapacity(app: FastifyInstance, row: PostRow) {
   if (!at || row.provider !== 'tiktok') return toPostDto(row)
   const capacity = await forecastCapacity(app.db, {
     connectionId: row.connectionId,
-    mode: row.mode,
+    mode: row.mode as 'direct' | 'inbox', // TikTok posts only (above)
     at,
     postId: row.id,
   })

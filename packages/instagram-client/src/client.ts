@@ -4,6 +4,7 @@
  * webhooks.ts); add it to {@link InstagramClient} and to the object below, one line each.
  */
 import { createGraphHttp, type GraphHttp, type GraphHttpOptions } from './graph.js'
+import { createPublishing, type InstagramPublishing } from './publishing.js'
 
 /** Options of {@link createInstagramClient}: one app of Business Login for Instagram. */
 export interface InstagramClientOptions extends GraphHttpOptions {
@@ -22,6 +23,8 @@ export interface InstagramClient {
   /** The shared request helper (usage headers, typed errors); areas build on it. */
   readonly graph: GraphHttp
   // areas: oauth, publishing, insights, comments, webhooks (one line each)
+  /** Reels publishing: containers, their status, media_publish, the publishing limit. */
+  readonly publishing: InstagramPublishing
   close(): Promise<void>
 }
 
@@ -31,6 +34,7 @@ export function createInstagramClient(opts: InstagramClientOptions): InstagramCl
   return {
     graph,
     // areas: one line each
+    publishing: createPublishing(graph),
     close: () => graph.close(),
   }
 }

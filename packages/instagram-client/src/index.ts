@@ -24,3 +24,13 @@ export {
   type GraphResponse,
 } from './graph.js'
 export { type AppUsage, type BusinessUseCaseUsage, type GraphUsage, parseUsage } from './usage.js'
+export {
+  type ContainerStatus,
+  type ContainerStatusCode,
+  createPublishing,
+  type InstagramPublishing,
+  isContainerNotReadyError,
+  isPublishingLimitError,
+  type PublishingLimit,
+  type ReelContainerParams,
+} from './publishing.js'

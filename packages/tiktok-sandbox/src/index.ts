@@ -16,6 +16,7 @@ export type {
   InstagramSettings,
   InstagramStore,
 } from './instagram/index.js'
+export { containerStatus, type IgMediaSettings, igMediaSettings } from './instagram/media.js'
 export { KNOWN_SCOPES } from './oauth/authorize-request.js'
 export { CHUNK_LIMITS, checkChunks } from './posting/chunks.js'
 export { urlOwnershipVerified } from './posting/url-ownership.js'

@@ -21,6 +21,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { SandboxContext } from '../context.js'
 import { authenticate, callerAccount, usageHeaders } from './auth.js'
 import { graphErrors, sendGraphError, toGraphError } from './http.js'
+import { mediaRoutes } from './media.js'
 import { meRoutes } from './me.js'
 import { createNodes, type IgNodes } from './nodes.js'
 import {
@@ -87,7 +88,7 @@ export interface InstagramAdminApi {
 /** Graph-host route modules, registered under `/instagram/graph`. One line each. */
 const GRAPH_MODULES: FastifyPluginAsync<IgRouteOptions>[] = [
   meRoutes,
-  // mediaRoutes (media.ts: containers, media_publish, content_publishing_limit)
+  mediaRoutes, // media.ts: containers, media_publish, content_publishing_limit
   // insightsRoutes (insights.ts: /{ig-media-id}/insights, /{ig-user-id}/insights)
   // commentsRoutes (comments.ts: /{ig-media-id}/comments, replies, hide, delete)
   // webhooksRoutes (webhooks.ts: signed deliveries of comments and other fields)

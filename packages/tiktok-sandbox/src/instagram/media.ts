@@ -6,7 +6,7 @@
  *   `processingDelayMs` it is FINISHED, or ERROR with a subcode in `status` for media a Reel cannot
  *   use (2207052 download failed, 2207003 download too slow, 2207026 format, codec, frame rate,
  *   duration or size outside the Reels specs) or for an injected fault (`ig.container.processing`,
- *   kind `error`, `code` the subcode, default 2207001).
+ *   kind `error`, `code` the subcode, default 2207001: the next container created ends so).
  * - `GET /{container-id}?fields=status_code,status`; a container not published within
  *   `containerExpirySec` of virtual time reads EXPIRED.
  * - `POST /{ig-user-id}/media_publish?creation_id=` publishes a FINISHED container once (a second
@@ -22,6 +22,7 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyPluginAsync } from 'fastify'
 import type { SandboxContext } from '../context.js'
+import type { Fault } from '../faults.js'
 import { inspectFile } from '../processing/inspect.js'
 import { download, resolvePullUrl } from '../processing/pull.js'
 import { authenticate, requireOwnAccount } from './auth.js'
@@ -67,7 +68,13 @@ export function containerStatus(store: InstagramStore, c: IgContainer): IgContai
 const bad = (message: string, subcode?: number) => graphErrors.invalidParameter(message, subcode)
 
 /** Downloads and inspects a container's video, then sets its verdict. Never throws. */
-async function processContainer(ctx: SandboxContext, store: InstagramStore, c: IgContainer, signal: AbortSignal) {
+async function processContainer(
+  ctx: SandboxContext,
+  store: InstagramStore,
+  c: IgContainer,
+  signal: AbortSignal,
+  fault: Fault | undefined,
+) {
   const s = igMediaSettings(store)
   const file = join(ctx.dataDir, `ig-${c.id}.bin`)
   const fail = (subcode: number) => {
@@ -103,7 +110,6 @@ async function processContainer(ctx: SandboxContext, store: InstagramStore, c: I
         fps <= REELS.maxFps &&
         secs >= REELS.minSec &&
         secs <= REELS.maxSec
-      const fault = ctx.faults.take('ig.container.processing')
       verdict = () => {
         if (fault) fail(Number(fault.code) || SUBCODE.server)
         else if (!usable) fail(SUBCODE.unsupported)
@@ -160,7 +166,8 @@ export const mediaRoutes: FastifyPluginAsync<IgRouteOptions> = async (fastify, {
         createdAt: store.clock.now(),
       }
       store.containers.set(container.id, container)
-      void processContainer(ctx, store, container, running.signal)
+      // An injected `ig.container.processing` fault belongs to the next container created.
+      void processContainer(ctx, store, container, running.signal, ctx.faults.take('ig.container.processing'))
       return sendGraph(reply, { id: container.id })
     },
   )

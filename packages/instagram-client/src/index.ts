@@ -31,6 +31,7 @@ export {
   type InstagramPublishing,
   isContainerNotReadyError,
   isPublishingLimitError,
+  type PublishedMedia,
   type PublishingLimit,
   type ReelContainerParams,
 } from './publishing.js'

@@ -42,6 +42,16 @@ export interface PublishingLimit {
   quotaDurationSec: number
 }
 
+/** One of an account's published media, as `GET /{ig-user-id}/media` lists it. */
+export interface PublishedMedia {
+  id: string
+  caption?: string | undefined
+  /** ISO 8601 as Graph sends it, e.g. `2026-12-06T07:00:00+0000`. */
+  timestamp?: string | undefined
+  /** `REELS`, `FEED`, `STORY`… */
+  mediaProductType?: string | undefined
+}
+
 /** The publishing area of the client (`client.publishing`). */
 export interface InstagramPublishing {
   /**
@@ -59,6 +69,12 @@ export interface InstagramPublishing {
   publishContainer(accessToken: string, igUserId: string, containerId: string): Promise<{ mediaId: string }>
   /** `GET /{ig-user-id}/content_publishing_limit?fields=quota_usage,config`. @throws InstagramGraphError. */
   publishingLimit(accessToken: string, igUserId: string): Promise<PublishingLimit>
+  /**
+   * The account's newest published media, newest first (`GET /{ig-user-id}/media?fields=id,caption,
+   * timestamp,media_product_type&limit=`, the first page only; `limit` ≤ 100).
+   * @throws InstagramGraphError.
+   */
+  recentMedia(accessToken: string, igUserId: string, limit?: number): Promise<PublishedMedia[]>
 }
 
 /** Graph's answer at the publishing limit: code 9, subcode 2207042 ("Publishing", limit). */
@@ -141,6 +157,20 @@ export function createPublishing(graph: GraphHttp): InstagramPublishing {
       }
       if (!Object.values(limit).every(Number.isFinite)) throw missing('quota_usage and config')
       return limit
+    },
+    async recentMedia(accessToken, igUserId, limit = 25) {
+      const { body } = await graph.request<{ data?: unknown }>({
+        path: `/${encodeURIComponent(igUserId)}/media`,
+        accessToken,
+        query: { fields: 'id,caption,timestamp,media_product_type', limit },
+      })
+      if (!Array.isArray(body.data)) throw missing('data')
+      return (body.data as Record<string, unknown>[]).flatMap((m) => {
+        const id = idOf(m.id)
+        if (!id) return []
+        const text = (v: unknown) => (typeof v === 'string' ? v : undefined)
+        return [{ id, caption: text(m.caption), timestamp: text(m.timestamp), mediaProductType: text(m.media_product_type) }]
+      })
     },
   }
 }

@@ -15,7 +15,10 @@
  *   a moving window of virtual time (`publishingQuotaTotal` per `publishingQuotaDurationSec`:
  *   400 code 9 subcode 2207042).
  * - `GET /{ig-user-id}/content_publishing_limit?fields=quota_usage,config`.
- * Fault endpoints: `ig.media.create`, `ig.media.publish`, `ig.content_publishing_limit`
+ * - `GET /{ig-user-id}/media?fields=…&limit=` lists the account's published media, newest first
+ *   (`id`, `caption`, `timestamp` as `2026-12-06T07:00:00+0000`, `media_type`, `media_product_type`,
+ *   `permalink`, `shortcode`; the first page only).
+ * Fault endpoints: `ig.media.create`, `ig.media.publish`, `ig.content_publishing_limit`, `ig.media.list`
  * (containers are read through `ig.node.get`).
  */
 import { rm } from 'node:fs/promises'
@@ -233,6 +236,36 @@ export const mediaRoutes: FastifyPluginAsync<IgRouteOptions> = async (fastify, {
       c.mediaId = mediaId
       store.publishes.set(account.igUserId, [...(store.publishes.get(account.igUserId) ?? []), now])
       return sendGraph(reply, { id: mediaId })
+    },
+  )
+
+  fastify.get<{ Params: { igUserId: string } }>(
+    '/:igUserId/media',
+    { config: { endpoint: 'ig.media.list' } },
+    async (request, reply) => {
+      const caller = authenticate(store, request, ['instagram_business_basic'])
+      const account = requireOwnAccount(caller, request.params.igUserId, 'get')
+      const limit = Math.min(100, Math.max(1, Number(caller.params.limit) || 25))
+      const fields = fieldList(caller.params)
+      const mine = [...store.media.values()].filter((m) => m.igUserId === account.igUserId)
+      const data = mine
+        .sort((a, b) => b.timestamp - a.timestamp)
+        .slice(0, limit)
+        .map((m) => {
+          const all: Record<string, unknown> = {
+            id: m.id,
+            caption: m.caption,
+            timestamp: new Date(m.timestamp).toISOString().replace(/\.\d{3}Z$/, '+0000'),
+            media_type: m.mediaType,
+            media_product_type: m.mediaProductType,
+            permalink: m.permalink,
+            shortcode: m.shortcode,
+          }
+          const out: Record<string, unknown> = { id: m.id }
+          for (const f of fields) if (all[f] !== undefined) out[f] = all[f]
+          return out
+        })
+      return sendGraph(reply, { data })
     },
   )
 

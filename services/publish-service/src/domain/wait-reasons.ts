@@ -26,6 +26,7 @@ export type HistoryNote =
   | 'upload_not_accepted'
   | 'container_outcome_unknown_retry'
   | 'instagram_media_id_unknown'
+  | 'instagram_media_id_found'
 
 const MESSAGES: Record<WaitReason | HistoryNote, string> = {
   init_rate_limit:
@@ -57,7 +58,9 @@ const MESSAGES: Record<WaitReason | HistoryNote, string> = {
   container_outcome_unknown_retry:
     'Instagram did not confirm the upload of the video. An unconfirmed upload is never published (it expires after 24 hours), so the upload starts again at the retry time.',
   instagram_media_id_unknown:
-    'Instagram published the Reel, but its media id was not received (the service stopped in between); the Reel was not published again.',
+    'Instagram published the Reel, but its media id was not received (the service stopped in between) and could not be told apart among the account’s media; the Reel was not published again.',
+  instagram_media_id_found:
+    'Instagram published the Reel while the service stopped before recording it; it was not published again, and its media id was found among the account’s media.',
 }
 
 /** Sentences of the shared codes as they read for an Instagram post. */

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { type CreatePostRequest, type PostCreatedV1, type PostListQuery, Subjects } from '@social-bridge/contracts'
 import { type Database, enqueueEvent } from '@social-bridge/service-kit'
-import { and, asc, desc, eq, lt, or, type SQL, sql, TransactionRollbackError } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, lt, or, type SQL, sql, TransactionRollbackError } from 'drizzle-orm'
 import { outbox, type PostRow, postStatusHistory, posts } from '../db/schema.js'
 import { sentPrivacyLevel } from '../domain/creator-rules.js'
 import { decodeCursor, encodeCursor } from '../domain/post-cursor.js'
@@ -85,6 +85,8 @@ export interface PostsRepository {
   get(tenantId: string, id: string): Promise<PostRow | null>
   getById(id: string): Promise<PostRow | null>
   findByPublishId(publishId: string): Promise<PostRow | null>
+  /** Which of `ids` (Instagram media ids) a post holds already (any tenant: media ids are global). */
+  takenInstagramMediaIds(ids: string[]): Promise<Set<string>>
   /** Newest first; `cursor` is opaque (from `nextCursor`; an invalid one must be refused before). */
   list(tenantId: string, query: PostListQuery): Promise<{ items: PostRow[]; nextCursor: string | null }>
   history(postId: string): Promise<(typeof postStatusHistory.$inferSelect)[]>
@@ -224,6 +226,14 @@ export function createPostsRepository({
     async getById(id) {
       const [row] = await db.select().from(posts).where(eq(posts.id, id))
       return row ?? null
+    },
+    async takenInstagramMediaIds(ids) {
+      if (ids.length === 0) return new Set()
+      const rows = await db
+        .select({ id: posts.instagramMediaId })
+        .from(posts)
+        .where(inArray(posts.instagramMediaId, ids))
+      return new Set(rows.flatMap((r) => (r.id ? [r.id] : [])))
     },
     async findByPublishId(publishId) {
       const [row] = await db.select().from(posts).where(eq(posts.publishId, publishId))

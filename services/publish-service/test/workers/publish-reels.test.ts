@@ -107,9 +107,30 @@ t.test('a worker that dies after media_publish answered: the container says PUBL
   t.equal(post.status, 'published')
   t.equal(log('ig.media.publish').length, 1, 'media_publish sent once')
   t.equal(publishesOf(igUserId).length, 1, 'one Reel at Instagram')
-  const note = post.history?.find((h) => h.reason === 'instagram_media_id_unknown')
-  t.ok(note, 'the history says the media id was not received')
+  t.equal(post.instagramMediaId, publishesOf(igUserId)[0]?.id, 'the media id is found among the account media')
+  t.equal(log('ig.media.list').length, 1)
+  const note = post.history?.find((h) => h.reason === 'instagram_media_id_found')
+  t.ok(note, 'the history says what happened')
   t.match(note?.message, /not published again/)
+})
+
+t.test('a lost media_publish answer and two Reels it could be: published, the media id left unknown', async (t) => {
+  const { connectionId, igUserId, accessToken } = await connectInstagram(stack)
+  // A Reel with the same caption published in the app meanwhile: no way to tell which is ours.
+  const twin = await stack.app.instagram.publishing.createReelContainer(accessToken, igUserId, {
+    videoUrl: 'https://media.social-bridge.test/videos/public/none.mp4',
+    caption: 'A #reel from Social Bridge',
+  })
+  const c = ig.store.containers.get(twin.containerId)!
+  c.statusCode = 'FINISHED'
+  await stack.app.instagram.publishing.publishContainer(accessToken, igUserId, twin.containerId)
+  crashAt = { point: 'after', done: false }
+  const res = await createPost(stack.app, reelPost(connectionId, await clip()))
+  const post = (await waitForPost(stack.app, res.json().id, final)) as Post
+  t.equal(post.status, 'published')
+  t.equal(post.instagramMediaId, undefined)
+  t.equal(publishesOf(igUserId).length, 2, 'ours was published once')
+  t.ok(post.history?.some((h) => h.reason === 'instagram_media_id_unknown'))
 })
 
 t.test('a worker that dies before media_publish was sent: the container is FINISHED, it is published once', async (t) => {

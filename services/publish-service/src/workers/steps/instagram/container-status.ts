@@ -49,14 +49,44 @@ export async function pollContainer(d: WorkerDeps, job: Job): Promise<StepResult
 }
 
 /**
+ * The media id of a Reel Instagram published for `post` whose `media_publish` answer was lost
+ * (the container has no field naming it): among the account's 25 newest media, the Reels with
+ * the post's caption that no other post holds — exactly one, else null. Best effort: a failed
+ * listing gives null (the post is published either way).
+ */
+async function findPublishedMedia(d: WorkerDeps, post: Job['post']): Promise<string | null> {
+  try {
+    const recent = await withInstagram(d, post, (token, igUserId) =>
+      d.instagram.publishing.recentMedia(token, igUserId, 25),
+    )
+    const caption = post.options.caption ?? ''
+    const reels = recent.filter((m) => (m.mediaProductType ?? 'REELS') === 'REELS' && (m.caption ?? '') === caption)
+    const taken = await d.domain.posts.takenInstagramMediaIds(reels.map((m) => m.id))
+    const free = reels.filter((m) => !taken.has(m.id))
+    return free.length === 1 ? (free[0]?.id ?? null) : null
+  } catch (err) {
+    d.log.warn({ postId: post.id, err }, 'could not list the account media to find the Reel')
+    return null
+  }
+}
+
+/**
  * The container says PUBLISHED but no media id was recorded: a worker stopped between
- * `media_publish` and recording its answer. The post is published — never published again — and
- * its history notes that the media id was not received (`instagram_media_id_unknown`).
+ * `media_publish` and recording its answer. The post is published — never published again — with
+ * the media id found among the account's media ({@link findPublishedMedia}; history note
+ * `instagram_media_id_found`) or without one (`instagram_media_id_unknown`).
  */
 export async function recordPublishedWithoutId(d: WorkerDeps, job: Job): Promise<StepResult> {
+  const mediaId = await findPublishedMedia(d, job.post)
+  job.signal.throwIfAborted()
   const actor = { cause: 'worker' as const, owner: job.owner, keepLease: true }
-  await d.domain.postState.note(job.post.id, 'instagram_media_id_unknown', {}, actor)
-  await d.domain.postState.recordPublished(job.post.id, {}, { cause: 'worker', owner: job.owner })
-  d.log.warn({ postId: job.post.id, containerId: job.post.publishId }, 'Reel found published; media id unknown')
+  const note = mediaId ? 'instagram_media_id_found' : 'instagram_media_id_unknown'
+  await d.domain.postState.note(job.post.id, note, {}, actor)
+  await d.domain.postState.recordPublished(
+    job.post.id,
+    mediaId ? { instagramMediaId: mediaId } : {},
+    { cause: 'worker', owner: job.owner },
+  )
+  d.log.warn({ postId: job.post.id, containerId: job.post.publishId, mediaId }, 'Reel found published after a lost answer')
   return null
 }

@@ -23,7 +23,6 @@ export {
   type GraphParam,
   type GraphResponse,
 } from './graph.js'
-export { type AppUsage, type BusinessUseCaseUsage, type GraphUsage, parseUsage } from './usage.js'
 export {
   type ContainerStatus,
   type ContainerStatusCode,
@@ -35,3 +34,4 @@ export {
   type PublishingLimit,
   type ReelContainerParams,
 } from './publishing.js'
+export { type AppUsage, type BusinessUseCaseUsage, type GraphUsage, parseUsage } from './usage.js'

@@ -58,7 +58,11 @@ export interface InstagramPublishing {
    * `POST /{ig-user-id}/media` with `media_type=REELS`. @returns the container id.
    * @throws InstagramGraphError (e.g. 100 for a bad parameter, 9004/2207052 when the URL cannot be fetched).
    */
-  createReelContainer(accessToken: string, igUserId: string, params: ReelContainerParams): Promise<{ containerId: string }>
+  createReelContainer(
+    accessToken: string,
+    igUserId: string,
+    params: ReelContainerParams,
+  ): Promise<{ containerId: string }>
   /** `GET /{container-id}?fields=status_code,status`. @throws InstagramGraphError. */
   containerStatus(accessToken: string, containerId: string): Promise<ContainerStatus>
   /**
@@ -90,7 +94,9 @@ export function isContainerNotReadyError(err: unknown): boolean {
 const idOf = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined)
 
 function missing(field: string): InstagramGraphError {
-  return new InstagramGraphError('invalid_response', `Instagram's answer has no ${field}`, { category: 'failed' })
+  return new InstagramGraphError('invalid_response', `Instagram's answer has no ${field}`, {
+    category: 'failed',
+  })
 }
 
 /** Builds the publishing area over the client's Graph helper. */
@@ -169,7 +175,14 @@ export function createPublishing(graph: GraphHttp): InstagramPublishing {
         const id = idOf(m.id)
         if (!id) return []
         const text = (v: unknown) => (typeof v === 'string' ? v : undefined)
-        return [{ id, caption: text(m.caption), timestamp: text(m.timestamp), mediaProductType: text(m.media_product_type) }]
+        return [
+          {
+            id,
+            caption: text(m.caption),
+            timestamp: text(m.timestamp),
+            mediaProductType: text(m.media_product_type),
+          },
+        ]
       })
     },
   }

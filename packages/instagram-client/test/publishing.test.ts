@@ -58,28 +58,40 @@ t.test('Reels publishing against the emulator', async (t) => {
     throw new Error('container still IN_PROGRESS')
   }
   const reel = (name = 'clip-15s-vertical.mp4') =>
-    p.createReelContainer(token, account.igUserId, { videoUrl: `${PUBLIC}${name}`, caption: 'hi', shareToFeed: false, thumbOffsetMs: 500 })
-
-  t.test('a container of a usable video goes IN_PROGRESS → FINISHED, publishes once, then is PUBLISHED', async (t) => {
-    const { containerId } = await reel()
-    t.match(containerId, /^\d{17}$/)
-    t.equal((await p.containerStatus(token, containerId)).statusCode, 'IN_PROGRESS')
-    await t.rejects(p.publishContainer(token, account.igUserId, containerId), { code: 9007 }, 'not ready yet')
-    t.equal((await settle(containerId)).statusCode, 'FINISHED')
-    const { mediaId } = await p.publishContainer(token, account.igUserId, containerId)
-    t.equal(ig.store.media.get(mediaId)?.caption, 'hi')
-    t.same(ig.store.containers.get(containerId)?.params, {
-      media_type: 'REELS',
-      video_url: `${PUBLIC}clip-15s-vertical.mp4`,
+    p.createReelContainer(token, account.igUserId, {
+      videoUrl: `${PUBLIC}${name}`,
       caption: 'hi',
-      share_to_feed: 'false',
-      thumb_offset: '500',
+      shareToFeed: false,
+      thumbOffsetMs: 500,
     })
-    t.equal((await p.containerStatus(token, containerId)).statusCode, 'PUBLISHED')
-    const again = await p.publishContainer(token, account.igUserId, containerId).catch((e: unknown) => e)
-    t.ok(again instanceof InstagramGraphError, 'a second publish is refused')
-    t.match(again, { code: 24, subcode: 2207008, category: 'failed' })
-  })
+
+  t.test(
+    'a container of a usable video goes IN_PROGRESS → FINISHED, publishes once, then is PUBLISHED',
+    async (t) => {
+      const { containerId } = await reel()
+      t.match(containerId, /^\d{17}$/)
+      t.equal((await p.containerStatus(token, containerId)).statusCode, 'IN_PROGRESS')
+      await t.rejects(
+        p.publishContainer(token, account.igUserId, containerId),
+        { code: 9007 },
+        'not ready yet',
+      )
+      t.equal((await settle(containerId)).statusCode, 'FINISHED')
+      const { mediaId } = await p.publishContainer(token, account.igUserId, containerId)
+      t.equal(ig.store.media.get(mediaId)?.caption, 'hi')
+      t.same(ig.store.containers.get(containerId)?.params, {
+        media_type: 'REELS',
+        video_url: `${PUBLIC}clip-15s-vertical.mp4`,
+        caption: 'hi',
+        share_to_feed: 'false',
+        thumb_offset: '500',
+      })
+      t.equal((await p.containerStatus(token, containerId)).statusCode, 'PUBLISHED')
+      const again = await p.publishContainer(token, account.igUserId, containerId).catch((e: unknown) => e)
+      t.ok(again instanceof InstagramGraphError, 'a second publish is refused')
+      t.match(again, { code: 24, subcode: 2207008, category: 'failed' })
+    },
+  )
 
   t.test('an IN_PROGRESS container answers 9007/2207027 to media_publish', async (t) => {
     igMediaSettings(ig.store).processingDelayMs = 5000
@@ -101,20 +113,27 @@ t.test('Reels publishing against the emulator', async (t) => {
     t.match(faulted, { statusCode: 'ERROR', errorSubcode: 2207001 }, 'an injected processing fault')
   })
 
-  t.test('a container not published within 24 h of virtual time is EXPIRED and cannot be published', async (t) => {
-    const { containerId } = await reel()
-    t.equal((await settle(containerId)).statusCode, 'FINISHED')
-    sandbox.advanceClock(24 * 3600_000)
-    t.equal((await p.containerStatus(token, containerId)).statusCode, 'EXPIRED')
-    const err = await p.publishContainer(token, account.igUserId, containerId).catch((e: unknown) => e)
-    t.match(err, { code: -2, subcode: 2207020 })
-  })
+  t.test(
+    'a container not published within 24 h of virtual time is EXPIRED and cannot be published',
+    async (t) => {
+      const { containerId } = await reel()
+      t.equal((await settle(containerId)).statusCode, 'FINISHED')
+      sandbox.advanceClock(24 * 3600_000)
+      t.equal((await p.containerStatus(token, containerId)).statusCode, 'EXPIRED')
+      const err = await p.publishContainer(token, account.igUserId, containerId).catch((e: unknown) => e)
+      t.match(err, { code: -2, subcode: 2207020 })
+    },
+  )
 
   t.test('the publishing limit holds over a moving window and is read live', async (t) => {
     sandbox.advanceClock(24 * 3600_000) // earlier publishes leave the window
     ig.settings.publishingQuotaTotal = 2
     ig.settings.publishingQuotaDurationSec = 3600
-    t.same(await p.publishingLimit(token, account.igUserId), { quotaUsage: 0, quotaTotal: 2, quotaDurationSec: 3600 })
+    t.same(await p.publishingLimit(token, account.igUserId), {
+      quotaUsage: 0,
+      quotaTotal: 2,
+      quotaDurationSec: 3600,
+    })
     const ready = [] as string[]
     for (let i = 0; i < 3; i++) {
       const { containerId } = await reel()

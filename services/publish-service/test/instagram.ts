@@ -55,5 +55,11 @@ export async function serveReels(_t: Teardownable, stack: Stack, delayMs = 20): 
 
 /** The body of a Reel of the stored video `mediaId` on `connectionId`, `overrides` merged over it. */
 export function reelPost(connectionId: string, mediaId: string, overrides: Record<string, unknown> = {}) {
-  return { connectionId, mode: 'reel', source: { mediaId }, caption: 'A #reel from Social Bridge', ...overrides }
+  return {
+    connectionId,
+    mode: 'reel',
+    source: { mediaId },
+    caption: 'A #reel from Social Bridge',
+    ...overrides,
+  }
 }

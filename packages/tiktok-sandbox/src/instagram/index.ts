@@ -21,8 +21,8 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { SandboxContext } from '../context.js'
 import { authenticate, callerAccount, usageHeaders } from './auth.js'
 import { graphErrors, sendGraphError, toGraphError } from './http.js'
-import { mediaRoutes } from './media.js'
 import { meRoutes } from './me.js'
+import { mediaRoutes } from './media.js'
 import { createNodes, type IgNodes } from './nodes.js'
 import {
   type AddIgAccountInput,

@@ -31,7 +31,7 @@ import { download, resolvePullUrl } from '../processing/pull.js'
 import { authenticate, requireOwnAccount } from './auth.js'
 import { fieldList, GraphApiError, graphErrors, sendGraph } from './http.js'
 import type { IgRouteOptions } from './index.js'
-import { type IgContainer, type IgContainerStatus, igId, type InstagramStore } from './store.js'
+import { type IgContainer, type IgContainerStatus, type InstagramStore, igId } from './store.js'
 
 /** Publishing settings beside the store's (changed in place through {@link igMediaSettings}). */
 export interface IgMediaSettings {
@@ -56,10 +56,22 @@ export function igMediaSettings(store: InstagramStore): IgMediaSettings {
 }
 
 /** Reels specs the emulated processing checks (docs/instagram-api.md "Publishing"). */
-const REELS = { containers: ['MPEG-4', 'QuickTime'], codecs: ['AVC', 'HEVC'], minFps: 23, maxFps: 60, minSec: 3, maxSec: 900 }
+const REELS = {
+  containers: ['MPEG-4', 'QuickTime'],
+  codecs: ['AVC', 'HEVC'],
+  minFps: 23,
+  maxFps: 60,
+  minSec: 3,
+  maxSec: 900,
+}
 
 /** Graph error subcodes of a container in ERROR. */
-const SUBCODE = { fetchFailed: 2207052, fetchTimeout: 2207003, unsupported: 2207026, server: 2207001 } as const
+const SUBCODE = {
+  fetchFailed: 2207052,
+  fetchTimeout: 2207003,
+  unsupported: 2207026,
+  server: 2207001,
+} as const
 
 /** A container's `status_code` now: IN_PROGRESS or FINISHED past the expiry reads EXPIRED. */
 export function containerStatus(store: InstagramStore, c: IgContainer): IgContainerStatus {
@@ -126,7 +138,11 @@ async function processContainer(
   }
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, s.processingDelayMs)
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+    const stop = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+    signal.addEventListener('abort', stop, { once: true })
   })
   if (!signal.aborted && c.statusCode === 'IN_PROGRESS') verdict()
   ctx.changed()
@@ -138,7 +154,8 @@ function reelParams(params: Record<string, string>): Record<string, string> {
     throw bad('Resumable uploads are available with Facebook Login only; send video_url')
   if (params.media_type !== 'REELS')
     throw bad(`The emulator publishes Reels only: media_type must be REELS (VIDEO is no longer supported)`)
-  if (!params.video_url || !/^https?:\/\//.test(params.video_url)) throw bad('The parameter video_url is required')
+  if (!params.video_url || !/^https?:\/\//.test(params.video_url))
+    throw bad('The parameter video_url is required')
   if (params.thumb_offset !== undefined && !/^\d+$/.test(params.thumb_offset))
     throw bad('thumb_offset must be a non-negative integer of milliseconds', 2207057)
   if (params.share_to_feed !== undefined && !['true', 'false'].includes(params.share_to_feed))
@@ -159,7 +176,8 @@ export const mediaRoutes: FastifyPluginAsync<IgRouteOptions> = async (fastify, {
     async (request, reply) => {
       const caller = authenticate(store, request, scope)
       const account = requireOwnAccount(caller, request.params.igUserId, 'post')
-      if (account.accountType === 'PERSONAL') throw graphErrors.permission('instagram_business_content_publish')
+      if (account.accountType === 'PERSONAL')
+        throw graphErrors.permission('instagram_business_content_publish')
       const container: IgContainer = {
         id: igId('179'),
         igUserId: account.igUserId,
@@ -182,7 +200,11 @@ export const mediaRoutes: FastifyPluginAsync<IgRouteOptions> = async (fastify, {
       const caller = authenticate(store, request)
       const c = store.containers.get(id)
       if (!c || c.igUserId !== caller.account.igUserId) throw graphErrors.unknownObject('get', id)
-      const all: Record<string, unknown> = { id: c.id, status_code: containerStatus(store, c), media_type: c.mediaType }
+      const all: Record<string, unknown> = {
+        id: c.id,
+        status_code: containerStatus(store, c),
+        media_type: c.mediaType,
+      }
       if (c.status !== undefined) all.status = c.status
       else all.status = containerStatus(store, c) === 'EXPIRED' ? 'Expired' : 'Ok'
       const out: Record<string, unknown> = { id: c.id }
@@ -202,22 +224,42 @@ export const mediaRoutes: FastifyPluginAsync<IgRouteOptions> = async (fastify, {
       if (!c || c.igUserId !== account.igUserId) throw graphErrors.unknownObject('post', id)
       const status = containerStatus(store, c)
       if (status === 'EXPIRED')
-        throw new GraphApiError(400, -2, 'The media you are trying to access has expired. Please try to upload again.', {
-          subcode: 2207020,
-        })
+        throw new GraphApiError(
+          400,
+          -2,
+          'The media you are trying to access has expired. Please try to upload again.',
+          {
+            subcode: 2207020,
+          },
+        )
       if (status === 'PUBLISHED')
-        throw new GraphApiError(400, 24, 'The media builder with this creation_id has been published already.', {
-          subcode: 2207008,
-        })
+        throw new GraphApiError(
+          400,
+          24,
+          'The media builder with this creation_id has been published already.',
+          {
+            subcode: 2207008,
+          },
+        )
       if (status === 'IN_PROGRESS')
-        throw new GraphApiError(400, 9007, 'Media ID is not available: the media is not ready for publishing, please wait.', {
-          subcode: 2207027,
-        })
+        throw new GraphApiError(
+          400,
+          9007,
+          'Media ID is not available: the media is not ready for publishing, please wait.',
+          {
+            subcode: 2207027,
+          },
+        )
       if (status === 'ERROR') throw bad(`The container cannot be published: ${c.status ?? 'ERROR'}`)
       if (store.quotaUsage(account.igUserId) >= store.settings.publishingQuotaTotal)
-        throw new GraphApiError(400, 9, 'Application request limit reached: you reached the maximum number of posts allowed to be published by the Content Publishing API.', {
-          subcode: 2207042,
-        })
+        throw new GraphApiError(
+          400,
+          9,
+          'Application request limit reached: you reached the maximum number of posts allowed to be published by the Content Publishing API.',
+          {
+            subcode: 2207042,
+          },
+        )
       const now = store.clock.now()
       const mediaId = igId('179')
       const shortcode = `C${mediaId.slice(-10)}`
@@ -278,7 +320,10 @@ export const mediaRoutes: FastifyPluginAsync<IgRouteOptions> = async (fastify, {
       const fields = fieldList(caller.params)
       const row: Record<string, unknown> = { quota_usage: store.quotaUsage(account.igUserId) }
       if (fields.includes('config'))
-        row.config = { quota_total: store.settings.publishingQuotaTotal, quota_duration: store.settings.publishingQuotaDurationSec }
+        row.config = {
+          quota_total: store.settings.publishingQuotaTotal,
+          quota_duration: store.settings.publishingQuotaDurationSec,
+        }
       return sendGraph(reply, { data: [row] })
     },
   )

@@ -85,7 +85,8 @@ const INSTAGRAM_MESSAGES: Record<string, string> = {
   container_error_2207052:
     'Instagram could not download the video from Social Bridge. Check that the public media address (MEDIA_PUBLIC_BASE_URL) is reachable from the internet, then post again.',
   container_error_2207003: 'Instagram took too long to download the video. Please post it again.',
-  container_error_2207001: 'Instagram had an internal problem while processing the video. Please post it again.',
+  container_error_2207001:
+    'Instagram had an internal problem while processing the video. Please post it again.',
   container_expired:
     'Instagram discards an uploaded Reel that is not published within 24 hours, and this one was not (it waited too long, e.g. for the publishing limit). Post it again.',
   container_timeout:
@@ -119,7 +120,9 @@ export const TIKTOK_FAIL_REASONS = [
  */
 export function failMessage(reason: string, provider = 'tiktok'): string {
   if (provider === 'instagram') {
-    const own = INSTAGRAM_MESSAGES[reason] ?? (reason.startsWith('container_error') ? INSTAGRAM_MESSAGES.container_error : undefined)
+    const own =
+      INSTAGRAM_MESSAGES[reason] ??
+      (reason.startsWith('container_error') ? INSTAGRAM_MESSAGES.container_error : undefined)
     return own ?? MESSAGES[reason] ?? `Instagram could not publish the Reel (${reason}).`
   }
   const key = reason === 'invalid_param' ? 'invalid_params' : reason

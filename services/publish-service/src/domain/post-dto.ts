@@ -43,7 +43,8 @@ function waitingFor(row: PostRow): Post['waitingFor'] {
   if (!row.waitReason || !row.nextRunAt || final) return null
   return {
     reason: row.waitReason,
-    message: waitMessage(row.waitReason, row.provider) ?? 'The post continues automatically at the retry time.',
+    message:
+      waitMessage(row.waitReason, row.provider) ?? 'The post continues automatically at the retry time.',
     retryAt: row.nextRunAt.toISOString(),
   }
 }

@@ -220,7 +220,13 @@ export function createPostState({
         const [row] = await tx.select().from(posts).where(eq(posts.id, postId)).for('update')
         if (!row || !canMove(row.status as PostStatus, 'published')) return null
         const holder = actor.owner !== undefined && row.leaseOwner === actor.owner
-        const full = { ...patch, phase: 'done', nextRunAt: null, waitReason: null, ...(holder ? leaseRelease(actor) : {}) }
+        const full = {
+          ...patch,
+          phase: 'done',
+          nextRunAt: null,
+          waitReason: null,
+          ...(holder ? leaseRelease(actor) : {}),
+        }
         return record(tx, row, 'published', full, actor)
       })
     },

@@ -68,5 +68,12 @@ export function withAccessToken<T>(
   beforeRetry?: () => Promise<boolean>,
   handed?: ConnectionAccessToken,
 ): Promise<T> {
-  return withProviderToken(authClient, connection, TIKTOK_TOKEN, (h) => call(h.accessToken), beforeRetry, handed)
+  return withProviderToken(
+    authClient,
+    connection,
+    TIKTOK_TOKEN,
+    (h) => call(h.accessToken),
+    beforeRetry,
+    handed,
+  )
 }

@@ -63,7 +63,11 @@ export async function recordStatusChange(
     cause: actor.cause,
     at: now,
   })
-  const base = { postId: row.id, connectionId: row.connectionId, provider: row.provider as PostStatusChangedV1['provider'] }
+  const base = {
+    postId: row.id,
+    connectionId: row.connectionId,
+    provider: row.provider as PostStatusChangedV1['provider'],
+  }
   const message = next.failMessage ?? failMessage(next.failReason ?? 'unknown', row.provider)
   const url = shareUrl(next)
   const changed: PostStatusChangedV1 = {

@@ -1,5 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { type CreatePostRequest, type PostCreatedV1, type PostListQuery, Subjects } from '@social-bridge/contracts'
+import {
+  type CreatePostRequest,
+  type PostCreatedV1,
+  type PostListQuery,
+  Subjects,
+} from '@social-bridge/contracts'
 import { type Database, enqueueEvent } from '@social-bridge/service-kit'
 import { and, asc, desc, eq, inArray, lt, or, type SQL, sql, TransactionRollbackError } from 'drizzle-orm'
 import { outbox, type PostRow, postStatusHistory, posts } from '../db/schema.js'

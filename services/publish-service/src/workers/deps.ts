@@ -1,6 +1,6 @@
 import type { AuthClient } from '@social-bridge/auth-client'
-import type { Database } from '@social-bridge/service-kit'
 import type { InstagramClient } from '@social-bridge/instagram-client'
+import type { Database } from '@social-bridge/service-kit'
 import type { TikTokClient } from '@social-bridge/tiktok-client'
 import type { FastifyBaseLogger } from 'fastify'
 import type { PublishConfig } from '../config.js'

@@ -28,12 +28,19 @@ t.test('a Reel published through failures logs no access token and stores none',
   stack.sandbox.injectFault({ endpoint: 'ig.media.publish', kind: 'internal_error', status: 503 })
   const mediaId = (await uploadMedia(stack.app, media('clip-15s-vertical.mp4'))).json().id as string
   const res = await createPost(stack.app, reelPost(connectionId, mediaId))
-  const post = await waitForPost(stack.app, res.json().id, (p) => p.status === 'published' || p.status === 'failed')
+  const post = await waitForPost(
+    stack.app,
+    res.json().id,
+    (p) => p.status === 'published' || p.status === 'failed',
+  )
   t.equal(post.status, 'published', String(post.failMessage))
   const text = lines.join('')
   t.match(text, /container creation outcome unknown/, 'the failures were logged')
   t.notOk(text.includes(accessToken), 'no access token in the logs')
   t.notMatch(text, /access_token=(?!\[REDACTED\])/, 'no access_token value in any logged URL')
   const dump = await stack.app.sql`select t::text as row from publish.posts t`
-  t.notOk(dump.some((r) => String(r.row).includes(accessToken)), 'no access token in the posts table')
+  t.notOk(
+    dump.some((r) => String(r.row).includes(accessToken)),
+    'no access token in the posts table',
+  )
 })

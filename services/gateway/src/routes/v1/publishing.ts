@@ -187,9 +187,10 @@ export default async function publishingRoutes(app: FastifyInstance) {
   app.get('/media/public/:file', {
     schema: {
       tags: ['media'],
-      summary: 'A stored photo or Reel video behind a signed, expiring URL (for TikTok or Instagram to pull; no JWT)',
+      summary:
+        'A stored photo or Reel video behind a signed, expiring URL (for TikTok or Instagram to pull; no JWT)',
       description:
-        'Answers the photo (image/jpeg or image/webp) or a Reel\'s video (video/mp4 or video/quicktime) for a URL ' +
+        "Answers the photo (image/jpeg or image/webp) or a Reel's video (video/mp4 or video/quicktime) for a URL " +
         'publish-service signed; 404 for an unsigned, altered or expired one.',
       params: Type.Object({ file: Type.String() }),
       response: {

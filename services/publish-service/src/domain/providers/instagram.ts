@@ -55,12 +55,19 @@ async function check(deps: PostCheckDeps, tenantId: string, body: CreatePostRequ
   if (media.contentType.startsWith('image/')) throw new MediaNotVideoError('A Reel takes a video')
   const violation = checkReelSpecs(media, deps.reelMaxBytes, body.thumbOffsetMs)
   if (violation) {
-    throw withDetails(new ReelSpecNotMetError(violation.message), { rule: violation.rule, ...violation.details })
+    throw withDetails(new ReelSpecNotMetError(violation.message), {
+      rule: violation.rule,
+      ...violation.details,
+    })
   }
   const length = body.caption?.length ?? 0
   if (length > REEL_LIMITS.captionMax) {
     const message = `The caption is ${length} characters long; Instagram allows at most ${REEL_LIMITS.captionMax}`
-    throw withDetails(new TitleTooLongError(message), { field: 'caption', length, max: REEL_LIMITS.captionMax })
+    throw withDetails(new TitleTooLongError(message), {
+      field: 'caption',
+      length,
+      max: REEL_LIMITS.captionMax,
+    })
   }
   return { videoSize: media.sizeBytes, interactions: {} }
 }

@@ -47,7 +47,9 @@ function refuseReelOptions(body: CreatePostRequest): void {
   if (body.mode === 'reel' || given.length > 0) {
     const what = body.mode === 'reel' ? "mode 'reel'" : given.join(', ')
     throw withDetails(
-      new OptionNotSupportedError(`A TikTok account takes mode 'direct' or 'inbox' and no Reel options (${what})`),
+      new OptionNotSupportedError(
+        `A TikTok account takes mode 'direct' or 'inbox' and no Reel options (${what})`,
+      ),
       { options: body.mode === 'reel' ? ['mode', ...given] : given },
     )
   }

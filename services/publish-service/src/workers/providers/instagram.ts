@@ -1,7 +1,7 @@
 import { InstagramGraphError } from '@social-bridge/instagram-client'
 import type { Job, StepResult, WorkerDeps } from '../deps.js'
-import { pollContainer } from '../steps/instagram/container-status.js'
 import { createContainer, resolveUnknownContainer } from '../steps/instagram/container.js'
+import { pollContainer } from '../steps/instagram/container-status.js'
 import { GRAPH_RATE_LIMIT_BACKOFF_MS, graphFailReason } from '../steps/instagram/graph-call.js'
 import { publishReel, resolvePublishing } from '../steps/instagram/media-publish.js'
 import type { WorkerProvider } from './provider.js'
@@ -38,7 +38,8 @@ export const instagramWorker: WorkerProvider = {
   runStep,
   classify(err) {
     if (!(err instanceof InstagramGraphError)) return null
-    if (err.category === 'rate_limited') return { kind: 'rate_limited', retryAfterMs: GRAPH_RATE_LIMIT_BACKOFF_MS }
+    if (err.category === 'rate_limited')
+      return { kind: 'rate_limited', retryAfterMs: GRAPH_RATE_LIMIT_BACKOFF_MS }
     if (err.category === 'grant_invalid') return { kind: 'rejected', reason: 'reauth_required' }
     if (err.category === 'failed') return { kind: 'rejected', reason: graphFailReason(err) }
     return null

@@ -31,7 +31,8 @@ export const tiktokWorker: WorkerProvider = {
   runStep,
   classify(err) {
     if (!(err instanceof TikTokError)) return null
-    if (err.category === 'rate_limited') return { kind: 'rate_limited', retryAfterMs: err.retryAfterMs ?? 60_000 }
+    if (err.category === 'rate_limited')
+      return { kind: 'rate_limited', retryAfterMs: err.retryAfterMs ?? 60_000 }
     if (err.category !== 'retryable') return { kind: 'rejected', reason: err.tiktokCode ?? err.code }
     return null
   },

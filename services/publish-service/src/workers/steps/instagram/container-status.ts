@@ -39,7 +39,10 @@ export async function pollContainer(d: WorkerDeps, job: Job): Promise<StepResult
       return null
     }
     case 'ERROR':
-      d.log.info({ postId: post.id, containerId: post.publishId, status: status.status }, 'Reel container ERROR')
+      d.log.info(
+        { postId: post.id, containerId: post.publishId, status: status.status },
+        'Reel container ERROR',
+      )
       return failJob(d, job, containerErrorReason(status), false)
     case 'EXPIRED':
       return failJob(d, job, 'container_expired', false)
@@ -60,7 +63,9 @@ async function findPublishedMedia(d: WorkerDeps, post: Job['post']): Promise<str
       d.instagram.publishing.recentMedia(token, igUserId, 25),
     )
     const caption = post.options.caption ?? ''
-    const reels = recent.filter((m) => (m.mediaProductType ?? 'REELS') === 'REELS' && (m.caption ?? '') === caption)
+    const reels = recent.filter(
+      (m) => (m.mediaProductType ?? 'REELS') === 'REELS' && (m.caption ?? '') === caption,
+    )
     const taken = await d.domain.posts.takenInstagramMediaIds(reels.map((m) => m.id))
     const free = reels.filter((m) => !taken.has(m.id))
     return free.length === 1 ? (free[0]?.id ?? null) : null
@@ -82,11 +87,13 @@ export async function recordPublishedWithoutId(d: WorkerDeps, job: Job): Promise
   const actor = { cause: 'worker' as const, owner: job.owner, keepLease: true }
   const note = mediaId ? 'instagram_media_id_found' : 'instagram_media_id_unknown'
   await d.domain.postState.note(job.post.id, note, {}, actor)
-  await d.domain.postState.recordPublished(
-    job.post.id,
-    mediaId ? { instagramMediaId: mediaId } : {},
-    { cause: 'worker', owner: job.owner },
+  await d.domain.postState.recordPublished(job.post.id, mediaId ? { instagramMediaId: mediaId } : {}, {
+    cause: 'worker',
+    owner: job.owner,
+  })
+  d.log.warn(
+    { postId: job.post.id, containerId: job.post.publishId, mediaId },
+    'Reel found published after a lost answer',
   )
-  d.log.warn({ postId: job.post.id, containerId: job.post.publishId, mediaId }, 'Reel found published after a lost answer')
   return null
 }

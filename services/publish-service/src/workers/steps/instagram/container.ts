@@ -24,7 +24,8 @@ export async function createContainer(d: WorkerDeps, job: Job): Promise<StepResu
   const { post } = job
   if (post.publishId) return toPolling(d, job)
   const media = await d.domain.media.get(post.tenantId, post.mediaId ?? '')
-  if (!media || (await d.mediaStore.size(media.objectName)) === null) return failJob(d, job, 'media_missing', false)
+  if (!media || (await d.mediaStore.size(media.objectName)) === null)
+    return failJob(d, job, 'media_missing', false)
   job.signal.throwIfAborted() // last safe point: nothing was asked of Instagram yet
   const initCount = post.initCount + 1
   if (!(await d.queue.markInitiating(post.id, job.owner, initCount))) {

@@ -1,5 +1,9 @@
 import { AuthClientError } from '@social-bridge/auth-client'
-import { InstagramGraphError, isContainerNotReadyError, isPublishingLimitError } from '@social-bridge/instagram-client'
+import {
+  InstagramGraphError,
+  isContainerNotReadyError,
+  isPublishingLimitError,
+} from '@social-bridge/instagram-client'
 import { type Job, retryDelayMs, type StepResult, type WorkerDeps } from '../../deps.js'
 import { failJob, retryJobLater } from '../fail.js'
 import { containerErrorReason, fetchContainerStatus, recordPublishedWithoutId } from './container-status.js'
@@ -45,7 +49,11 @@ export async function publishReel(d: WorkerDeps, job: Job): Promise<StepResult> 
     return onPublishError(d, { ...job, post: current }, err)
   }
   await d.hooks?.afterMediaPublishResponse?.(post.id)
-  await d.domain.postState.recordPublished(post.id, { instagramMediaId: mediaId }, { cause: 'worker', owner: job.owner })
+  await d.domain.postState.recordPublished(
+    post.id,
+    { instagramMediaId: mediaId },
+    { cause: 'worker', owner: job.owner },
+  )
   d.log.info({ postId: post.id, containerId: post.publishId, mediaId }, 'Reel published')
   return null
 }

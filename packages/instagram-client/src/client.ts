@@ -4,6 +4,7 @@
  * webhooks.ts); add it to {@link InstagramClient} and to the object below, one line each.
  */
 import { createGraphHttp, type GraphHttp, type GraphHttpOptions } from './graph.js'
+import { createOAuth, type InstagramOAuth } from './oauth.js'
 import { createPublishing, type InstagramPublishing } from './publishing.js'
 
 /** Options of {@link createInstagramClient}: one app of Business Login for Instagram. */
@@ -22,9 +23,11 @@ export interface InstagramClientOptions extends GraphHttpOptions {
 export interface InstagramClient {
   /** The shared request helper (usage headers, typed errors); areas build on it. */
   readonly graph: GraphHttp
-  // areas: oauth, publishing, insights, comments, webhooks (one line each)
+  /** Business Login: authorize URL, code exchange, long-lived exchange, refresh, profile. */
+  readonly oauth: InstagramOAuth
   /** Reels publishing: containers, their status, media_publish, the publishing limit. */
   readonly publishing: InstagramPublishing
+  // areas: insights, comments, webhooks (one line each)
   close(): Promise<void>
 }
 
@@ -33,6 +36,7 @@ export function createInstagramClient(opts: InstagramClientOptions): InstagramCl
   const graph = createGraphHttp({ ...opts, secrets: [opts.appSecret, ...(opts.secrets ?? [])] })
   return {
     graph,
+    oauth: createOAuth(graph, opts),
     // areas: one line each
     publishing: createPublishing(graph),
     close: () => graph.close(),

@@ -24,6 +24,18 @@ export {
   type GraphResponse,
 } from './graph.js'
 export {
+  createOAuth,
+  INSTAGRAM_SCOPES,
+  type InstagramAccountType,
+  type InstagramOAuth,
+  type InstagramProfile,
+  isProfessional,
+  type LongLivedToken,
+  type OAuthOptions,
+  REFRESH_MIN_AGE_SEC,
+  type ShortLivedToken,
+} from './oauth.js'
+export {
   type ContainerStatus,
   type ContainerStatusCode,
   createPublishing,

@@ -3,44 +3,20 @@
  * reaching publish-service's public media URLs (as Meta's cURL reaches MEDIA_PUBLIC_BASE_URL), and
  * the body of a Reel post.
  */
-import { randomUUID } from 'node:crypto'
-import { sealTokens } from '@social-bridge/auth-service/testing'
 import type { Teardownable } from '@social-bridge/service-kit/testing'
 import { igMediaSettings } from '@social-bridge/tiktok-sandbox'
 import { PUBLIC_MEDIA_BASE, type Stack, TENANT } from './helper.js'
 
-/** What a Reels connection is granted (docs/instagram-api.md "Connect"). */
-const IG_SCOPES = ['instagram_business_basic', 'instagram_business_content_publish']
-
 /**
- * Adds a professional account to the emulated Instagram and an active `instagram` connection for
- * it in auth-service — a long-lived token the emulator issued, sealed by auth-service's vault as its
- * connect flow stores one — so auth-service hands that token out to publish-service.
+ * Connects a new professional account of the emulated Instagram through auth-service (Business
+ * Login, as the CRM's user would). `tokens()` lists every access token the emulator issued to it
+ * (to look for them where they must never be).
  */
 export async function connectInstagram(stack: Stack, tenant = TENANT) {
-  const ig = stack.sandbox.instagram
-  const account = ig.addAccount()
-  const token = ig.store.issueToken(account.igUserId, 'long', IG_SCOPES)
-  const owner = { tenantId: tenant, provider: 'instagram', openId: account.igUserId }
-  const sealed = sealTokens(stack.auth.vault, owner, token.token, token.token)
-  const id = randomUUID()
-  const expires = new Date(token.expiresAt).toISOString()
-  await stack.auth.sql`insert into auth.connections ${stack.auth.sql({
-    id,
-    tenant_id: tenant,
-    provider: 'instagram',
-    open_id: account.igUserId,
-    display_name: account.username,
-    scopes: IG_SCOPES,
-    access_token_sealed: sealed.accessTokenSealed,
-    refresh_token_sealed: sealed.refreshTokenSealed,
-    token_key_id: sealed.tokenKeyId,
-    access_token_expires_at: expires,
-    refresh_token_expires_at: expires,
-    next_refresh_at: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-    connected_by: 'test',
-  })}`
-  return { connectionId: id, igUserId: account.igUserId, accessToken: token.token }
+  const { connectionId, igUserId } = await stack.connectInstagram({}, tenant)
+  const tokens = () =>
+    [...stack.sandbox.instagram.store.tokens.values()].filter((x) => x.igUserId === igUserId).map((x) => x.token)
+  return { connectionId, igUserId, tokens }
 }
 
 /**

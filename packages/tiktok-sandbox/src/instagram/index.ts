@@ -24,6 +24,7 @@ import { graphErrors, sendGraphError, toGraphError } from './http.js'
 import { meRoutes } from './me.js'
 import { mediaRoutes } from './media.js'
 import { createNodes, type IgNodes } from './nodes.js'
+import { codeExchangeRoutes, consentRedirect, consentRoutes, tokenRoutes } from './oauth.js'
 import {
   type AddIgAccountInput,
   createInstagramStore,
@@ -83,10 +84,15 @@ export interface InstagramAdminApi {
   expireTokens(igUserId: string): number
   /** Kills the account's tokens, as when the user removes the app. @returns how many changed. */
   revokeTokens(igUserId: string): number
+  /** Programmatic consent as `igUserId`: the redirect location with `code` (and `#_`) and `state`. */
+  approve(authorizeUrl: string, igUserId: string): string
+  /** Programmatic cancel: the redirect location with `error=access_denied`. */
+  deny(authorizeUrl: string): string
 }
 
 /** Graph-host route modules, registered under `/instagram/graph`. One line each. */
 const GRAPH_MODULES: FastifyPluginAsync<IgRouteOptions>[] = [
+  tokenRoutes,
   meRoutes,
   mediaRoutes, // media.ts: containers, media_publish, content_publishing_limit
   // insightsRoutes (insights.ts: /{ig-media-id}/insights, /{ig-user-id}/insights)
@@ -123,6 +129,8 @@ const graphScope: FastifyPluginAsync<IgRouteOptions> = async (fastify, { ctx, ap
   }
 }
 
+const search = (url: string) => new URL(url).search.slice(1)
+
 /**
  * Registers Instagram's routes on the sandbox app and returns their admin API.
  */
@@ -142,6 +150,8 @@ export async function registerInstagram(
   for (const a of options.accounts ?? []) store.addAccount(a)
   const routeOptions: IgRouteOptions = { ctx, app, store, nodes: createNodes() }
   await fastify.register(graphScope, { ...routeOptions, prefix: '/instagram/graph' })
+  await fastify.register(consentRoutes, { ...routeOptions, prefix: '/instagram/www' })
+  await fastify.register(codeExchangeRoutes, { ...routeOptions, prefix: '/instagram/api' })
   return {
     app,
     store,
@@ -150,5 +160,7 @@ export async function registerInstagram(
     listAccounts: () => [...store.accounts.values()],
     expireTokens: (igUserId) => store.expireTokens(igUserId),
     revokeTokens: (igUserId) => store.revokeTokens(igUserId),
+    approve: (url, igUserId) => consentRedirect(app, store, search(url), igUserId),
+    deny: (url) => consentRedirect(app, store, search(url), undefined),
   }
 }

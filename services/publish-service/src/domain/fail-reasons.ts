@@ -92,6 +92,8 @@ const INSTAGRAM_MESSAGES: Record<string, string> = {
   container_timeout:
     'Instagram did not finish processing the video within the time allowed, so nothing was published. Post it again later.',
   instagram_unavailable: 'Instagram was unavailable for too long. Please try posting again later.',
+  instagram_10:
+    'Instagram does not let this account publish through apps. Only professional accounts can: switch it to a Business or Creator account in the Instagram app (Settings → Account type and tools), then reconnect it.',
   reauth_required: 'The Instagram account must be reconnected before posting.',
   connection_not_active: 'The Instagram account is no longer connected.',
   connection_not_found: 'The Instagram account of this post no longer exists.',

@@ -143,7 +143,8 @@ t.test(
 t.test(
   'a lost media_publish answer and two Reels it could be: published, the media id left unknown',
   async (t) => {
-    const { connectionId, igUserId, accessToken } = await connectInstagram(stack)
+    const { connectionId, igUserId, tokens } = await connectInstagram(stack)
+  const accessToken = tokens().at(-1) ?? ''
     // A Reel with the same caption published in the app meanwhile: no way to tell which is ours.
     const twin = await stack.app.instagram.publishing.createReelContainer(accessToken, igUserId, {
       videoUrl: 'https://media.social-bridge.test/videos/public/none.mp4',

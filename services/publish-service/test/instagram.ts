@@ -15,7 +15,9 @@ import { PUBLIC_MEDIA_BASE, type Stack, TENANT } from './helper.js'
 export async function connectInstagram(stack: Stack, tenant = TENANT) {
   const { connectionId, igUserId } = await stack.connectInstagram({}, tenant)
   const tokens = () =>
-    [...stack.sandbox.instagram.store.tokens.values()].filter((x) => x.igUserId === igUserId).map((x) => x.token)
+    [...stack.sandbox.instagram.store.tokens.values()]
+      .filter((x) => x.igUserId === igUserId)
+      .map((x) => x.token)
   return { connectionId, igUserId, tokens }
 }
 

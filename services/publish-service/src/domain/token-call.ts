@@ -1,5 +1,6 @@
 import type { AuthClient } from '@social-bridge/auth-client'
 import type { ConnectionAccessToken } from '@social-bridge/contracts'
+import { InstagramGraphError } from '@social-bridge/instagram-client'
 import { TikTokError } from '@social-bridge/tiktok-client'
 import { ProviderNotSupportedError } from '../errors.js'
 
@@ -17,6 +18,13 @@ export const TIKTOK_TOKEN: TokenSpec = {
   provider: 'tiktok',
   noun: 'TikTok',
   isTokenInvalid: (err) => err instanceof TikTokError && err.category === 'token_invalid',
+}
+
+/** Instagram: Graph code 190 is a dead or invalid access token (docs/instagram-api.md "Errors"). */
+export const INSTAGRAM_TOKEN: TokenSpec = {
+  provider: 'instagram',
+  noun: 'Instagram',
+  isTokenInvalid: (err) => err instanceof InstagramGraphError && err.code === 190,
 }
 
 /**

@@ -111,6 +111,13 @@ t.test('the request is checked against the Reels rules before Instagram is asked
     t.equal(res.statusCode, 422, code)
     t.match(res.json().error, { code, message }, code)
   }
+  const personal = await stack.connectInstagram({ accountType: 'PERSONAL' })
+  const refused = await createPost(stack.app, reelPost(personal.connectionId, mediaId))
+  t.equal(refused.statusCode, 422)
+  t.match(refused.json().error, {
+    code: 'INSTAGRAM_PROFESSIONAL_ACCOUNT_REQUIRED',
+    message: /professional accounts/,
+  })
   const tiktok = await stack.connect()
   const res = await createPost(stack.app, reelPost(tiktok.connectionId, mediaId))
   t.match(res.json().error, { code: 'OPTION_NOT_SUPPORTED' }, 'a TikTok account takes no Reel')
@@ -144,7 +151,7 @@ t.test(
   'a lost media_publish answer and two Reels it could be: published, the media id left unknown',
   async (t) => {
     const { connectionId, igUserId, tokens } = await connectInstagram(stack)
-  const accessToken = tokens().at(-1) ?? ''
+    const accessToken = tokens().at(-1) ?? ''
     // A Reel with the same caption published in the app meanwhile: no way to tell which is ours.
     const twin = await stack.app.instagram.publishing.createReelContainer(accessToken, igUserId, {
       videoUrl: 'https://media.social-bridge.test/videos/public/none.mp4',

@@ -41,5 +41,8 @@ t.test('a Reel published through failures logs no access token and stores none',
   t.notMatch(text, /access_token=(?!\[REDACTED\])/, 'no access_token value in any logged URL')
   const dump = await stack.app.sql`select t::text as row from publish.posts t`
   for (const token of tokens())
-    t.notOk(dump.some((r) => String(r.row).includes(token)), 'no access token in the posts table')
+    t.notOk(
+      dump.some((r) => String(r.row).includes(token)),
+      'no access token in the posts table',
+    )
 })

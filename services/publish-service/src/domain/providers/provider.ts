@@ -1,5 +1,6 @@
 import type { AuthClient } from '@social-bridge/auth-client'
 import type { ConnectionAccessToken, CreatePostRequest } from '@social-bridge/contracts'
+import type { InstagramClient } from '@social-bridge/instagram-client'
 import type { TikTokClient } from '@social-bridge/tiktok-client'
 import type { MediaRepository } from '../../repositories/media-repository.js'
 import type { Quota } from '../../repositories/quota.js'
@@ -11,6 +12,7 @@ export interface PostCheckDeps {
   quota: Quota
   authClient: AuthClient
   tiktok: TikTokClient
+  instagram: InstagramClient
   /** The verified PULL_FROM_URL prefixes (`pullPrefixes(config)`). */
   pullPrefixes: string[]
   /** `MEDIA_PUBLIC_BASE_URL` (stored photos and Reel videos are offered to the network there). */

@@ -22,6 +22,7 @@ export function postCheckDeps(app: FastifyInstance): PostCheckDeps {
     quota: app.publish.quota,
     authClient: app.authClient,
     tiktok: app.tiktok,
+    instagram: app.instagram,
     pullPrefixes: pullPrefixes(app.publishConfig),
     publicBaseUrl: app.publishConfig.MEDIA_PUBLIC_BASE_URL,
     reelMaxBytes: app.publishConfig.INSTAGRAM_REEL_MAX_BYTES,

@@ -1,13 +1,6 @@
-import { InstagramGraphError } from '@social-bridge/instagram-client'
-import { type TokenSpec, withProviderToken } from '../../../domain/token-call.js'
+import type { InstagramGraphError } from '@social-bridge/instagram-client'
+import { INSTAGRAM_TOKEN, withProviderToken } from '../../../domain/token-call.js'
 import type { Job, WorkerDeps } from '../../deps.js'
-
-/** Instagram: Graph code 190 is a dead or invalid access token (docs/instagram-api.md "Errors"). */
-export const INSTAGRAM_TOKEN: TokenSpec = {
-  provider: 'instagram',
-  noun: 'Instagram',
-  isTokenInvalid: (err) => err instanceof InstagramGraphError && err.code === 190,
-}
 
 /**
  * Runs `call` with the post's Instagram access token and its `ig-user-id` (the connection's

@@ -45,8 +45,12 @@ export const PostStatus = Type.Union([
   Type.Literal('cancelled'),
 ])
 
-/** Direct post (published on the account) or inbox (a draft the creator finishes in the app). */
-export const PostMode = Type.Union([Type.Literal('direct'), Type.Literal('inbox')])
+/**
+ * TikTok: direct post (published on the account) or inbox (a draft the creator finishes in the
+ * app). Instagram: `reel` (a video published as a Reel, docs/instagram-api.md "Publishing"); the
+ * connection's provider decides which modes a post may use.
+ */
+export const PostMode = Type.Union([Type.Literal('direct'), Type.Literal('inbox'), Type.Literal('reel')])
 
 /** TikTok privacy levels (docs/tiktok-api.md §3.2 `post_info.privacy_level`). */
 export const PrivacyLevel = Type.Union([

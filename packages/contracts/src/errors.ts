@@ -59,6 +59,13 @@ export const ErrorCodes = {
   POST_NOT_SCHEDULED: 'POST_NOT_SCHEDULED',
   /** 422: a photo TikTok would refuse (not JPEG/WebP, over 20 MB or 1080p, unreadable). */
   MEDIA_NOT_PHOTO: 'MEDIA_NOT_PHOTO',
+  /**
+   * 422: a video Instagram would refuse as a Reel (not MP4/MOV, not H.264/HEVC, frame rate outside
+   * 23–60 fps, shorter than 3 s or longer than 15 min, over the size limit; docs/instagram-api.md "Publishing").
+   */
+  REEL_SPEC_NOT_MET: 'REEL_SPEC_NOT_MET',
+  /** 422: a post option of another provider or mode (e.g. `privacyLevel` on a Reel, `shareToFeed` on a TikTok post). */
+  OPTION_NOT_SUPPORTED: 'OPTION_NOT_SUPPORTED',
   // analytics
   SYNC_TOO_FREQUENT: 'SYNC_TOO_FREQUENT',
   // webhooks to the CRM

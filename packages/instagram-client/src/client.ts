@@ -6,6 +6,7 @@
 import { createGraphHttp, type GraphHttp, type GraphHttpOptions } from './graph.js'
 import { createInsightsApi, type InsightsApi } from './insights.js'
 import { createOAuth, type InstagramOAuth } from './oauth.js'
+import { createPublishing, type InstagramPublishing } from './publishing.js'
 
 /** Options of {@link createInstagramClient}: one app of Business Login for Instagram. */
 export interface InstagramClientOptions extends GraphHttpOptions {
@@ -25,9 +26,11 @@ export interface InstagramClient {
   readonly graph: GraphHttp
   /** Business Login: authorize URL, code exchange, long-lived exchange, refresh, profile. */
   readonly oauth: InstagramOAuth
-  // areas: publishing, insights, comments, webhooks (one line each)
+  /** Reels publishing: containers, their status, media_publish, the publishing limit. */
+  readonly publishing: InstagramPublishing
   /** Reel and account insights (insights.ts, docs/instagram-api.md "Insights"). */
   readonly insights: InsightsApi
+  // areas: comments, webhooks (one line each)
   close(): Promise<void>
 }
 
@@ -38,6 +41,7 @@ export function createInstagramClient(opts: InstagramClientOptions): InstagramCl
     graph,
     oauth: createOAuth(graph, opts),
     // areas: one line each
+    publishing: createPublishing(graph),
     insights: createInsightsApi(graph),
     close: () => graph.close(),
   }

@@ -45,4 +45,15 @@ export {
   REFRESH_MIN_AGE_SEC,
   type ShortLivedToken,
 } from './oauth.js'
+export {
+  type ContainerStatus,
+  type ContainerStatusCode,
+  createPublishing,
+  type InstagramPublishing,
+  isContainerNotReadyError,
+  isPublishingLimitError,
+  type PublishedMedia,
+  type PublishingLimit,
+  type ReelContainerParams,
+} from './publishing.js'
 export { type AppUsage, type BusinessUseCaseUsage, type GraphUsage, parseUsage } from './usage.js'

@@ -18,6 +18,7 @@ export type {
 } from './instagram/index.js'
 export { accountDayMetricsAt, mediaMetricsAt, seedPublishedReel } from './instagram/insights.js'
 export type { IgMedia } from './instagram/store.js'
+export { containerStatus, type IgMediaSettings, igMediaSettings } from './instagram/media.js'
 export { KNOWN_SCOPES } from './oauth/authorize-request.js'
 export { CHUNK_LIMITS, checkChunks } from './posting/chunks.js'
 export { urlOwnershipVerified } from './posting/url-ownership.js'

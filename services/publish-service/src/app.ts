@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { authClientPlugin } from '@social-bridge/auth-client'
 import { Streams } from '@social-bridge/contracts'
+import { instagramClientPlugin } from '@social-bridge/instagram-client/fastify'
 import { infrastructurePlugin } from '@social-bridge/service-kit'
 import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
 import type { FastifyInstance } from 'fastify'
@@ -33,7 +34,7 @@ declare module 'fastify' {
 
 /**
  * publish-service (issue 5): media intake, posts, creator_info checks, the publish worker,
- * status from polling and webhooks. A Fastify plugin that never listens (server.ts does); wrapped
+ * status from polling and webhooks; Instagram Reels (issue 19). A Fastify plugin that never listens (server.ts does); wrapped
  * in fastify-plugin so `app.publish`, `app.db`… are visible to tests and the benchmark.
  */
 async function publishApp(fastify: FastifyInstance, opts: PublishAppOptions): Promise<void> {
@@ -59,6 +60,12 @@ async function publishApp(fastify: FastifyInstance, opts: PublishAppOptions): Pr
     clientSecret: config.TIKTOK_CLIENT_SECRET,
     apiBaseUrl: config.TIKTOK_API_BASE_URL,
     rateLimitBackoffMs: config.TIKTOK_RATE_LIMIT_BACKOFF_MS,
+  })
+  // Reels publishing only: publish-service never calls Instagram's token endpoints, so it holds no app secret.
+  await fastify.register(instagramClientPlugin, {
+    appId: '',
+    appSecret: '',
+    graphBaseUrl: config.INSTAGRAM_GRAPH_BASE_URL,
   })
   // domain
   await fastify.register(domainPlugin, { config })

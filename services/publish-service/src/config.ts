@@ -39,6 +39,16 @@ export const PublishConfig = Type.Object({
   /** SEND_TO_USER_INBOX: slow polls (the user may post the draft) until the deadline, ms. */
   INBOX_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, default: 15 * 60_000 }),
   INBOX_POLL_DEADLINE_MS: Type.Integer({ minimum: 100, default: 7 * 24 * 3600_000 }),
+  /** Instagram Graph API base URL (Business Login for Instagram host, docs/instagram-api.md "Publishing"). */
+  INSTAGRAM_GRAPH_BASE_URL: Type.String({ pattern: '^https?://', default: 'https://graph.instagram.com' }),
+  /** A Reel container's `status_code` is polled this often, ms (Meta advises about once a minute). */
+  INSTAGRAM_CONTAINER_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, default: 60_000 }),
+  /** A container still IN_PROGRESS this long after its creation fails the post (`container_timeout`), ms (Meta: about 5 min). */
+  INSTAGRAM_CONTAINER_POLL_DEADLINE_MS: Type.Integer({ minimum: 100, default: 5 * 60_000 }),
+  /** At Instagram's publishing limit, a Reel reads `content_publishing_limit` again after this long, ms. */
+  INSTAGRAM_LIMIT_RECHECK_MS: Type.Integer({ minimum: 10, default: 15 * 60_000 }),
+  /** Largest video accepted as a Reel, bytes (sources say 300 MB or 1 GB; the smaller is enforced by default). */
+  INSTAGRAM_REEL_MAX_BYTES: Type.Integer({ minimum: 1, default: 300 * 1024 * 1024 }),
   /** Jobs one replica works on at once. */
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
   /** Idle poll of the job table, ms. */

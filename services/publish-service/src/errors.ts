@@ -26,3 +26,10 @@ export const ScheduledAtOutOfRangeError = defineError('SCHEDULED_AT_OUT_OF_RANGE
 export const PostNotScheduledError = defineError('POST_NOT_SCHEDULED', 409, '%s')
 export const ProviderNotSupportedError = defineError('PROVIDER_NOT_SUPPORTED', 422, '%s')
 export const MediaNotPhotoError = defineError('MEDIA_NOT_PHOTO', 422, '%s')
+export const ReelSpecNotMetError = defineError('REEL_SPEC_NOT_MET', 422, '%s')
+export const OptionNotSupportedError = defineError('OPTION_NOT_SUPPORTED', 422, '%s')
+export const InstagramProfessionalAccountRequiredError = defineError(
+  'INSTAGRAM_PROFESSIONAL_ACCOUNT_REQUIRED',
+  422,
+  '%s',
+)

@@ -80,6 +80,11 @@ export interface Stack {
   ): Promise<{ connectionId: string; openId: string }>
   /** Links a new TikTok Shop seller of the sandbox through auth-service (a connection that cannot post). */
   connectShop(tenant?: string): Promise<{ connectionId: string; openId: string }>
+  /** Links a new Instagram account of the sandbox (default a BUSINESS account) through auth-service's Business Login. */
+  connectInstagram(
+    account?: Parameters<Sandbox['instagram']['addAccount']>[0],
+    tenant?: string,
+  ): Promise<{ connectionId: string; igUserId: string }>
 }
 
 /** Builds and readies one publish-service replica (closed at teardown). */
@@ -140,6 +145,13 @@ export async function buildStack(t: Teardownable, opts: StackOptions = {}): Prom
       const opts = { identities, openId, tenantId: tenant, provider: 'tiktok_shop' as const }
       const { connectionId } = await connectAccount(auth, consent, opts)
       return { connectionId, openId }
+    },
+    async connectInstagram(account = {}, tenant = TENANT) {
+      const { igUserId } = sandbox.instagram.addAccount(account)
+      const consent = { approve: (url: string) => sandbox.instagram.approve(url, igUserId) }
+      const opts = { identities, openId: igUserId, tenantId: tenant, provider: 'instagram' as const }
+      const { connectionId } = await connectAccount(auth, consent, opts)
+      return { connectionId, igUserId }
     },
   }
 }

@@ -13,6 +13,7 @@ export function workerDeps(
     db: app.db,
     config,
     tiktok: app.tiktok,
+    instagram: app.instagram,
     authClient: app.authClient,
     mediaStore: app.mediaStore,
     domain: app.publish,

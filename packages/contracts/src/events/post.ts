@@ -1,8 +1,15 @@
 import { type Static, Type } from 'typebox'
-import { PostMode, PostStatus, TikTokPostId, Uuid } from '../common.js'
+import { PostMode, PostStatus, Provider, TikTokPostId, Uuid } from '../common.js'
 
-/** The post an event is about, and the connection it is posted through. */
-const postRef = { postId: Uuid, connectionId: Uuid }
+/**
+ * The post an event is about, the connection it is posted through and that connection's
+ * provider (absent on events written before Instagram: read as `tiktok`). `publishId` in the
+ * events below is TikTok's `publish_id`, or for a Reel the Instagram container id.
+ */
+const postRef = { postId: Uuid, connectionId: Uuid, provider: Type.Optional(Provider) }
+
+/** Reels: the Instagram media id once published (docs/instagram-api.md "Publishing"). */
+const instagramMediaId = Type.Optional(Type.String())
 
 /** `social.post.created` v1: a publish request was accepted (202) and queued. */
 export const PostCreatedV1 = Type.Object({
@@ -26,6 +33,7 @@ export const PostStatusChangedV1 = Type.Object({
   tiktokPostIds: Type.Optional(Type.Array(TikTokPostId)),
   /** `https://www.tiktok.com/@<username>/video/<id>` once a public post id is known. */
   shareUrl: Type.Optional(Type.String()),
+  instagramMediaId,
 })
 export type PostStatusChangedV1 = Static<typeof PostStatusChangedV1>
 
@@ -33,8 +41,9 @@ export type PostStatusChangedV1 = Static<typeof PostStatusChangedV1>
 export const PostPublishedV1 = Type.Object({
   ...postRef,
   publishId: Type.String(),
-  /** TikTok's `publicaly_available_post_id` values, as strings (19 digits). */
+  /** TikTok's `publicaly_available_post_id` values, as strings (19 digits); empty for a Reel. */
   tiktokPostIds: Type.Array(TikTokPostId),
+  instagramMediaId,
 })
 export type PostPublishedV1 = Static<typeof PostPublishedV1>
 

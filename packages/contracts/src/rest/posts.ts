@@ -6,6 +6,7 @@ import {
   PostMode,
   PostStatus,
   PrivacyLevel,
+  Provider,
   TikTokPostId,
   Uuid,
 } from '../common.js'
@@ -81,6 +82,14 @@ export const CreatePostRequest = Type.Object(
     description: Type.Optional(Type.String()),
     /** Photo direct posts only: let TikTok add music (docs/tiktok-api.md §3.4 `auto_add_music`). */
     autoAddMusic: Type.Optional(Type.Boolean()),
+    /** Reels only: the caption under the Reel, at most 2,200 characters (docs/instagram-api.md "Publishing"). */
+    caption: Type.Optional(Type.String()),
+    /** Reels only: also show the Reel in the account's feed grid (Instagram `share_to_feed`; Instagram's default when absent). */
+    shareToFeed: Type.Optional(Type.Boolean()),
+    /** Reels only: a public https image Instagram fetches as the cover (`cover_url`); wins over `thumbOffsetMs`. */
+    coverUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, pattern: '^https://' })),
+    /** Reels only: the frame used as the cover, ms from the start (`thumb_offset`); within the video's duration. */
+    thumbOffsetMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
     /**
      * Start the post at this time instead of now: in the future, at most 120 days ahead. The post
      * is `scheduled` until then; it starts within a minute of it.
@@ -183,13 +192,21 @@ export const ScheduleCapacity = Type.Object({
 })
 export type ScheduleCapacity = Static<typeof ScheduleCapacity>
 
-/** A post as the CRM sees it (`GET /v1/posts/:id`, and the 202 of `POST /v1/posts`). */
+/**
+ * A post as the CRM sees it (`GET /v1/posts/:id`, and the 202 of `POST /v1/posts`). `publishId`
+ * is the network's id of the publishing attempt: TikTok's `publish_id`, or for a Reel the
+ * Instagram container id (recorded before anything is published).
+ */
 export const Post = Type.Object({
   id: Uuid,
   connectionId: Uuid,
+  /** The connection's provider (`tiktok`, `instagram`); absent on answers of older services: read as `tiktok`. */
+  provider: Type.Optional(Provider),
   mode: PostMode,
   status: PostStatus,
   publishId: Nullable(Type.String()),
+  /** Reels: the Instagram media id once published (`media_publish`'s `id`). */
+  instagramMediaId: Type.Optional(Type.String()),
   /** TikTok post ids (19-digit strings) once public. */
   tiktokPostIds: Type.Array(TikTokPostId),
   shareUrl: Nullable(Type.String()),

@@ -23,6 +23,7 @@ import { authenticate, callerAccount, usageHeaders } from './auth.js'
 import { graphErrors, sendGraphError, toGraphError } from './http.js'
 import { insightsRoutes } from './insights.js'
 import { meRoutes } from './me.js'
+import { mediaRoutes } from './media.js'
 import { createNodes, type IgNodes } from './nodes.js'
 import { codeExchangeRoutes, consentRedirect, consentRoutes, tokenRoutes } from './oauth.js'
 import {
@@ -94,8 +95,8 @@ export interface InstagramAdminApi {
 const GRAPH_MODULES: FastifyPluginAsync<IgRouteOptions>[] = [
   tokenRoutes,
   meRoutes,
-  // mediaRoutes (media.ts: containers, media_publish, content_publishing_limit)
-  insightsRoutes,
+  mediaRoutes, // media.ts: containers, media_publish, content_publishing_limit
+  insightsRoutes, // insights.ts: /{ig-media-id}/insights, /{ig-user-id}/insights
   // commentsRoutes (comments.ts: /{ig-media-id}/comments, replies, hide, delete)
   // webhooksRoutes (webhooks.ts: signed deliveries of comments and other fields)
 ]

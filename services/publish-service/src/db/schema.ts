@@ -52,7 +52,8 @@ export const posts = publishSchema.table(
     ...tenantOwned(),
     connectionId: uuid('connection_id').notNull(),
     createdBy: text('created_by').notNull(),
-    mode: text('mode').$type<'direct' | 'inbox'>().notNull(),
+    /** TikTok `direct` / `inbox`; Instagram `reel` (contracts `PostMode`). */
+    mode: text('mode').$type<'direct' | 'inbox' | 'reel'>().notNull(),
     source: text('source').$type<'FILE_UPLOAD' | 'PULL_FROM_URL'>().notNull(),
     mediaId: uuid('media_id'),
     videoUrl: text('video_url'),
@@ -74,7 +75,13 @@ export const posts = publishSchema.table(
     requestHash: text('request_hash'),
     status: text('status').notNull(),
     phase: text('phase').notNull(),
+    /**
+     * The network's id of the publishing attempt, recorded before anything is published: TikTok's
+     * `publish_id`, or for a Reel the Instagram container id (docs/instagram-api.md "Publishing").
+     */
     publishId: text('publish_id'),
+    /** A Reel's Instagram media id (`media_publish`'s answer), once published. */
+    instagramMediaId: text('instagram_media_id'),
     /**
      * TikTok's FILE_UPLOAD `upload_url` — a credential (its `upload_token`) — sealed
      * (`upload-url-vault.ts`, JWE); kept only while the post is uploading, cleared when it moves on.
@@ -133,6 +140,11 @@ export interface PostOptions {
   description?: string
   /** Photo direct posts: TikTok's `auto_add_music`. */
   autoAddMusic?: boolean
+  /** Reels: Instagram's `caption`, `share_to_feed`, `cover_url` and `thumb_offset` (ms), docs/instagram-api.md "Publishing". */
+  caption?: string
+  shareToFeed?: boolean
+  coverUrl?: string
+  thumbOffsetMs?: number
 }
 
 /** Every status change of a post, with its time. */

@@ -72,6 +72,33 @@ const MESSAGES: Record<string, string> = {
   URL_NOT_VERIFIED: 'The video URL is not under a verified address for this app.',
 }
 
+/**
+ * An Instagram post's reasons (docs/instagram-api.md "Publishing"): the container's `ERROR` (with
+ * Graph's subcode where known) and `EXPIRED`, our polling bound, and the shared reasons told as
+ * an Instagram account's. Graph refusals are stored as `instagram_<code>[_<subcode>]`.
+ */
+const INSTAGRAM_MESSAGES: Record<string, string> = {
+  container_error:
+    'Instagram could not process the video for this Reel. Use an MP4 or MOV (H.264 or HEVC, 23–60 fps, 3 seconds to 15 minutes) and post it again.',
+  container_error_2207026:
+    'Instagram does not support this video’s format for Reels. Use an MP4 or MOV with H.264 or HEVC video, 23–60 fps, 3 seconds to 15 minutes.',
+  container_error_2207052:
+    'Instagram could not download the video from Social Bridge. Check that the public media address (MEDIA_PUBLIC_BASE_URL) is reachable from the internet, then post again.',
+  container_error_2207003: 'Instagram took too long to download the video. Please post it again.',
+  container_error_2207001:
+    'Instagram had an internal problem while processing the video. Please post it again.',
+  container_expired:
+    'Instagram discards an uploaded Reel that is not published within 24 hours, and this one was not (it waited too long, e.g. for the publishing limit). Post it again.',
+  container_timeout:
+    'Instagram did not finish processing the video within the time allowed, so nothing was published. Post it again later.',
+  instagram_unavailable: 'Instagram was unavailable for too long. Please try posting again later.',
+  instagram_10:
+    'Instagram does not let this account publish through apps. Only professional accounts can: switch it to a Business or Creator account in the Instagram app (Settings → Account type and tools), then reconnect it.',
+  reauth_required: 'The Instagram account must be reconnected before posting.',
+  connection_not_active: 'The Instagram account is no longer connected.',
+  connection_not_found: 'The Instagram account of this post no longer exists.',
+}
+
 /** Every `fail_reason` of docs/tiktok-api.md §3.8 (tests check each has its own sentence). */
 export const TIKTOK_FAIL_REASONS = [
   'file_format_check_failed',
@@ -89,13 +116,22 @@ export const TIKTOK_FAIL_REASONS = [
   'spam_risk',
 ] as const
 
-/** The CRM-facing sentence for a fail reason (TikTok's or ours); a generic one for unknown codes. */
-export function failMessage(reason: string): string {
+/**
+ * The CRM-facing sentence for a fail reason (the network's or ours) of a post on `provider`
+ * (default `tiktok`); a generic one for unknown codes.
+ */
+export function failMessage(reason: string, provider = 'tiktok'): string {
+  if (provider === 'instagram') {
+    const own =
+      INSTAGRAM_MESSAGES[reason] ??
+      (reason.startsWith('container_error') ? INSTAGRAM_MESSAGES.container_error : undefined)
+    return own ?? MESSAGES[reason] ?? `Instagram could not publish the Reel (${reason}).`
+  }
   const key = reason === 'invalid_param' ? 'invalid_params' : reason
   return MESSAGES[key] ?? `TikTok could not publish the video (${reason}).`
 }
 
 /** `reason` when it is one this service has a sentence for, else `other`: a bounded metric label. */
 export function failReasonLabel(reason: string | null | undefined): string {
-  return reason && reason in MESSAGES ? reason : 'other'
+  return reason && (reason in MESSAGES || reason in INSTAGRAM_MESSAGES) ? reason : 'other'
 }

@@ -3,8 +3,13 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 /** HKDF `info` of the signing key: changing it makes every signed URL invalid. */
 const KEY_INFO = 'social-bridge/publish-service/photo_url/v1'
 
-/** File extension of a stored photo's public name, by content type. */
-const EXTENSION: Record<string, string> = { 'image/jpeg': 'jpg', 'image/webp': 'webp' }
+/** File extension of a stored photo's (or Reel video's) public name, by content type. */
+const EXTENSION: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'video/mp4': 'mp4',
+  'video/quicktime': 'mov',
+}
 
 /** A photo a public URL names: the media id and the content type it is served with. */
 export interface SignedPhoto {
@@ -13,8 +18,9 @@ export interface SignedPhoto {
 }
 
 /**
- * Public URLs of stored photos for TikTok to pull (docs/tiktok-api.md §3.4, §3.6): under
- * `MEDIA_PUBLIC_BASE_URL`, `<base><mediaId>.<jpg|webp>?expires=<unix s>&signature=<base64url>`.
+ * Public URLs of stored photos for TikTok to pull (docs/tiktok-api.md §3.4, §3.6) and of Reel
+ * videos for Instagram to fetch (docs/instagram-api.md "Publishing"): under
+ * `MEDIA_PUBLIC_BASE_URL`, `<base><mediaId>.<jpg|webp|mp4|mov>?expires=<unix s>&signature=<base64url>`.
  * Unguessable: the media id is a random UUID and the signature an HMAC-SHA256 over the file name
  * and expiry with a key derived by HKDF from `INTERNAL_JWT_SECRET` (never stored); they stop
  * working at `expires`.
@@ -50,7 +56,7 @@ export function createPhotoUrlSigner(opts: {
       return `${opts.baseUrl}${file}?expires=${expires}&signature=${signature}`
     },
     verify(file, expires, signature, now = Date.now()) {
-      const match = /^([0-9a-f-]{36})\.(jpg|webp)$/.exec(file)
+      const match = /^([0-9a-f-]{36})\.(jpg|webp|mp4|mov)$/.exec(file)
       if (!match || !expires || !/^\d{1,12}$/.test(expires) || !signature) return null
       if (Number(expires) * 1000 <= now) return null
       const given = Buffer.from(signature, 'base64url')

@@ -14,10 +14,12 @@ export function toPostDto(row: PostRow, history?: HistoryRow[]): Post {
   return {
     id: row.id,
     connectionId: row.connectionId,
+    provider: row.provider as Post['provider'],
     mode: row.mode,
     status: row.status as Post['status'],
     publishId: row.publishId,
     tiktokPostIds: row.tiktokPostIds,
+    ...(row.instagramMediaId ? { instagramMediaId: row.instagramMediaId } : {}),
     shareUrl: shareUrl(row),
     uploadedBytes: row.uploadedBytes,
     totalBytes: row.videoSize,
@@ -29,7 +31,7 @@ export function toPostDto(row: PostRow, history?: HistoryRow[]): Post {
     waitingFor: waitingFor(row),
     scheduledAt: row.scheduledAt?.toISOString() ?? null,
     ...(row.photos ? { photoCount: row.photos.length } : {}),
-    ...(history ? { history: history.map(toHistoryEntry) } : {}),
+    ...(history ? { history: history.map((h) => toHistoryEntry(h, row.provider)) } : {}),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   }
@@ -41,18 +43,23 @@ function waitingFor(row: PostRow): Post['waitingFor'] {
   if (!row.waitReason || !row.nextRunAt || final) return null
   return {
     reason: row.waitReason,
-    message: waitMessage(row.waitReason) ?? 'The post continues automatically at the retry time.',
+    message:
+      waitMessage(row.waitReason, row.provider) ?? 'The post continues automatically at the retry time.',
     retryAt: row.nextRunAt.toISOString(),
   }
 }
 
-function toHistoryEntry(h: HistoryRow): PostHistoryEntry {
+function toHistoryEntry(h: HistoryRow, provider: string): PostHistoryEntry {
   const reason = h.reason ?? h.failReason
   return {
     from: h.fromStatus as PostHistoryEntry['from'],
     to: h.toStatus as PostHistoryEntry['to'],
     reason,
-    message: h.reason ? waitMessage(h.reason) : h.failReason ? failMessage(h.failReason) : null,
+    message: h.reason
+      ? waitMessage(h.reason, provider)
+      : h.failReason
+        ? failMessage(h.failReason, provider)
+        : null,
     cause: h.cause,
     at: h.at.toISOString(),
   }

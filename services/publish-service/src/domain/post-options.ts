@@ -14,11 +14,16 @@ const AS_SENT = [
   'isAigc',
   'description',
   'autoAddMusic',
+  'caption',
+  'shareToFeed',
+  'coverUrl',
+  'thumbOffsetMs',
 ] as const
 
 /**
  * The `options` stored with a new post: `interactions` (creator_info's verdict, not the request's
- * flags) and the request's cover timestamp (ms), brand toggles and AI-generated flag as sent.
+ * flags) and the request's cover timestamp (ms), brand toggles, AI-generated flag and a Reel's
+ * caption, `shareToFeed`, cover URL and thumb offset (ms) as sent.
  * Fields the request leaves out are undefined (not stored in the JSON).
  */
 export function storedPostOptions(request: CreatePostRequest, interactions: Interactions): PostOptions {
@@ -32,7 +37,16 @@ export function storedPostOptions(request: CreatePostRequest, interactions: Inte
  * `videoCoverTimestampMs`. The client sends the brand toggles as `false` when they are absent.
  */
 export function directPostInfo(post: PostRow): PostInfo {
-  const { coverTimestampMs, description: _photoOnly, autoAddMusic: _photoToo, ...flags } = post.options
+  const {
+    coverTimestampMs,
+    description: _photoOnly,
+    autoAddMusic: _photoToo,
+    caption: _reel,
+    shareToFeed: _reel2,
+    coverUrl: _reel3,
+    thumbOffsetMs: _reel4,
+    ...flags
+  } = post.options
   return {
     privacyLevel: sentPrivacyLevel(post) as PostInfo['privacyLevel'],
     ...(post.title ? { title: post.title } : {}),

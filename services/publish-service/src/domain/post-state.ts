@@ -87,6 +87,14 @@ export interface PostState {
     actor: Actor,
   ): Promise<{ recorded: boolean; post: PostRow | null; holdsLease: boolean }>
   /**
+   * Records a publication the worker saw happen (a Reel's `media_publish` answer: `patch` holds
+   * the Instagram media id) and moves the post to `published` (phase `done`) — keyed on the
+   * post's state like `recordInit`, not on the job lease: written whenever the post is not final,
+   * so a media id Instagram returned is never forgotten. The lease is released when `actor.owner`
+   * holds it. @returns the post as written, or null when it had ended already.
+   */
+  recordPublished(postId: string, patch: Partial<PostRow>, actor: Actor): Promise<PostRow | null>
+  /**
    * Adds a history row without a status change (`reason`, see wait-reasons.ts) and writes
    * `patch` in the same transaction, fenced by `actor.owner`'s lease (released unless
    * `keepLease`). @returns the post as written, or null when the lease was lost.
@@ -141,7 +149,7 @@ export function createPostState({
         }
         if (moves && target === 'failed') {
           const reason = obs.failReason ?? 'unknown'
-          Object.assign(base, { failReason: reason, failMessage: failMessage(reason) })
+          Object.assign(base, { failReason: reason, failMessage: failMessage(reason, row.provider) })
         }
         const withIds = { ...row, ...base } as PostRow
         // A webhook only reschedules when it changed something; a worker always does.
@@ -166,7 +174,7 @@ export function createPostState({
           'failed',
           {
             failReason: reason,
-            failMessage: failMessage(reason),
+            failMessage: failMessage(reason, row.provider),
             phase: 'done',
             nextRunAt: null,
             ...leaseRelease(actor),
@@ -204,6 +212,22 @@ export function createPostState({
           ? await record(tx, row, to, full, actor)
           : await plainUpdate(tx, row, full)
         return { recorded: true, post: next, holdsLease: holder && actor.keepLease === true }
+      })
+    },
+
+    recordPublished(postId, patch, actor) {
+      return inTx(async (tx) => {
+        const [row] = await tx.select().from(posts).where(eq(posts.id, postId)).for('update')
+        if (!row || !canMove(row.status as PostStatus, 'published')) return null
+        const holder = actor.owner !== undefined && row.leaseOwner === actor.owner
+        const full = {
+          ...patch,
+          phase: 'done',
+          nextRunAt: null,
+          waitReason: null,
+          ...(holder ? leaseRelease(actor) : {}),
+        }
+        return record(tx, row, 'published', full, actor)
       })
     },
 

@@ -14,6 +14,9 @@ export type WaitReason =
   | 'init_outcome_unknown_retry'
   | 'inbox_draft_cap'
   | 'daily_post_cap'
+  | 'instagram_publishing_limit'
+  | 'instagram_rate_limited'
+  | 'container_outcome_unknown_retry'
 
 /** History notes (no status change) besides the wait reasons. */
 export type HistoryNote =
@@ -21,6 +24,9 @@ export type HistoryNote =
   | 'upload_url_expired'
   | 'upload_url_unreadable'
   | 'upload_not_accepted'
+  | 'container_outcome_unknown_retry'
+  | 'instagram_media_id_unknown'
+  | 'instagram_media_id_found'
 
 const MESSAGES: Record<WaitReason | HistoryNote, string> = {
   init_rate_limit:
@@ -45,11 +51,28 @@ const MESSAGES: Record<WaitReason | HistoryNote, string> = {
     'The stored TikTok upload link could not be read back (after a service update or a key change); the upload started again with a new link.',
   upload_not_accepted:
     'TikTok no longer accepted video bytes for this upload; its status is being checked with TikTok instead of uploading again.',
+  instagram_publishing_limit:
+    'This Instagram account has reached Instagram’s limit of Reels published through apps in 24 hours. The limit is read again at the retry time and the Reel is published as soon as there is room.',
+  instagram_rate_limited:
+    'Instagram asked to slow down for this account. The post continues automatically at the retry time.',
+  container_outcome_unknown_retry:
+    'Instagram did not confirm the upload of the video. An unconfirmed upload is never published (it expires after 24 hours), so the upload starts again at the retry time.',
+  instagram_media_id_unknown:
+    'Instagram published the Reel, but its media id was not received (the service stopped in between) and could not be told apart among the account’s media; the Reel was not published again.',
+  instagram_media_id_found:
+    'Instagram published the Reel while the service stopped before recording it; it was not published again, and its media id was found among the account’s media.',
 }
 
-/** The CRM-facing sentence of a wait reason or history note; null for unknown codes. */
-export function waitMessage(reason: string): string | null {
-  return MESSAGES[reason as WaitReason] ?? null
+/** Sentences of the shared codes as they read for an Instagram post. */
+const INSTAGRAM_MESSAGES: Partial<Record<WaitReason | HistoryNote, string>> = {
+  temporarily_unavailable:
+    'Instagram or the account service did not answer. The post is retried automatically at the retry time.',
+}
+
+/** The CRM-facing sentence of a wait reason or history note of a post on `provider`; null for unknown codes. */
+export function waitMessage(reason: string, provider = 'tiktok'): string | null {
+  const key = reason as WaitReason | HistoryNote
+  return (provider === 'instagram' ? INSTAGRAM_MESSAGES[key] : undefined) ?? MESSAGES[key] ?? null
 }
 
 /** The wait reason of a per-token limit counted in PostgreSQL (`repositories/quota.ts`). */

@@ -63,8 +63,12 @@ export async function recordStatusChange(
     cause: actor.cause,
     at: now,
   })
-  const base = { postId: row.id, connectionId: row.connectionId }
-  const message = next.failMessage ?? failMessage(next.failReason ?? 'unknown')
+  const base = {
+    postId: row.id,
+    connectionId: row.connectionId,
+    provider: row.provider as PostStatusChangedV1['provider'],
+  }
+  const message = next.failMessage ?? failMessage(next.failReason ?? 'unknown', row.provider)
   const url = shareUrl(next)
   const changed: PostStatusChangedV1 = {
     ...base,
@@ -75,6 +79,7 @@ export async function recordStatusChange(
     ...(to === 'failed' ? { failMessage: message } : {}),
     ...(next.tiktokPostIds.length > 0 ? { tiktokPostIds: next.tiktokPostIds } : {}),
     ...(url ? { shareUrl: url } : {}),
+    ...(next.instagramMediaId ? { instagramMediaId: next.instagramMediaId } : {}),
   }
   await emit(tx, Subjects.postStatusChanged, row, changed, now)
   observeStatusChange(row, to, next.failReason, now)
@@ -108,8 +113,10 @@ export function emitPublished(tx: Tx, row: PostRow, now: Date): Promise<string> 
   const data: PostPublishedV1 = {
     postId: row.id,
     connectionId: row.connectionId,
+    provider: row.provider as PostPublishedV1['provider'],
     publishId: row.publishId ?? '',
     tiktokPostIds: row.tiktokPostIds,
+    ...(row.instagramMediaId ? { instagramMediaId: row.instagramMediaId } : {}),
   }
   return emit(tx, Subjects.postPublished, row, data, now)
 }

@@ -1,7 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { type CreatePostRequest, type PostListQuery, Subjects } from '@social-bridge/contracts'
+import {
+  type CreatePostRequest,
+  type PostCreatedV1,
+  type PostListQuery,
+  Subjects,
+} from '@social-bridge/contracts'
 import { type Database, enqueueEvent } from '@social-bridge/service-kit'
-import { and, asc, desc, eq, lt, or, type SQL, sql, TransactionRollbackError } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, lt, or, type SQL, sql, TransactionRollbackError } from 'drizzle-orm'
 import { outbox, type PostRow, postStatusHistory, posts } from '../db/schema.js'
 import { sentPrivacyLevel } from '../domain/creator-rules.js'
 import { decodeCursor, encodeCursor } from '../domain/post-cursor.js'
@@ -16,6 +21,8 @@ export interface NewPost {
   tenantId: string
   userId: string
   request: CreatePostRequest
+  /** The connection's provider (contracts `Provider`), as auth-service handed out its token. */
+  provider: string
   idempotencyKey?: string
   /** Media size in bytes (FILE_UPLOAD). */
   videoSize?: number
@@ -83,6 +90,8 @@ export interface PostsRepository {
   get(tenantId: string, id: string): Promise<PostRow | null>
   getById(id: string): Promise<PostRow | null>
   findByPublishId(publishId: string): Promise<PostRow | null>
+  /** Which of `ids` (Instagram media ids) a post holds already (any tenant: media ids are global). */
+  takenInstagramMediaIds(ids: string[]): Promise<Set<string>>
   /** Newest first; `cursor` is opaque (from `nextCursor`; an invalid one must be refused before). */
   list(tenantId: string, query: PostListQuery): Promise<{ items: PostRow[]; nextCursor: string | null }>
   history(postId: string): Promise<(typeof postStatusHistory.$inferSelect)[]>
@@ -135,6 +144,7 @@ export function createPostsRepository({
             .values({
               id,
               tenantId: input.tenantId,
+              provider: input.provider,
               connectionId: request.connectionId,
               createdBy: input.userId,
               mode: request.mode,
@@ -171,7 +181,13 @@ export function createPostsRepository({
             subject: Subjects.postCreated,
             aggregateId: id,
             tenantId: input.tenantId,
-            data: { postId: id, connectionId: request.connectionId, mode: request.mode, source },
+            data: {
+              postId: id,
+              connectionId: request.connectionId,
+              provider: input.provider as PostCreatedV1['provider'],
+              mode: request.mode,
+              source,
+            },
             occurredAt: now,
           })
           publishMetrics.created.inc({ mode: request.mode, source })
@@ -215,6 +231,14 @@ export function createPostsRepository({
     async getById(id) {
       const [row] = await db.select().from(posts).where(eq(posts.id, id))
       return row ?? null
+    },
+    async takenInstagramMediaIds(ids) {
+      if (ids.length === 0) return new Set()
+      const rows = await db
+        .select({ id: posts.instagramMediaId })
+        .from(posts)
+        .where(inArray(posts.instagramMediaId, ids))
+      return new Set(rows.flatMap((r) => (r.id ? [r.id] : [])))
     },
     async findByPublishId(publishId) {
       const [row] = await db.select().from(posts).where(eq(posts.publishId, publishId))

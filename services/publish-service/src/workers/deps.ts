@@ -1,4 +1,5 @@
 import type { AuthClient } from '@social-bridge/auth-client'
+import type { InstagramClient } from '@social-bridge/instagram-client'
 import type { Database } from '@social-bridge/service-kit'
 import type { TikTokClient } from '@social-bridge/tiktok-client'
 import type { FastifyBaseLogger } from 'fastify'
@@ -14,8 +15,12 @@ export interface WorkerHooks {
   afterChunkRecorded?(postId: string, chunkIndex: number, totalChunks: number): void | Promise<void>
   /** After TikTok answered an init successfully, before its `publish_id` is recorded. */
   afterInitResponse?(postId: string): void | Promise<void>
-  /** Right before an init request is sent (creator_info re-checked, init slot taken). */
+  /** Right before an init request (TikTok) or a container creation (Instagram) is sent. */
   beforeInitRequest?(postId: string): void | Promise<void>
+  /** Reels: right before `media_publish` is sent (the post is marked `publishing`). */
+  beforeMediaPublish?(postId: string): void | Promise<void>
+  /** Reels: after `media_publish` answered with the media id, before it is recorded. */
+  afterMediaPublishResponse?(postId: string): void | Promise<void>
 }
 
 /** What the publish worker needs; built from the app's decorations (src/workers/index.ts). */
@@ -23,6 +28,8 @@ export interface WorkerDeps {
   db: Database
   config: PublishConfig
   tiktok: TikTokClient
+  /** The Instagram client (Reels publishing). */
+  instagram: InstagramClient
   /** auth-service's access-token hand-out. */
   authClient: AuthClient
   mediaStore: MediaStore

@@ -32,6 +32,7 @@ export const workersPlugin = fp(
         db: app.db,
         config: opts.config,
         tiktok: app.tiktok,
+        instagram: app.instagram,
         authClient: app.authClient,
         mediaStore: app.mediaStore,
         domain: app.publish,

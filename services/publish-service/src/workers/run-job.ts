@@ -1,15 +1,10 @@
 import { AuthClientError } from '@social-bridge/auth-client'
-import { TikTokError } from '@social-bridge/tiktok-client'
 import type { PostRow } from '../db/schema.js'
 import { LimitReachedError } from '../domain/creator-info.js'
 import { type Job, MAX_STEP_ATTEMPTS, retryDelayMs, type StepResult, type WorkerDeps } from './deps.js'
 import { LeaseLostError } from './job-queue.js'
+import { workerProviderOf } from './providers/index.js'
 import { failJob, retryJobLater, waitForLimit } from './steps/fail.js'
-import { runInit } from './steps/init.js'
-import { resolveUnknownInit } from './steps/init-outcome.js'
-import { runPoll } from './steps/poll.js'
-import { runStart } from './steps/start.js'
-import { runUpload } from './steps/upload.js'
 
 /** Steps one job may chain while holding its lease (init → upload → …). */
 const MAX_CHAINED_STEPS = 6
@@ -17,21 +12,7 @@ const MAX_CHAINED_STEPS = 6
 function runStep(d: WorkerDeps, job: Job): Promise<StepResult> {
   // Safe point between steps: a job whose lease is gone (or uncertain) or that is shutting down is not touched.
   job.signal.throwIfAborted()
-  switch (job.post.phase) {
-    case 'init':
-      return job.post.status === 'scheduled' ? runStart(d, job) : runInit(d, job)
-    case 'initiating':
-      // A worker died (or lost its lease) between "initiating" and recording the result.
-      return resolveUnknownInit(d, job)
-    case 'upload':
-      return runUpload(d, job)
-    case 'poll':
-    case 'inbox':
-    case 'post_ids':
-      return runPoll(d, job)
-    default:
-      return d.queue.release(job.post.id, job.owner, { nextRunAt: null }).then(() => null)
-  }
+  return workerProviderOf(job.post.provider).runStep(d, job)
 }
 
 /** The post's fail reason when auth-service says the connection cannot be used. */
@@ -44,8 +25,9 @@ const UNUSABLE_CONNECTION_REASON = {
 /**
  * What to do with an error a step did not handle: job lease lost → nothing (another replica owns
  * the job); shutdown → give the job back at once; a connection that cannot post → fail; auth-
- * service or TikTok briefly down, or rate limited → retry later (never dropped; not before
- * auth-service's Retry-After); a permanent TikTok error → fail with TikTok's code.
+ * service or the network briefly down, or rate limited → retry later (never dropped; not before
+ * auth-service's Retry-After); a permanent refusal → fail with the network's code (the post's
+ * provider classifies its client's errors, `providers/`).
  */
 async function onStepError(d: WorkerDeps, job: Job, err: unknown): Promise<void> {
   const { post } = job
@@ -63,17 +45,19 @@ async function onStepError(d: WorkerDeps, job: Job, err: unknown): Promise<void>
     await waitForLimit(d, job, err.kind, err.retryAfterSec)
     return
   }
-  if (err instanceof TikTokError && err.category === 'rate_limited') {
-    await retryJobLater(d, job, err.retryAfterMs ?? 60_000, 'tiktok_rate_limited')
+  const provider = workerProviderOf(post.provider)
+  const verdict = provider.classify(err)
+  if (verdict?.kind === 'rate_limited') {
+    await retryJobLater(d, job, verdict.retryAfterMs, provider.rateLimitedWaitReason)
     return
   }
-  if (err instanceof TikTokError && err.category !== 'retryable') {
-    await failJob(d, job, err.tiktokCode ?? err.code, post.initCount === 0)
+  if (verdict?.kind === 'rejected') {
+    await failJob(d, job, verdict.reason, post.initCount === 0)
     return
   }
   d.log.warn({ postId: post.id, phase: post.phase, err }, 'step failed; will retry')
   if (post.phase === 'init' && post.attempts + 1 >= MAX_STEP_ATTEMPTS) {
-    await failJob(d, job, 'tiktok_unavailable', post.initCount === 0)
+    await failJob(d, job, provider.unavailableReason, post.initCount === 0)
     return
   }
   const delayMs = Math.max(

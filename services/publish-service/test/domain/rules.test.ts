@@ -9,7 +9,7 @@ import { observationFromWebhook } from '../../src/workers/webhook-consumer.js'
 t.test(
   'every fail_reason of docs/tiktok-api.md §3.8 has its own sentence, not the generic one',
   async (t) => {
-    const sentences = TIKTOK_FAIL_REASONS.map(failMessage)
+    const sentences = TIKTOK_FAIL_REASONS.map((r) => failMessage(r))
     for (const [i, reason] of TIKTOK_FAIL_REASONS.entries()) {
       t.notMatch(sentences[i], /could not publish the video \(/, reason)
       t.match(sentences[i], /^[A-Z].*\.$/, `${reason} is a sentence`)

@@ -183,17 +183,18 @@ export default async function publishingRoutes(app: FastifyInstance) {
     handler: (_req, reply) => reply.proxyTo('publish'),
   })
 
-  // Public: TikTok downloads photos here (MEDIA_PUBLIC_BASE_URL). No JWT: the signed URL is the credential.
+  // Public: TikTok downloads photos and Instagram Reel videos here (MEDIA_PUBLIC_BASE_URL). No JWT: the signed URL is the credential.
   app.get('/media/public/:file', {
     schema: {
       tags: ['media'],
-      summary: 'A stored photo behind a signed, expiring URL (for TikTok to pull; no JWT)',
+      summary:
+        'A stored photo or Reel video behind a signed, expiring URL (for TikTok or Instagram to pull; no JWT)',
       description:
-        'Answers the photo (image/jpeg or image/webp) for a URL publish-service signed; 404 for an ' +
-        'unsigned, altered or expired one.',
+        "Answers the photo (image/jpeg or image/webp) or a Reel's video (video/mp4 or video/quicktime) for a URL " +
+        'publish-service signed; 404 for an unsigned, altered or expired one.',
       params: Type.Object({ file: Type.String() }),
       response: {
-        200: answer('The photo bytes', Type.String({ format: 'binary' })),
+        200: answer('The photo or video bytes', Type.String({ format: 'binary' })),
         ...errorAnswers({
           secured: false,
           notFound: 'an unsigned, altered or expired URL, or a photo deleted since',

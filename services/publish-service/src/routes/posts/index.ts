@@ -9,9 +9,9 @@ import {
 } from '@social-bridge/contracts'
 import { NotFoundError, requireUser, withDetails } from '@social-bridge/service-kit'
 import { Type } from 'typebox'
-import { checkPostRequest, inboxCapError } from '../../domain/check-post.js'
 import { decodeCursor } from '../../domain/post-cursor.js'
 import { toPostDto } from '../../domain/post-dto.js'
+import { checkPostRequest, inboxCapError } from '../../domain/providers/index.js'
 import { checkScheduledAt } from '../../domain/schedule.js'
 import { BadRequestError, IdempotencyKeyReusedError } from '../../errors.js'
 import scheduleRoutes, { postCheckDeps, withCapacity } from './schedule.js'
@@ -57,6 +57,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tenantId: user.tenantId,
         userId: user.userId,
         request: body,
+        provider: checked.provider,
         idempotencyKey: key,
         videoSize: checked.videoSize,
         creatorUsername: checked.creatorUsername,

@@ -4,10 +4,10 @@ import { NotFoundError, requireUser, withDetails } from '@social-bridge/service-
 import type { FastifyInstance } from 'fastify'
 import { pullPrefixes } from '../../config.js'
 import type { PostRow } from '../../db/schema.js'
-import { checkPostRequest } from '../../domain/check-post.js'
 import { toPostDto } from '../../domain/post-dto.js'
 import { storedPostOptions } from '../../domain/post-options.js'
 import { requestOf } from '../../domain/post-request.js'
+import { checkPostRequest, type PostCheckDeps } from '../../domain/providers/index.js'
 import { checkScheduledAt } from '../../domain/schedule.js'
 import { PostNotScheduledError } from '../../errors.js'
 import type { ScheduledChange } from '../../repositories/posts-repository.js'
@@ -16,24 +16,26 @@ import { forecastCapacity } from '../../repositories/schedule-capacity.js'
 const ROLES = ['admin', 'social_marketing']
 
 /** The dependencies of `checkPostRequest`, from the app. */
-export function postCheckDeps(app: FastifyInstance) {
+export function postCheckDeps(app: FastifyInstance): PostCheckDeps {
   return {
     media: app.publish.media,
     quota: app.publish.quota,
     authClient: app.authClient,
     tiktok: app.tiktok,
+    instagram: app.instagram,
     pullPrefixes: pullPrefixes(app.publishConfig),
     publicBaseUrl: app.publishConfig.MEDIA_PUBLIC_BASE_URL,
+    reelMaxBytes: app.publishConfig.INSTAGRAM_REEL_MAX_BYTES,
   }
 }
 
-/** A scheduled post as answered to the CRM, with TikTok's caps checked at its time. */
+/** A scheduled post as answered to the CRM, with TikTok's caps checked at its time (TikTok posts only). */
 export async function withCapacity(app: FastifyInstance, row: PostRow) {
   const at = row.scheduledAt
-  if (!at) return toPostDto(row)
+  if (!at || row.provider !== 'tiktok') return toPostDto(row)
   const capacity = await forecastCapacity(app.db, {
     connectionId: row.connectionId,
-    mode: row.mode,
+    mode: row.mode as 'direct' | 'inbox', // TikTok posts only (above)
     at,
     postId: row.id,
   })

@@ -5,11 +5,17 @@ import { Type } from 'typebox'
 /** The route pattern opened without an internal token (app.ts `publicPaths`). */
 export const PUBLIC_MEDIA_ROUTE = '/media/public/:file'
 
-const CONTENT_TYPE: Record<string, string> = { jpg: 'image/jpeg', webp: 'image/webp' }
+const CONTENT_TYPE: Record<string, string> = {
+  jpg: 'image/jpeg',
+  webp: 'image/webp',
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+}
 
 /**
  * `GET /media/public/:file?expires=&signature=` — a stored photo for TikTok to pull (docs/tiktok-api.md
- * §3.4, §3.6), reached through the gateway's public `/media/public/` path at `MEDIA_PUBLIC_BASE_URL`.
+ * §3.4, §3.6) or a Reel's video for Instagram to fetch (docs/instagram-api.md "Publishing"), reached
+ * through the gateway's public `/media/public/` path at `MEDIA_PUBLIC_BASE_URL`.
  * No identity: the signed URL is the credential (`photo-urls.ts`). Any unsigned, altered or expired
  * URL, or a photo deleted since, answers 404 (never telling which); a good one answers 200 with the
  * bytes, its content type and length, and `Cache-Control: private, no-store`.

@@ -1,19 +1,18 @@
-import type { AuthClient } from '@social-bridge/auth-client'
-import type { CreatePostRequest } from '@social-bridge/contracts'
+import type { ConnectionAccessToken, CreatePostRequest } from '@social-bridge/contracts'
 import { NotFoundError, withDetails } from '@social-bridge/service-kit'
-import { type CreatorInfo, type TikTokClient, TikTokError } from '@social-bridge/tiktok-client'
+import { type CreatorInfo, TikTokError } from '@social-bridge/tiktok-client'
 import {
   InteractionDisabledError,
   MediaNotVideoError,
+  OptionNotSupportedError,
   PostingLimitReachedError,
   PrivacyLevelNotAllowedError,
   TitleTooLongError,
   UrlNotVerifiedError,
   VideoTooLongError,
-} from '../errors.js'
-import type { MediaRepository } from '../repositories/media-repository.js'
-import type { Quota } from '../repositories/quota.js'
-import { queryCreatorInfo } from './creator-info.js'
+} from '../../errors.js'
+import type { Quota } from '../../repositories/quota.js'
+import { queryCreatorInfo } from '../creator-info.js'
 import {
   checkAgainstCreatorInfo,
   checkPullUrl,
@@ -21,10 +20,10 @@ import {
   effectiveInteractions,
   type RuleViolation,
   sentPrivacyLevel,
-} from './creator-rules.js'
-import { checkPhotoPost } from './photo-rules.js'
-import type { Interactions } from './post-options.js'
-import { toPublicError } from './public-errors.js'
+} from '../creator-rules.js'
+import { checkPhotoPost } from '../photo-rules.js'
+import { toPublicError } from '../public-errors.js'
+import type { CheckedPost, PostCheckDeps, PostRequestProvider } from './provider.js'
 
 const ERRORS = {
   PRIVACY_LEVEL_NOT_ALLOWED: PrivacyLevelNotAllowedError,
@@ -35,8 +34,25 @@ const ERRORS = {
 } as const
 
 /** Throws the 422 of a rule violation, with its details. */
-export function throwViolation(v: RuleViolation): never {
+function throwViolation(v: RuleViolation): never {
   throw withDetails(new ERRORS[v.code](v.message), v.details ?? {})
+}
+
+/** Request fields only a Reel takes (docs/instagram-api.md "Publishing"). */
+const REEL_ONLY = ['caption', 'shareToFeed', 'coverUrl', 'thumbOffsetMs'] as const
+
+/** A TikTok post is `direct` or `inbox` and takes none of the Reel options: 422 `OPTION_NOT_SUPPORTED`. */
+function refuseReelOptions(body: CreatePostRequest): void {
+  const given = REEL_ONLY.filter((k) => body[k] !== undefined)
+  if (body.mode === 'reel' || given.length > 0) {
+    const what = body.mode === 'reel' ? "mode 'reel'" : given.join(', ')
+    throw withDetails(
+      new OptionNotSupportedError(
+        `A TikTok account takes mode 'direct' or 'inbox' and no Reel options (${what})`,
+      ),
+      { options: body.mode === 'reel' ? ['mode', ...given] : given },
+    )
+  }
 }
 
 /**
@@ -59,41 +75,25 @@ export function inboxCapError(retryAfterSec: number) {
   )
 }
 
-/** What the checks of `POST /posts` use: the app's repositories, auth-service client and TikTok client. */
-export interface PostCheckDeps {
-  media: MediaRepository
-  quota: Quota
-  authClient: AuthClient
-  tiktok: TikTokClient
-  /** The verified PULL_FROM_URL prefixes (`pullPrefixes(config)`). */
-  pullPrefixes: string[]
-  /** `MEDIA_PUBLIC_BASE_URL` (stored photos are offered to TikTok there). */
-  publicBaseUrl: string
-}
-
-/** What the checks learnt, stored with the post. */
-export interface CheckedPost {
-  videoSize?: number
-  creatorUsername?: string
-  interactions: Interactions
-}
-
 /**
- * Synchronous checks of `POST /posts`, all before TikTok is asked to post anything: the media
+ * TikTok's synchronous checks of `POST /posts`, all before TikTok is asked to post anything: the media
  * belongs to the tenant (404), a URL is https, not an IP and under `PULL_FROM_URL_PREFIXES`
  * (422 `URL_NOT_VERIFIED`), the title fits (422 `TITLE_TOO_LONG`), and the account's live
  * creator_info (docs/tiktok-api.md §3.1) allows the privacy level, interactions and duration (422).
  * creator_info counts against its 20 calls/min per token (shared with the worker, all replicas):
  * when they are used up the answer is 429 `POSTING_LIMIT_REACHED` with `retryAfterSec` and
  * Retry-After, and TikTok is not called. An inbox post on an account without the
- * `video.publish` scope skips creator_info (TikTok lets the creator choose in the app).
+ * `video.publish` scope skips creator_info (TikTok lets the creator choose in the app). Reel
+ * options answer 422 `OPTION_NOT_SUPPORTED`.
  * @throws the public errors above, and auth-service/TikTok/limit failures via `toPublicError`.
  */
-export async function checkPostRequest(
+async function check(
   deps: PostCheckDeps,
   tenantId: string,
   body: CreatePostRequest,
+  handed: ConnectionAccessToken,
 ): Promise<CheckedPost> {
+  refuseReelOptions(body)
   let durationSec: number | null = null
   let videoSize: number | undefined
   if ('photos' in body.source) {
@@ -115,8 +115,6 @@ export async function checkPostRequest(
 
   let info: CreatorInfo | null = null
   try {
-    // The access token is also the ownership check: another tenant's connection answers 404 here.
-    const handed = await deps.authClient.getAccessToken(body.connectionId, { tenantId })
     // A scheduled draft takes its inbox slot when it starts; the answer's `capacity` tells about then.
     if (body.mode === 'inbox' && !body.scheduledAt) await refuseWhenInboxFull(deps.quota, body.connectionId)
     info = await queryCreatorInfo({
@@ -146,3 +144,6 @@ export async function checkPostRequest(
     interactions: effectiveInteractions(body, info),
   }
 }
+
+/** TikTok's request checks (docs/tiktok-api.md §3.1–§3.4). */
+export const tiktokPosts: PostRequestProvider = { check }

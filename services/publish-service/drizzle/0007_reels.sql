@@ -1,0 +1,1 @@
+ALTER TABLE "publish"."posts" ADD COLUMN "instagram_media_id" text;

@@ -44,7 +44,7 @@ export function reelPublishedEnvelope(
   tenantId: string,
   data: { postId: string; connectionId: string; containerId: string; mediaId: string },
 ): Envelope<PostPublishedV1> {
-  const payload = {
+  const payload: PostPublishedV1 = {
     postId: data.postId,
     connectionId: data.connectionId,
     publishId: data.containerId,

@@ -26,14 +26,10 @@ function tenantOf(env: Envelope<unknown>): string {
 }
 
 /**
- * `social.post.published` as publish-service sends it for every provider: `provider` (absent =
- * `tiktok`) and, for Instagram, `instagramMediaId` (the `{ig-media-id}` `media_publish` returned,
- * IG-COMMON contract of issue 19). Read as optional until contracts declare them.
+ * The provider's post ids a `social.post.published` names (`provider` absent = `tiktok`): TikTok's
+ * public post ids, or the Instagram media id `media_publish` returned (docs/instagram-api.md "Publishing").
  */
-type PostPublished = PostPublishedV1 & { provider?: string; instagramMediaId?: string }
-
-/** The provider's post ids a `social.post.published` names: TikTok's public post ids, or the Instagram media id. */
-function publishedMediaIds(data: PostPublished): { provider: string; ids: string[] } {
+function publishedMediaIds(data: PostPublishedV1): { provider: string; ids: string[] } {
   const provider = data.provider ?? 'tiktok'
   if (provider === 'instagram') return { provider, ids: data.instagramMediaId ? [data.instagramMediaId] : [] }
   return { provider, ids: data.tiktokPostIds ?? [] }
@@ -98,7 +94,7 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
      * empty now, filled by a later webhook) or the Instagram media id (`instagramMediaId`; the
      * post's `publishId` is its container id, or the media id when absent). The media becomes due.
      */
-    postPublished: (env: Envelope<PostPublished>) =>
+    postPublished: (env: Envelope<PostPublishedV1>) =>
       once(env, Subjects.postPublished, async (tx) => {
         const tenantId = tenantOf(env)
         const { postId, connectionId } = env.data

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { authClientPlugin } from '@social-bridge/auth-client'
 import { Streams } from '@social-bridge/contracts'
+import { instagramClientPlugin } from '@social-bridge/instagram-client/fastify'
 import { infrastructurePlugin } from '@social-bridge/service-kit'
 import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
 import type { FastifyInstance } from 'fastify'
@@ -10,6 +11,7 @@ import type { AnalyticsConfig } from './config.js'
 import { domainPlugin } from './plugins/app/domain.js'
 import { pgPlugin } from './plugins/external/pg.js'
 import analyticsRoutes from './routes/analytics/index.js'
+import postRoutes from './routes/posts/index.js'
 import { workersPlugin } from './workers/index.js'
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle')
@@ -33,7 +35,7 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     config,
     // the one pool: raw SQL repositories bind and read Date (app.pg = app.sql)
     db: { schema: 'analytics', migrationsFolder, poolSize: config.DB_POOL_SIZE, rawDates: 'date' },
-    streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
+    streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.instagramWebhooks, Streams.deadLetters],
   })
   await fastify.register(pgPlugin)
   // the Display API needs only the user's access token, no client secret (docs/tiktok-api.md §2)
@@ -43,6 +45,12 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     apiBaseUrl: config.TIKTOK_API_BASE_URL,
     connections: 32,
   })
+  // the comments endpoint needs only the user's access token, no app secret (docs/instagram-api.md "Comments")
+  await fastify.register(instagramClientPlugin, {
+    appId: '',
+    appSecret: '',
+    graphBaseUrl: config.INSTAGRAM_GRAPH_BASE_URL,
+  })
   await fastify.register(authClientPlugin, {
     baseUrl: config.AUTH_SERVICE_URL,
     internalJwtSecret: config.INTERNAL_JWT_SECRET,
@@ -50,6 +58,7 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
   })
   await fastify.register(domainPlugin, { config, clock: opts.clock })
   await fastify.register(analyticsRoutes, { config })
+  await fastify.register(postRoutes)
   await fastify.register(workersPlugin, { config })
 }
 

@@ -34,6 +34,15 @@ export function testConfig(
     SYNC_LEASE_MS: 60_000,
     SYNC_RETRY_MS: 100,
     CATCH_UP_ON_START: false,
+    INSTAGRAM_GRAPH_BASE_URL: `${input.sandboxUrl}/instagram/graph`,
+    COMMENT_SYNC_ENABLED: false,
+    COMMENT_SYNC_TICK_MS: 50,
+    COMMENT_SYNC_BATCH: 10,
+    COMMENT_SYNC_PAGE_SIZE: 50,
+    COMMENT_SYNC_MAX_PAGES: 10,
+    COMMENT_SYNC_LEASE_MS: 60_000,
+    COMMENT_SYNC_RETRY_MS: 100,
+    COMMENT_SYNC_RATE_LIMIT_BACKOFF_MS: 1000,
     ...overrides,
   }
 }

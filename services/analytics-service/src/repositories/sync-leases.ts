@@ -68,7 +68,8 @@ export function createSyncLeases({ sql }: { sql: Sql }): SyncLeases {
           lease_owner = ${token}
         where id in (
           select id from analytics.connections
-          where status = 'active' and open_id is not null and next_sync_at <= ${now}
+          -- TikTok's sync only: Instagram accounts are tracked for their comments (comment-sync.ts)
+          where status = 'active' and provider = 'tiktok' and open_id is not null and next_sync_at <= ${now}
             and (lease_until is null or lease_until < now())
           order by next_sync_at
           limit ${limit}

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { AuthClient } from '@social-bridge/auth-client'
 import type { AnalyticsDomain } from '../plugins/app/domain.js'
+import { TRACKED_PROVIDERS } from './event-handlers.js'
 
 /**
  * Start-up catch-up: lists auth-service's active connections (`GET /internal/connections?status=active`)
@@ -18,8 +19,8 @@ export async function catchUpConnections(deps: {
   for (let attempt = 0; !deps.signal.aborted; attempt++) {
     const listedAt = new Date()
     try {
-      // only TikTok accounts have metrics here (not TikTok Shop sellers)
-      const items = (await deps.authClient.listActiveConnections()).filter((c) => c.provider === 'tiktok')
+      // TikTok accounts (metrics) and Instagram accounts (comments); not TikTok Shop sellers
+      const items = (await deps.authClient.listActiveConnections()).filter((c) => TRACKED_PROVIDERS.has(c.provider))
       return await deps.domain.connections.trackListed(items, listedAt, deps.domain.clock())
     } catch (err) {
       deps.log?.warn({ err, attempt }, 'connection catch-up failed; retrying')

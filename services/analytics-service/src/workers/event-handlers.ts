@@ -14,6 +14,9 @@ import type { AnalyticsDomain } from '../plugins/app/domain.js'
 import type { Queryable } from '../repositories/db-types.js'
 import { claimEvent } from '../repositories/processed-events.js'
 
+/** Providers whose connections analytics-service tracks: TikTok (metrics) and Instagram (comments). */
+export const TRACKED_PROVIDERS: ReadonlySet<string> = new Set(['tiktok', 'instagram'])
+
 /** Raised for an event that can never be applied (it ends in the dead-letter stream after the retries). */
 export class UnusableEventError extends Error {
   override name = 'UnusableEventError'
@@ -39,11 +42,14 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
   return {
     /**
      * `social.connection.connected`: track the account (tenant from the envelope) and sync it now.
-     * Only TikTok accounts have metrics here: other providers' connections (TikTok Shop) are skipped.
+     * TikTok accounts have metrics here; Instagram accounts are tracked so their comments resolve
+     * to the connection (ig-user-id = `openId`), and their comment sync is due again; other
+     * providers' connections (TikTok Shop) are skipped.
      */
     connected: (env: Envelope<ConnectionConnectedV1>) =>
       once(env, Subjects.connectionConnected, async (tx) => {
-        if (env.data.provider !== 'tiktok') return
+        if (!TRACKED_PROVIDERS.has(env.data.provider)) return
+        if (env.data.provider === 'instagram') await domain.comments.makeConnectionDue(tx, env.data.connectionId)
         await domain.connections.trackConnected(tx, {
           id: env.data.connectionId,
           tenantId: tenantOf(env),

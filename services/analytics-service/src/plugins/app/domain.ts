@@ -3,11 +3,14 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from '../../config.js'
 import { outbox as outboxTable } from '../../db/schema.js'
+import { InstagramGraphError } from '@social-bridge/instagram-client'
 import { type Cadence, parseCadence } from '../../domain/cadence.js'
+import { type CommentSync, createCommentSync } from '../../domain/comments/comment-sync.js'
 import { createRateBudget, type RateBudget } from '../../domain/rate-budget.js'
 import { createReports, type Reports } from '../../domain/reports.js'
 import { createSyncService, type SyncService } from '../../domain/sync/sync-service.js'
 import { registerAnalyticsMetrics } from '../../metrics.js'
+import { type CommentsRepository, createCommentsRepository } from '../../repositories/comments-repository.js'
 import {
   type ConnectionsRepository,
   createConnectionsRepository,
@@ -38,6 +41,10 @@ export interface AnalyticsDomain {
   callStats: Map<string, number>
   /** The answers of the GET analytics routes. */
   reports: Reports
+  /** Instagram comments and the media they are kept for (docs/instagram-api.md "Comments"). */
+  comments: CommentsRepository
+  /** The comment sync (comments made before the post was known or the account connected). */
+  commentSync: CommentSync
 }
 
 declare module 'fastify' {
@@ -49,7 +56,7 @@ declare module 'fastify' {
 /**
  * Builds the repositories, the shared TikTok budget and the sync service from config and
  * decorates `app.analytics` (with in-process TikTok call counts in `callStats`).
- * Needs `app.pg`, `app.db` (the outbox relay), `app.nats`, `app.tiktok`, `app.authClient`.
+ * Needs `app.pg`, `app.db` (the outbox relay), `app.nats`, `app.tiktok`, `app.instagram`, `app.authClient`.
  * @throws Error at start when `SYNC_CADENCE` is malformed.
  */
 export const domainPlugin = fp(
@@ -107,6 +114,21 @@ export const domainPlugin = fp(
       },
       log: app.log,
     })
+    const comments = createCommentsRepository({ sql })
+    const commentSync = createCommentSync({
+      sql,
+      comments,
+      authClient: app.authClient,
+      listComments: (accessToken, mediaId, page) => app.instagram.comments.list(accessToken, mediaId, page),
+      failureOf: (err) => (err instanceof InstagramGraphError ? err.category : undefined),
+      pageSize: config.COMMENT_SYNC_PAGE_SIZE,
+      maxPages: config.COMMENT_SYNC_MAX_PAGES,
+      batch: config.COMMENT_SYNC_BATCH,
+      leaseMs: config.COMMENT_SYNC_LEASE_MS,
+      retryMs: config.COMMENT_SYNC_RETRY_MS,
+      rateLimitBackoffMs: config.COMMENT_SYNC_RATE_LIMIT_BACKOFF_MS,
+      log: app.log,
+    })
     app.decorate('analytics', {
       clock,
       cadence,
@@ -120,11 +142,13 @@ export const domainPlugin = fp(
       sync,
       callStats,
       reports: createReports({ readModel, connections }),
+      comments,
+      commentSync,
     })
   },
   {
     name: 'analytics-domain',
     fastify: '5.x',
-    dependencies: ['analytics-pg', 'sb-db', 'sb-nats', 'sb-tiktok', 'auth-client'],
+    dependencies: ['analytics-pg', 'sb-db', 'sb-nats', 'sb-tiktok', 'sb-instagram', 'auth-client'],
   },
 )

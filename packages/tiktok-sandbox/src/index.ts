@@ -6,6 +6,16 @@ export type { AdminApi, PublishView, SeedVideosOptions, VideoView } from './admi
 export type { AppConfig } from './context.js'
 export { AuthorizeRequestError } from './errors.js'
 export type { Fault, FaultInput, FaultKind } from './faults.js'
+export type {
+  AddIgAccountInput,
+  IgAccount,
+  IgAccountType,
+  InstagramAdminApi,
+  InstagramApp,
+  InstagramOptions,
+  InstagramSettings,
+  InstagramStore,
+} from './instagram/index.js'
 export { KNOWN_SCOPES } from './oauth/authorize-request.js'
 export { CHUNK_LIMITS, checkChunks } from './posting/chunks.js'
 export { urlOwnershipVerified } from './posting/url-ownership.js'

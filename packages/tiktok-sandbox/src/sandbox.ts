@@ -6,6 +6,7 @@ import { type AdminApi, createAdminApi } from './admin.js'
 import { buildApp } from './app.js'
 import type { AppConfig, SandboxContext } from './context.js'
 import { createFaults } from './faults.js'
+import { type InstagramAdminApi, type InstagramOptions, registerInstagram } from './instagram/index.js'
 import { noteChanges } from './persistence/note-changes.js'
 import type { StateSaver } from './persistence/saver.js'
 import { createSandboxSaver, readStateFile } from './persistence/state-file.js'
@@ -53,6 +54,8 @@ export interface SandboxOptions {
   stateFile?: string
   /** The emulated TikTok Shop app and sellers (docs/tiktok-shop-api.md); defaults in shop/index.ts. */
   shop?: ShopOptions
+  /** The emulated Instagram app and accounts (docs/instagram-api.md); defaults in instagram/index.ts. */
+  instagram?: InstagramOptions
 }
 
 /** How long changes gather before the state file is written, ms. */
@@ -72,6 +75,8 @@ export interface Sandbox extends AdminApi {
   idle(): Promise<void>
   /** TikTok Shop's seller authorization on the same base URL (authorize page, tokens, shops). */
   readonly shop: ShopAdminApi
+  /** Instagram (Instagram Login, Graph) under `/instagram/www|api|graph` on the same base URL. */
+  readonly instagram: InstagramAdminApi
   /**
    * Stops listening, cancels timers and webhook retries, writes the state file (if any), deletes
    * stored bytes. Throws when the state file cannot be written. Later calls return the first one's promise.
@@ -127,6 +132,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   }
   const app = await buildApp(ctx)
   const shop = await registerShop(app, ctx, options.shop)
+  const instagram = await registerInstagram(app, ctx, options.instagram)
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
@@ -149,6 +155,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     stateFile: options.stateFile,
     app,
     shop,
+    instagram,
     idle: () => ctx.processor.idle(),
     close() {
       closing ??= (async () => {

@@ -1,0 +1,36 @@
+/**
+ * `createInstagramClient` — composes the client's areas over one {@link GraphHttp}. Each area is a
+ * file exporting `create<Area>(graph, options)` (oauth.ts, publishing.ts, insights.ts, comments.ts,
+ * webhooks.ts); add it to {@link InstagramClient} and to the object below, one line each.
+ */
+import { createGraphHttp, type GraphHttp, type GraphHttpOptions } from './graph.js'
+
+/** Options of {@link createInstagramClient}: one app of Business Login for Instagram. */
+export interface InstagramClientOptions extends GraphHttpOptions {
+  /** The Instagram app id (`client_id`). */
+  appId: string
+  /** The Instagram app secret: sent to the token calls, signs webhooks; never logged or put in a message. */
+  appSecret: string
+  /** Authorize page host, default `https://www.instagram.com` (docs/instagram-api.md "Connect"). */
+  authorizeBaseUrl?: string | undefined
+  /** Code-exchange host, default `https://api.instagram.com` ("Connect"). */
+  apiBaseUrl?: string | undefined
+}
+
+/** The Instagram client: the only code in Social Bridge speaking Instagram's wire format. */
+export interface InstagramClient {
+  /** The shared request helper (usage headers, typed errors); areas build on it. */
+  readonly graph: GraphHttp
+  // areas: oauth, publishing, insights, comments, webhooks (one line each)
+  close(): Promise<void>
+}
+
+/** Builds the client. Close it to free its sockets. */
+export function createInstagramClient(opts: InstagramClientOptions): InstagramClient {
+  const graph = createGraphHttp({ ...opts, secrets: [opts.appSecret, ...(opts.secrets ?? [])] })
+  return {
+    graph,
+    // areas: one line each
+    close: () => graph.close(),
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * @social-bridge/instagram-client — the only code in Social Bridge that speaks the Instagram API
+ * with Instagram Login (graph.instagram.com): Business Login (OAuth), Reels publishing, insights,
+ * comments and webhooks. Built from docs/instagram-api.md. See README.md.
+ */
+export { createInstagramClient, type InstagramClient, type InstagramClientOptions } from './client.js'
+export {
+  classifyGraphError,
+  GraphCodes,
+  INSTAGRAM_ERROR_KINDS,
+  type InstagramErrorCategory,
+  type InstagramErrorKind,
+  InstagramGraphError,
+  type InstagramGraphErrorOptions,
+  redactGraphSecrets,
+} from './errors.js'
+export {
+  createGraphHttp,
+  GRAPH_BASE_URL,
+  type GraphCall,
+  type GraphHttp,
+  type GraphHttpOptions,
+  type GraphParam,
+  type GraphResponse,
+} from './graph.js'
+export { type AppUsage, type BusinessUseCaseUsage, type GraphUsage, parseUsage } from './usage.js'

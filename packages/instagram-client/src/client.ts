@@ -3,6 +3,7 @@
  * file exporting `create<Area>(graph, options)` (oauth.ts, publishing.ts, insights.ts, comments.ts,
  * webhooks.ts); add it to {@link InstagramClient} and to the object below, one line each.
  */
+import { type CommentsApi, createComments } from './comments.js'
 import { createGraphHttp, type GraphHttp, type GraphHttpOptions } from './graph.js'
 
 /** Options of {@link createInstagramClient}: one app of Business Login for Instagram. */
@@ -22,6 +23,8 @@ export interface InstagramClient {
   /** The shared request helper (usage headers, typed errors); areas build on it. */
   readonly graph: GraphHttp
   // areas: oauth, publishing, insights, comments, webhooks (one line each)
+  /** Comments on IG media (comments.ts). Webhooks are pure functions of webhooks.ts (no Graph calls). */
+  readonly comments: CommentsApi
   close(): Promise<void>
 }
 
@@ -31,6 +34,7 @@ export function createInstagramClient(opts: InstagramClientOptions): InstagramCl
   return {
     graph,
     // areas: one line each
+    comments: createComments(graph),
     close: () => graph.close(),
   }
 }

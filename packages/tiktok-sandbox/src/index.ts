@@ -16,6 +16,17 @@ export type {
   InstagramSettings,
   InstagramStore,
 } from './instagram/index.js'
+export { type AddIgCommentInput, addIgComment } from './instagram/comments.js'
+export type { IgComment, IgMedia } from './instagram/store.js'
+export {
+  DEFAULT_RETRY_DELAYS_MS as IG_WEBHOOK_RETRY_DELAYS_MS,
+  type IgHandshakeResult,
+  type IgWebhookAttempt,
+  type IgWebhookDelivery,
+  type IgWebhookFault,
+  type IgWebhookSettings,
+  type IgWebhooks,
+} from './instagram/webhooks.js'
 export { KNOWN_SCOPES } from './oauth/authorize-request.js'
 export { CHUNK_LIMITS, checkChunks } from './posting/chunks.js'
 export { urlOwnershipVerified } from './posting/url-ownership.js'

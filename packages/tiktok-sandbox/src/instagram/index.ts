@@ -20,9 +20,11 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { SandboxContext } from '../context.js'
 import { authenticate, callerAccount, usageHeaders } from './auth.js'
+import { commentsRoutes } from './comments.js'
 import { graphErrors, sendGraphError, toGraphError } from './http.js'
 import { meRoutes } from './me.js'
 import { createNodes, type IgNodes } from './nodes.js'
+import { createIgWebhooks, type IgWebhookSettings, type IgWebhooks } from './webhooks.js'
 import {
   type AddIgAccountInput,
   createInstagramStore,
@@ -57,6 +59,8 @@ export interface InstagramApp {
 export interface InstagramOptions extends Partial<InstagramApp> {
   accounts?: AddIgAccountInput[]
   settings?: Partial<InstagramSettings>
+  /** Webhook delivery settings (batching, retry schedule), webhooks.ts. */
+  webhookSettings?: Partial<IgWebhookSettings>
 }
 
 /** What every route module receives. */
@@ -82,6 +86,8 @@ export interface InstagramAdminApi {
   expireTokens(igUserId: string): number
   /** Kills the account's tokens, as when the user removes the app. @returns how many changed. */
   revokeTokens(igUserId: string): number
+  /** Webhook subscription (handshake), signed batched deliveries with retries, faults (webhooks.ts). */
+  readonly webhooks: IgWebhooks
 }
 
 /** Graph-host route modules, registered under `/instagram/graph`. One line each. */
@@ -89,8 +95,7 @@ const GRAPH_MODULES: FastifyPluginAsync<IgRouteOptions>[] = [
   meRoutes,
   // mediaRoutes (media.ts: containers, media_publish, content_publishing_limit)
   // insightsRoutes (insights.ts: /{ig-media-id}/insights, /{ig-user-id}/insights)
-  // commentsRoutes (comments.ts: /{ig-media-id}/comments, replies, hide, delete)
-  // webhooksRoutes (webhooks.ts: signed deliveries of comments and other fields)
+  commentsRoutes,
 ]
 
 /** Graph's scope: error envelope, not-found, usage headers, the `/{id}` dispatcher, the modules. */
@@ -139,6 +144,8 @@ export async function registerInstagram(
   }
   const store = createInstagramStore(ctx.clock, options.settings)
   for (const a of options.accounts ?? []) store.addAccount(a)
+  const webhooks = createIgWebhooks({ app, clock: ctx.clock, ...(options.webhookSettings ? { settings: options.webhookSettings } : {}) })
+  fastify.addHook('onClose', async () => webhooks.close())
   const routeOptions: IgRouteOptions = { ctx, app, store, nodes: createNodes() }
   await fastify.register(graphScope, { ...routeOptions, prefix: '/instagram/graph' })
   return {
@@ -149,5 +156,6 @@ export async function registerInstagram(
     listAccounts: () => [...store.accounts.values()],
     expireTokens: (igUserId) => store.expireTokens(igUserId),
     revokeTokens: (igUserId) => store.revokeTokens(igUserId),
+    webhooks,
   }
 }

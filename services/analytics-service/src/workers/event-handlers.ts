@@ -48,8 +48,9 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
      */
     connected: (env: Envelope<ConnectionConnectedV1>) =>
       once(env, Subjects.connectionConnected, async (tx) => {
-        if (!TRACKED_PROVIDERS.has(env.data.provider)) return
-        if (env.data.provider === 'instagram') await domain.comments.makeConnectionDue(tx, env.data.connectionId)
+        const provider: string = env.data.provider
+        if (!TRACKED_PROVIDERS.has(provider)) return
+        if (provider === 'instagram') await domain.comments.makeConnectionDue(tx, env.data.connectionId)
         await domain.connections.trackConnected(tx, {
           id: env.data.connectionId,
           tenantId: tenantOf(env),

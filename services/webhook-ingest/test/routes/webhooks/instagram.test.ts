@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { namespacedStream, Streams } from '@social-bridge/contracts'
 import t from 'tap'
+import { instagramWebhookSettings } from '../../../src/config.js'
 import { instagramChangeId } from '../../../src/domain/instagram/envelope.js'
 import {
   build,
@@ -11,6 +12,7 @@ import {
   igHeaders,
   igNotification,
   storedInstagramMessages,
+  testConfig,
 } from '../../helper.js'
 
 const ACCOUNT = '17841400000000001'
@@ -28,9 +30,9 @@ t.test('the handshake with the configured verify token answers 200 with the raw 
 })
 
 for (const [name, query] of [
-  ['another verify token', { 'hub.mode': 'subscribe', 'hub.challenge': '42', 'hub.verify_token': 'guess' }],
-  ['another mode', { 'hub.mode': 'unsubscribe', 'hub.challenge': '42', 'hub.verify_token': IG_VERIFY_TOKEN }],
-  ['no verify token', { 'hub.mode': 'subscribe', 'hub.challenge': '42' }],
+  ['another verify token', { 'hub.mode': 'subscribe', 'hub.challenge': 'chl-7731', 'hub.verify_token': 'guess' }],
+  ['another mode', { 'hub.mode': 'unsubscribe', 'hub.challenge': 'chl-7731', 'hub.verify_token': IG_VERIFY_TOKEN }],
+  ['no verify token', { 'hub.mode': 'subscribe', 'hub.challenge': 'chl-7731' }],
   ['no challenge', { 'hub.mode': 'subscribe', 'hub.verify_token': IG_VERIFY_TOKEN }],
 ] as const) {
   t.test(`the handshake with ${name} is refused with 403 in the shared error shape`, async (t) => {
@@ -38,7 +40,7 @@ for (const [name, query] of [
     const res = await app.inject(`/webhooks/instagram?${handshake(query)}`)
     t.equal(res.statusCode, 403)
     t.match(res.json(), { error: { code: 'FORBIDDEN', message: String }, requestId: String })
-    t.notMatch(res.body, '42', 'the challenge is not echoed')
+    t.notMatch(res.body, 'chl-7731', 'the challenge is not echoed')
   })
 }
 
@@ -233,6 +235,10 @@ t.test('without Instagram settings the Instagram routes do not exist and TikTok 
   t.equal((await app.inject('/webhooks/instagram?hub.mode=subscribe')).statusCode, 404)
 })
 
-t.test('an app secret without a verify token stops the start with a clear message', async (t) => {
-  await t.rejects(build(t, { INSTAGRAM_WEBHOOK_VERIFY_TOKEN: '' }), /INSTAGRAM_APP_SECRET and INSTAGRAM_WEBHOOK_VERIFY_TOKEN/)
+t.test('an app secret without a verify token (or the reverse) is refused with a clear message', async (t) => {
+  t.throws(() => instagramWebhookSettings(testConfig({ INSTAGRAM_WEBHOOK_VERIFY_TOKEN: '' })), {
+    message: /INSTAGRAM_APP_SECRET and INSTAGRAM_WEBHOOK_VERIFY_TOKEN must be set together/,
+  })
+  t.throws(() => instagramWebhookSettings(testConfig({ INSTAGRAM_APP_SECRET: '' })))
+  t.equal(instagramWebhookSettings(testConfig({ INSTAGRAM_APP_SECRET: '', INSTAGRAM_WEBHOOK_VERIFY_TOKEN: '' })), null)
 })

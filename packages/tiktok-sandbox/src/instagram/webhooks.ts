@@ -44,6 +44,8 @@ export interface IgWebhookAttempt {
   error?: string
   /** The `X-Hub-Signature-256` sent (a wrong one under the `bad_signature` fault). */
   signature: string
+  /** Delay before the next attempt, ms (from `retryDelaysMs`); absent when this was the last. */
+  retryInMs?: number
   /** Virtual Unix ms of the next attempt; absent when this was the last. */
   retryAt?: number
 }
@@ -193,6 +195,7 @@ export function createIgWebhooks(deps: { app: InstagramApp; clock: Clock; settin
       return
     }
     if (closed) return
+    a.retryInMs = delay
     a.retryAt = deps.clock.now() + delay
     // a retry is signed right (the fault hits one attempt): it shows the receiver recovers
     timers.at(a.retryAt, () => void attempt(d, false))

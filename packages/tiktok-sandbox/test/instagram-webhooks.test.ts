@@ -1,11 +1,11 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { addIgComment, IG_WEBHOOK_RETRY_DELAYS_MS } from '../src/index.js'
 import { build, waitFor } from './helper.js'
 import { igReceiver, seedMedia } from './instagram-helper.js'
 
 const HOUR = 3_600_000
 
-async function subscribed(t: Tap.Test, opts: { statuses?: number[]; webhookSettings?: Record<string, unknown> } = {}) {
+async function subscribed(t: Test, opts: { statuses?: number[]; webhookSettings?: Record<string, unknown> } = {}) {
   const receiver = await igReceiver(t, { verifyToken: 'vt', ...(opts.statuses ? { statuses: opts.statuses } : {}) })
   const sandbox = await build(t, {
     instagram: { webhookUrl: receiver.url, webhookVerifyToken: 'vt', ...(opts.webhookSettings ? { webhookSettings: opts.webhookSettings } : {}) },

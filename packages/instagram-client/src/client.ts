@@ -5,6 +5,7 @@
  */
 import { type CommentsApi, createComments } from './comments.js'
 import { createGraphHttp, type GraphHttp, type GraphHttpOptions } from './graph.js'
+import { createOAuth, type InstagramOAuth } from './oauth.js'
 
 /** Options of {@link createInstagramClient}: one app of Business Login for Instagram. */
 export interface InstagramClientOptions extends GraphHttpOptions {
@@ -22,9 +23,15 @@ export interface InstagramClientOptions extends GraphHttpOptions {
 export interface InstagramClient {
   /** The shared request helper (usage headers, typed errors); areas build on it. */
   readonly graph: GraphHttp
+<<<<<<< HEAD
   // areas: oauth, publishing, insights, comments, webhooks (one line each)
   /** Comments on IG media (comments.ts). Webhooks are pure functions of webhooks.ts (no Graph calls). */
   readonly comments: CommentsApi
+=======
+  /** Business Login: authorize URL, code exchange, long-lived exchange, refresh, profile. */
+  readonly oauth: InstagramOAuth
+  // areas: publishing, insights, comments, webhooks (one line each)
+>>>>>>> ig-provider
   close(): Promise<void>
 }
 
@@ -33,6 +40,7 @@ export function createInstagramClient(opts: InstagramClientOptions): InstagramCl
   const graph = createGraphHttp({ ...opts, secrets: [opts.appSecret, ...(opts.secrets ?? [])] })
   return {
     graph,
+    oauth: createOAuth(graph, opts),
     // areas: one line each
     comments: createComments(graph),
     close: () => graph.close(),

@@ -31,6 +31,18 @@ export {
   type GraphParam,
   type GraphResponse,
 } from './graph.js'
+export {
+  createOAuth,
+  INSTAGRAM_SCOPES,
+  type InstagramAccountType,
+  type InstagramOAuth,
+  type InstagramProfile,
+  isProfessional,
+  type LongLivedToken,
+  type OAuthOptions,
+  REFRESH_MIN_AGE_SEC,
+  type ShortLivedToken,
+} from './oauth.js'
 export { type AppUsage, type BusinessUseCaseUsage, type GraphUsage, parseUsage } from './usage.js'
 export {
   answerHandshake,

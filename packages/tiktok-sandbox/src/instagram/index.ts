@@ -24,6 +24,7 @@ import { commentsRoutes } from './comments.js'
 import { graphErrors, sendGraphError, toGraphError } from './http.js'
 import { meRoutes } from './me.js'
 import { createNodes, type IgNodes } from './nodes.js'
+import { codeExchangeRoutes, consentRedirect, consentRoutes, tokenRoutes } from './oauth.js'
 import { createIgWebhooks, type IgWebhookSettings, type IgWebhooks } from './webhooks.js'
 import {
   type AddIgAccountInput,
@@ -86,12 +87,17 @@ export interface InstagramAdminApi {
   expireTokens(igUserId: string): number
   /** Kills the account's tokens, as when the user removes the app. @returns how many changed. */
   revokeTokens(igUserId: string): number
+  /** Programmatic consent as `igUserId`: the redirect location with `code` (and `#_`) and `state`. */
+  approve(authorizeUrl: string, igUserId: string): string
+  /** Programmatic cancel: the redirect location with `error=access_denied`. */
+  deny(authorizeUrl: string): string
   /** Webhook subscription (handshake), signed batched deliveries with retries, faults (webhooks.ts). */
   readonly webhooks: IgWebhooks
 }
 
 /** Graph-host route modules, registered under `/instagram/graph`. One line each. */
 const GRAPH_MODULES: FastifyPluginAsync<IgRouteOptions>[] = [
+  tokenRoutes,
   meRoutes,
   // mediaRoutes (media.ts: containers, media_publish, content_publishing_limit)
   // insightsRoutes (insights.ts: /{ig-media-id}/insights, /{ig-user-id}/insights)
@@ -127,6 +133,8 @@ const graphScope: FastifyPluginAsync<IgRouteOptions> = async (fastify, { ctx, ap
   }
 }
 
+const search = (url: string) => new URL(url).search.slice(1)
+
 /**
  * Registers Instagram's routes on the sandbox app and returns their admin API.
  */
@@ -148,6 +156,8 @@ export async function registerInstagram(
   fastify.addHook('onClose', async () => webhooks.close())
   const routeOptions: IgRouteOptions = { ctx, app, store, nodes: createNodes() }
   await fastify.register(graphScope, { ...routeOptions, prefix: '/instagram/graph' })
+  await fastify.register(consentRoutes, { ...routeOptions, prefix: '/instagram/www' })
+  await fastify.register(codeExchangeRoutes, { ...routeOptions, prefix: '/instagram/api' })
   return {
     app,
     store,
@@ -156,6 +166,8 @@ export async function registerInstagram(
     listAccounts: () => [...store.accounts.values()],
     expireTokens: (igUserId) => store.expireTokens(igUserId),
     revokeTokens: (igUserId) => store.revokeTokens(igUserId),
+    approve: (url, igUserId) => consentRedirect(app, store, search(url), igUserId),
+    deny: (url) => consentRedirect(app, store, search(url), undefined),
     webhooks,
   }
 }

@@ -23,15 +23,11 @@ export interface InstagramClientOptions extends GraphHttpOptions {
 export interface InstagramClient {
   /** The shared request helper (usage headers, typed errors); areas build on it. */
   readonly graph: GraphHttp
-<<<<<<< HEAD
-  // areas: oauth, publishing, insights, comments, webhooks (one line each)
-  /** Comments on IG media (comments.ts). Webhooks are pure functions of webhooks.ts (no Graph calls). */
-  readonly comments: CommentsApi
-=======
   /** Business Login: authorize URL, code exchange, long-lived exchange, refresh, profile. */
   readonly oauth: InstagramOAuth
   // areas: publishing, insights, comments, webhooks (one line each)
->>>>>>> ig-provider
+  /** Comments on IG media (comments.ts). Webhooks are pure functions of webhooks.ts (no Graph calls). */
+  readonly comments: CommentsApi
   close(): Promise<void>
 }
 

@@ -83,8 +83,8 @@ export interface CommentsRepository {
   failSync(connectionId: string, mediaId: string, error: string, retryMs: number | null): Promise<void>
 }
 
-const COMMENT_COLUMNS = `comment_id as "commentId", media_id as "mediaId", parent_id as "parentId", text,
-  username, like_count as "likeCount", commented_at as "commentedAt"`
+const COMMENT_COLUMNS = `c.comment_id as "commentId", c.media_id as "mediaId", c.parent_id as "parentId", c.text,
+  c.username, c.like_count as "likeCount", c.commented_at as "commentedAt"`
 
 /** Creates the repository on the pool `sql` (event handlers pass their transaction). */
 export function createCommentsRepository({ sql }: { sql: Sql }): CommentsRepository {

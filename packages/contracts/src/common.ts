@@ -5,9 +5,14 @@ export { Uuid } from './uuid.js'
 
 /**
  * Networks Social Bridge connects accounts of: `tiktok` (Login Kit, a creator account) and
- * `tiktok_shop` (TikTok Shop seller authorization, a seller and their shops). Instagram is planned.
+ * `tiktok_shop` (TikTok Shop seller authorization, a seller and their shops), `instagram` (Business
+ * Login for Instagram, an Instagram professional account; docs/instagram-api.md).
  */
-export const Provider = Type.Union([Type.Literal('tiktok'), Type.Literal('tiktok_shop')])
+export const Provider = Type.Union([
+  Type.Literal('tiktok'),
+  Type.Literal('tiktok_shop'),
+  Type.Literal('instagram'),
+])
 
 const TIKTOK_POST_ID_PATTERN = '^[0-9]{1,20}$'
 

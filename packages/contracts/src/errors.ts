@@ -35,6 +35,11 @@ export const ErrorCodes = {
   SHOP_ALREADY_CONNECTED: 'SHOP_ALREADY_CONNECTED',
   /** 409: the user already has another TikTok Shop connection (one shop per CRM user). */
   SHOP_LIMIT_REACHED: 'SHOP_LIMIT_REACHED',
+  /**
+   * An Instagram personal account: it connects, but only professional (business or creator)
+   * accounts can publish; the user switches the account to professional in Instagram and reconnects.
+   */
+  INSTAGRAM_PROFESSIONAL_ACCOUNT_REQUIRED: 'INSTAGRAM_PROFESSIONAL_ACCOUNT_REQUIRED',
   // publishing
   /** The connection is of a provider this operation does not serve (e.g. posting to a TikTok Shop connection). */
   PROVIDER_NOT_SUPPORTED: 'PROVIDER_NOT_SUPPORTED',

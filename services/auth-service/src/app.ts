@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
 import { Streams } from '@social-bridge/contracts'
+import { instagramClientPlugin } from '@social-bridge/instagram-client/fastify'
 import { infrastructurePlugin } from '@social-bridge/service-kit'
 import { tiktokClientPlugin } from '@social-bridge/tiktok-client/fastify'
 import { tiktokShopClientPlugin } from '@social-bridge/tiktok-shop-client/fastify'
@@ -27,7 +28,7 @@ const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
 
 /**
  * auth-service as a Fastify plugin that never listens (CONVENTIONS.md 1): provider OAuth connect
- * (TikTok, TikTok Shop when configured),
+ * (TikTok, TikTok Shop and Instagram when configured),
  * the encrypted token vault, access-token hand-out and refresh, disconnect/revoke. Register it on a Fastify
  * built with service-kit's `createFastifyOptions`; importing this module has no side effects.
  * Wrapped in fastify-plugin so `app.auth`, `app.db`… are visible to tests.
@@ -60,6 +61,15 @@ async function authApp(app: FastifyInstance, opts: AuthAppOptions) {
       authorizeBaseUrl: config.TIKTOK_SHOP_AUTHORIZE_BASE_URL,
       authBaseUrl: config.TIKTOK_SHOP_AUTH_BASE_URL,
       apiBaseUrl: config.TIKTOK_SHOP_API_BASE_URL,
+    })
+  }
+  if (config.INSTAGRAM_APP_ID && config.INSTAGRAM_APP_SECRET && config.INSTAGRAM_REDIRECT_URI) {
+    await app.register(instagramClientPlugin, {
+      appId: config.INSTAGRAM_APP_ID,
+      appSecret: config.INSTAGRAM_APP_SECRET,
+      authorizeBaseUrl: config.INSTAGRAM_AUTHORIZE_BASE_URL,
+      apiBaseUrl: config.INSTAGRAM_API_BASE_URL,
+      graphBaseUrl: config.INSTAGRAM_GRAPH_BASE_URL,
     })
   }
   // domain

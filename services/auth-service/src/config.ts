@@ -34,6 +34,20 @@ export const AuthConfig = Type.Object({
   TIKTOK_SHOP_AUTH_BASE_URL: Type.String({ default: 'https://auth.tiktok-shops.com' }),
   /** Shop API host (the authorized-shops call). */
   TIKTOK_SHOP_API_BASE_URL: Type.String({ default: 'https://open-api.tiktokglobalshop.com' }),
+  /**
+   * Instagram (Business Login for Instagram, docs/instagram-api.md "Connect"): the Instagram app id
+   * and secret and the registered redirect URI (the gateway's `/v1/connections/instagram/callback`).
+   * Without all three the `instagram` provider is off (its authorize answers 404).
+   */
+  INSTAGRAM_APP_ID: Type.Optional(Type.String({ minLength: 1 })),
+  INSTAGRAM_APP_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  INSTAGRAM_REDIRECT_URI: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** The authorize page host. */
+  INSTAGRAM_AUTHORIZE_BASE_URL: Type.String({ default: 'https://www.instagram.com' }),
+  /** The code-exchange host. */
+  INSTAGRAM_API_BASE_URL: Type.String({ default: 'https://api.instagram.com' }),
+  /** The Graph host (long-lived exchange, refresh, `/me`); may end in a version, e.g. `/v23.0`. */
+  INSTAGRAM_GRAPH_BASE_URL: Type.String({ default: 'https://graph.instagram.com' }),
   /** `kid1:base64key,kid2:base64key`; every key is 32 bytes (AES-256-GCM). */
   TOKEN_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
   /** Key id new ciphertexts are written under; must be one of TOKEN_ENCRYPTION_KEYS. */

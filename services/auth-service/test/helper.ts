@@ -21,6 +21,7 @@ import {
   startAuthService,
   TEST_CRM_ORIGIN,
   TEST_DEFAULT_RETURN_URL,
+  TEST_INSTAGRAM_APP,
   TEST_REDIRECT_URI,
   TEST_SHOP_APP,
   testAuthConfig,
@@ -39,7 +40,12 @@ export async function startSandbox(
   t: Teardownable,
   settings: Partial<SandboxSettings> = {},
 ): Promise<Sandbox> {
-  const sandbox = await createSandbox({ redirectUris: [REDIRECT_URI], settings, shop: TEST_SHOP_APP })
+  const sandbox = await createSandbox({
+    redirectUris: [REDIRECT_URI],
+    settings,
+    shop: TEST_SHOP_APP,
+    instagram: TEST_INSTAGRAM_APP,
+  })
   t.teardown(() => sandbox.close())
   return sandbox
 }

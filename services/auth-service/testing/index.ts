@@ -43,6 +43,14 @@ export const TEST_SHOP_APP = {
   serviceId: 'sbx_shop_service_id',
   redirectUri: TEST_SHOP_REDIRECT_URI,
 }
+/** The Instagram redirect URI the tests register at the sandbox (the gateway's Instagram callback). */
+export const TEST_INSTAGRAM_REDIRECT_URI = 'https://gateway.test/v1/connections/instagram/callback'
+/** The sandbox's Instagram app (its defaults), with our redirect URI (`SandboxOptions.instagram`). */
+export const TEST_INSTAGRAM_APP = {
+  appId: 'sbx_ig_app_id',
+  appSecret: 'sbx_ig_app_secret',
+  redirectUris: [TEST_INSTAGRAM_REDIRECT_URI],
+}
 /** The CRM origin allowed as a `returnUrl`, and the default return URL on it. */
 export const TEST_CRM_ORIGIN = 'https://crm.test'
 export const TEST_DEFAULT_RETURN_URL = `${TEST_CRM_ORIGIN}/settings/integrations`
@@ -66,8 +74,8 @@ export interface TestAuthInput {
 }
 
 /**
- * A complete auth-service config for a test: the sandbox's default app credentials (TikTok and
- * TikTok Shop, both on the sandbox), every scope,
+ * A complete auth-service config for a test: the sandbox's default app credentials (TikTok,
+ * TikTok Shop and Instagram, all on the sandbox), every scope,
  * a fresh token key `k1`, no background refresh scheduler (`REFRESH_SCHEDULER_INTERVAL_MS: 0`).
  */
 export function testAuthConfig(input: TestAuthInput): AuthConfig {
@@ -86,6 +94,12 @@ export function testAuthConfig(input: TestAuthInput): AuthConfig {
     TIKTOK_SHOP_AUTHORIZE_BASE_URL: input.sandboxUrl,
     TIKTOK_SHOP_AUTH_BASE_URL: input.sandboxUrl,
     TIKTOK_SHOP_API_BASE_URL: input.sandboxUrl,
+    INSTAGRAM_APP_ID: TEST_INSTAGRAM_APP.appId,
+    INSTAGRAM_APP_SECRET: TEST_INSTAGRAM_APP.appSecret,
+    INSTAGRAM_REDIRECT_URI: TEST_INSTAGRAM_REDIRECT_URI,
+    INSTAGRAM_AUTHORIZE_BASE_URL: `${input.sandboxUrl}/instagram/www`,
+    INSTAGRAM_API_BASE_URL: `${input.sandboxUrl}/instagram/api`,
+    INSTAGRAM_GRAPH_BASE_URL: `${input.sandboxUrl}/instagram/graph`,
     TOKEN_ENCRYPTION_KEYS: `k1:${newKey()}`,
     TOKEN_ENCRYPTION_ACTIVE_KEY_ID: 'k1',
     OAUTH_COOKIE_SECRET: 'test-cookie-secret-at-least-32-characters',
@@ -166,6 +180,7 @@ export async function startAuthStack(t: Teardownable, opts: AuthStackOptions): P
     ...opts.sandbox,
     redirectUris: [TEST_REDIRECT_URI],
     shop: { ...TEST_SHOP_APP, ...opts.sandbox?.shop },
+    instagram: { ...TEST_INSTAGRAM_APP, ...opts.sandbox?.instagram },
   })
   t.teardown(() => sandbox.close())
   const config = testAuthConfig({

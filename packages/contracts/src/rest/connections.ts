@@ -56,8 +56,22 @@ export const ConnectedShop = Type.Object({
 export type ConnectedShop = Static<typeof ConnectedShop>
 
 /**
+ * Something the user should do about a connection that still works (shown beside it), e.g. an
+ * Instagram personal account that must switch to a professional account to publish.
+ */
+export const ConnectionNotice = Type.Object({
+  /** A contracts `ErrorCodes` value, e.g. `INSTAGRAM_PROFESSIONAL_ACCOUNT_REQUIRED`. */
+  code: Type.String(),
+  /** What to change, in English, for the user. */
+  message: Type.String(),
+})
+export type ConnectionNotice = Static<typeof ConnectionNotice>
+
+/**
  * One connected account (`GET /v1/connections`). Never contains a token. `tiktok_shop`
  * connections add `sellerName` and `shops` (`openId` is the seller's id, `displayName` the seller name).
+ * `instagram` connections add `accountType`, `canPublish` and, for a personal account, a `notice`
+ * (`openId` is the Instagram professional account id, `displayName` the username).
  */
 export const Connection = Type.Object({
   id: Uuid,
@@ -75,6 +89,12 @@ export const Connection = Type.Object({
   sellerName: Type.Optional(Type.String()),
   /** `tiktok_shop`: the shops the seller authorized. */
   shops: Type.Optional(Type.Array(ConnectedShop)),
+  /** `instagram`: `account_type` as Instagram reports it: `BUSINESS`, `MEDIA_CREATOR` or `PERSONAL`. */
+  accountType: Type.Optional(Type.String()),
+  /** `instagram`: false for a personal account (only professional accounts can publish). */
+  canPublish: Type.Optional(Type.Boolean()),
+  /** Present when the user should act (e.g. switch to a professional account); the connection stays `active`. */
+  notice: Type.Optional(ConnectionNotice),
 })
 export type Connection = Static<typeof Connection>
 

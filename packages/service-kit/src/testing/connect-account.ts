@@ -20,7 +20,9 @@ export function cookieHeader(setCookie: string | string[] | undefined): string {
  * Connects a sandbox account through a real auth-service, as a CRM user and the browser would:
  * `GET /connections/<provider>/authorize` (JSON) → the sandbox's consent (`scopes` granted, default
  * all asked) → `GET /connections/<provider>/callback` with the state cookie, as the gateway forwards
- * it. `provider` defaults to `tiktok`; for `tiktok_shop` pass the sandbox's shop consent as `sandbox`.
+ * it. `provider` defaults to `tiktok`; for `tiktok_shop` pass the sandbox's shop consent as `sandbox`
+ * (`{ approve: (url) => sandbox.shop.approve(url, openId) }`); for `instagram` the Instagram consent
+ * (`{ approve: (url) => sandbox.instagram.approve(url, igUserId) }`, `openId` = the ig-user-id).
  * @returns the new connection's id and the callback's JSON answer.
  * @throws Error naming the step and its status when authorize or the callback does not connect.
  */
@@ -33,7 +35,7 @@ export async function connectAccount(
     tenantId: string
     userId?: string
     scopes?: string[]
-    provider?: 'tiktok' | 'tiktok_shop'
+    provider?: 'tiktok' | 'tiktok_shop' | 'instagram'
   },
 ): Promise<{ connectionId: string; result: Record<string, unknown> }> {
   const provider = opts.provider ?? 'tiktok'

@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
+import type { AccountDetails } from '../domain/providers/provider.js'
 
 /** PostgreSQL schema owned by auth-service (ARCHITECTURE.md "Data ownership"). */
 export const auth = pgSchema('auth')
@@ -55,6 +56,11 @@ export const connections = auth.table(
     /** Consecutive transient refresh failures (for the scheduler's backoff). */
     refreshFailures: integer('refresh_failures').notNull().default(0),
     lastRefreshedAt: columns.timestamptz('last_refreshed_at'),
+    /**
+     * What the provider tells about the account beyond its name (Instagram: `accountType`,
+     * `canPublish`, a `notice` for personal accounts), from the last (re)connect; null for others.
+     */
+    accountDetails: jsonb('account_details').$type<AccountDetails>(),
     /**
      * When the user last granted access (the code exchange of a connect or reconnect). An
      * `authorization.removed` created before it is about an earlier grant; null on older rows.

@@ -91,7 +91,13 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
     const now = new Date()
     const owner = { tenantId: state.tenantId, provider, openId: grant.openId }
     const sealed = sealTokens(opts.vault, owner, grant.accessToken, grant.refreshToken)
-    const timing = tokenTiming(now, grant.expiresInSec, grant.refreshExpiresInSec, opts.marginSec)
+    const timing = tokenTiming(
+      now,
+      grant.expiresInSec,
+      grant.refreshExpiresInSec,
+      opts.marginSec,
+      adapter.refreshWindow,
+    )
     return opts.db.transaction(async (tx) => {
       const refusal = await adapter.admit?.(tx, { tenantId: state.tenantId, userId: state.userId, grant })
       if (refusal) throw new Refused(refusal)
@@ -104,6 +110,7 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
           avatarUrl: grant.avatarUrl ?? null,
           scopes: grant.scopes,
           status: 'active',
+          accountDetails: grant.account ?? null,
           ...sealed,
           ...timing,
           lastRefreshedAt: null,
@@ -116,6 +123,7 @@ export function createConnectService(opts: ConnectServiceOptions): ConnectServic
             displayName: sql`coalesce(excluded.display_name, ${connections.displayName})`,
             avatarUrl: sql`coalesce(excluded.avatar_url, ${connections.avatarUrl})`,
             scopes: sql`excluded.scopes`,
+            accountDetails: sql`excluded.account_details`,
             status: 'active',
             accessTokenSealed: sql`excluded.access_token_sealed`,
             refreshTokenSealed: sql`coalesce(excluded.refresh_token_sealed, ${connections.refreshTokenSealed})`,

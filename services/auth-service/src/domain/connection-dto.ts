@@ -10,7 +10,8 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null)
 /**
  * The public DTO of a connection (contracts `Connection`): never a token. A `tiktok_shop`
  * connection adds `sellerName` and its `shops` (from `shops`, the rows of any connections; the
- * `shop_cipher` is left out).
+ * `shop_cipher` is left out). An `instagram` connection adds `accountType`, `canPublish` and, for a
+ * personal account, the `notice` (from `account_details`, docs/instagram-api.md "Connect").
  */
 export function toConnectionDto(row: ConnectionRow, shops: readonly ShopRow[] = []): Connection {
   const dto: Connection = {
@@ -25,6 +26,15 @@ export function toConnectionDto(row: ConnectionRow, shops: readonly ShopRow[] = 
     refreshTokenExpiresAt: iso(row.refreshTokenExpiresAt),
     lastRefreshedAt: iso(row.lastRefreshedAt),
     createdAt: row.createdAt.toISOString(),
+  }
+  if (row.provider === 'instagram') {
+    const a = row.accountDetails ?? {}
+    return {
+      ...dto,
+      ...(a.accountType === undefined ? {} : { accountType: a.accountType }),
+      ...(a.canPublish === undefined ? {} : { canPublish: a.canPublish }),
+      ...(a.notice === undefined ? {} : { notice: a.notice }),
+    }
   }
   if (row.provider !== 'tiktok_shop') return dto
   return {

@@ -8,7 +8,7 @@ import { recordAudit } from '../repositories/audit.js'
 import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
 import { ProviderError, type ProviderName, type ProviderRegistry } from './providers/provider.js'
 import { openToken, sealTokens } from './sealed-tokens.js'
-import { refreshBackoffMs, tokenTiming } from './token-timing.js'
+import { refreshAllowedAt, refreshBackoffMs, tokenTiming } from './token-timing.js'
 import { type Vault, VaultError } from './vault.js'
 
 /**
@@ -173,16 +173,30 @@ export function createRefresher(opts: RefresherOptions): Refresher {
         if (err instanceof VaultError) return markKeyUnavailable(tx, row, trigger, err)
         throw err
       }
+      const adapter = opts.providers.get(row.provider as ProviderName)
+      // A provider with a minimum token age (Instagram: 24 h) refuses an earlier refresh: it is not
+      // sent, the token stays as it is. A forced refresh (the token was reported invalid) is sent
+      // anyway, so a dead token is found out (docs/instagram-api.md "Connect").
+      const allowedAt = refreshAllowedAt(row, adapter?.refreshWindow)
+      if (allowedAt && now < allowedAt && trigger !== 'force') {
+        await recordAttempt(tx, row, trigger, 'failed', 'refresh_not_allowed_yet', 0)
+        return { outcome: 'failed', row, errorCode: 'refresh_not_allowed_yet' }
+      }
       let calls = 0
       for (let attempt = 0; ; attempt++) {
         try {
           calls++
-          const adapter = opts.providers.get(row.provider as ProviderName)
           if (!adapter)
             throw new ProviderError('failed', 'provider_not_configured', { provider: row.provider })
           const tokens = await adapter.refresh(refreshToken)
           const at = new Date()
-          const timing = tokenTiming(at, tokens.expiresInSec, tokens.refreshExpiresInSec, opts.marginSec)
+          const timing = tokenTiming(
+            at,
+            tokens.expiresInSec,
+            tokens.refreshExpiresInSec,
+            opts.marginSec,
+            adapter.refreshWindow,
+          )
           const sealed = sealTokens(opts.vault, row, tokens.accessToken, tokens.refreshToken || refreshToken)
           // one round trip: postgres.js pipelines the statements of a transaction issued together
           const [[updated]] = await Promise.all([

@@ -152,8 +152,10 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
       case 'key_unavailable':
         throw new TokenKeyUnavailableError()
       default: {
-        // Transient failure: the current token is still served while outside the margin of its expiry.
         const now = new Date()
+        // A provider with a minimum token age (Instagram) was not asked: the token is young and valid.
+        if (result.errorCode === 'refresh_not_allowed_yet' && usable(result.row, now)) return result.row
+        // Transient failure: the current token is still served while outside the margin of its expiry.
         if (!force && usable(result.row, now)) return result.row
         throw tiktokUnavailable(retryAfterSec(result.row, now))
       }

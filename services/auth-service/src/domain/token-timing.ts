@@ -11,23 +11,47 @@ export interface TokenTiming {
 /** `min(marginSec, lifetime / 2)`, in seconds: how long before expiry a token counts as due. */
 const leadSec = (lifetimeSec: number, marginSec: number) => Math.min(marginSec, lifetimeSec / 2)
 
+/** A provider's own refresh rule (e.g. Instagram's): not before `minAgeSec`, `leadSec` ahead of expiry. */
+export interface RefreshWindowRule {
+  minAgeSec: number
+  leadSec: number
+}
+
 /**
  * Expiry and refresh times from `expires_in` / `refresh_expires_in` (seconds from `now`), never a
- * constant lifetime. `marginSec` is REFRESH_MARGIN_SEC.
+ * constant lifetime. `marginSec` is REFRESH_MARGIN_SEC. With a provider's `window` the refresh is
+ * due `min(window.leadSec, expires_in / 2)` ahead of expiry but never before the token is
+ * `window.minAgeSec` old (docs/instagram-api.md "Connect").
  */
 export function tokenTiming(
   now: Date,
   expiresInSec: number,
   refreshExpiresInSec: number,
   marginSec: number,
+  window?: RefreshWindowRule,
 ): TokenTiming {
   const at = (sec: number) => new Date(now.getTime() + sec * 1000)
+  const refreshInSec = window
+    ? Math.max(window.minAgeSec, expiresInSec - leadSec(expiresInSec, window.leadSec))
+    : expiresInSec - leadSec(expiresInSec, marginSec)
   return {
     accessTokenIssuedAt: now,
     accessTokenExpiresAt: at(expiresInSec),
     refreshTokenExpiresAt: at(refreshExpiresInSec),
-    nextRefreshAt: at(expiresInSec - leadSec(expiresInSec, marginSec)),
+    nextRefreshAt: at(refreshInSec),
   }
+}
+
+/**
+ * The first instant a provider with a minimum token age accepts a refresh of `row`'s token
+ * (`accessTokenIssuedAt + minAgeSec`); null when there is no rule or no issue time.
+ */
+export function refreshAllowedAt(
+  row: { accessTokenIssuedAt: Date | null },
+  window: RefreshWindowRule | undefined,
+): Date | null {
+  if (!window || !row.accessTokenIssuedAt) return null
+  return new Date(row.accessTokenIssuedAt.getTime() + window.minAgeSec * 1000)
 }
 
 /**

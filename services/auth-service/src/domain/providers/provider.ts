@@ -17,6 +17,27 @@ export interface GrantedTokens {
   scopes: string[]
 }
 
+/**
+ * What a provider tells about the account beyond its name, shown on the connection (contracts
+ * `Connection.accountType`, `canPublish`, `notice`). Stored as given; absent for TikTok.
+ */
+export interface AccountDetails {
+  accountType?: string
+  canPublish?: boolean
+  notice?: { code: string; message: string }
+}
+
+/**
+ * When a provider's tokens may and should be refreshed, instead of the shared
+ * REFRESH_MARGIN_SEC rule (Instagram: docs/instagram-api.md "Connect").
+ */
+export interface RefreshWindow {
+  /** A token younger than this is never refreshed (the provider refuses it), seconds. */
+  minAgeSec: number
+  /** Refresh this long before the access token expires (at most half its lifetime), seconds. */
+  leadSec: number
+}
+
 /** What a code exchange yields: the account, its tokens and what the provider tells about it. */
 export interface Grant extends GrantedTokens {
   /** The account's id at the provider (TikTok `open_id`, TikTok Shop seller `open_id`). */
@@ -25,6 +46,8 @@ export interface Grant extends GrantedTokens {
   avatarUrl?: string | undefined
   /** Provider-specific details the adapter stores itself in {@link ProviderAdapter.saveDetails}. */
   details?: unknown
+  /** Shown on the connection; stored in `connections.account_details`. */
+  account?: AccountDetails | undefined
 }
 
 /**
@@ -91,6 +114,8 @@ export interface ProviderAdapter {
   exchangeCode(input: { code: string; codeVerifier: string; callbackScopes: string[] }): Promise<Grant>
   /** A refresh with the stored refresh token. Store the one returned. @throws ProviderError */
   refresh(refreshToken: string): Promise<GrantedTokens>
+  /** When tokens may and should be refreshed; absent → `expires_at − min(REFRESH_MARGIN_SEC, lifetime / 2)`. */
+  readonly refreshWindow?: RefreshWindow
   /** Revokes at the provider; absent when the provider has no revoke endpoint. @throws ProviderError */
   revoke?(accessToken: string): Promise<void>
   /**

@@ -43,7 +43,7 @@ export interface DomainPluginOptions {
   refreshRetryDelaysMs?: number[]
 }
 
-/** Decorates `app.auth` (needs db, nats, vault and tiktok; uses `app.tiktokShop` when registered). */
+/** Decorates `app.auth` (needs db, nats, vault and tiktok; uses `app.tiktokShop`, `app.instagram` when registered). */
 export const domainPlugin = fp(
   async (app: FastifyInstance, { config, refreshRetryDelaysMs }: DomainPluginOptions) => {
     const { db, vault, tiktok } = app
@@ -58,6 +58,10 @@ export const domainPlugin = fp(
         .map((s) => s.trim())
         .filter(Boolean),
       tiktokShop: app.hasDecorator('tiktokShop') ? app.tiktokShop : undefined,
+      instagram:
+        app.hasDecorator('instagram') && config.INSTAGRAM_REDIRECT_URI
+          ? { client: app.instagram, redirectUri: config.INSTAGRAM_REDIRECT_URI }
+          : undefined,
       shops,
       log,
     })

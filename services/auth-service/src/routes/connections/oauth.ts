@@ -23,7 +23,7 @@ import { STATE_TTL_MS } from '../../repositories/oauth-states.js'
 import { clearStateCookie, readStateCookie, setStateCookie, wantsJson } from './state-cookie.js'
 
 /** Every provider the connections API names in its paths (contracts `Provider`). */
-export const PROVIDERS: readonly ProviderName[] = ['tiktok', 'tiktok_shop']
+export const PROVIDERS: readonly ProviderName[] = ['tiktok', 'tiktok_shop', 'instagram']
 
 /** Refusals that answer a JSON callback with 409 instead of a `failed` outcome. */
 const CONFLICTS: Record<string, new () => Error> = {
@@ -52,7 +52,7 @@ function answer<T>(request: FastifyRequest, reply: FastifyReply, json: T, locati
  * `GET /connections/:provider/authorize` (admin, social_marketing) and
  * `GET /connections/:provider/callback` (gateway service identity + the signed state cookie) for
  * each provider (`tiktok`: docs/tiktok-api.md §1.2–§1.4; `tiktok_shop`: docs/tiktok-shop-api.md
- * §1–§4), registered as static paths. A provider that is not configured answers 404. A TikTok
+ * §1–§4; `instagram`: docs/instagram-api.md "Connect"), registered as static paths. A provider that is not configured answers 404. A TikTok
  * Shop conflict answers 409 (`SHOP_ALREADY_CONNECTED`, `SHOP_LIMIT_REACHED`) to JSON, or sends
  * the browser back with `outcome=failed&errorCode=…`.
  */

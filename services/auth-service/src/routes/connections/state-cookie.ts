@@ -37,7 +37,7 @@ export function readStateCookie(request: FastifyRequest): StateBinding | null {
     const v = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as Record<string, unknown>
     if (typeof v.t !== 'string' || typeof v.u !== 'string' || typeof v.h !== 'string') return null
     const provider = v.p ?? 'tiktok'
-    if (provider !== 'tiktok' && provider !== 'tiktok_shop') return null
+    if (provider !== 'tiktok' && provider !== 'tiktok_shop' && provider !== 'instagram') return null
     return { tenantId: v.t, userId: v.u, stateHash: v.h, provider }
   } catch {
     return null

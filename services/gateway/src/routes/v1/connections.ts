@@ -14,10 +14,13 @@ export default async function connectionRoutes(app: FastifyInstance) {
   app.get('/connections', {
     schema: {
       tags,
-      summary: "The tenant's connected accounts (TikTok creators, TikTok Shop sellers)",
+      summary: "The tenant's connected accounts (TikTok creators, TikTok Shop sellers, Instagram accounts)",
       description:
-        'Roles: admin, social_marketing. Never contains a token. `?provider=tiktok` or `?provider=tiktok_shop` ' +
-        'lists one provider’s. A `tiktok_shop` connection adds `sellerName` and `shops` (shop id, name, region).' +
+        'Roles: admin, social_marketing. Never contains a token. `?provider=tiktok`, `?provider=tiktok_shop` or ' +
+        '`?provider=instagram` lists one provider’s. A `tiktok_shop` connection adds `sellerName` and `shops` ' +
+        '(shop id, name, region). An `instagram` connection adds `accountType` and `canPublish`; a personal ' +
+        'account (`canPublish: false`) connects with a `notice` `INSTAGRAM_PROFESSIONAL_ACCOUNT_REQUIRED` saying ' +
+        'to switch it to a professional account in Instagram and reconnect.' +
         `\n\nConnection statuses: ${CONNECTION_STATUSES}`,
       security: bearerSecurity,
       querystring: ConnectionListQuery,

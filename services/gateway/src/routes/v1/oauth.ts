@@ -15,10 +15,11 @@ const redirect = (description: string) => ({
 const PROVIDERS = [
   { provider: 'tiktok', name: 'TikTok', account: 'a TikTok account' },
   { provider: 'tiktok_shop', name: 'TikTok Shop', account: 'a TikTok Shop seller and their shops' },
+  { provider: 'instagram', name: 'Instagram', account: 'an Instagram professional account' },
 ] as const
 
 /**
- * `/v1/connections/:provider/authorize` and `…/callback` for `tiktok` and `tiktok_shop`: each
+ * `/v1/connections/:provider/authorize` and `…/callback` for `tiktok`, `tiktok_shop` and `instagram`: each
  * provider's OAuth connect flow (auth-service), as static paths.
  */
 export default async function oauthRoutes(app: FastifyInstance) {

@@ -1,0 +1,1 @@
+ALTER TABLE "auth"."connections" ADD COLUMN "account_details" jsonb;

@@ -31,7 +31,8 @@ export const TikTokWebhookFilters = {
 export const INSTAGRAM_WEBHOOK_SUBJECT_PREFIX = 'instagram.webhook'
 
 /** The subject for one Instagram webhook field (Meta's field name, e.g. `comments`, `mentions`). */
-export const instagramWebhookSubject = (field: string): string => `${INSTAGRAM_WEBHOOK_SUBJECT_PREFIX}.${field}`
+export const instagramWebhookSubject = (field: string): string =>
+  `${INSTAGRAM_WEBHOOK_SUBJECT_PREFIX}.${field}`
 
 /** Subject filters of the `instagram.webhook.*` consumers (un-namespaced). */
 export const InstagramWebhookFilters = {

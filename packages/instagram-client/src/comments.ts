@@ -40,7 +40,11 @@ export interface CommentsApi {
    *   for a dead token, `failed` for an unknown media…), `timeout`/`connection_error` (retryable),
    *   `invalid_response` when a comment lacks its id or a valid `timestamp`.
    */
-  list(accessToken: string, mediaId: string, page?: { after?: string | undefined; limit?: number | undefined }): Promise<CommentsPage>
+  list(
+    accessToken: string,
+    mediaId: string,
+    page?: { after?: string | undefined; limit?: number | undefined },
+  ): Promise<CommentsPage>
 }
 
 interface RawComment {
@@ -63,7 +67,8 @@ function parseTimestamp(value: unknown): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d
 }
 
-const invalid = (message: string) => new InstagramGraphError('invalid_response', message, { category: 'failed' })
+const invalid = (message: string) =>
+  new InstagramGraphError('invalid_response', message, { category: 'failed' })
 
 /** Creates the comments area over the client's {@link GraphHttp}. */
 export function createComments(graph: GraphHttp): CommentsApi {

@@ -26,7 +26,7 @@ export type InstagramSignatureFailure = 'missing_header' | 'malformed_header' | 
 
 /** Outcome of {@link verifyWebhookSignature}; it never throws for a bad signature. */
 export type InstagramSignatureCheck =
-  | { ok: true; /** Which secret matched (0 = the current one). */ secretIndex: number }
+  | { ok: true /** Which secret matched (0 = the current one). */; secretIndex: number }
   | { ok: false; reason: InstagramSignatureFailure }
 
 const SIGNATURE_RE = /^sha256=([0-9a-fA-F]{64})$/
@@ -144,7 +144,9 @@ export function parseWebhookNotification(rawBody: string | Buffer): WebhookNotif
     const time = unixSeconds(entry.time)
     if (time === undefined) throw new InstagramWebhookPayloadError(`entry[${i}].time is not Unix time`)
     const items: { field: unknown; value: unknown }[] = Array.isArray(entry.changes)
-      ? entry.changes.map((c) => (isObject(c) ? { field: c.field, value: c.value } : { field: undefined, value: c }))
+      ? entry.changes.map((c) =>
+          isObject(c) ? { field: c.field, value: c.value } : { field: undefined, value: c },
+        )
       : typeof entry.field === 'string'
         ? [{ field: entry.field, value: entry.value }]
         : []

@@ -6,6 +6,7 @@ export type { AdminApi, PublishView, SeedVideosOptions, VideoView } from './admi
 export type { AppConfig } from './context.js'
 export { AuthorizeRequestError } from './errors.js'
 export type { Fault, FaultInput, FaultKind } from './faults.js'
+export { type AddIgCommentInput, addIgComment } from './instagram/comments.js'
 export type {
   AddIgAccountInput,
   IgAccount,
@@ -16,7 +17,6 @@ export type {
   InstagramSettings,
   InstagramStore,
 } from './instagram/index.js'
-export { type AddIgCommentInput, addIgComment } from './instagram/comments.js'
 export type { IgComment, IgMedia } from './instagram/store.js'
 export {
   DEFAULT_RETRY_DELAYS_MS as IG_WEBHOOK_RETRY_DELAYS_MS,

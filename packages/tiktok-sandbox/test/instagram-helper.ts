@@ -37,7 +37,8 @@ export async function igReceiver(
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body))
   app.get('/webhooks/instagram', async (request, reply) => {
     const q = request.query as Record<string, string>
-    if (q['hub.mode'] !== 'subscribe' || q['hub.verify_token'] !== (opts.verifyToken ?? 'vt')) return reply.code(403).send('no')
+    if (q['hub.mode'] !== 'subscribe' || q['hub.verify_token'] !== (opts.verifyToken ?? 'vt'))
+      return reply.code(403).send('no')
     return reply.type('text/plain').send(q['hub.challenge'])
   })
   app.post('/webhooks/instagram', async (request, reply) => {

@@ -18,11 +18,16 @@ import type { IgMedia } from '@social-bridge/tiktok-sandbox'
 import { INTERNAL_SECRET, type TestContext } from './helper.js'
 
 /** Connects the emulator's Instagram account `igUserId` for `tenantId` through auth-service's real OAuth. */
-export async function connectInstagram(ctx: TestContext, igUserId: string, tenantId: string): Promise<string> {
+export async function connectInstagram(
+  ctx: TestContext,
+  igUserId: string,
+  tenantId: string,
+): Promise<string> {
   const consent = { approve: (url: string) => ctx.sandbox.instagram.approve(url, igUserId) }
   const identities = createTestIdentities(INTERNAL_SECRET)
-  return (await connectAccount(ctx.auth, consent, { identities, openId: igUserId, tenantId, provider: 'instagram' }))
-    .connectionId
+  return (
+    await connectAccount(ctx.auth, consent, { identities, openId: igUserId, tenantId, provider: 'instagram' })
+  ).connectionId
 }
 
 /** Tracks an Instagram account for `tenantId` as a `social.connection.connected` event would. */

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto'
-import { type Envelope, type InstagramWebhookV1, Streams, type TikTokWebhookV2 } from '@social-bridge/contracts'
+import {
+  type Envelope,
+  type InstagramWebhookV1,
+  Streams,
+  type TikTokWebhookV2,
+} from '@social-bridge/contracts'
 import { signWebhookPayload } from '@social-bridge/instagram-client'
 import { createFastifyOptions, loadConfig } from '@social-bridge/service-kit'
 import {
@@ -112,7 +117,12 @@ export const waitUntil = (check: () => boolean | Promise<boolean>, timeoutMs = 1
 
 /** One `comments` change value as Meta sends it (docs/instagram-api.md "Webhooks"). */
 export function commentValue(id: string, mediaId = '18000000000000001', text = 'Nice reel!') {
-  return { id, text, from: { id: '9000000000000001', username: 'fan_1' }, media: { id: mediaId, media_product_type: 'REELS' } }
+  return {
+    id,
+    text,
+    from: { id: '9000000000000001', username: 'fan_1' },
+    media: { id: mediaId, media_product_type: 'REELS' },
+  }
 }
 
 /** A notification body: one entry per account, `time` default now (Unix seconds). */

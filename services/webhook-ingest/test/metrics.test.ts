@@ -61,5 +61,9 @@ t.test('Instagram notifications are counted by outcome and their changes by fiel
   t.equal((await read(notifications, { outcome: 'duplicate' })) - before.duplicate, 1)
   t.equal((await read(notifications, { outcome: 'refused_signature' })) - before.refused, 1)
   t.equal((await read(changes, { field: 'comments', outcome: 'stored' })) - before.comments, 1)
-  t.notMatch((await app.inject('/metrics')).body, /17841400000000001|fan_1/, 'no account or user in any label')
+  t.notMatch(
+    (await app.inject('/metrics')).body,
+    /17841400000000001|fan_1/,
+    'no account or user in any label',
+  )
 })

@@ -12,7 +12,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { authenticate } from './auth.js'
 import { fieldList, graphErrors, sendGraph } from './http.js'
 import type { IgRouteOptions } from './index.js'
-import { igId, type IgComment, type InstagramStore } from './store.js'
+import { type IgComment, type InstagramStore, igId } from './store.js'
 import type { IgWebhooks } from './webhooks.js'
 
 const DEFAULT_LIMIT = 25
@@ -53,10 +53,12 @@ export const commentsRoutes: FastifyPluginAsync<IgRouteOptions> = async (fastify
     async (request, reply) => {
       const caller = authenticate(store, request, ['instagram_business_manage_comments'])
       const media = store.media.get(request.params.mediaId)
-      if (!media || media.igUserId !== caller.account.igUserId) throw graphErrors.unknownObject('get', request.params.mediaId)
+      if (!media || media.igUserId !== caller.account.igUserId)
+        throw graphErrors.unknownObject('get', request.params.mediaId)
       const { limit: rawLimit, after } = caller.params
       const limit = rawLimit === undefined ? DEFAULT_LIMIT : Number(rawLimit)
-      if (!Number.isInteger(limit) || limit < 1) throw graphErrors.invalidParameter('(#100) limit must be a positive integer')
+      if (!Number.isInteger(limit) || limit < 1)
+        throw graphErrors.invalidParameter('(#100) limit must be a positive integer')
       const all = [...store.comments.values()]
         .filter((c) => c.mediaId === media.id && !c.parentId && !c.hidden)
         .sort((a, b) => b.timestamp - a.timestamp || (a.id < b.id ? 1 : -1))
@@ -73,7 +75,9 @@ export const commentsRoutes: FastifyPluginAsync<IgRouteOptions> = async (fastify
       const first = page[0]
       const last = page.at(-1)
       if (first && last) {
-        const paging: Record<string, unknown> = { cursors: { before: cursorOf(first.id), after: cursorOf(last.id) } }
+        const paging: Record<string, unknown> = {
+          cursors: { before: cursorOf(first.id), after: cursorOf(last.id) },
+        }
         if (start + page.length < all.length) {
           const next = new URL(`${request.protocol}://${request.host}${request.url}`)
           next.searchParams.set('after', cursorOf(last.id))
@@ -106,7 +110,10 @@ export interface AddIgCommentInput {
  * media_product_type}, parent_id?}` about the media's owner.
  * @throws Error when the media is unknown.
  */
-export function addIgComment(api: { store: InstagramStore; webhooks: IgWebhooks }, input: AddIgCommentInput): IgComment {
+export function addIgComment(
+  api: { store: InstagramStore; webhooks: IgWebhooks },
+  input: AddIgCommentInput,
+): IgComment {
   const media = api.store.media.get(input.mediaId)
   if (!media) throw new Error(`no published media ${input.mediaId}`)
   const username = input.username ?? `follower_${randomBytes(3).toString('hex')}`

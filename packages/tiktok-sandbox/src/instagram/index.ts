@@ -25,7 +25,6 @@ import { graphErrors, sendGraphError, toGraphError } from './http.js'
 import { meRoutes } from './me.js'
 import { createNodes, type IgNodes } from './nodes.js'
 import { codeExchangeRoutes, consentRedirect, consentRoutes, tokenRoutes } from './oauth.js'
-import { createIgWebhooks, type IgWebhookSettings, type IgWebhooks } from './webhooks.js'
 import {
   type AddIgAccountInput,
   createInstagramStore,
@@ -33,6 +32,7 @@ import {
   type InstagramSettings,
   type InstagramStore,
 } from './store.js'
+import { createIgWebhooks, type IgWebhookSettings, type IgWebhooks } from './webhooks.js'
 
 export type {
   AddIgAccountInput,
@@ -152,7 +152,11 @@ export async function registerInstagram(
   }
   const store = createInstagramStore(ctx.clock, options.settings)
   for (const a of options.accounts ?? []) store.addAccount(a)
-  const webhooks = createIgWebhooks({ app, clock: ctx.clock, ...(options.webhookSettings ? { settings: options.webhookSettings } : {}) })
+  const webhooks = createIgWebhooks({
+    app,
+    clock: ctx.clock,
+    ...(options.webhookSettings ? { settings: options.webhookSettings } : {}),
+  })
   fastify.addHook('onClose', async () => webhooks.close())
   const routeOptions: IgRouteOptions = { ctx, app, store, nodes: createNodes() }
   await fastify.register(graphScope, { ...routeOptions, prefix: '/instagram/graph' })

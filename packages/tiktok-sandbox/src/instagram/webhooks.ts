@@ -33,7 +33,17 @@ const MIN = 60_000
 const HOUR = 60 * MIN
 
 /** Meta's schedule as documented: at once, then growing gaps within 36 h (Meta publishes no gaps). */
-export const DEFAULT_RETRY_DELAYS_MS = [0, MIN, 5 * MIN, 15 * MIN, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR, 20 * HOUR]
+export const DEFAULT_RETRY_DELAYS_MS = [
+  0,
+  MIN,
+  5 * MIN,
+  15 * MIN,
+  HOUR,
+  2 * HOUR,
+  4 * HOUR,
+  8 * HOUR,
+  20 * HOUR,
+]
 
 /** One attempt of a notification. */
 export interface IgWebhookAttempt {
@@ -92,7 +102,11 @@ export interface IgWebhooks {
    * `app.webhookUrl`) with `verifyToken` (default `app.webhookVerifyToken`); the subscription holds
    * only when the callback answers 200 with the challenge itself. Default fields: `comments`.
    */
-  subscribe(opts?: { callbackUrl?: string; verifyToken?: string; fields?: string[] }): Promise<IgHandshakeResult>
+  subscribe(opts?: {
+    callbackUrl?: string
+    verifyToken?: string
+    fields?: string[]
+  }): Promise<IgHandshakeResult>
   subscription(): IgWebhookSubscription | undefined
   /**
    * Queues a change about the account `igUserId` (only when subscribed to `field`; returns false
@@ -113,7 +127,11 @@ interface QueuedChange {
 }
 
 /** Creates the sender for `app` on the sandbox's virtual clock. */
-export function createIgWebhooks(deps: { app: InstagramApp; clock: Clock; settings?: Partial<IgWebhookSettings> }): IgWebhooks {
+export function createIgWebhooks(deps: {
+  app: InstagramApp
+  clock: Clock
+  settings?: Partial<IgWebhookSettings>
+}): IgWebhooks {
   const settings: IgWebhookSettings = {
     batchWindowMs: 0,
     maxBatch: 1000,
@@ -131,17 +149,27 @@ export function createIgWebhooks(deps: { app: InstagramApp; clock: Clock; settin
   let nextId = 1
   let closed = false
 
-  const sign = (body: string, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
+  const sign = (body: string, secret: string) =>
+    `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
 
   function build(changes: QueuedChange[], url: string): IgWebhookDelivery {
     const time = Math.floor(deps.clock.now() / 1000)
     const entries = new Map<string, { field: string; value: unknown }[]>()
-    for (const c of changes) entries.set(c.igUserId, [...(entries.get(c.igUserId) ?? []), { field: c.field, value: c.value }])
+    for (const c of changes)
+      entries.set(c.igUserId, [...(entries.get(c.igUserId) ?? []), { field: c.field, value: c.value }])
     const body = JSON.stringify({
       object: 'instagram',
       entry: [...entries].map(([id, list]) => ({ id, time, changes: list })),
     })
-    return { id: nextId++, body, url, fields: changes.map((c) => c.field), createdAt: deps.clock.now(), attempts: [], state: 'pending' }
+    return {
+      id: nextId++,
+      body,
+      url,
+      fields: changes.map((c) => c.field),
+      createdAt: deps.clock.now(),
+      attempts: [],
+      state: 'pending',
+    }
   }
 
   function flush(): void {
@@ -153,7 +181,13 @@ export function createIgWebhooks(deps: { app: InstagramApp; clock: Clock; settin
       const badSignature = take('bad_signature')
       void attempt(d, badSignature)
       if (take('duplicate')) {
-        const copy: IgWebhookDelivery = { ...d, id: nextId++, attempts: [], state: 'pending', duplicateOf: d.id }
+        const copy: IgWebhookDelivery = {
+          ...d,
+          id: nextId++,
+          attempts: [],
+          state: 'pending',
+          duplicateOf: d.id,
+        }
         deliveries.push(copy)
         void attempt(copy, false)
       }
@@ -206,14 +240,19 @@ export function createIgWebhooks(deps: { app: InstagramApp; clock: Clock; settin
     async subscribe(opts = {}) {
       const callbackUrl = opts.callbackUrl ?? deps.app.webhookUrl
       const verifyToken = opts.verifyToken ?? deps.app.webhookVerifyToken
-      if (!callbackUrl || verifyToken === undefined) return { ok: false, error: 'no callback URL or verify token' }
+      if (!callbackUrl || verifyToken === undefined)
+        return { ok: false, error: 'no callback URL or verify token' }
       const challenge = String(randomInt(1, 2 ** 31 - 1))
       const url = new URL(callbackUrl)
       url.searchParams.set('hub.mode', 'subscribe')
       url.searchParams.set('hub.challenge', challenge)
       url.searchParams.set('hub.verify_token', verifyToken)
       try {
-        const res = await request(url, { method: 'GET', headersTimeout: settings.timeoutMs, bodyTimeout: settings.timeoutMs })
+        const res = await request(url, {
+          method: 'GET',
+          headersTimeout: settings.timeoutMs,
+          bodyTimeout: settings.timeoutMs,
+        })
         const body = await res.body.text()
         const ok = res.statusCode === 200 && body === challenge
         if (ok) sub = { callbackUrl, fields: opts.fields ?? ['comments'] }

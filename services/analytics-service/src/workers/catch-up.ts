@@ -20,7 +20,9 @@ export async function catchUpConnections(deps: {
     const listedAt = new Date()
     try {
       // TikTok accounts (metrics) and Instagram accounts (comments); not TikTok Shop sellers
-      const items = (await deps.authClient.listActiveConnections()).filter((c) => TRACKED_PROVIDERS.has(c.provider))
+      const items = (await deps.authClient.listActiveConnections()).filter((c) =>
+        TRACKED_PROVIDERS.has(c.provider),
+      )
       return await deps.domain.connections.trackListed(items, listedAt, deps.domain.clock())
     } catch (err) {
       deps.log?.warn({ err, attempt }, 'connection catch-up failed; retrying')

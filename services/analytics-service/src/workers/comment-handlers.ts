@@ -51,18 +51,22 @@ export function createCommentHandlers(deps: { sql: Sql; domain: AnalyticsDomain 
           return
         }
         for (const c of owners) {
-          await domain.comments.upsertComments(tx, { connectionId: c.id, tenantId: c.tenantId, provider: 'instagram' }, [
-            {
-              commentId: comment.id,
-              mediaId: comment.mediaId,
-              parentId: comment.parentId,
-              text: comment.text,
-              username: comment.username,
-              commentedAt: new Date(env.data.time * 1000),
-              timeExact: false,
-              source: 'webhook',
-            },
-          ])
+          await domain.comments.upsertComments(
+            tx,
+            { connectionId: c.id, tenantId: c.tenantId, provider: 'instagram' },
+            [
+              {
+                commentId: comment.id,
+                mediaId: comment.mediaId,
+                parentId: comment.parentId,
+                text: comment.text,
+                username: comment.username,
+                commentedAt: new Date(env.data.time * 1000),
+                timeExact: false,
+                source: 'webhook',
+              },
+            ],
+          )
         }
         commentMetrics.webhookComments.inc({ outcome: 'stored' })
       }),

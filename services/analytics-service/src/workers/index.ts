@@ -78,9 +78,20 @@ export const workersPlugin = fp(
         TikTokWebhookAnyVersion,
         handlers.publiclyAvailable,
       ],
-      [Streams.instagramWebhooks, InstagramWebhookFilters.comments, InstagramWebhookV1, commentHandlers.instagramComment],
+      [
+        Streams.instagramWebhooks,
+        InstagramWebhookFilters.comments,
+        InstagramWebhookV1,
+        commentHandlers.instagramComment,
+      ],
       // a second consumer of social.post.published: the Instagram media ↔ post link of the comments
-      [Streams.socialEvents, Subjects.postPublished, PostPublishedV1, commentHandlers.postPublished, 'analytics-comments-post-published'],
+      [
+        Streams.socialEvents,
+        Subjects.postPublished,
+        PostPublishedV1,
+        commentHandlers.postPublished,
+        'analytics-comments-post-published',
+      ],
     ]
 
     app.addHook('onReady', async () => {
@@ -113,7 +124,12 @@ export const workersPlugin = fp(
 
     app.addHook('onClose', async () => {
       stopping.abort()
-      await Promise.all([scheduler.stop(), commentSyncLoop.stop(), catchUp, ...consumers.map((c) => c.stop())])
+      await Promise.all([
+        scheduler.stop(),
+        commentSyncLoop.stop(),
+        catchUp,
+        ...consumers.map((c) => c.stop()),
+      ])
       await app.analytics.outbox.stop() // after the syncs that may still enqueue
     })
   },

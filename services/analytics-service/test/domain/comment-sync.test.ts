@@ -25,11 +25,15 @@ t.test(
     )
     const postId = await publishInstagramPost(ctx, { tenantId: tenant, connectionId, mediaId: media.id })
     const due = async () =>
-      (await ctx.app.pg`select 1 from analytics.comment_media where post_id = ${postId} and sync_due_at is not null`).length === 1
+      (
+        await ctx.app
+          .pg`select 1 from analytics.comment_media where post_id = ${postId} and sync_due_at is not null`
+      ).length === 1
     t.ok(await waitUntil(due), 'the post event made the media’s comment sync due')
 
     const headers = await asUser(tenant)
-    const listed = async () => (await ctx.app.inject({ url: `/posts/${postId}/comments?limit=100`, headers })).json() as Listing
+    const listed = async () =>
+      (await ctx.app.inject({ url: `/posts/${postId}/comments?limit=100`, headers })).json() as Listing
     let rounds = 0
     while ((await listed()).items.length < 7 && rounds < 10) {
       await ctx.app.analytics.commentSync.runDue()
@@ -43,7 +47,11 @@ t.test(
       'every earlier comment, newest first',
     )
     t.equal(items[0].likeCount, 6)
-    t.equal(items[0].createdAt, new Date(Math.floor(made[6]!.timestamp / 1000) * 1000).toISOString(), 'Instagram’s own time')
+    t.equal(
+      items[0].createdAt,
+      new Date(Math.floor(made[6]!.timestamp / 1000) * 1000).toISOString(),
+      'Instagram’s own time',
+    )
     t.notOk(await due(), 'done: not due until the next trigger')
     const calls = ctx.sandbox.requestLog().filter((e) => e.endpoint === 'ig.comments')
     t.equal(calls.length, 4, 'one call per page, no more')
@@ -63,8 +71,10 @@ t.test('Instagram’s rate limit puts the comment sync off until later; it then 
   addIgComment(ctx.sandbox.instagram, { mediaId: media.id, text: 'early', notify: false })
   const postId = await publishInstagramPost(ctx, { tenantId: tenant, connectionId, mediaId: media.id })
   const row = async () =>
-    (await ctx.app.pg<{ due: Date | null; error: string | null }[]>`
-      select sync_due_at as due, last_error as error from analytics.comment_media where post_id = ${postId}`)[0]
+    (
+      await ctx.app.pg<{ due: Date | null; error: string | null }[]>`
+      select sync_due_at as due, last_error as error from analytics.comment_media where post_id = ${postId}`
+    )[0]
   t.ok(await waitUntil(async () => (await row())?.due != null))
 
   ctx.sandbox.instagram.settings.accountCallsPerHour = 0 // every call: code 80002

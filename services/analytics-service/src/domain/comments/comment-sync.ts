@@ -5,7 +5,13 @@ import type { Queryable } from '../../repositories/db-types.js'
 
 /** One page of a media's comments as the comments endpoint gives it (instagram-client `comments.list`). */
 export interface CommentsPage {
-  comments: { id: string; text?: string | undefined; username?: string | undefined; likeCount?: number | undefined; timestamp: Date }[]
+  comments: {
+    id: string
+    text?: string | undefined
+    username?: string | undefined
+    likeCount?: number | undefined
+    timestamp: Date
+  }[]
   /** The `after` cursor of the next page; null at the end. */
   after: string | null
 }
@@ -20,7 +26,11 @@ export interface CommentSyncDeps {
   comments: CommentsRepository
   authClient: Pick<AuthClient, 'getAccessToken'>
   /** `GET /{ig-media-id}/comments` with `after` and `limit` (docs/instagram-api.md "Comments"). */
-  listComments(accessToken: string, mediaId: string, page: { after?: string; limit: number }): Promise<CommentsPage>
+  listComments(
+    accessToken: string,
+    mediaId: string,
+    page: { after?: string; limit: number },
+  ): Promise<CommentsPage>
   /** The category of an error thrown by `listComments`, or undefined for an unknown error. */
   failureOf(err: unknown): CommentsCallFailure | undefined
   /** Comments per page (Graph's `limit`). */
@@ -88,7 +98,10 @@ export function createCommentSync(deps: CommentSyncDeps): CommentSync {
     } catch (err) {
       const [outcome, retryMs] = classify(err)
       commentMetrics.commentSyncs.inc({ outcome })
-      deps.log?.warn({ err, mediaId: m.mediaId, connectionId: m.connectionId, outcome }, 'comment sync failed')
+      deps.log?.warn(
+        { err, mediaId: m.mediaId, connectionId: m.connectionId, outcome },
+        'comment sync failed',
+      )
       await deps.comments.failSync(m.connectionId, m.mediaId, outcome, retryMs)
     }
   }

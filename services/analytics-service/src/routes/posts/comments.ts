@@ -50,8 +50,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (after === null) throw new BadCursorError()
       const postId = request.params.id
       const rows = await comments.listForPost({ tenantId, postId, limit, after })
-      if (rows.length === 0 && !(await comments.postKnown(tenantId, postId)))
-        throw new NotFoundError('Post')
+      if (rows.length === 0 && !(await comments.postKnown(tenantId, postId))) throw new NotFoundError('Post')
       const page = rows.slice(0, limit)
       const last = page.at(-1)
       return {

@@ -45,7 +45,9 @@ export function createInstagramVerifier(
         throw err
       }
       if (notification.object !== 'instagram') {
-        throw new InstagramPayloadInvalidError(`object is ${JSON.stringify(notification.object)}, not "instagram"`)
+        throw new InstagramPayloadInvalidError(
+          `object is ${JSON.stringify(notification.object)}, not "instagram"`,
+        )
       }
       const oldest = nowSec() - settings.maxAgeSec
       if (notification.changes.some((c) => c.time < oldest)) {

@@ -18,7 +18,14 @@ t.test(
     })
     t.teardown(() => sandbox.close())
     const ig = sandbox.instagram
-    t.ok((await ig.webhooks.subscribe({ callbackUrl: `${address}/webhooks/instagram`, verifyToken: IG_VERIFY_TOKEN })).ok)
+    t.ok(
+      (
+        await ig.webhooks.subscribe({
+          callbackUrl: `${address}/webhooks/instagram`,
+          verifyToken: IG_VERIFY_TOKEN,
+        })
+      ).ok,
+    )
     const account = ig.addAccount()
     const media: IgMedia = {
       id: '18000000000000777',
@@ -37,18 +44,28 @@ t.test(
     addIgComment(ig, { mediaId: media.id, text: 'during the outage 1' })
     addIgComment(ig, { mediaId: media.id, text: 'during the outage 2' })
     t.ok(
-      await waitUntil(() => deliveries().length === 1 && deliveries()[0]!.attempts.filter((a) => a.status === 503).length >= 2),
+      await waitUntil(
+        () =>
+          deliveries().length === 1 && deliveries()[0]!.attempts.filter((a) => a.status === 503).length >= 2,
+      ),
       'answered 503 and retried',
     )
     t.same(
-      new Set(deliveries()[0]!.attempts.filter((a) => a.status !== undefined).map((a) => a.status)),
+      new Set(
+        deliveries()[0]!
+          .attempts.filter((a) => a.status !== undefined)
+          .map((a) => a.status),
+      ),
       new Set([503]),
       'no 200 while nothing could be stored',
     )
     t.equal((await app.inject('/readyz')).statusCode, 503)
 
     await nats.start()
-    t.ok(await waitUntil(() => deliveries()[0]?.state === 'delivered', 20_000), 'a retry succeeds once NATS is back')
+    t.ok(
+      await waitUntil(() => deliveries()[0]?.state === 'delivered', 20_000),
+      'a retry succeeds once NATS is back',
+    )
     const stored = await storedInstagramMessages(NAMESPACE, nats.url)
     t.same(
       stored.map((m) => m.envelope.data.comment?.text).sort(),

@@ -76,16 +76,19 @@ export function createCommentHandlers(deps: { sql: Sql; domain: AnalyticsDomain 
      * IG media, whose comment sync is then due (comments made before the post was known).
      * Other providers' events are skipped here.
      */
-    postPublished: (env: Envelope<PostPublishedV1>) =>
-      once(env, Subjects.postPublished, async (tx) => {
-        const data = env.data as PublishedOnProvider
-        if (data.provider !== 'instagram' || !data.instagramMediaId) return
+    postPublished: async (env: Envelope<PostPublishedV1>) => {
+      const data = env.data as PublishedOnProvider
+      // other providers' events are not this consumer's: nothing to claim or apply
+      if (data.provider !== 'instagram' || !data.instagramMediaId) return
+      const mediaId = data.instagramMediaId
+      await once(env, Subjects.postPublished, async (tx) => {
         if (!env.tenantId) throw new Error(`${env.type} ${env.id} has no tenantId`)
         await domain.comments.linkMedia(
           tx,
           { connectionId: data.connectionId, tenantId: env.tenantId, provider: 'instagram' },
-          { mediaId: data.instagramMediaId, postId: data.postId },
+          { mediaId, postId: data.postId },
         )
-      }),
+      })
+    },
   }
 }

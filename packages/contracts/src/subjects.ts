@@ -23,6 +23,23 @@ export const TikTokWebhookFilters = {
   postPubliclyAvailable: tiktokWebhookSubject('post.publish.publicly_available'),
 } as const
 
+/**
+ * Subjects of verified Instagram webhook changes: `instagram.webhook.<field>`, e.g.
+ * `instagram.webhook.comments` (docs/instagram-api.md "Webhooks"). One message per change of a
+ * notification batch (`entry[].changes[]`; `entry[].messaging[]` items under `messaging`).
+ */
+export const INSTAGRAM_WEBHOOK_SUBJECT_PREFIX = 'instagram.webhook'
+
+/** The subject for one Instagram webhook field (Meta's field name, e.g. `comments`, `mentions`). */
+export const instagramWebhookSubject = (field: string): string =>
+  `${INSTAGRAM_WEBHOOK_SUBJECT_PREFIX}.${field}`
+
+/** Subject filters of the `instagram.webhook.*` consumers (un-namespaced). */
+export const InstagramWebhookFilters = {
+  /** Comments on the account's media (analytics-service stores them). */
+  comments: instagramWebhookSubject('comments'),
+} as const
+
 /** Domain events published by the services (ARCHITECTURE.md event table). */
 export const Subjects = {
   connectionConnected: 'social.connection.connected',
@@ -85,6 +102,19 @@ export const Streams = {
     subjects: [`${TIKTOK_WEBHOOK_SUBJECT_PREFIX}.>`],
     maxAgeSec: 7 * DAY_SEC,
     duplicateWindowSec: 4 * DAY_SEC,
+  },
+  /**
+   * Instagram webhook changes: kept 7 days like TikTok's. Meta retries a failed delivery for up
+   * to 36 h (docs/instagram-api.md "Webhooks"); the duplicate window (3 days) covers that span
+   * twice, so a retried change (same deterministic `Nats-Msg-Id`) is stored once however late
+   * it comes. webhook-ingest refuses changes older than its INSTAGRAM_WEBHOOK_MAX_AGE_SEC, which may
+   * not exceed this window (an older replay could otherwise be stored again).
+   */
+  instagramWebhooks: {
+    name: 'INSTAGRAM_WEBHOOKS',
+    subjects: [`${INSTAGRAM_WEBHOOK_SUBJECT_PREFIX}.>`],
+    maxAgeSec: 7 * DAY_SEC,
+    duplicateWindowSec: 3 * DAY_SEC,
   },
   socialEvents: {
     name: 'SOCIAL_EVENTS',

@@ -3,6 +3,7 @@
  * file exporting `create<Area>(graph, options)` (oauth.ts, publishing.ts, insights.ts, comments.ts,
  * webhooks.ts); add it to {@link InstagramClient} and to the object below, one line each.
  */
+import { type CommentsApi, createComments } from './comments.js'
 import { createGraphHttp, type GraphHttp, type GraphHttpOptions } from './graph.js'
 import { createInsightsApi, type InsightsApi } from './insights.js'
 import { createOAuth, type InstagramOAuth } from './oauth.js'
@@ -30,7 +31,8 @@ export interface InstagramClient {
   readonly publishing: InstagramPublishing
   /** Reel and account insights (insights.ts, docs/instagram-api.md "Insights"). */
   readonly insights: InsightsApi
-  // areas: comments, webhooks (one line each)
+  /** Comments on IG media (comments.ts). Webhooks are pure functions of webhooks.ts (no Graph calls). */
+  readonly comments: CommentsApi
   close(): Promise<void>
 }
 
@@ -43,6 +45,7 @@ export function createInstagramClient(opts: InstagramClientOptions): InstagramCl
     // areas: one line each
     publishing: createPublishing(graph),
     insights: createInsightsApi(graph),
+    comments: createComments(graph),
     close: () => graph.close(),
   }
 }

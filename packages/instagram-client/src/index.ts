@@ -5,6 +5,14 @@
  */
 export { createInstagramClient, type InstagramClient, type InstagramClientOptions } from './client.js'
 export {
+  COMMENT_FIELDS_QUERY,
+  type CommentsApi,
+  type CommentsPage,
+  createComments,
+  type IgComment,
+  MAX_COMMENTS_PAGE_SIZE,
+} from './comments.js'
+export {
   classifyGraphError,
   GraphCodes,
   INSTAGRAM_ERROR_KINDS,
@@ -57,3 +65,20 @@ export {
   type ReelContainerParams,
 } from './publishing.js'
 export { type AppUsage, type BusinessUseCaseUsage, type GraphUsage, parseUsage } from './usage.js'
+export {
+  answerHandshake,
+  COMMENT_FIELDS,
+  type HandshakeQuery,
+  INSTAGRAM_SIGNATURE_HEADER,
+  type InstagramSignatureCheck,
+  type InstagramSignatureFailure,
+  InstagramWebhookPayloadError,
+  MAX_UPDATES_PER_NOTIFICATION,
+  parseCommentValue,
+  parseWebhookNotification,
+  signWebhookPayload,
+  verifyWebhookSignature,
+  type WebhookChange,
+  type WebhookComment,
+  type WebhookNotification,
+} from './webhooks.js'

@@ -6,6 +6,7 @@ export type { AdminApi, PublishView, SeedVideosOptions, VideoView } from './admi
 export type { AppConfig } from './context.js'
 export { AuthorizeRequestError } from './errors.js'
 export type { Fault, FaultInput, FaultKind } from './faults.js'
+export { type AddIgCommentInput, addIgComment } from './instagram/comments.js'
 export type {
   AddIgAccountInput,
   IgAccount,
@@ -17,8 +18,17 @@ export type {
   InstagramStore,
 } from './instagram/index.js'
 export { accountDayMetricsAt, mediaMetricsAt, seedPublishedReel } from './instagram/insights.js'
-export type { IgMedia } from './instagram/store.js'
 export { containerStatus, type IgMediaSettings, igMediaSettings } from './instagram/media.js'
+export type { IgComment, IgMedia } from './instagram/store.js'
+export {
+  DEFAULT_RETRY_DELAYS_MS as IG_WEBHOOK_RETRY_DELAYS_MS,
+  type IgHandshakeResult,
+  type IgWebhookAttempt,
+  type IgWebhookDelivery,
+  type IgWebhookFault,
+  type IgWebhookSettings,
+  type IgWebhooks,
+} from './instagram/webhooks.js'
 export { KNOWN_SCOPES } from './oauth/authorize-request.js'
 export { CHUNK_LIMITS, checkChunks } from './posting/chunks.js'
 export { urlOwnershipVerified } from './posting/url-ownership.js'

@@ -11,6 +11,7 @@ import type { AnalyticsConfig } from './config.js'
 import { domainPlugin } from './plugins/app/domain.js'
 import { pgPlugin } from './plugins/external/pg.js'
 import analyticsRoutes from './routes/analytics/index.js'
+import postRoutes from './routes/posts/index.js'
 import { workersPlugin } from './workers/index.js'
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle')
@@ -34,7 +35,7 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     config,
     // the one pool: raw SQL repositories bind and read Date (app.pg = app.sql)
     db: { schema: 'analytics', migrationsFolder, poolSize: config.DB_POOL_SIZE, rawDates: 'date' },
-    streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
+    streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.instagramWebhooks, Streams.deadLetters],
   })
   await fastify.register(pgPlugin)
   // the Display API needs only the user's access token, no client secret (docs/tiktok-api.md §2)
@@ -44,7 +45,8 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
     apiBaseUrl: config.TIKTOK_API_BASE_URL,
     connections: 32,
   })
-  // insights need only the user's access token: no app id or secret (docs/instagram-api.md "Insights")
+  // insights and comments need only the user's access token: no app id or secret
+  // (docs/instagram-api.md "Insights", "Comments")
   await fastify.register(instagramClientPlugin, {
     appId: '',
     appSecret: '',
@@ -58,6 +60,7 @@ async function analyticsApp(fastify: FastifyInstance, opts: AppOptions) {
   })
   await fastify.register(domainPlugin, { config, clock: opts.clock })
   await fastify.register(analyticsRoutes, { config })
+  await fastify.register(postRoutes)
   await fastify.register(workersPlugin, { config })
 }
 

@@ -60,5 +60,20 @@ export const AnalyticsConfig = Type.Object({
   SYNC_RETRY_MS: Type.Integer({ minimum: 0, default: 60_000 }),
   /** At start, list auth-service's active connections and track the ones we do not know. */
   CATCH_UP_ON_START: Type.Boolean({ default: true }),
+  /** Run the comment sync loop (docs/instagram-api.md "Comments"); tests call `commentSync.runDue()`. */
+  COMMENT_SYNC_ENABLED: Type.Boolean({ default: true }),
+  COMMENT_SYNC_TICK_MS: Type.Integer({ minimum: 10, default: 5_000 }),
+  /** Media whose comments one replica syncs per round. */
+  COMMENT_SYNC_BATCH: Type.Integer({ minimum: 1, default: 10 }),
+  /** Comments asked per page (Graph's `limit`, at most 50). */
+  COMMENT_SYNC_PAGE_SIZE: Type.Integer({ minimum: 1, maximum: 50, default: 50 }),
+  /** Pages per media per round: a longer thread resumes from its cursor in the next round. */
+  COMMENT_SYNC_MAX_PAGES: Type.Integer({ minimum: 1, default: 10 }),
+  /** How long a replica owns a media it syncs. */
+  COMMENT_SYNC_LEASE_MS: Type.Integer({ minimum: 1000, default: 5 * 60_000 }),
+  /** Retry after a transient failure (Instagram or auth-service down). */
+  COMMENT_SYNC_RETRY_MS: Type.Integer({ minimum: 0, default: 60_000 }),
+  /** Retry after Instagram's rate limit (codes 4, 17, 32, 613, 80002; the usage windows are an hour). */
+  COMMENT_SYNC_RATE_LIMIT_BACKOFF_MS: Type.Integer({ minimum: 0, default: 15 * 60_000 }),
 })
 export type AnalyticsConfig = Static<typeof AnalyticsConfig>

@@ -18,7 +18,29 @@ export const analyticsMetrics = {
 }
 
 /**
- * Adds {@link analyticsMetrics} to `app.metrics`, and gauges read at scrape time (left out when
+ * Comment metrics (docs/operations.md, docs/instagram-api.md "Comments"):
+ * `webhookComments{outcome}` — `instagram.webhook.comments` events: stored, account_not_connected
+ * (no active connection of the account: dropped), no_comment (a change without comment/media id);
+ * `commentSyncs{outcome}` — comment syncs of a media: synced, partial (page cap reached, resumes),
+ * rate_limited (Instagram's limit: retried later), stale (the token was refused), failed.
+ */
+export const commentMetrics = {
+  webhookComments: new Counter({
+    name: 'social_bridge_analytics_webhook_comments_total',
+    help: 'Instagram comment webhook events by outcome: stored, account_not_connected, no_comment',
+    labelNames: ['outcome'] as const,
+    registers: [],
+  }),
+  commentSyncs: new Counter({
+    name: 'social_bridge_analytics_comment_syncs_total',
+    help: 'Comment syncs of an Instagram media by outcome: synced, partial, rate_limited, stale, failed',
+    labelNames: ['outcome'] as const,
+    registers: [],
+  }),
+}
+
+/**
+ * Adds {@link analyticsMetrics} and {@link commentMetrics} to `app.metrics`, and gauges read at scrape time (left out when
  * PostgreSQL does not answer):
  * - `social_bridge_analytics_sync_lag_seconds{step}` — how far past its due time the most overdue
  *   video of each cadence step is, s (`step` = the step's index in `SYNC_CADENCE`, 0 = youngest
@@ -36,6 +58,7 @@ export function registerAnalyticsMetrics(
   opts: { cadence: Cadence; limit: number; windowMs: number },
 ): void {
   registerMetrics(app.metrics, analyticsMetrics)
+  registerMetrics(app.metrics, commentMetrics)
   const registers = [app.metrics]
   const maxAgesSec = opts.cadence.map((s) => s.maxAgeMs / 1000)
   new Gauge({

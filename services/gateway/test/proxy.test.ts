@@ -193,3 +193,15 @@ t.test('a signed public photo URL needs no JWT and keeps its query', async (t) =
   t.equal(upstreams.publish.seen[0]?.url, url.replace('/v1', ''))
   t.same(upstreams.publish.seen[0]?.identity, { kind: 'service', service: 'gateway' })
 })
+
+t.test(
+  "a post's comments are read from analytics-service, query included, not from publish-service",
+  async (t) => {
+    const { app, upstreams } = await build(t)
+    const id = '3f1b2c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d'
+    const res = await app.inject({ url: `/v1/posts/${id}/comments?limit=5`, headers: auth(await crmToken()) })
+    t.equal(res.statusCode, 200)
+    t.match(res.json(), { upstream: 'analytics', url: `/posts/${id}/comments?limit=5` })
+    t.equal(upstreams.publish.seen.length, 0)
+  },
+)

@@ -18,6 +18,7 @@ const everyRoute: [string, string][] = [
   ['GET', `/v1/posts/${ID}`],
   ['PATCH', `/v1/posts/${ID}`],
   ['POST', `/v1/posts/${ID}/cancel`],
+  ['GET', `/v1/posts/${ID}/comments`],
   ['GET', `/v1/analytics/posts/${ID}`],
   ['GET', `/v1/analytics/connections/${ID}`],
   ['POST', `/v1/analytics/connections/${ID}/sync`],
@@ -90,6 +91,7 @@ t.test('social_marketing cannot disconnect or refresh, but can read and publish'
   )
   t.equal((await app.inject({ url: '/v1/connections', headers: auth(token) })).statusCode, 200)
   t.equal((await app.inject({ url: `/v1/analytics/posts/${ID}`, headers: auth(token) })).statusCode, 200)
+  t.equal((await app.inject({ url: `/v1/posts/${ID}/comments`, headers: auth(token) })).statusCode, 200)
 })
 
 t.test('social_marketing may upload and publish: both reach publish-service as that user', async (t) => {

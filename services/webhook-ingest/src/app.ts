@@ -19,12 +19,12 @@ export interface AppOptions {
 }
 
 /**
- * webhook-ingest: verifies TikTok webhooks, stores them durably in JetStream
- * (`Streams.tiktokWebhooks`, subjects `tiktok.webhook.>`), then answers 200. Never listens
- * (`server.ts` does).
+ * webhook-ingest: verifies TikTok webhooks and Instagram's (Meta) notifications, stores them
+ * durably in JetStream (`Streams.tiktokWebhooks`, `tiktok.webhook.>`; `Streams.instagramWebhooks`,
+ * `instagram.webhook.>`), then answers 200. Never listens (`server.ts` does).
  *
- * No `internalAuthPlugin` and no `dbPlugin`: the only business route is TikTok's public
- * callback (signature-authenticated), and JetStream is the store of record.
+ * No `internalAuthPlugin` and no `dbPlugin`: the only business routes are the networks' public
+ * callbacks (signature-authenticated), and JetStream is the store of record.
  */
 async function app(fastify: FastifyInstance, { config, nowSec }: AppOptions): Promise<void> {
   // infrastructure
@@ -32,7 +32,7 @@ async function app(fastify: FastifyInstance, { config, nowSec }: AppOptions): Pr
     service: SERVICE_NAME,
     config,
     internalAuth: false,
-    streams: [Streams.tiktokWebhooks],
+    streams: [Streams.tiktokWebhooks, Streams.instagramWebhooks],
   })
   await fastify.register(streamReadinessPlugin)
   // domain

@@ -20,3 +20,17 @@ export const WebhookNotStoredError = defineError(
   503,
   'The event could not be stored; deliver it again later',
 )
+
+/** 400 `BAD_REQUEST`: a verified Instagram body that is not Meta's notification (docs/instagram-api.md "Webhooks"). */
+export const InstagramPayloadInvalidError = defineError(
+  'BAD_REQUEST',
+  400,
+  'Webhook body is not a valid Instagram notification: %s',
+)
+
+/** 403 `FORBIDDEN`: Meta's verification handshake with another verify token or mode. */
+export const HandshakeRefusedError = defineError(
+  'FORBIDDEN',
+  403,
+  'Verification refused: hub.mode must be subscribe and hub.verify_token this app’s token',
+)

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto'
-import { type Envelope, Streams, type TikTokWebhookV2 } from '@social-bridge/contracts'
+import {
+  type Envelope,
+  type InstagramWebhookV1,
+  Streams,
+  type TikTokWebhookV2,
+} from '@social-bridge/contracts'
+import { signWebhookPayload } from '@social-bridge/instagram-client'
 import { createFastifyOptions, loadConfig } from '@social-bridge/service-kit'
 import {
   createTestNamespace,
@@ -17,6 +23,9 @@ import { Config, WEBHOOK_BODY_LIMIT_BYTES } from '../src/config.js'
 /** The sandbox's default credentials, so a default sandbox is a valid sender. */
 export const CLIENT_KEY = 'sbx_client_key'
 export const CLIENT_SECRET = 'sbx_client_secret'
+/** The Instagram emulator's default app secret, and the verify token the tests configure. */
+export const IG_APP_SECRET = 'sbx_ig_app_secret'
+export const IG_VERIFY_TOKEN = 'sbx_ig_verify_token'
 
 /** The service's config for a test: env defaults plus `env`. */
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -26,6 +35,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     NATS_URL: TEST_NATS_URL,
     TIKTOK_CLIENT_KEY: CLIENT_KEY,
     TIKTOK_CLIENT_SECRET: CLIENT_SECRET,
+    INSTAGRAM_APP_SECRET: IG_APP_SECRET,
+    INSTAGRAM_WEBHOOK_VERIFY_TOKEN: IG_VERIFY_TOKEN,
     ...env,
   })
 }
@@ -103,3 +114,41 @@ export const storedMessages = (namespace: string, servers = TEST_NATS_URL): Prom
 /** Polls `check` until it holds; false after `timeoutMs` (default 15 s). */
 export const waitUntil = (check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<boolean> =>
   kitWaitUntil(check, timeoutMs)
+
+/** One `comments` change value as Meta sends it (docs/instagram-api.md "Webhooks"). */
+export function commentValue(id: string, mediaId = '18000000000000001', text = 'Nice reel!') {
+  return {
+    id,
+    text,
+    from: { id: '9000000000000001', username: 'fan_1' },
+    media: { id: mediaId, media_product_type: 'REELS' },
+  }
+}
+
+/** A notification body: one entry per account, `time` default now (Unix seconds). */
+export function igNotification(
+  entries: { id?: string; time?: number; changes: { field: string; value: unknown }[] }[],
+): string {
+  const now = Math.floor(Date.now() / 1000)
+  return JSON.stringify({
+    object: 'instagram',
+    entry: entries.map((e) => ({ id: e.id ?? '17841400000000001', time: e.time ?? now, changes: e.changes })),
+  })
+}
+
+/** Headers of a signed Instagram delivery (`X-Hub-Signature-256` with `secret`). */
+export function igHeaders(body: string | Buffer, secret = IG_APP_SECRET): Record<string, string> {
+  return { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookPayload(secret, body) }
+}
+
+/** Delivers `body` to `POST /webhooks/instagram`, signed unless `headers` are given. */
+export function deliverInstagram(app: FastifyInstance, body: string | Buffer, headers = igHeaders(body)) {
+  return app.inject({ method: 'POST', url: '/webhooks/instagram', headers, payload: body })
+}
+
+/** Every message of the Instagram webhook stream under `namespace`. */
+export const storedInstagramMessages = (
+  namespace: string,
+  servers = TEST_NATS_URL,
+): Promise<KitStoredMessage<Envelope<InstagramWebhookV1>>[]> =>
+  readStream<Envelope<InstagramWebhookV1>>(namespace, { stream: Streams.instagramWebhooks, servers })

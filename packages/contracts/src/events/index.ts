@@ -11,6 +11,7 @@ import { MetricsSyncedV1 } from './metrics.js'
 import { PostCreatedV1, PostFailedV1, PostPublishedV1, PostStatusChangedV1 } from './post.js'
 
 export * from './connection.js'
+export * from './instagram-webhook.js'
 export * from './metrics.js'
 export * from './post.js'
 export * from './tiktok-webhook.js'

@@ -20,6 +20,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { SandboxContext } from '../context.js'
 import { authenticate, callerAccount, usageHeaders } from './auth.js'
+import { commentsRoutes } from './comments.js'
 import { graphErrors, sendGraphError, toGraphError } from './http.js'
 import { insightsRoutes } from './insights.js'
 import { meRoutes } from './me.js'
@@ -33,6 +34,7 @@ import {
   type InstagramSettings,
   type InstagramStore,
 } from './store.js'
+import { createIgWebhooks, type IgWebhookSettings, type IgWebhooks } from './webhooks.js'
 
 export type {
   AddIgAccountInput,
@@ -60,6 +62,8 @@ export interface InstagramApp {
 export interface InstagramOptions extends Partial<InstagramApp> {
   accounts?: AddIgAccountInput[]
   settings?: Partial<InstagramSettings>
+  /** Webhook delivery settings (batching, retry schedule), webhooks.ts. */
+  webhookSettings?: Partial<IgWebhookSettings>
 }
 
 /** What every route module receives. */
@@ -89,6 +93,8 @@ export interface InstagramAdminApi {
   approve(authorizeUrl: string, igUserId: string): string
   /** Programmatic cancel: the redirect location with `error=access_denied`. */
   deny(authorizeUrl: string): string
+  /** Webhook subscription (handshake), signed batched deliveries with retries, faults (webhooks.ts). */
+  readonly webhooks: IgWebhooks
 }
 
 /** Graph-host route modules, registered under `/instagram/graph`. One line each. */
@@ -97,7 +103,7 @@ const GRAPH_MODULES: FastifyPluginAsync<IgRouteOptions>[] = [
   meRoutes,
   mediaRoutes, // media.ts: containers, media_publish, content_publishing_limit
   insightsRoutes, // insights.ts: /{ig-media-id}/insights, /{ig-user-id}/insights
-  // commentsRoutes (comments.ts: /{ig-media-id}/comments, replies, hide, delete)
+  commentsRoutes,
   // webhooksRoutes (webhooks.ts: signed deliveries of comments and other fields)
 ]
 
@@ -149,6 +155,12 @@ export async function registerInstagram(
   }
   const store = createInstagramStore(ctx.clock, options.settings)
   for (const a of options.accounts ?? []) store.addAccount(a)
+  const webhooks = createIgWebhooks({
+    app,
+    clock: ctx.clock,
+    ...(options.webhookSettings ? { settings: options.webhookSettings } : {}),
+  })
+  fastify.addHook('onClose', async () => webhooks.close())
   const routeOptions: IgRouteOptions = { ctx, app, store, nodes: createNodes() }
   await fastify.register(graphScope, { ...routeOptions, prefix: '/instagram/graph' })
   await fastify.register(consentRoutes, { ...routeOptions, prefix: '/instagram/www' })
@@ -163,5 +175,6 @@ export async function registerInstagram(
     revokeTokens: (igUserId) => store.revokeTokens(igUserId),
     approve: (url, igUserId) => consentRedirect(app, store, search(url), igUserId),
     deny: (url) => consentRedirect(app, store, search(url), undefined),
+    webhooks,
   }
 }

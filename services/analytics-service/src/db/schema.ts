@@ -202,6 +202,64 @@ export const apiUsage = analytics.table('api_usage', {
   resumeAt: columns.timestamptz('resume_at'),
 })
 
+/**
+ * Instagram media whose comments we keep (docs/instagram-api.md "Comments"): our post ↔ the IG
+ * media id (from `social.post.published` with `instagramMediaId`), per connection, with the state
+ * of the comment sync that fills in comments made before the post was known or the account
+ * connected. Times of the sync are the database clock.
+ */
+export const commentMedia = analytics.table(
+  'comment_media',
+  {
+    ...accountColumns(),
+    mediaId: text('media_id').notNull(),
+    /** Our post (publish-service UUID). */
+    postId: uuid('post_id').notNull(),
+    /** When the comment sync should run next; null = nothing to do. */
+    syncDueAt: columns.timestamptz('sync_due_at'),
+    /** A replica owns the sync until then. */
+    syncLeaseUntil: columns.timestamptz('sync_lease_until'),
+    /** Where an interrupted sync resumes: the `after` cursor of the next page; null = from the start. */
+    syncCursor: text('sync_cursor'),
+    lastSyncedAt: columns.timestamptz('last_synced_at'),
+    syncFailures: integer('sync_failures').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.mediaId] }),
+    index('comment_media_post_idx').on(t.postId),
+    index('comment_media_due_idx').on(t.syncDueAt),
+  ],
+)
+
+/**
+ * Comments on Instagram media of tracked accounts, one row per connection and IG Comment id
+ * (webhooks and the sync upsert it: idempotent). `commentedAt` is Instagram's `timestamp` once the
+ * sync read it (`timeExact`); before, when Meta sent the webhook (which carries no comment time).
+ */
+export const comments = analytics.table(
+  'comments',
+  {
+    ...accountColumns(),
+    commentId: text('comment_id').notNull(),
+    mediaId: text('media_id').notNull(),
+    parentId: text('parent_id'),
+    text: text('text'),
+    username: text('username'),
+    /** Likes of the comment at the last sync; null until a sync read it. */
+    likeCount: bigint('like_count', { mode: 'number' }),
+    commentedAt: columns.timestamptz('commented_at').notNull(),
+    timeExact: boolean('time_exact').notNull().default(false),
+    /** Who told us first: `webhook` or `sync`. */
+    source: text('source').notNull(),
+    firstSeenAt: columns.timestamptz('first_seen_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.commentId] }),
+    index('comments_media_time_idx').on(t.connectionId, t.mediaId, t.commentedAt, t.commentId),
+  ],
+)
+
 /** Envelope ids already applied (dedupe of redeliveries and re-publishes). */
 export const processedEvents = analytics.table('processed_events', {
   eventId: text('event_id').primaryKey(),

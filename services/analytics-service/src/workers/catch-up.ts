@@ -19,7 +19,7 @@ export async function catchUpConnections(deps: {
   for (let attempt = 0; !deps.signal.aborted; attempt++) {
     const listedAt = new Date()
     try {
-      // only providers with a sync adapter have metrics here (not TikTok Shop sellers)
+      // providers with a sync adapter (TikTok, Instagram: metrics, and Instagram's comments); not TikTok Shop sellers
       const items = (await deps.authClient.listActiveConnections()).filter((c) =>
         isSyncedProvider(c.provider),
       )

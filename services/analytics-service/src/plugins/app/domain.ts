@@ -1,15 +1,18 @@
+import { InstagramGraphError } from '@social-bridge/instagram-client'
 import { createOutbox, type Outbox } from '@social-bridge/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AnalyticsConfig } from '../../config.js'
 import { outbox as outboxTable } from '../../db/schema.js'
 import { type Cadence, parseCadence } from '../../domain/cadence.js'
+import { type CommentSync, createCommentSync } from '../../domain/comments/comment-sync.js'
 import { createRateBudget, type RateBudget } from '../../domain/rate-budget.js'
 import { createReports, type Reports } from '../../domain/reports.js'
 import { createSyncAdapters } from '../../domain/sync/providers.js'
 import { createSyncService, type SyncService } from '../../domain/sync/sync-service.js'
 import { createUsageGate, type UsageGate } from '../../domain/usage-gate.js'
 import { registerAnalyticsMetrics } from '../../metrics.js'
+import { type CommentsRepository, createCommentsRepository } from '../../repositories/comments-repository.js'
 import {
   type ConnectionsRepository,
   createConnectionsRepository,
@@ -45,6 +48,10 @@ export interface AnalyticsDomain {
   callStats: Map<string, number>
   /** The answers of the GET analytics routes. */
   reports: Reports
+  /** Instagram comments and the media they are kept for (docs/instagram-api.md "Comments"). */
+  comments: CommentsRepository
+  /** The comment sync (comments made before the post was known or the account connected). */
+  commentSync: CommentSync
 }
 
 declare module 'fastify' {
@@ -54,7 +61,7 @@ declare module 'fastify' {
 }
 
 /**
- * Builds the repositories, the shared TikTok budget, Instagram's usage gate, the sync adapters
+ * Builds the repositories, the shared TikTok budget, Instagram's usage gate, the sync adapters, the comments domain
  * and the sync service from config and decorates `app.analytics` (with in-process provider call
  * counts in `callStats`). Needs `app.pg`, `app.db` (the outbox relay), `app.nats`, `app.tiktok`,
  * `app.instagram`, `app.authClient`.
@@ -139,6 +146,21 @@ export const domainPlugin = fp(
       retryMs: config.SYNC_RETRY_MS,
       log: app.log,
     })
+    const comments = createCommentsRepository({ sql })
+    const commentSync = createCommentSync({
+      sql,
+      comments,
+      authClient: app.authClient,
+      listComments: (accessToken, mediaId, page) => app.instagram.comments.list(accessToken, mediaId, page),
+      failureOf: (err) => (err instanceof InstagramGraphError ? err.category : undefined),
+      pageSize: config.COMMENT_SYNC_PAGE_SIZE,
+      maxPages: config.COMMENT_SYNC_MAX_PAGES,
+      batch: config.COMMENT_SYNC_BATCH,
+      leaseMs: config.COMMENT_SYNC_LEASE_MS,
+      retryMs: config.COMMENT_SYNC_RETRY_MS,
+      rateLimitBackoffMs: config.COMMENT_SYNC_RATE_LIMIT_BACKOFF_MS,
+      log: app.log,
+    })
     app.decorate('analytics', {
       clock,
       cadence,
@@ -153,6 +175,8 @@ export const domainPlugin = fp(
       sync,
       callStats,
       reports: createReports({ readModel, connections }),
+      comments,
+      commentSync,
     })
   },
   {

@@ -2,6 +2,8 @@ import {
   AnalyticsRangeQuery,
   ConnectionIdParams,
   PostAnalytics,
+  PostCommentList,
+  PostCommentListQuery,
   PostIdParams,
   TenantAnalyticsSummary,
 } from '@social-bridge/contracts'
@@ -28,6 +30,33 @@ export default async function analyticsRoutes(app: FastifyInstance) {
           secured: true,
           notFound:
             "no post with this id in the caller's tenant, or not published yet (analytics start then)",
+        }),
+      },
+    },
+    onRequest: app.authenticate(READERS),
+    handler: (_req, reply) => reply.proxyTo('analytics'),
+  })
+
+  app.get('/posts/:id/comments', {
+    schema: {
+      tags: ['posts'],
+      summary: "Comments on a post's Instagram Reel, newest first",
+      description:
+        'Roles: admin, social_marketing. The comments analytics-service keeps from Instagram’s ' +
+        '`comments` webhooks and its comment sync (which also fills in comments made before the ' +
+        'account connected or before the post was known): `limit` per page (1–100, default 20), ' +
+        '`nextCursor` for the next page. A comment’s `createdAt` is Instagram’s once a sync read ' +
+        'it, the webhook’s time before; `likeCount` is null until a sync read it. A post without ' +
+        'Instagram media (a TikTok post) answers an empty page.',
+      security: bearerSecurity,
+      params: PostIdParams,
+      querystring: PostCommentListQuery,
+      response: {
+        200: answer("One page of the post's comments", PostCommentList),
+        ...errorAnswers({
+          secured: true,
+          notFound: "no post with this id in the caller's tenant",
+          extra: { 400: '`BAD_REQUEST`: a `cursor` that is not a `nextCursor` of this list.' },
         }),
       },
     },

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorResponse } from '@social-bridge/contracts'
 import { WEBHOOK_SIGNATURE_HEADER } from '@social-bridge/tiktok-client'
 import { Type } from 'typebox'
-import { WEBHOOK_BODY_LIMIT_BYTES } from '../../config.js'
+import { INSTAGRAM_WEBHOOK_BODY_LIMIT_BYTES, WEBHOOK_BODY_LIMIT_BYTES } from '../../config.js'
+import instagramRoutes from './instagram.js'
 
 /**
  * `POST /webhooks/tiktok` — TikTok's webhook callback (docs/tiktok-api.md §4). Public: authenticated by
@@ -10,16 +11,20 @@ import { WEBHOOK_BODY_LIMIT_BYTES } from '../../config.js'
  * content type (the signature covers the exact bytes; re-serialised JSON would not verify), up
  * to 1 MiB (else 413). Answers 200 `{}` only once JetStream has acknowledged the event (a
  * duplicate delivery included); 401 bad signature / stale `t` / foreign `client_key`; 400 a
- * verified body that is not an envelope; 503 not stored, so TikTok retries.
+ * verified body that is not an envelope; 503 not stored, so TikTok retries. Instagram's
+ * `GET|POST /webhooks/instagram` are in `instagram.ts`.
  */
 const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Encapsulated: only this plugin's routes see the raw-body parser.
   app.removeAllContentTypeParsers()
+  // The parser's limit is the largest route's (Instagram's); each route sets its own bodyLimit.
   app.addContentTypeParser(
     '*',
-    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
+    { parseAs: 'buffer', bodyLimit: INSTAGRAM_WEBHOOK_BODY_LIMIT_BYTES },
     (_req, body, done) => done(null, body),
   )
+  // GET|POST /webhooks/instagram (Meta), under the same raw-body parser
+  await app.register(instagramRoutes)
 
   app.post(
     '/webhooks/tiktok',

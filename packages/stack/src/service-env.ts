@@ -100,8 +100,15 @@ export function stackEnv(
       PORT: String(ports.publish),
       PULL_FROM_URL_PREFIXES: DEV_TIKTOK.verifiedPrefix,
       MEDIA_PUBLIC_BASE_URL: `${DEV_TIKTOK.verifiedPrefix}v1/media/public/`,
+      INSTAGRAM_GRAPH_BASE_URL: `${url(ports.sandbox)}/instagram/graph`,
     },
-    'webhook-ingest': { ...common, PORT: String(ports.ingest) },
+    'webhook-ingest': {
+      ...common,
+      PORT: String(ports.ingest),
+      // Instagram's webhooks (docs/instagram-api.md "Webhooks"): signed with the app secret
+      INSTAGRAM_APP_SECRET: igAppSecret,
+      INSTAGRAM_WEBHOOK_VERIFY_TOKEN: `dev-verify-${DEV_INSTAGRAM.appId}`,
+    },
     'analytics-service': {
       ...common,
       PORT: String(ports.analytics),

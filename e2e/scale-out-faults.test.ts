@@ -109,24 +109,49 @@ interface StreamDetail {
   name: string
   cluster?: { leader?: string }
   state: { messages: number }
-  consumer_detail?: { name: string; num_pending: number; num_ack_pending: number; num_redelivered: number }[]
+  consumer_detail?: {
+    name: string
+    cluster?: { leader?: string }
+    num_pending: number
+    num_ack_pending: number
+    num_redelivered: number
+  }[]
 }
 /**
  * Streams and consumers as their leaders see them: a follower's view may lag (a node just
- * restarted is still catching up), so each live node reports only what it leads.
+ * restarted is still catching up), so each stream and each consumer is taken from the live node
+ * that leads it.
  */
 async function streams(): Promise<StreamDetail[]> {
   const views = await Promise.all(
     nats.nodes
       .filter((n) => n.child)
       .map(async (node) => {
-        const res = await call('GET', `${node.monitorUrl}/jsz?streams=true&consumers=true&leader-only=true`)
-        return (res.body.account_details ?? []).flatMap(
+        const res = await call('GET', `${node.monitorUrl}/jsz?streams=true&consumers=true`)
+        const details: StreamDetail[] = (res.body.account_details ?? []).flatMap(
           (a: { stream_detail?: StreamDetail[] }) => a.stream_detail ?? [],
-        ) as StreamDetail[]
+        )
+        return { node: node.name, details }
       }),
   )
-  return views.flat()
+  const byName = new Map<string, StreamDetail>()
+  for (const { node, details } of views) {
+    for (const d of details) {
+      const leads = d.cluster?.leader === node
+      if (leads || !byName.has(d.name))
+        byName.set(d.name, { ...d, consumer_detail: leads ? [] : d.consumer_detail })
+    }
+  }
+  for (const { node, details } of views) {
+    for (const d of details) {
+      const into = byName.get(d.name) as StreamDetail
+      for (const c of d.consumer_detail ?? []) {
+        if (c.cluster?.leader !== node) continue
+        into.consumer_detail = [...(into.consumer_detail ?? []).filter((x) => x.name !== c.name), c]
+      }
+    }
+  }
+  return [...byName.values()]
 }
 const stream = async (suffix: string) => (await streams()).find((s) => s.name.endsWith(`_${suffix}`))
 
@@ -267,7 +292,7 @@ async function killAuthHoldingRefresh(): Promise<string> {
   const connectionId = (fresh as { id: string }).id
   const account = accounts.find((a) => a.connectionId === connectionId) as Account
   await call('POST', `${sandbox}/_sandbox/faults`, {
-    json: { endpoint: 'oauth.token', kind: 'timeout', holdMs: 8000, count: 1000 },
+    json: { endpoint: 'oauth.token', kind: 'timeout', holdMs: 12_000, count: 1000 },
   })
   const [{ at }] = (await pg`select now() as at`) as unknown as [{ at: Date }]
   const admin = await stack.internalToken({ roles: ['admin'], tenant: account.tenant })
@@ -284,7 +309,7 @@ async function killAuthHoldingRefresh(): Promise<string> {
         created_at >= ${at} as after from auth.refresh_attempts where outcome = 'in_flight'`
       return calls.every((c) => c.after) && calls.some((c) => c.connection_id === connectionId)
     },
-    7000,
+    11_000,
     50,
   )
   await processes.kill('auth-service-1')

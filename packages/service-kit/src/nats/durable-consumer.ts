@@ -107,6 +107,11 @@ function decode<D>(msg: JsMsg, schema: TSchema | undefined): Envelope<D> {
  * (`Sb-Error`: name and message, scrubbed of tokens, codes and upload URLs' `upload_token` with
  * `redactText`, at most 512 characters), then terminated. If the dead-letter publish fails the
  * message is redelivered, never dropped.
+ *
+ * In a cluster, a pull lost with its consumer's leader (the node killed, a leader elected
+ * elsewhere) is noticed after two missed idle heartbeats (`PULL_EXPIRES_MS`) and pulled again, a
+ * few seconds past the election; a `consume()` that ends on an error is started again
+ * (deploy/README.md, "The fault test").
  */
 export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): Promise<DurableConsumer> {
   const ns = opts.namespace ?? ''

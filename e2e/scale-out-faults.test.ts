@@ -362,6 +362,7 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
 
   await Promise.all([victim.restart(), ...Object.keys(held).map((name) => processes.restart(name))])
   figures['killed processes restarted after, s'] = elapsed()
+  const [{ restartedAt }] = (await pg`select now() as "restartedAt"`) as unknown as [{ restartedAt: Date }]
   await Promise.all([wave2, wave3])
   t.same(
     refused,
@@ -412,15 +413,28 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   const tiktok = (await call<{ publishId: string; status: string }[]>('GET', `${sandbox}/_sandbox/publishes`))
     .body
   t.equal(tiktok.length, inits.length, 'TikTok holds one publish per successful init')
+  // The documented re-init (publish-service workers/README.md, "An init whose outcome is
+  // unknown"): a FILE_UPLOAD post whose init answer was lost (its worker killed) is initialised
+  // again; the first publish never receives a byte and lapses, it cannot become a post.
+  const reinits = posts.reduce(
+    (n, p) => n + (p.history ?? []).filter((h) => h.reason === 'init_outcome_unknown_retry').length,
+    0,
+  )
+  figures['FILE_UPLOAD posts initialised again after an init outcome lost with its worker'] = reinits
   t.ok(
-    inits.length >= published.length && inits.length <= published.length + unknown.length,
-    `one successful init per published post, never two (${inits.length} inits, ${published.length} published, ${unknown.length} unknown)`,
+    inits.length >= published.length && inits.length <= published.length + unknown.length + reinits,
+    `one successful init per published post but the documented re-inits (${inits.length} inits, ${published.length} published, ${unknown.length} unknown, ${reinits} re-inits)`,
   )
   const publishIds = published.map((p) => p.publishId)
   t.equal(new Set(publishIds).size, published.length, 'each published post has its own publish_id')
   t.ok(
     publishIds.every((id) => tiktok.some((x) => x.publishId === id)),
     "every post's publish_id is one of TikTok's",
+  )
+  t.same(
+    tiktok.filter((x) => !publishIds.includes(x.publishId) && x.status === 'PUBLISH_COMPLETE'),
+    [],
+    'never two publishes: a TikTok publish no post holds never completed',
   )
   const uploads = log.filter((r) => r.endpoint === 'upload')
   const fileUploads = plan.filter((p) => p.id && p.source === 'FILE_UPLOAD').length
@@ -510,7 +524,11 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     from auth.refresh_attempts group by outcome`
   const count = (outcome: string) => journal.find((j) => j.outcome === outcome)?.n ?? 0
   t.ok(count('interrupted') >= 1, 'the refresh call killed with auth-service-1 was closed as interrupted')
-  t.equal(count('in_flight'), 0, 'no refresh call left in flight')
+  // A call journaled before the restarts and still in flight can only be one the kill left.
+  const orphans = () =>
+    pg`select 1 from auth.refresh_attempts where outcome = 'in_flight' and created_at < ${restartedAt}`
+  await waitUntil(async () => (await orphans()).length === 0, 60_000, 500)
+  t.equal((await orphans()).length, 0, 'every call the kill left in flight was closed by the next refresh')
   figures['refresh calls interrupted by the kill'] = count('interrupted')
 
   // The CRM saw no 5xx but 503 with Retry-After.

@@ -378,7 +378,7 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
       const posts = await Promise.all(plan.map(getPost))
       return posts.every(finished)
     },
-    150_000,
+    Math.max(150_000, POSTS * 6000),
     1000,
   )
   figures['every post finished after, s'] = elapsed()

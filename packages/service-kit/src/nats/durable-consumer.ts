@@ -211,6 +211,7 @@ export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): 
       try {
         const again = await retryWhileNatsUnavailable(() => js.consumers.get(stream.name, opts.durableName))
         if (!stopped) await pull(again)
+        if (stopped) await messages.close() // stopped while it started
       } catch (err) {
         opts.log?.error({ durable: opts.durableName, err }, 'consumer could not be pulled again')
       }

@@ -91,12 +91,28 @@ await request(`${sandbox}/_sandbox/settings`, {
 /** What the CRM saw: every answer of the public API, to check there was no 5xx but 503 + Retry-After. */
 const answers: { what: string; status: number; retryAfter?: string }[] = []
 
-/** A CRM call through the gateway's balancer; a 503 is retried after its Retry-After, as a client does. */
+/** Requests whose connection was reset, by what (a gateway replica killed while it read the body). */
+const resets: string[] = []
+
+/**
+ * A CRM call through the gateway's balancer, retried as a client does: after a 503's
+ * `Retry-After`, and after a connection reset (a gateway replica killed while a media upload was
+ * still streaming to it: the balancer cannot answer before the body is read). Post creations
+ * carry the same Idempotency-Key on every attempt.
+ */
 async function crm<T>(what: string, send: () => Promise<Answer<T>>): Promise<Answer<T>> {
   for (let attempt = 0; ; attempt++) {
-    const res = await send().catch((err: Error) => {
-      throw new Error(`${what}: ${err.message}`)
-    })
+    let res: Answer<T>
+    try {
+      res = await send()
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? ''
+      const reset = ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code)
+      if (!reset || attempt >= 30) throw new Error(`${what}: ${(err as Error).message}`)
+      resets.push(what)
+      await new Promise((r) => setTimeout(r, 1000))
+      continue
+    }
     const retryAfter = res.headers['retry-after']
     answers.push({ what, status: res.status, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) })
     if (res.status !== 503 || attempt >= 30) return res
@@ -541,6 +557,11 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   figures['posts'] = `${POSTS} (${accounts.length} accounts, ${TENANTS.length} tenants)`
   figures['CRM answers'] = answers.length
   figures['503 + Retry-After answered to the CRM'] = fiveXx.length
+  figures['connections reset mid-request (retried)'] = resets.length ? resets.join(', ') : 0
+  t.ok(
+    resets.every((what) => what === 'POST /v1/media'),
+    'only a media upload streaming through the killed gateway replica was reset',
+  )
   figures['webhook deliveries'] = webhooks.length
   figures['webhook attempts not answered 200 (retried by TikTok)'] = webhooks.reduce(
     (sum, d) => sum + d.attempts.filter((a) => a.status !== 200).length,

@@ -58,7 +58,11 @@ const stack = await startTestStack(
       WORKER_POLL_INTERVAL_MS: '250',
       RETRY_BASE_DELAY_MS: '500',
     },
+    // Smaller pools: two replicas of everything share this machine's PostgreSQL (100 connections)
+    // with other stacks.
+    'webhook-dispatch': { DB_POOL_SIZE: '5' },
     'analytics-service': {
+      DB_POOL_SIZE: '5',
       SCHEDULER_TICK_MS: '1000',
       ACCOUNT_SYNC_INTERVAL_MS: '5000',
       SYNC_LEASE_MS: '3000',

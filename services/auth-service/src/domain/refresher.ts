@@ -44,7 +44,7 @@ export interface RefresherOptions {
   outbox: Outbox
   /**
    * Where calls to the token endpoint are journaled before they are sent (`beginRefreshCall`): a
-   * pool of its own (2 connections), never the one whose connection the caller's transaction holds.
+   * pool of its own (1 connection, closed after 60 s idle), never the one whose connection the caller's transaction holds.
    */
   journal: Database
   /** REFRESH_MARGIN_SEC. */

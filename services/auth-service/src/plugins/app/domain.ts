@@ -72,7 +72,12 @@ export const domainPlugin = fp(
       metrics: app.metrics,
     })
     // The refresh journal's own pool: it commits while a refresh's transaction holds a main-pool connection.
-    const journalSql = postgres(config.DATABASE_URL, { max: 2, onnotice: () => {}, connect_timeout: 5 })
+    const journalSql = postgres(config.DATABASE_URL, {
+      max: 1,
+      idle_timeout: 60,
+      onnotice: () => {},
+      connect_timeout: 5,
+    })
     app.addHook('onClose', async () => {
       await journalSql.end({ timeout: 5 })
     })

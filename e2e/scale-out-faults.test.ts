@@ -383,6 +383,7 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   await Promise.all([victim.restart(), ...Object.keys(held).map((name) => processes.restart(name))])
   figures['killed processes restarted after, s'] = elapsed()
   const [{ restartedAt }] = (await pg`select now() as "restartedAt"`) as unknown as [{ restartedAt: Date }]
+  const restartSeq = (await sandboxRequests(sandbox)).at(-1)?.seq ?? 0
   await Promise.all([wave2, wave3])
   t.same(
     refused,
@@ -524,7 +525,19 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   // Token refreshes: each refresh token TikTok processed was the live one, and no connection lost
   // its grant — the call killed with auth-service-1 was held unanswered, so the next refresh
   // closed it as `interrupted` and refreshed with the same refresh token.
-  const refreshes = log.filter((r) => r.endpoint === 'oauth.token' && r.grantType === 'refresh_token')
+  // …and refreshing goes on after the kills: wait for one TikTok processes after the restarts.
+  const refreshedAfter = async () =>
+    (await sandboxRequests(sandbox)).some(
+      (r) =>
+        r.seq > restartSeq &&
+        r.endpoint === 'oauth.token' &&
+        r.grantType === 'refresh_token' &&
+        r.status === 200,
+    )
+  t.ok(await waitUntil(refreshedAfter, 90_000, 1000), 'tokens are refreshed again after the kills')
+  const refreshes = (await sandboxRequests(sandbox)).filter(
+    (r) => r.endpoint === 'oauth.token' && r.grantType === 'refresh_token',
+  )
   t.same(
     refreshes.filter((r) => r.refreshToken !== 'current' || r.status !== 200),
     [],

@@ -38,6 +38,8 @@ export interface LaunchedStack {
   running: StackProcess[]
   /** The process names of `service`'s replicas (`['gateway']` with one replica, `['gateway-1', 'gateway-2']` with two). */
   replicasOf(service: string): string[]
+  /** The base URL of the process `name` itself (a replica's own port, not its balancer's), e.g. `http://127.0.0.1:41234`. */
+  urlOf(name: string): string
   /** Sends `signal` (default SIGKILL) to the process `name` and waits until it has exited. */
   kill(name: string, signal?: NodeJS.Signals): Promise<void>
   /** Starts the process `name` again (after it died or was killed) and waits until it is ready. */
@@ -129,6 +131,11 @@ export async function launchStack(opts: LaunchOptions): Promise<LaunchedStack> {
   return {
     running,
     replicasOf: (service) => groups.get(service) ?? [],
+    urlOf(name) {
+      const inst = instances.get(name)
+      if (!inst) throw new Error(`no process named ${name}`)
+      return url(inst.port)
+    },
     async kill(name, signal = 'SIGKILL') {
       const proc = running.find((p) => p.name === name)
       if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return

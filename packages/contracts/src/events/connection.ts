@@ -29,7 +29,7 @@ export const ConnectionReauthRequiredV1 = Type.Object({
   connectionId: Uuid,
   /** Absent in events written before TikTok Shop: read as `tiktok`. */
   provider: Type.Optional(Provider),
-  /** TikTok's OAuth error (e.g. `invalid_grant`) or `refresh_token_expired`. */
+  /** TikTok's OAuth error (e.g. `invalid_grant`), `refresh_token_expired`, or `refresh_interrupted` (TikTok refused the refresh token after a refresh whose answer was lost: auth-service README, "Interrupted refreshes"). */
   reason: Type.String(),
 })
 export type ConnectionReauthRequiredV1 = Static<typeof ConnectionReauthRequiredV1>

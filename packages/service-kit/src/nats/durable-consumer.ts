@@ -1,4 +1,12 @@
-import { AckPolicy, DeliverPolicy, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream'
+import {
+  AckPolicy,
+  type Consumer,
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream'
 import { headers, type NatsConnection, nanos } from '@nats-io/transport-node'
 import {
   AnyEventEnvelope,
@@ -53,6 +61,24 @@ export interface DurableConsumer {
 
 const DEFAULT_BACKOFF_MS = [1000, 5000, 15_000, 30_000]
 
+/**
+ * Life of one pull request, ms. nats.js's `consume()` asks the server for an idle heartbeat every
+ * half of it and only notices a pull lost with its consumer's leader (node killed, leader elected
+ * elsewhere) after two missed heartbeats, then re-checks the consumer every `expires` until it
+ * answers: with the default 30 s, a durable stood still for 30–60 s after a leader's node died.
+ * 5 s bounds that to a few seconds past the election, for one small pull request per 5 s.
+ */
+export const PULL_EXPIRES_MS = 5000
+
+/** Consumer notifications worth a log line: the pull was lost or its consumer is unreachable. */
+const TROUBLE = new Set([
+  'heartbeats_missed',
+  'no_responders',
+  'consumer_not_found',
+  'consumer_deleted',
+  'stream_not_found',
+])
+
 class PoisonMessageError extends Error {
   override name = 'PoisonMessageError'
 }
@@ -81,6 +107,11 @@ function decode<D>(msg: JsMsg, schema: TSchema | undefined): Envelope<D> {
  * (`Sb-Error`: name and message, scrubbed of tokens, codes and upload URLs' `upload_token` with
  * `redactText`, at most 512 characters), then terminated. If the dead-letter publish fails the
  * message is redelivered, never dropped.
+ *
+ * In a cluster, a pull lost with its consumer's leader (the node killed, a leader elected
+ * elsewhere) is noticed after two missed idle heartbeats (`PULL_EXPIRES_MS`) and pulled again, a
+ * few seconds past the election; a `consume()` that ends on an error is started again
+ * (deploy/README.md, "The fault test").
  */
 export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): Promise<DurableConsumer> {
   const ns = opts.namespace ?? ''
@@ -110,7 +141,20 @@ export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): 
     }
     return js.consumers.get(stream.name, opts.durableName)
   })
-  const messages = await consumer.consume({ max_messages: 32 })
+  let stopped = false
+  let messages!: ConsumerMessages
+  /** Starts a pull loop (`consume`) and logs its trouble notifications; nats.js re-pulls by itself. */
+  const pull = async (from: Consumer) => {
+    messages = await from.consume({ max_messages: 32, expires: PULL_EXPIRES_MS })
+    const current = messages
+    void (async () => {
+      for await (const s of current.status()) {
+        if (TROUBLE.has(s.type))
+          opts.log?.warn({ durable: opts.durableName, status: s }, 'consumer pull interrupted; pulling again')
+      }
+    })().catch(() => {})
+  }
+  await pull(consumer)
   const prefix = ns ? `${ns}.` : ''
 
   const deadLetter = async (msg: JsMsg, subject: string, reason: string) => {
@@ -153,12 +197,30 @@ export async function startDurableConsumer<D>(opts: DurableConsumerOptions<D>): 
     }
   }
 
+  // `consume()` re-pulls after a lost pull or a reconnect by itself; it ends only on an error it
+  // deems final (a 400, a consumer it cannot find with `abort_on_missing_resource`): start it again.
   const loop = (async () => {
-    for await (const msg of messages) await handle(msg)
+    while (!stopped) {
+      try {
+        for await (const msg of messages) await handle(msg)
+      } catch (err) {
+        opts.log?.warn({ durable: opts.durableName, err }, 'consumer pull ended with an error')
+      }
+      if (stopped || opts.nc.isClosed()) return
+      await new Promise((r) => setTimeout(r, 1000))
+      try {
+        const again = await retryWhileNatsUnavailable(() => js.consumers.get(stream.name, opts.durableName))
+        if (!stopped) await pull(again)
+        if (stopped) await messages.close() // stopped while it started
+      } catch (err) {
+        opts.log?.error({ durable: opts.durableName, err }, 'consumer could not be pulled again')
+      }
+    }
   })()
 
   return {
     async stop() {
+      stopped = true
       await messages.close()
       await loop
     },

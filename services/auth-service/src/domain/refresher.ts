@@ -1,11 +1,16 @@
 import { Subjects } from '@social-bridge/contracts'
-import type { Outbox } from '@social-bridge/service-kit'
+import type { Database, Outbox } from '@social-bridge/service-kit'
 import { eq, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
 import type { Tx } from '../db/types.js'
 import { authMetrics } from '../metrics.js'
 import { recordAudit } from '../repositories/audit.js'
-import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
+import {
+  beginRefreshCall,
+  endRefreshCall,
+  interruptedRefreshCalls,
+  recordRefreshAttempt,
+} from '../repositories/refresh-attempts.js'
 import { ProviderError, type ProviderName, type ProviderRegistry } from './providers/provider.js'
 import { openToken, sealTokens } from './sealed-tokens.js'
 import { refreshAllowedAt, refreshBackoffMs, tokenTiming } from './token-timing.js'
@@ -37,6 +42,11 @@ export interface RefresherOptions {
   providers: ProviderRegistry
   vault: Vault
   outbox: Outbox
+  /**
+   * Where calls to the token endpoint are journaled before they are sent (`beginRefreshCall`): a
+   * pool of its own (1 connection, closed after 60 s idle), never the one whose connection the caller's transaction holds.
+   */
+  journal: Database
   /** REFRESH_MARGIN_SEC. */
   marginSec: number
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
@@ -55,6 +65,11 @@ export interface Refresher {
    * backoff; a dead grant (ProviderError `grant_dead`: TikTok `invalid_grant`, TikTok Shop
    * `36004005`), or a refresh token past its stored expiry, marks `reauth_required`;
    * a refresh token whose key is not configured gives `key_unavailable` (logged, without a token).
+   * Each call is journaled `in_flight` and committed before it is sent; a call an earlier refresh
+   * left `in_flight` (its process died or its transaction failed after sending it) is marked
+   * `interrupted`, and if TikTok then refuses the stored refresh token (it rotated it on that
+   * lost call) the reason is `refresh_interrupted`, not `invalid_grant` (auth-service README,
+   * "Interrupted refreshes").
    * Never throws for a provider or key failure (only for database errors).
    */
   refreshLocked(
@@ -183,11 +198,21 @@ export function createRefresher(opts: RefresherOptions): Refresher {
         return { outcome: 'failed', row, errorCode: 'refresh_not_allowed_yet' }
       }
       let calls = 0
+      const interrupted = await interruptedRefreshCalls(tx, row.id)
+      if (interrupted.length > 0) {
+        authMetrics.refreshes.inc({ outcome: 'interrupted', trigger }, interrupted.length)
+        opts.log?.warn(
+          { connectionId: row.id, interrupted: interrupted.length },
+          'an earlier refresh call of this connection never committed its outcome',
+        )
+      }
+      let own: number | undefined
       for (let attempt = 0; ; attempt++) {
         try {
           calls++
           if (!adapter)
             throw new ProviderError('failed', 'provider_not_configured', { provider: row.provider })
+          if (own === undefined) own = await beginRefreshCall(opts.journal, { connectionId: row.id, trigger })
           const tokens = await adapter.refresh(refreshToken)
           const at = new Date()
           const timing = tokenTiming(
@@ -213,6 +238,7 @@ export function createRefresher(opts: RefresherOptions): Refresher {
               })
               .where(eq(connections.id, row.id))
               .returning(),
+            endRefreshCall(tx, own, interrupted),
             recordAttempt(tx, row, trigger, 'refreshed', null, calls),
             recordAudit(tx, {
               tenantId: row.tenantId,
@@ -236,7 +262,13 @@ export function createRefresher(opts: RefresherOptions): Refresher {
           return { outcome: 'refreshed', row: updated! }
         } catch (err) {
           if (!(err instanceof ProviderError)) throw err
-          if (err.kind === 'grant_dead') return markReauth(tx, row, trigger, err.errorCode, calls)
+          const done = err.kind !== 'transient' || retryDelaysMs[attempt] === undefined
+          if (done) await endRefreshCall(tx, own, interrupted)
+          if (err.kind === 'grant_dead') {
+            // TikTok refused the stored refresh token: if an earlier call was lost, it rotated it then.
+            const reason = interrupted.length > 0 ? 'refresh_interrupted' : err.errorCode
+            return markReauth(tx, row, trigger, reason, calls)
+          }
           const delay = retryDelaysMs[attempt]
           if (err.kind !== 'transient' || delay === undefined)
             return markFailure(tx, row, trigger, err, calls)

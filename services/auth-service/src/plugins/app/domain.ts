@@ -1,6 +1,8 @@
-import { createOutbox, type Outbox, registerMetrics } from '@social-bridge/service-kit'
+import { createOutbox, type Database, type Outbox, registerMetrics } from '@social-bridge/service-kit'
+import { drizzle } from 'drizzle-orm/postgres-js'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import postgres from 'postgres'
 import type { AuthConfig } from '../../config.js'
 import { outbox as outboxTable } from '../../db/schema.js'
 import { type ConnectService, createConnectService } from '../../domain/connect-service.js'
@@ -73,7 +75,18 @@ export const domainPlugin = fp(
       sweepMs: 2000,
       metrics: app.metrics,
     })
-    const refresher = createRefresher({ providers, vault, outbox, marginSec, log })
+    // The refresh journal's own pool: it commits while a refresh's transaction holds a main-pool connection.
+    const journalSql = postgres(config.DATABASE_URL, {
+      max: 1,
+      idle_timeout: 60,
+      onnotice: () => {},
+      connect_timeout: 5,
+    })
+    app.addHook('onClose', async () => {
+      await journalSql.end({ timeout: 5 })
+    })
+    const journal = drizzle(journalSql) as Database
+    const refresher = createRefresher({ providers, vault, outbox, journal, marginSec, log })
     app.decorate('auth', {
       connections,
       shops,

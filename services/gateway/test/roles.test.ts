@@ -7,6 +7,7 @@ const aPost = { connectionId: ID, mode: 'direct', source: { mediaId: ID }, priva
 const everyRoute: [string, string][] = [
   ['GET', '/v1/connections/tiktok/authorize'],
   ['GET', '/v1/connections/tiktok_shop/authorize'],
+  ['GET', '/v1/connections/instagram/authorize'],
   ['GET', '/v1/connections'],
   ['GET', `/v1/connections/${ID}`],
   ['POST', `/v1/connections/${ID}/refresh`],

@@ -95,7 +95,10 @@ export async function bundleTests(files: string[]): Promise<string[]> {
   })
   await build({
     // one build for all: the modules the files share are parsed once
-    entryPoints: files.map((file, i) => ({ in: file, out: relative(ROOT, outputs[i]!).replace(/\.mjs$/, '') })),
+    entryPoints: files.map((file, i) => ({
+      in: file,
+      out: relative(ROOT, outputs[i]!).replace(/\.mjs$/, ''),
+    })),
     outdir: ROOT,
     outExtension: { '.js': '.mjs' },
     bundle: true,

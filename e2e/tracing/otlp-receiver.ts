@@ -37,10 +37,10 @@ interface OtlpExport {
   }[]
 }
 
-const valueOf = (v: OtlpValue) =>
+const attributeValue = (v: OtlpValue) =>
   v.stringValue ?? (v.intValue === undefined ? undefined : Number(v.intValue)) ?? v.doubleValue ?? v.boolValue
 const attributesOf = (list: OtlpAttribute[] = []) =>
-  Object.fromEntries(list.map((a) => [a.key, valueOf(a.value)]))
+  Object.fromEntries(list.map((a) => [a.key, attributeValue(a.value)]))
 
 /**
  * A minimal OTLP/HTTP trace receiver for tests (`POST /v1/traces`, JSON encoding: the services

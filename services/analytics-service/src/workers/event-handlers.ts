@@ -56,7 +56,8 @@ export function createEventHandlers(deps: { sql: Sql; domain: AnalyticsDomain })
     connected: (env: Envelope<ConnectionConnectedV1>) =>
       once(env, Subjects.connectionConnected, async (tx) => {
         if (!isSyncedProvider(env.data.provider)) return
-        if (env.data.provider === 'instagram') await domain.comments.makeConnectionDue(tx, env.data.connectionId)
+        if (env.data.provider === 'instagram')
+          await domain.comments.makeConnectionDue(tx, env.data.connectionId)
         await domain.connections.trackConnected(tx, {
           id: env.data.connectionId,
           tenantId: tenantOf(env),

@@ -1,8 +1,7 @@
 import t from 'tap'
 import { request } from 'undici'
-import { addIgComment } from '../src/index.js'
+import { addIgComment, seedPublishedReel } from '../src/index.js'
 import { build } from './helper.js'
-import { seedMedia } from './instagram-helper.js'
 
 const SCOPES = ['instagram_business_basic', 'instagram_business_manage_comments']
 
@@ -16,7 +15,7 @@ t.test(
     const sandbox = await build(t)
     const ig = sandbox.instagram
     const account = ig.addAccount()
-    const media = seedMedia(ig, account.igUserId)
+    const media = seedPublishedReel(ig.store, account.igUserId)
     const token = ig.store.issueToken(account.igUserId, 'long', SCOPES).token
     const made = Array.from({ length: 5 }, (_, i) =>
       addIgComment(ig, {
@@ -70,7 +69,7 @@ t.test(
     const ig = sandbox.instagram
     const owner = ig.addAccount()
     const other = ig.addAccount()
-    const media = seedMedia(ig, owner.igUserId)
+    const media = seedPublishedReel(ig.store, owner.igUserId)
     const otherToken = ig.store.issueToken(other.igUserId, 'long', SCOPES).token
     const basicOnly = ig.store.issueToken(owner.igUserId, 'long', ['instagram_business_basic']).token
     const token = ig.store.issueToken(owner.igUserId, 'long', SCOPES).token

@@ -1,26 +1,8 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import Fastify from 'fastify'
-import type { IgMedia, InstagramAdminApi } from '../src/index.js'
 
 /** The sandbox's default Instagram app secret (it signs webhooks). */
 export const IG_SECRET = 'sbx_ig_app_secret'
-
-/** Seeds a published Reel of `igUserId` in the emulator's store (media.ts's publishing is another module). */
-export function seedMedia(ig: InstagramAdminApi, igUserId: string): IgMedia {
-  const id = `180${randomInt(10 ** 13, 10 ** 14 - 1)}`
-  const media: IgMedia = {
-    id,
-    igUserId,
-    containerId: `179${randomInt(10 ** 13, 10 ** 14 - 1)}`,
-    mediaType: 'VIDEO',
-    mediaProductType: 'REELS',
-    shortcode: `C${id.slice(-8)}`,
-    permalink: `https://www.instagram.com/reel/C${id.slice(-8)}/`,
-    timestamp: ig.store.clock.now(),
-  }
-  ig.store.media.set(id, media)
-  return media
-}
 
 /**
  * A webhook receiver as an app must run it: the handshake `GET` answers the challenge when the

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
-import { addIgComment, IG_WEBHOOK_RETRY_DELAYS_MS } from '../src/index.js'
+import { addIgComment, IG_WEBHOOK_RETRY_DELAYS_MS, seedPublishedReel } from '../src/index.js'
 import { build, waitFor } from './helper.js'
-import { igReceiver, seedMedia } from './instagram-helper.js'
+import { igReceiver } from './instagram-helper.js'
 
 const HOUR = 3_600_000
 
@@ -24,7 +24,7 @@ async function subscribed(
   const account = ig.addAccount()
   const handshake = await ig.webhooks.subscribe()
   t.ok(handshake.ok, 'subscribed after the handshake')
-  return { sandbox, ig, account, receiver, media: seedMedia(ig, account.igUserId) }
+  return { sandbox, ig, account, receiver, media: seedPublishedReel(ig.store, account.igUserId) }
 }
 
 t.test(
@@ -37,7 +37,7 @@ t.test(
     t.equal(refused.ok, false)
     t.equal(refused.status, 403)
     t.equal(ig.webhooks.subscription(), undefined)
-    const media = seedMedia(ig, ig.addAccount().igUserId)
+    const media = seedPublishedReel(ig.store, ig.addAccount().igUserId)
     addIgComment(ig, { mediaId: media.id })
     t.same(ig.webhooks.deliveries(), [], 'no subscription, no delivery')
 

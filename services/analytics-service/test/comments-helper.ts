@@ -1,9 +1,9 @@
 /**
  * Instagram comments in tests: an Instagram account tracked by analytics-service (seeded as the
- * `connected` event would: Instagram's connect in auth-service is another branch's work), a Reel
- * seeded in the emulator's store, and the events publish-service and webhook-ingest publish.
+ * `connected` event would, or connected through auth-service), a Reel seeded in the emulator's
+ * store, and the events publish-service and webhook-ingest publish.
  */
-import { randomInt, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import {
   type Envelope,
   INSTAGRAM_WEBHOOK_VERSION,
@@ -14,7 +14,7 @@ import {
 } from '@social-bridge/contracts'
 import { createEnvelope } from '@social-bridge/service-kit'
 import { connectAccount, createTestIdentities } from '@social-bridge/service-kit/testing'
-import type { IgMedia } from '@social-bridge/tiktok-sandbox'
+import { type IgMedia, seedPublishedReel } from '@social-bridge/tiktok-sandbox'
 import { INTERNAL_SECRET, type TestContext } from './helper.js'
 
 /** Connects the emulator's Instagram account `igUserId` for `tenantId` through auth-service's real OAuth. */
@@ -47,19 +47,7 @@ export async function trackInstagram(ctx: TestContext, igUserId: string, tenantI
 
 /** A published Reel of `igUserId` in the emulator's store (publishing is another module). */
 export function seedReel(ctx: TestContext, igUserId: string): IgMedia {
-  const id = `180${randomInt(10 ** 13, 10 ** 14 - 1)}`
-  const media: IgMedia = {
-    id,
-    igUserId,
-    containerId: `179${randomInt(10 ** 13, 10 ** 14 - 1)}`,
-    mediaType: 'VIDEO',
-    mediaProductType: 'REELS',
-    shortcode: `C${id.slice(-6)}`,
-    permalink: `https://www.instagram.com/reel/C${id.slice(-6)}/`,
-    timestamp: ctx.sandbox.now(),
-  }
-  ctx.sandbox.instagram.store.media.set(id, media)
-  return media
+  return seedPublishedReel(ctx.sandbox.instagram.store, igUserId)
 }
 
 /**

@@ -2,7 +2,7 @@
  * Instagram accounts for analytics tests: emulator accounts connected through the real
  * auth-service, Reels seeded as published in the emulator and announced with
  * `social.post.published` as publish-service sends it (`provider: 'instagram'`,
- * `instagramMediaId`, IG-COMMON contract of issue 19).
+ * `instagramMediaId`).
  */
 import { randomUUID } from 'node:crypto'
 import { type Envelope, type PostPublishedV1, Subjects } from '@social-bridge/contracts'

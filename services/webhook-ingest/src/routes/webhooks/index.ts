@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ErrorResponse } from '@social-bridge/contracts'
 import { WEBHOOK_SIGNATURE_HEADER } from '@social-bridge/tiktok-client'
-import { Type } from 'typebox'
 import { INSTAGRAM_WEBHOOK_BODY_LIMIT_BYTES, WEBHOOK_BODY_LIMIT_BYTES } from '../../config.js'
 import instagramRoutes from './instagram.js'
+import { rawBody, signedDeliveryOptions } from './signed-delivery.js'
 
 /**
  * `POST /webhooks/tiktok` — TikTok's webhook callback (docs/tiktok-api.md §4). Public: authenticated by
@@ -28,23 +27,13 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/webhooks/tiktok',
-    {
-      bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
-      schema: {
-        // The body is raw bytes, checked by signature then parsed by the ingestor (§4.2–§4.3).
-        headers: Type.Object({ [WEBHOOK_SIGNATURE_HEADER]: Type.Optional(Type.String()) }),
-        response: {
-          200: Type.Object({}, { additionalProperties: false }),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          413: ErrorResponse,
-          503: ErrorResponse,
-        },
-      },
-    },
+    signedDeliveryOptions(WEBHOOK_SIGNATURE_HEADER, WEBHOOK_BODY_LIMIT_BYTES),
     async (request) => {
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-      const stored = await app.webhookIngestor.ingest(request.headers[WEBHOOK_SIGNATURE_HEADER], rawBody)
+      // checked by signature, then parsed by the ingestor (docs/tiktok-api.md §4.2–§4.3)
+      const stored = await app.webhookIngestor.ingest(
+        request.headers[WEBHOOK_SIGNATURE_HEADER],
+        rawBody(request.body),
+      )
       request.log.debug(stored, 'webhook stored')
       return {}
     },

@@ -4,6 +4,7 @@ import { answerHandshake, INSTAGRAM_SIGNATURE_HEADER } from '@social-bridge/inst
 import { Type } from 'typebox'
 import { INSTAGRAM_WEBHOOK_BODY_LIMIT_BYTES } from '../../config.js'
 import { HandshakeRefusedError } from '../../errors.js'
+import { rawBody, signedDeliveryOptions } from './signed-delivery.js'
 
 /**
  * `GET|POST /webhooks/instagram` — Meta's callback for Instagram webhooks (docs/instagram-api.md
@@ -38,22 +39,12 @@ const instagramRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // A notification: 200 `{}` only once every change is stored; 401/400/413/503 otherwise.
   app.post(
     '/webhooks/instagram',
-    {
-      bodyLimit: INSTAGRAM_WEBHOOK_BODY_LIMIT_BYTES,
-      schema: {
-        headers: Type.Object({ [INSTAGRAM_SIGNATURE_HEADER]: Type.Optional(Type.String()) }),
-        response: {
-          200: Type.Object({}, { additionalProperties: false }),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          413: ErrorResponse,
-          503: ErrorResponse,
-        },
-      },
-    },
+    signedDeliveryOptions(INSTAGRAM_SIGNATURE_HEADER, INSTAGRAM_WEBHOOK_BODY_LIMIT_BYTES),
     async (request) => {
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-      const stored = await instagram.ingestor.ingest(request.headers[INSTAGRAM_SIGNATURE_HEADER], rawBody)
+      const stored = await instagram.ingestor.ingest(
+        request.headers[INSTAGRAM_SIGNATURE_HEADER],
+        rawBody(request.body),
+      )
       request.log.debug({ changes: stored.length }, 'instagram notification stored')
       return {}
     },

@@ -60,6 +60,12 @@ export const AuthConfig = Type.Object({
   DEFAULT_RETURN_URL: Type.String({ pattern: '^https?://' }),
   /** Refresh an access token when it expires within this many seconds. */
   REFRESH_MARGIN_SEC: Type.Integer({ minimum: 0, default: 300 }),
+  /**
+   * Longest a replica hands out a valid access token from memory without reading its row again, ms
+   * (README "Access-token cache"); 0 turns the cache off. Every change of a connection drops its
+   * entry on every replica as its event arrives; this bounds the rest (an event published late).
+   */
+  ACCESS_TOKEN_CACHE_TTL_MS: Type.Integer({ minimum: 0, default: 1000 }),
   /** Period of the refresh scheduler, ms; 0 disables it. */
   REFRESH_SCHEDULER_INTERVAL_MS: Type.Integer({ minimum: 0, default: 60_000 }),
 })

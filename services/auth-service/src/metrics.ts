@@ -20,6 +20,16 @@ export const authMetrics = {
     labelNames: ['outcome', 'trigger'] as const,
     registers: [],
   }),
+  /**
+   * Valid tokens handed out without a refresh, by `source`: `cache` (this replica's access-token
+   * cache) or `database` (the row read); their ratio is the cache's hit rate.
+   */
+  accessTokens: new Counter({
+    name: 'social_bridge_access_tokens_handed_out_total',
+    help: 'Valid access tokens handed out without a refresh, by source: cache or database',
+    labelNames: ['source'] as const,
+    registers: [],
+  }),
   /** Connections leaving `active`: `status` = reauth_required, revoked (by TikTok), disconnected (by an admin). */
   transitions: new Counter({
     name: 'social_bridge_connection_transitions_total',

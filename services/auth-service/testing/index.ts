@@ -76,7 +76,8 @@ export interface TestAuthInput {
 /**
  * A complete auth-service config for a test: the sandbox's default app credentials (TikTok,
  * TikTok Shop and Instagram, all on the sandbox), every scope,
- * a fresh token key `k1`, no background refresh scheduler (`REFRESH_SCHEDULER_INTERVAL_MS: 0`).
+ * a fresh token key `k1`, no background refresh scheduler (`REFRESH_SCHEDULER_INTERVAL_MS: 0`), no
+ * access-token cache (`ACCESS_TOKEN_CACHE_TTL_MS: 0`).
  */
 export function testAuthConfig(input: TestAuthInput): AuthConfig {
   return {
@@ -107,6 +108,9 @@ export function testAuthConfig(input: TestAuthInput): AuthConfig {
     DEFAULT_RETURN_URL: TEST_DEFAULT_RETURN_URL,
     REFRESH_MARGIN_SEC: 300,
     REFRESH_SCHEDULER_INTERVAL_MS: 0,
+    // Tests move a row's times with SQL to stand for time passing, and expect the next hand-out to
+    // read the row: the access-token cache is off unless a test turns it on.
+    ACCESS_TOKEN_CACHE_TTL_MS: 0,
     ...input.overrides,
   }
 }

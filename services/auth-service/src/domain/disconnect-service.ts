@@ -4,6 +4,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import { type ConnectionRow, connections } from '../db/schema.js'
 import { authMetrics } from '../metrics.js'
 import { recordAudit } from '../repositories/audit.js'
+import type { AccessTokenCache } from './access-token-cache.js'
 import { ProviderError, type ProviderName, type ProviderRegistry } from './providers/provider.js'
 import { openToken } from './sealed-tokens.js'
 import type { Vault } from './vault.js'
@@ -52,6 +53,8 @@ export function createDisconnectService(opts: {
   providers: ProviderRegistry
   vault: Vault
   outbox: Outbox
+  /** This replica's access-token cache: an ended connection's entry is dropped as soon as it commits. */
+  cache: AccessTokenCache
   log?: { warn(obj: object, msg: string): void }
 }): DisconnectService {
   const flush = () =>
@@ -106,7 +109,10 @@ export function createDisconnectService(opts: {
         })
         return { row: updated!, changed: true }
       })
-      if (outcome.changed) await flush()
+      if (outcome.changed) {
+        opts.cache.invalidate(id)
+        await flush()
+      }
       return outcome.row
     },
 
@@ -124,7 +130,7 @@ export function createDisconnectService(opts: {
             ),
           )
           .for('update')
-        let n = 0
+        const ended: string[] = []
         for (const row of live) {
           if (grantedSince(row, createTimeSec)) {
             await recordAudit(tx, {
@@ -164,12 +170,13 @@ export function createDisconnectService(opts: {
               ...tiktokReason,
             },
           })
-          n++
+          ended.push(row.id)
         }
-        return n
+        return ended
       })
-      if (changed > 0) await flush()
-      return changed
+      for (const id of changed) opts.cache.invalidate(id)
+      if (changed.length > 0) await flush()
+      return changed.length
     },
   }
 }

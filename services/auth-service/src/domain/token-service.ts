@@ -8,8 +8,10 @@ import {
   TokenKeyUnavailableError,
   tiktokUnavailable,
 } from '../errors.js'
+import { authMetrics } from '../metrics.js'
 import type { ConnectionsRepository } from '../repositories/connections-repository.js'
 import { recordRefreshAttempt } from '../repositories/refresh-attempts.js'
+import type { AccessTokenCache } from './access-token-cache.js'
 import type { ProviderName } from './providers/provider.js'
 import type { Refresher, RefreshTrigger } from './refresher.js'
 import { openToken } from './sealed-tokens.js'
@@ -23,6 +25,8 @@ export interface TokenServiceOptions {
   repo: ConnectionsRepository
   refresher: Refresher
   outbox: Outbox
+  /** This replica's memory of handed-out tokens (`createAccessTokenCache`); dropped for a connection this service refreshes. */
+  cache: AccessTokenCache
   /** REFRESH_MARGIN_SEC: a token within `min(margin, expires_in / 2)` of its expiry is never handed out. */
   marginSec: number
   /** Delays between in-request retries of a transient refresh failure, ms. Default [200, 1000]. */
@@ -35,8 +39,10 @@ export interface TokenService {
   /**
    * A valid access token for a connection (contracts `ConnectionAccessToken`). A token before its refresh
    * time and outside the margin of its expiry (`min(REFRESH_MARGIN_SEC, expires_in / 2)`,
-   * docs/tiktok-api.md §1.4) is served from the row (decryption cached per token version); otherwise it
-   * is refreshed first — one refresh per connection across every replica. A token within that
+   * docs/tiktok-api.md §1.4) is served from the row (decryption cached per token version), or from
+   * this replica's access-token cache while that holds it (until the earliest of the cache's TTL, the
+   * token's refresh time and that margin, and never after an event of a change of the connection
+   * arrived); otherwise it is refreshed first — one refresh per connection across every replica. A token within that
    * margin is never returned. `forceRefresh` (the caller got `access_token_invalid`) always
    * returns a token other than the one stored when the request arrived.
    * @throws NotFoundError (404) unknown id or not `tenantId`'s; ReauthRequiredError /
@@ -110,6 +116,9 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
   /** …and its refresh is not due yet (handing it out needs no refresh). */
   const fresh = (row: ConnectionRow, now: Date) =>
     usable(row, now) && row.nextRefreshAt !== null && now < row.nextRefreshAt
+  /** Until when (Unix ms) a fresh row stays fresh: its refresh time or the margin of its expiry. */
+  const freshUntil = (row: ConnectionRow) =>
+    Math.min(row.nextRefreshAt!.getTime(), accessTokenStaleAt(row, opts.marginSec)!.getTime())
 
   async function refreshOnce(
     id: string,
@@ -171,18 +180,36 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
     const key = force ? `${id}:force:${seenVersion ?? ''}` : id
     const running = inflight.get(key)
     if (running) return running
-    const p = refreshOnce(id, trigger, force, seenVersion).finally(() => inflight.delete(key))
+    const p = refreshOnce(id, trigger, force, seenVersion).finally(() => {
+      inflight.delete(key)
+      // the row may have changed (new token, reauth_required): no older read of it is served again
+      opts.cache.invalidate(id)
+    })
     inflight.set(key, p)
     return p
   }
 
   return {
     async getAccessToken(id, { tenantId, forceRefresh = false } = {}) {
+      if (!forceRefresh) {
+        const hit = opts.cache.get(id, Date.now())
+        if (hit && (tenantId === undefined || hit.tenantId === tenantId)) {
+          authMetrics.accessTokens.inc({ source: 'cache' })
+          return hit
+        }
+      }
+      const ticket = opts.cache.ticket()
       const row = await opts.repo.findById(id)
       if (!row || (tenantId !== undefined && row.tenantId !== tenantId)) throw new NotFoundError('Connection')
       assertUsable(row)
       if (!forceRefresh) {
-        if (fresh(row, new Date())) return toAccessToken(row)
+        const now = new Date()
+        if (fresh(row, now)) {
+          const handed = toAccessToken(row)
+          opts.cache.put(ticket, id, handed, freshUntil(row), now.getTime())
+          authMetrics.accessTokens.inc({ source: 'database' })
+          return handed
+        }
         return toAccessToken(await refreshShared(id, 'access_token', false))
       }
       const reported = row.accessTokenSealed ? accessTokenOf(row) : undefined

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthConfig } from '../config.js'
+import { startAccessTokenInvalidation } from './access-token-invalidation.js'
 import { startAuthorizationRemovedConsumer } from './authorization-removed.js'
 import { createRefreshScheduler, type RefreshScheduler } from './refresh-scheduler.js'
 
@@ -12,7 +13,8 @@ declare module 'fastify' {
 }
 
 /**
- * Starts the workers once the app is ready and stops them on close: the `authorization.removed`
+ * Starts the workers once the app is ready and stops them on close: the access-token cache's
+ * invalidation subscription (unless ACCESS_TOKEN_CACHE_TTL_MS is 0), the `authorization.removed`
  * consumer, the outbox relay (service-kit `createOutbox`, swept every 2 s) and the refresh
  * scheduler (REFRESH_SCHEDULER_INTERVAL_MS; 0 = off).
  */
@@ -28,6 +30,15 @@ export const workersPlugin = fp(
     app.decorate('refreshScheduler', scheduler)
     const stops: (() => Promise<void>)[] = []
     app.addHook('onReady', async () => {
+      if (config.ACCESS_TOKEN_CACHE_TTL_MS > 0) {
+        const invalidation = await startAccessTokenInvalidation({
+          nc: app.nats.nc,
+          namespace: app.nats.namespace,
+          cache: app.auth.accessTokenCache,
+          log: app.log,
+        })
+        stops.push(() => invalidation.stop())
+      }
       const consumer = await startAuthorizationRemovedConsumer({
         nc: app.nats.nc,
         namespace: app.nats.namespace,

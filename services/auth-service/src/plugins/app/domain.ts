@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import postgres from 'postgres'
 import type { AuthConfig } from '../../config.js'
 import { outbox as outboxTable } from '../../db/schema.js'
+import { type AccessTokenCache, createAccessTokenCache } from '../../domain/access-token-cache.js'
 import { type ConnectService, createConnectService } from '../../domain/connect-service.js'
 import { createDisconnectService, type DisconnectService } from '../../domain/disconnect-service.js'
 import type { ProviderRegistry } from '../../domain/providers/provider.js'
@@ -29,6 +30,8 @@ export interface AuthDomain {
   outbox: Outbox
   refresher: Refresher
   tokens: TokenService
+  /** This replica's access-token cache (off until the workers' invalidation subscription is live). */
+  accessTokenCache: AccessTokenCache
   connect: ConnectService
   disconnect: DisconnectService
 }
@@ -87,18 +90,21 @@ export const domainPlugin = fp(
     })
     const journal = drizzle(journalSql) as Database
     const refresher = createRefresher({ providers, vault, outbox, journal, marginSec, log })
+    const accessTokenCache = createAccessTokenCache({ ttlMs: config.ACCESS_TOKEN_CACHE_TTL_MS })
     app.decorate('auth', {
       connections,
       shops,
       providers,
       outbox,
       refresher,
+      accessTokenCache,
       tokens: createTokenService({
         db,
         vault,
         repo: connections,
         refresher,
         outbox,
+        cache: accessTokenCache,
         marginSec,
         log,
         ...(refreshRetryDelaysMs ? { retryDelaysMs: refreshRetryDelaysMs } : {}),
@@ -112,7 +118,7 @@ export const domainPlugin = fp(
         marginSec,
         log,
       }),
-      disconnect: createDisconnectService({ db, providers, vault, outbox, log }),
+      disconnect: createDisconnectService({ db, providers, vault, outbox, cache: accessTokenCache, log }),
     })
   },
   { name: 'auth-domain', fastify: '5.x', dependencies: ['sb-db', 'sb-nats', 'auth-vault', 'sb-tiktok'] },

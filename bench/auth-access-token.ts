@@ -149,6 +149,11 @@ async function handOut(opts: {
       call: post(await cached.url, servicePath),
     },
   ]
+  if (process.env.BENCH_CPU_PROF) {
+    console.log(
+      `CPU profiles in ${process.env.BENCH_CPU_PROF}: ${contenders.map((c) => `${c.name} ${c.pid}.cpuprofile`).join(', ')}`,
+    )
+  }
   if (process.env.BENCH_IN_PROCESS !== '0') {
     const bareSql = postgres(config.DATABASE_URL, { max: 10, onnotice: () => {} })
     t.teardown(() => bareSql.end())

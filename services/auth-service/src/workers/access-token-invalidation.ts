@@ -64,9 +64,11 @@ export async function startAccessTokenInvalidation(opts: {
       // the connection went down meanwhile: its `reconnect` status enables the cache again
     }
   }
-  const status = nc.status()
+  let stopped = false
   void (async () => {
-    for await (const s of status) {
+    // ends when the connection closes (the NATS plugin drains it after the workers stop)
+    for await (const s of nc.status()) {
+      if (stopped) break
       if (s.type === 'disconnect' || s.type === 'staleConnection' || s.type === 'close') {
         live = false
         cache.setEnabled(false)
@@ -81,9 +83,9 @@ export async function startAccessTokenInvalidation(opts: {
   await enableOnceSubscribed()
   return {
     async stop() {
+      stopped = true
       live = false
       cache.setEnabled(false)
-      status.stop()
       for (const sub of subs) sub.unsubscribe()
     },
   }

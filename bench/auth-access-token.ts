@@ -164,7 +164,10 @@ async function handOut(opts: {
     })
     t.teardown(() => bareApp.close())
     contenders.push(
-      { name: 'floor, in this process', call: post(await bareApp.listen({ host: '127.0.0.1', port: 0 }), barePath) },
+      {
+        name: 'floor, in this process',
+        call: post(await bareApp.listen({ host: '127.0.0.1', port: 0 }), barePath),
+      },
       {
         name: 'service, in this process (cache off)',
         call: post(await app.listen({ host: '127.0.0.1', port: 0 }), servicePath),
@@ -195,7 +198,9 @@ async function handOut(opts: {
   // warm every contender (JIT, pools, caches) before measuring
   for (const c of contenders) await measure(c, 500)
   console.log(
-    `access token hand-out (cached valid token): ${TOKEN_CALLS} sequential calls per contender and round, one keep-alive connection, ${ROUNDS} rounds; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `access token hand-out (cached valid token): ${TOKEN_CALLS} sequential calls per contender and round, one keep-alive connection, ${ROUNDS} rounds; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   )
   const [floor, ...services] = contenders.slice(0, 3) as [Contender, ...Contender[]]
   for (let r = 0; r < ROUNDS; r++) {
@@ -220,7 +225,11 @@ async function handOut(opts: {
     }
   }
   console.log("target (issue 16): the service's p99 < 2 ms over HTTP")
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  )
   await Promise.all(children.map((c) => c.stop()))
 }
 

@@ -42,7 +42,10 @@ export async function startAccessTokenInvalidation(opts: {
         if (err) {
           live = false
           cache.setEnabled(false)
-          log?.warn({ err: { message: err.message } }, 'access-token cache off: invalidation subscription failed')
+          log?.warn(
+            { err: { message: err.message } },
+            'access-token cache off: invalidation subscription failed',
+          )
           return
         }
         let id: unknown

@@ -53,6 +53,12 @@ const CACHE_TTL_MS = Number(process.env.BENCH_TOKEN_CACHE_TTL_MS ?? 1000)
 const teardowns: (() => unknown)[] = []
 const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) }
 
+/** The 1, 5 and 15 min load averages. */
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
+
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 
@@ -198,9 +204,7 @@ async function handOut(opts: {
   // warm every contender (JIT, pools, caches) before measuring
   for (const c of contenders) await measure(c, 500)
   console.log(
-    `access token hand-out (cached valid token): ${TOKEN_CALLS} sequential calls per contender and round, one keep-alive connection, ${ROUNDS} rounds; load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
+    `access token hand-out (cached valid token): ${TOKEN_CALLS} sequential calls per contender and round, one keep-alive connection, ${ROUNDS} rounds; load average ${load()}`,
   )
   const [floor, ...services] = contenders.slice(0, 3) as [Contender, ...Contender[]]
   for (let r = 0; r < ROUNDS; r++) {
@@ -225,11 +229,7 @@ async function handOut(opts: {
     }
   }
   console.log("target (issue 16): the service's p99 < 2 ms over HTTP")
-  console.log(
-    `load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  )
+  console.log(`load average ${load()}`)
   await Promise.all(children.map((c) => c.stop()))
 }
 

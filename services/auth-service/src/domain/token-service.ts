@@ -40,10 +40,10 @@ export interface TokenService {
    * A valid access token for a connection (contracts `ConnectionAccessToken`). A token before its refresh
    * time and outside the margin of its expiry (`min(REFRESH_MARGIN_SEC, expires_in / 2)`,
    * docs/tiktok-api.md §1.4) is served from the row (decryption cached per token version), or from
-   * this replica's access-token cache while that holds it (until the earliest of the cache's TTL, the
-   * token's refresh time and that margin, and never after an event of a change of the connection
-   * arrived); otherwise it is refreshed first — one refresh per connection across every replica. A token within that
-   * margin is never returned. `forceRefresh` (the caller got `access_token_invalid`) always
+   * this replica's access-token cache while that holds it (until the earliest of the cache's TTL,
+   * the token's refresh time and that margin, and never once an event of a change of the
+   * connection arrived); otherwise it is refreshed first — one refresh per connection across every
+   * replica. A token within that margin is never returned. `forceRefresh` (the caller got `access_token_invalid`) always
    * returns a token other than the one stored when the request arrived.
    * @throws NotFoundError (404) unknown id or not `tenantId`'s; ReauthRequiredError /
    *   ConnectionNotActiveError (409); TikTokUnavailableError (503, `Retry-After`) when the refresh

@@ -1,15 +1,19 @@
 /**
  * Media intake against its floor (issue 16): `POST /media` on a publish-service replica (its own
- * process: streamed body → SHA-256 → JetStream object store, then inspection) beside a plain
- * nats.js object-store put of the same file (also its own process), for each size in
- * BENCH_INTAKE_SIZES (bytes, default 100 MB and 1 GB). The plain put runs once per object-store
- * chunk size in BENCH_OBJECT_CHUNKS (default 128 KiB — the library's default —, 512 KiB and 1 MiB,
- * the server's max_payload cap), so the settings are compared in the same run. Prints MB/s and
- * peak RSS of each process and intake / plain put at the service's chunk size
- * (`OBJECT_CHUNK_BYTES`). Target: ≥ 0.9. Prints figures, asserts nothing.
+ * process: streamed body → SHA-256 → JetStream object store, then inspection) beside plain
+ * object-store puts of the same file (each its own process), for each size in
+ * BENCH_INTAKE_SIZES (bytes, default 100 MB and 1 GB). The plain put runs once per technique in
+ * BENCH_OBJECT_PUTS (`bench/lib/plain-object-put.ts`; default: nats.js `ObjectStore.put` with
+ * 128 KiB — the library's default —, 512 KiB and 1 MiB chunks, the last also with node:crypto
+ * SHA-256, and publish-service's `putObject` with its chunk size at windows 1, 2, 4 and 8), so
+ * the settings are compared in the same run. Before measuring, one small intake warms the
+ * replica (mediainfo.js WASM, JIT), as a replica that has served before. Prints MB/s and peak
+ * RSS of each process, intake / the plain put with the service's settings (target ≥ 0.9) and
+ * intake / the fastest plain put. Prints figures, asserts nothing. `BENCH_CPU_PROF=<dir>` writes
+ * the replica's V8 CPU profile there when it stops.
  *
  *   pnpm exec tsx bench/media-intake.ts
- *   BENCH_INTAKE_SIZES=100000000 BENCH_OBJECT_CHUNKS=1048576 pnpm exec tsx bench/media-intake.ts
+ *   BENCH_INTAKE_SIZES=100000000 BENCH_OBJECT_PUTS=lib:1048576:js,window:524288:4 pnpm exec tsx bench/media-intake.ts
  */
 import { spawn } from 'node:child_process'
 import { createReadStream, statSync } from 'node:fs'
@@ -22,17 +26,32 @@ import {
   TEST_NATS_URL,
 } from '@social-bridge/service-kit/testing'
 import { request } from 'undici'
-import { OBJECT_CHUNK_BYTES } from '../services/publish-service/src/plugins/external/media-store.js'
+import {
+  OBJECT_CHUNK_BYTES,
+  OBJECT_PUT_WINDOW,
+} from '../services/publish-service/src/plugins/external/media-store.js'
 import { asUser } from '../services/publish-service/test/helper.js'
 import { testPublishConfig } from '../services/publish-service/test/publish-config.js'
 import { ensureVideo, warmPageCache } from './lib/large-video.js'
 import { rssSampler, spawnPublishService } from './lib/publish-service-child.js'
 
 const PLAIN_PUT = fileURLToPath(new URL('./lib/plain-object-put.ts', import.meta.url))
+const CPU_PROFILE = fileURLToPath(new URL('./lib/cpu-profile.mjs', import.meta.url))
 const SIZES = (process.env.BENCH_INTAKE_SIZES ?? '100000000,1000000000').split(',').map(Number)
-const CHUNKS = (process.env.BENCH_OBJECT_CHUNKS ?? `${128 * 1024},${512 * 1024},${1024 * 1024}`)
+const KIB = 1024
+const SERVICE_PUT = `window:${OBJECT_CHUNK_BYTES}:${OBJECT_PUT_WINDOW}`
+const PUTS = (
+  process.env.BENCH_OBJECT_PUTS ??
+  [
+    `lib:${128 * KIB}:js`,
+    `lib:${512 * KIB}:js`,
+    `lib:${1024 * KIB}:js`,
+    `lib:${1024 * KIB}:native`,
+    ...[1, 2, 4, 8].map((w) => `window:${OBJECT_CHUNK_BYTES}:${w}`),
+  ].join(',')
+)
   .split(',')
-  .map(Number)
+  .filter(Boolean)
 const MB = 1e6
 const MIB = 1024 * 1024
 
@@ -41,15 +60,20 @@ interface Figures {
   peakRssBytes: number
 }
 
-/** One plain put of `file` with `chunk`-byte object chunks, in a child process. */
-async function plainPut(file: string, chunk: number, bucket: string): Promise<Figures> {
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, PLAIN_PUT, file, String(chunk), TEST_NATS_URL, bucket],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  )
+/** How a put spec reads in the table, e.g. `nats.js put 512 KiB, js SHA` / `putObject 512 KiB, window 4`. */
+function describe(put: string): string {
+  const [technique, chunk, setting] = put.split(':') as [string, string, string]
+  const kib = `${(Number(chunk) / KIB).toFixed(0).padStart(4)} KiB`
+  return technique === 'lib'
+    ? `nats.js put      ${kib}, ${setting.padEnd(6)} SHA`
+    : `putObject        ${kib}, window ${setting.padEnd(3)}`
+}
+
+/** One plain put of `file` with the technique `put` (see plain-object-put.ts), in a child process. */
+async function plainPut(file: string, put: string, bucket: string): Promise<Figures> {
+  const child = spawn(process.execPath, [...process.execArgv, PLAIN_PUT, file, put, TEST_NATS_URL, bucket], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   for await (const line of createInterface({ input: child.stdout! })) {
     if (line.startsWith('RESULT ')) return JSON.parse(line.slice(7)) as Figures
   }
@@ -86,39 +110,42 @@ async function main(): Promise<void> {
       authUrl: 'http://127.0.0.1:9',
       overrides: { LOG_LEVEL: 'warn', WORKER_ENABLED: false },
     })
-    const service = spawnPublishService(config)
+    const prof = process.env.BENCH_CPU_PROF
+    const service = spawnPublishService(
+      config,
+      prof ? { NODE_OPTIONS: `--import ${CPU_PROFILE}`, BENCH_CPU_PROF: prof } : {},
+    )
     teardowns.push(service.stop)
     const url = await service.url
     const pid = service.proc.pid!
     const clip = await sampleClip('clip-40s-vertical.mp4')
+    await intake(url, pid, clip) // warm-up: first-call costs are not throughput
     const mbps = (size: number, f: Figures) => `${(size / MB / f.seconds).toFixed(1).padStart(6)} MB/s`
     const rssOf = (f: Figures) => `peak RSS ${(f.peakRssBytes / MIB).toFixed(0).padStart(4)} MiB`
     for (const size of SIZES) {
       const file = await ensureVideo(clip, size)
       await warmPageCache(file)
       console.log(`\n${(size / MB).toFixed(0)} MB (${size} bytes)`)
-      const plain = new Map<number, Figures>()
-      for (const chunk of CHUNKS) {
-        const f = await plainPut(file, chunk, `${namespace}_bench_plain`)
-        plain.set(chunk, f)
-        console.log(
-          `  plain object-store put, ${(chunk / 1024).toFixed(0).padStart(4)} KiB chunks  ${mbps(size, f)}   ${rssOf(f)}`,
-        )
+      const plain = new Map<string, Figures>()
+      for (const put of PUTS) {
+        const f = await plainPut(file, put, `${namespace}_bench_plain`)
+        plain.set(put, f)
+        console.log(`  plain ${describe(put)}  ${mbps(size, f)}   ${rssOf(f)}`)
       }
       const f = await intake(url, pid, file)
-      console.log(
-        `  POST /media (service, ${OBJECT_CHUNK_BYTES / 1024} KiB chunks)  ${mbps(size, f)}   ${rssOf(f)}`,
-      )
-      const base = plain.get(OBJECT_CHUNK_BYTES)
+      console.log(`  POST /media (service: ${describe(SERVICE_PUT).trim()})  ${mbps(size, f)}   ${rssOf(f)}`)
+      const base = plain.get(SERVICE_PUT)
       if (base) {
         console.log(
-          `  intake / plain put at ${OBJECT_CHUNK_BYTES / 1024} KiB: ${(base.seconds / f.seconds).toFixed(2)} (target ≥ 0.90)`,
+          `  intake / plain put with the service's settings: ${(base.seconds / f.seconds).toFixed(2)} (target ≥ 0.90)`,
         )
       }
-      const best = [...plain.entries()].sort((a, b) => a[1].seconds - b[1].seconds)[0]!
-      console.log(
-        `  intake / fastest plain put (${best[0] / 1024} KiB): ${(best[1].seconds / f.seconds).toFixed(2)}`,
-      )
+      const best = [...plain.entries()].sort((a, b) => a[1].seconds - b[1].seconds)[0]
+      if (best) {
+        console.log(
+          `  intake / fastest plain put (${describe(best[0]).replace(/\s+/g, ' ')}): ${(best[1].seconds / f.seconds).toFixed(2)}`,
+        )
+      }
     }
   } finally {
     for (const fn of teardowns.reverse()) await fn()

@@ -4,9 +4,11 @@
  * object-store puts of the same file (each its own process), for each size in
  * BENCH_INTAKE_SIZES (bytes, default 100 MB and 1 GB). The plain put runs once per technique in
  * BENCH_OBJECT_PUTS (`bench/lib/plain-object-put.ts`; default: nats.js `ObjectStore.put` with
- * 128 KiB — the library's default —, 512 KiB and 1 MiB chunks, the last also with node:crypto
- * SHA-256, and publish-service's `putObject` with its chunk size at windows 1, 2, 4 and 8), so
- * the settings are compared in the same run. Before measuring, one small intake warms the
+ * 128 KiB — the library's default — and 1 MiB chunks, the last also with node:crypto SHA-256
+ * instead of the library's pure-JS one, and publish-service's `putObject` with 512 KiB chunks at
+ * windows 1, 4 and 8, with 1 MiB at window 8, and with the service's settings), so the settings
+ * are compared in the same run. CPU figures (user + system, from /proc) are printed for the
+ * putting process, nats-server and, for the intake, the HTTP client. Before measuring, one small intake warms the
  * replica (mediainfo.js WASM, JIT), as a replica that has served before. Prints MB/s and peak
  * RSS of each process, intake / the plain put with the service's settings (target ≥ 0.9) and
  * intake / the fastest plain put. Prints figures, asserts nothing. `BENCH_CPU_PROF=<dir>` writes
@@ -16,7 +18,7 @@
  *   BENCH_INTAKE_SIZES=100000000 BENCH_OBJECT_PUTS=lib:1048576:js,window:524288:4 pnpm exec tsx bench/media-intake.ts
  */
 import { spawn } from 'node:child_process'
-import { createReadStream, statSync } from 'node:fs'
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import {
@@ -33,6 +35,7 @@ import {
 import { asUser } from '../services/publish-service/test/helper.js'
 import { testPublishConfig } from '../services/publish-service/test/publish-config.js'
 import { ensureVideo, warmPageCache } from './lib/large-video.js'
+import { processCpuMicros } from './lib/proc-cpu.js'
 import { rssSampler, spawnPublishService } from './lib/publish-service-child.js'
 
 const PLAIN_PUT = fileURLToPath(new URL('./lib/plain-object-put.ts', import.meta.url))
@@ -44,21 +47,43 @@ const PUTS = (
   process.env.BENCH_OBJECT_PUTS ??
   [
     `lib:${128 * KIB}:js`,
-    `lib:${512 * KIB}:js`,
     `lib:${1024 * KIB}:js`,
     `lib:${1024 * KIB}:native`,
-    ...[1, 2, 4, 8].map((w) => `window:${OBJECT_CHUNK_BYTES}:${w}`),
+    ...[1, 4, 8].map((w) => `window:${512 * KIB}:${w}`),
+    `window:${1024 * KIB}:8`,
+    SERVICE_PUT,
   ].join(',')
 )
   .split(',')
-  .filter(Boolean)
+  .filter((put, i, all) => put && all.indexOf(put) === i)
 const MB = 1e6
 const MIB = 1024 * 1024
 
 interface Figures {
   seconds: number
   peakRssBytes: number
+  /** CPU (user + system) of the putting process, or of the replica, during the transfer. */
+  cpuSeconds: number
+  /** CPU of nats-server during the transfer (when found in /proc). */
+  natsCpuSeconds?: number
+  /** CPU of the HTTP client (this process) during an intake. */
+  clientCpuSeconds?: number
 }
+
+/** nats-server's pid on this machine (read from /proc), for its CPU figures; undefined when not found. */
+function natsServerPid(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'nats-server') return Number(entry)
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined
+}
+const NATS_PID = natsServerPid()
+const natsCpu = () => (NATS_PID ? processCpuMicros(NATS_PID) / 1e6 : Number.NaN)
 
 /** How a put spec reads in the table, e.g. `nats.js put 512 KiB, js SHA` / `putObject 512 KiB, window 4`. */
 function describe(put: string): string {
@@ -74,8 +99,10 @@ async function plainPut(file: string, put: string, bucket: string): Promise<Figu
   const child = spawn(process.execPath, [...process.execArgv, PLAIN_PUT, file, put, TEST_NATS_URL, bucket], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
+  const nats = natsCpu()
   for await (const line of createInterface({ input: child.stdout! })) {
-    if (line.startsWith('RESULT ')) return JSON.parse(line.slice(7)) as Figures
+    if (line.startsWith('RESULT '))
+      return { ...(JSON.parse(line.slice(7)) as Figures), natsCpuSeconds: natsCpu() - nats }
   }
   throw new Error(`plain put exited (${child.exitCode}) without a result`)
 }
@@ -85,6 +112,9 @@ async function intake(url: string, pid: number, file: string): Promise<Figures> 
   const size = statSync(file).size
   const rss = rssSampler(pid)
   rss.reset()
+  const cpu = processCpuMicros(pid)
+  const client = process.cpuUsage()
+  const nats = natsCpu()
   const started = process.hrtime.bigint()
   const res = await request(`${url}/media`, {
     method: 'POST',
@@ -93,9 +123,18 @@ async function intake(url: string, pid: number, file: string): Promise<Figures> 
   })
   const body = (await res.body.json()) as { id?: string }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const cpuSeconds = (processCpuMicros(pid) - cpu) / 1e6
+  const natsCpuSeconds = natsCpu() - nats
+  const clientCpu = process.cpuUsage(client)
   rss.stop()
   if (res.statusCode !== 201) throw new Error(`intake answered ${res.statusCode}: ${JSON.stringify(body)}`)
-  return { seconds, peakRssBytes: Math.max(rss.sampledPeak(), rss.now()) }
+  return {
+    seconds,
+    peakRssBytes: Math.max(rss.sampledPeak(), rss.now()),
+    cpuSeconds,
+    natsCpuSeconds,
+    clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6,
+  }
 }
 
 async function main(): Promise<void> {
@@ -121,7 +160,9 @@ async function main(): Promise<void> {
     const clip = await sampleClip('clip-40s-vertical.mp4')
     await intake(url, pid, clip) // warm-up: first-call costs are not throughput
     const mbps = (size: number, f: Figures) => `${(size / MB / f.seconds).toFixed(1).padStart(6)} MB/s`
-    const rssOf = (f: Figures) => `peak RSS ${(f.peakRssBytes / MIB).toFixed(0).padStart(4)} MiB`
+    const rssOf = (f: Figures) =>
+      `peak RSS ${(f.peakRssBytes / MIB).toFixed(0).padStart(4)} MiB   CPU ${f.cpuSeconds.toFixed(2)} s` +
+      ` (nats-server ${f.natsCpuSeconds?.toFixed(2)} s${f.clientCpuSeconds === undefined ? '' : `, HTTP client ${f.clientCpuSeconds.toFixed(2)} s`})`
     for (const size of SIZES) {
       const file = await ensureVideo(clip, size)
       await warmPageCache(file)

@@ -6,8 +6,8 @@
  *                                 with its SHA-256 backend (`js`, the library's default, or node:crypto)
  *   window:<chunk bytes>:<n>      publish-service's `putObject` (up to n chunks awaiting their acks)
  *
- * Prints `RESULT {"seconds", "peakRssBytes"}` (RSS sampled every 50 ms and the kernel's VmHWM,
- * whichever is higher).
+ * Prints `RESULT {"seconds", "peakRssBytes", "cpuSeconds"}` (RSS sampled every 50 ms and the
+ * kernel's VmHWM, whichever is higher; user + system CPU of this process during the put).
  *
  *   plain-object-put.ts FILE PUT NATS_URL BUCKET
  */
@@ -31,6 +31,7 @@ let peak = process.memoryUsage().rss
 const sampler = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss)
 }, 50)
+const cpuBefore = process.cpuUsage()
 const started = process.hrtime.bigint()
 if (technique === 'lib') {
   await os.put(
@@ -47,9 +48,11 @@ if (technique === 'lib') {
   throw new Error(`unknown put ${put}`)
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9
+const cpu = process.cpuUsage(cpuBefore)
+const cpuSeconds = (cpu.user + cpu.system) / 1e6
 clearInterval(sampler)
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))
 const peakRssBytes = Math.max(peak, hwm ? Number(hwm[1]) * 1024 : 0)
 await os.delete('plain')
 await nc.close()
-process.stdout.write(`RESULT ${JSON.stringify({ seconds, peakRssBytes })}\n`)
+process.stdout.write(`RESULT ${JSON.stringify({ seconds, peakRssBytes, cpuSeconds })}\n`)

@@ -23,6 +23,8 @@ export interface PutObjectResult {
   chunks: number
   sha256: Buffer
   revision: number
+  /** The stream sequence of each chunk message, in object order (for reads by sequence). */
+  chunkSeqs: number[]
 }
 
 /** The JetStream handles {@link putObject} works through: `os` is the same bucket's nats.js ObjectStore. */
@@ -41,7 +43,8 @@ export interface ObjectStoreHandles {
  * the stream stores them in that order. The info message, which makes the object visible, is
  * published only after every chunk's PubAck: a resolved put is durable in the stream.
  * Reads `source` as it comes (memory ≈ `window` + 1 chunks); hashes it with node:crypto.
- * @returns size, chunk count, SHA-256 and the info message's sequence (the object's revision).
+ * @returns size, chunk count, SHA-256, the info message's sequence (the object's revision) and
+ *   each chunk's sequence.
  * @throws the source's error, a publish's error (JetStream refused a chunk, no ack within
  *   `timeoutMs`) or a chunk larger than max_payload; the chunks already stored are purged first.
  */
@@ -59,16 +62,22 @@ export async function putObject(
   const chunkSubject = `$O.${bucket}.C.${id}`
   const hash = createHash('sha256')
   const inFlight: Promise<PubAck>[] = []
+  const chunkSeqs: number[] = []
   let size = 0
   let chunks = 0
   let chunk = Buffer.allocUnsafe(chunkBytes)
   let filled = 0
 
   const publishChunk = async (payload: Uint8Array) => {
+    const index = chunks++
     const acked = js.publish(chunkSubject, payload, { timeout })
-    acked.catch(() => undefined) // awaited in order below; a later one may fail first
+    acked.then(
+      (ack) => {
+        chunkSeqs[index] = ack.seq
+      },
+      () => undefined,
+    ) // awaited in order below; a later one may fail first
     inFlight.push(acked)
-    chunks++
     if (inFlight.length >= opts.window) await inFlight.shift()
   }
 
@@ -118,7 +127,7 @@ export async function putObject(
       // as nats.js: the new object is live; a failed clean-up of the old chunks is not the put's failure
       await jsm.streams.purge(stream, { filter: `$O.${bucket}.C.${old.nuid}` }).catch(() => undefined)
     }
-    return { size, chunks, sha256, revision: ack.seq }
+    return { size, chunks, sha256, revision: ack.seq, chunkSeqs }
   } catch (err) {
     await Promise.allSettled(inFlight)
     await jsm.streams.purge(stream, { filter: chunkSubject }).catch(() => undefined)

@@ -66,6 +66,8 @@ interface Figures {
   cpuSeconds: number
   /** CPU of nats-server during the transfer (when found in /proc). */
   natsCpuSeconds?: number
+  /** The replica's RSS when the intake began. */
+  startRssBytes?: number
   /** CPU of the HTTP client (this process) during an intake. */
   clientCpuSeconds?: number
 }
@@ -112,6 +114,7 @@ async function intake(url: string, pid: number, file: string): Promise<Figures> 
   const size = statSync(file).size
   const rss = rssSampler(pid)
   rss.reset()
+  const startRssBytes = rss.now()
   const cpu = processCpuMicros(pid)
   const client = process.cpuUsage()
   const nats = natsCpu()
@@ -133,6 +136,7 @@ async function intake(url: string, pid: number, file: string): Promise<Figures> 
     peakRssBytes: Math.max(rss.sampledPeak(), rss.now()),
     cpuSeconds,
     natsCpuSeconds,
+    startRssBytes,
     clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6,
   }
 }
@@ -161,7 +165,8 @@ async function main(): Promise<void> {
     await intake(url, pid, clip) // warm-up: first-call costs are not throughput
     const mbps = (size: number, f: Figures) => `${(size / MB / f.seconds).toFixed(1).padStart(6)} MB/s`
     const rssOf = (f: Figures) =>
-      `peak RSS ${(f.peakRssBytes / MIB).toFixed(0).padStart(4)} MiB   CPU ${f.cpuSeconds.toFixed(2)} s` +
+      `peak RSS ${(f.peakRssBytes / MIB).toFixed(0).padStart(4)} MiB` +
+      `${f.startRssBytes === undefined ? '' : ` (from ${(f.startRssBytes / MIB).toFixed(0)})`}   CPU ${f.cpuSeconds.toFixed(2)} s` +
       ` (nats-server ${f.natsCpuSeconds?.toFixed(2)} s${f.clientCpuSeconds === undefined ? '' : `, HTTP client ${f.clientCpuSeconds.toFixed(2)} s`})`
     for (const size of SIZES) {
       const file = await ensureVideo(clip, size)

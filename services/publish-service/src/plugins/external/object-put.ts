@@ -65,15 +65,19 @@ export async function putObject(
   const chunkSeqs: number[] = []
   let size = 0
   let chunks = 0
+  // Chunk buffers come back once acked: the connection copied the bytes out long before the
+  // server could answer, so at most window + 1 are ever allocated, and no garbage per chunk.
+  const free: Buffer[] = []
   let chunk = Buffer.allocUnsafe(chunkBytes)
   let filled = 0
 
-  const publishChunk = async (payload: Uint8Array) => {
+  const publishChunk = async (payload: Buffer) => {
     const index = chunks++
     const acked = js.publish(chunkSubject, payload, { timeout })
     acked.then(
       (ack) => {
         chunkSeqs[index] = ack.seq
+        if (payload.length === chunkBytes) free.push(payload)
       },
       () => undefined,
     ) // awaited in order below; a later one may fail first
@@ -92,7 +96,7 @@ export async function putObject(
         offset += n
         if (filled === chunkBytes) {
           const full = chunk
-          chunk = Buffer.allocUnsafe(chunkBytes) // the connection may still hold the last one
+          chunk = free.pop() ?? Buffer.allocUnsafe(chunkBytes)
           filled = 0
           await publishChunk(full)
         }

@@ -30,7 +30,7 @@ export interface MediaStore {
    * @returns the stored size, SHA-256 and a reader of the stored bytes.
    * @throws when NATS refuses or the body errors (chunks already written are purged).
    */
-  put(name: string, body: AsyncIterable<Uint8Array>): Promise<StoredMedia>
+  put(name: string, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<StoredMedia>
   /** A reader of byte ranges of `name`, for chunked uploads. @throws when the object is missing. */
   openRangeReader(name: string): Promise<RangeReader>
   /** Deletes `name` (no error when absent). */

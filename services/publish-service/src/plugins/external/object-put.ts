@@ -51,7 +51,7 @@ export interface ObjectStoreHandles {
 export async function putObject(
   handles: ObjectStoreHandles,
   opts: PutObjectOptions,
-  source: AsyncIterable<Uint8Array>,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): Promise<PutObjectResult> {
   const { js, jsm, os } = handles
   const { bucket, name, chunkBytes } = opts
@@ -68,7 +68,7 @@ export async function putObject(
   // Chunk buffers come back once acked: the connection copied the bytes out long before the
   // server could answer, so at most window + 1 are ever allocated, and no garbage per chunk.
   const free: Buffer[] = []
-  let chunk = Buffer.allocUnsafe(chunkBytes)
+  let chunk: Buffer = Buffer.allocUnsafe(chunkBytes)
   let filled = 0
 
   const publishChunk = async (payload: Buffer) => {

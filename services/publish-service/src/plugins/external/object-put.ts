@@ -40,13 +40,15 @@ export interface ObjectStoreHandles {
  * `$O.<bucket>.M.<base64url name>` with `Nats-Rollup: sub` and a `SHA-256=` digest), so nats.js
  * `info`, `get`, `list` and `delete` read it unchanged — but with up to `window` chunk publishes
  * awaiting their PubAck at once instead of one. The connection keeps the publishes in order and
- * the stream stores them in that order. The info message, which makes the object visible, is
- * published only after every chunk's PubAck: a resolved put is durable in the stream.
+ * the stream stores them in that order; the acked sequences are checked to rise chunk by chunk.
+ * The info message, which makes the object visible, is published only after every chunk's
+ * PubAck: a resolved put is durable in the stream.
  * Reads `source` as it comes (memory ≈ `window` + 1 chunks); hashes it with node:crypto.
  * @returns size, chunk count, SHA-256, the info message's sequence (the object's revision) and
  *   each chunk's sequence.
  * @throws the source's error, a publish's error (JetStream refused a chunk, no ack within
- *   `timeoutMs`) or a chunk larger than max_payload; the chunks already stored are purged first.
+ *   `timeoutMs`), a chunk larger than max_payload, or chunks stored out of order; the chunks
+ *   already stored are purged first.
  */
 export async function putObject(
   handles: ObjectStoreHandles,
@@ -104,6 +106,13 @@ export async function putObject(
     }
     if (filled > 0) await publishChunk(chunk.subarray(0, filled))
     await Promise.all(inFlight.splice(0))
+    // Readers take the chunks in stream order: check it is object order (nats.js does not
+    // re-send a JetStream publish by default, so nothing should overtake; a put that did fails).
+    for (let i = 1; i < chunkSeqs.length; i++) {
+      if ((chunkSeqs[i] as number) <= (chunkSeqs[i - 1] as number)) {
+        throw new Error(`object chunk ${i} was stored before chunk ${i - 1}`)
+      }
+    }
     const sha256 = hash.digest()
     const info = {
       name,

@@ -12,15 +12,21 @@ import { serveUntilParentStops } from './child-role.js'
 
 const SELF = fileURLToPath(import.meta.url)
 
-/** Starts the replica; `url` resolves once it listens. Stop it with `stop()` (SIGTERM, waits for exit). */
-export function spawnPublishService(config: unknown): {
+/**
+ * Starts the replica (`env` added to this process's environment, e.g. a CPU-profile preload);
+ * `url` resolves once it listens. Stop it with `stop()` (SIGTERM, waits for exit).
+ */
+export function spawnPublishService(
+  config: unknown,
+  env: Record<string, string> = {},
+): {
   proc: ChildProcess
   url: Promise<string>
   stop: () => Promise<void>
 } {
   const proc = spawn(process.execPath, [...process.execArgv, SELF, 'service'], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_PUBLISH_CONFIG: JSON.stringify(config) },
+    env: { ...process.env, ...env, BENCH_PUBLISH_CONFIG: JSON.stringify(config) },
   })
   const url = new Promise<string>((resolve, reject) => {
     createInterface({ input: proc.stdout! }).on('line', (l) => {

@@ -29,32 +29,47 @@ let instance: Promise<MediaInfo<'object'>> | undefined
 let queue: Promise<unknown> = Promise.resolve()
 
 /**
- * Probes a file on disk with mediainfo.js, reading only the byte ranges it asks for (a 4 GB file
- * never sits in memory). Calls are serialised: one MediaInfo instance analyses one file at a time.
- * @throws only on I/O errors (missing file, unreadable); an unrecognised container gives
- *   `container: null, hasVideo: false`.
+ * Reads `length` bytes at `offset` of the media being probed (fewer only at its end). Bytes,
+ * zero-based offset.
  */
-export function probeMediaFile(path: string): Promise<MediaProbe> {
-  const run = queue.then(() => analyze(path))
+export type ReadRange = (length: number, offset: number) => Promise<Uint8Array>
+
+/**
+ * Probes media of `size` bytes with mediainfo.js through `read`, which is asked only for the
+ * byte ranges MediaInfo needs (headers, indexes; a 4 GB file is never read whole). Calls are
+ * serialised: one MediaInfo instance analyses one file at a time.
+ * @throws only when `read` throws; an unrecognised container gives `container: null, hasVideo: false`.
+ */
+export function probeMedia(size: number, read: ReadRange): Promise<MediaProbe> {
+  const run = queue.then(() => analyze(size, read))
   queue = run.catch(() => undefined)
   return run
 }
 
-async function analyze(path: string): Promise<MediaProbe> {
-  instance ??= mediaInfoFactory({ format: 'object' })
-  const mi = await instance
+/**
+ * Probes a file on disk with {@link probeMedia}.
+ * @throws only on I/O errors (missing file, unreadable); an unrecognised container gives
+ *   `container: null, hasVideo: false`.
+ */
+export async function probeMediaFile(path: string): Promise<MediaProbe> {
   const fh = await open(path, 'r')
   try {
     const { size } = await fh.stat()
-    const result = await mi.analyzeData(size, async (length, offset) => {
+    return await probeMedia(size, async (length, offset) => {
       const buf = Buffer.alloc(Math.max(0, Math.min(length, size - offset)))
       const { bytesRead } = await fh.read(buf, 0, buf.length, offset)
       return buf.subarray(0, bytesRead)
     })
-    return summarize((result.media?.track ?? []) as unknown as Track[])
   } finally {
     await fh.close()
   }
+}
+
+async function analyze(size: number, read: ReadRange): Promise<MediaProbe> {
+  instance ??= mediaInfoFactory({ format: 'object' })
+  const mi = await instance
+  const result = await mi.analyzeData(size, read)
+  return summarize((result.media?.track ?? []) as unknown as Track[])
 }
 
 type Track = Record<string, unknown> & { '@type': string }

@@ -26,8 +26,6 @@ export const PublishConfig = Type.Object({
   CHUNK_SIZE_BYTES: Type.Integer({ minimum: 5 * MIB, maximum: 64 * MIB, default: 10_000_000 }),
   /** JetStream object store bucket of media bytes (namespaced by `NATS_NAMESPACE`). */
   MEDIA_BUCKET: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'publish_media' }),
-  /** Directory for intake temp files (media inspection); default the OS temp dir. */
-  MEDIA_TMP_DIR: Type.String({ default: '' }),
   /** First status poll delay after upload/init, ms; doubles per poll up to `POLL_MAX_INTERVAL_MS`. */
   POLL_INITIAL_INTERVAL_MS: Type.Integer({ minimum: 10, default: 5_000 }),
   POLL_MAX_INTERVAL_MS: Type.Integer({ minimum: 10, default: 60_000 }),

@@ -21,7 +21,6 @@ export function testPublishConfig(input: {
     PULL_FROM_URL_PREFIXES: VERIFIED_PREFIX,
     CHUNK_SIZE_BYTES: 10_000_000,
     MEDIA_BUCKET: 'publish_media',
-    MEDIA_TMP_DIR: '',
     POLL_INITIAL_INTERVAL_MS: 50,
     POLL_MAX_INTERVAL_MS: 200,
     POLL_DEADLINE_MS: 20_000,

@@ -1,4 +1,4 @@
-import { probeMediaFile } from '@social-bridge/media-probe'
+import { probeMedia, type ReadRange } from '@social-bridge/media-probe'
 
 /** What intake learns about a file (mediainfo.js). Seconds, pixels, frames per second. */
 export interface MediaInspection {
@@ -17,12 +17,12 @@ export interface MediaInspection {
 const round = (n: number | undefined) => (n === undefined ? undefined : Math.round(n))
 
 /**
- * Inspects a file on disk through the shared mediainfo.js probe, which reads only the ranges it
- * asks for (a 4 GB file never sits in memory).
- * @throws only on I/O errors; an unreadable container gives `isVideo: false`.
+ * Inspects `size` bytes of media through the shared mediainfo.js probe, which asks `read` only
+ * for the ranges it needs (a 4 GB file is never read whole nor held in memory).
+ * @throws only when `read` throws; an unreadable container gives `isVideo: false`.
  */
-export async function inspectMediaFile(path: string): Promise<MediaInspection> {
-  const probe = await probeMediaFile(path)
+export async function inspectMedia(size: number, read: ReadRange): Promise<MediaInspection> {
+  const probe = await probeMedia(size, read)
   return {
     isVideo: probe.hasVideo && probe.container !== null,
     container: probe.container,

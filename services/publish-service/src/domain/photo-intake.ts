@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import { MAX_PHOTO_BYTES } from '@social-bridge/contracts'
 import { withDetails } from '@social-bridge/service-kit'
@@ -74,6 +73,6 @@ export async function intakePhoto(
   const bytes = Buffer.concat(parts)
   const checked = checkPhotoBytes(bytes, contentType)
   if ('problem' in checked) throw withDetails(new MediaNotPhotoError(checked.problem), { contentType })
-  await store.put(name, new Blob([bytes]).stream())
-  return { size, sha256: createHash('sha256').update(bytes).digest('hex'), ...checked }
+  const { sha256 } = await store.put(name, [bytes])
+  return { size, sha256, ...checked }
 }

@@ -46,7 +46,7 @@ export function createDomain(app: FastifyInstance, config: PublishConfig): Publi
   const quota = createQuota({ db: app.db })
   return {
     media: createMediaRepository({ db: app.db }),
-    intake: createMediaIntake({ store: app.mediaStore, tmpDir: config.MEDIA_TMP_DIR }),
+    intake: createMediaIntake({ store: app.mediaStore }),
     quota,
     posts: createPostsRepository({ db: app.db, quota, onCommitted: nudge }),
     postState: createPostState({ db: app.db, timing: config, onCommitted: nudge }),

@@ -3,13 +3,20 @@ import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { Objm } from '@nats-io/obj'
-import { SAMPLE_CLIPS } from '@social-bridge/service-kit/testing'
+import { rawHttp, SAMPLE_CLIPS } from '@social-bridge/service-kit/testing'
 import t from 'tap'
 import { request } from 'undici'
 import { asUser, buildStack, media, uploadMedia } from '../../helper.js'
 
 // One stack for the file: these tests only read their own answers and objects.
 const stack = await buildStack(t, { worker: false })
+
+let listening: Promise<string> | undefined
+/** The stack's URL over real HTTP (it listens from the first call on). */
+const serverUrl = () => {
+  listening ??= stack.app.listen({ host: '127.0.0.1', port: 0 })
+  return listening
+}
 
 /** Names of the objects in the stack's media bucket. */
 async function storedObjects(): Promise<string[]> {
@@ -133,7 +140,7 @@ t.test('a request without the gateway identity is refused', async (t) => {
 })
 
 t.test('a video streamed over HTTP in small pieces is stored intact', async (t) => {
-  const url = await stack.app.listen({ host: '127.0.0.1', port: 0 })
+  const url = await serverUrl()
   const file = media('clip-40s-vertical.mp4')
   const res = await request(`${url}/media`, {
     method: 'POST',
@@ -152,6 +159,13 @@ t.test('a video streamed over HTTP in small pieces is stored intact', async (t) 
       .update(await readFile(file))
       .digest('hex'),
   )
+  const os = await new Objm(stack.app.nats.js).open(stack.app.mediaStore.bucket)
+  const whole = await os.getBlob(body.id)
+  t.equal(
+    createHash('sha256').update(whole!).digest('hex'),
+    body.sha256,
+    'nats.js reads the object back whole, its SHA-256 digest checked',
+  )
   const reader = await stack.app.mediaStore.openRangeReader(body.id)
   t.teardown(() => reader.close())
   const tail: Buffer[] = []
@@ -161,4 +175,31 @@ t.test('a video streamed over HTTP in small pieces is stored intact', async (t) 
     (await readFile(file)).subarray(-1000),
     'a byte range reads back from the store',
   )
+})
+
+t.test('an upload cut off mid-body leaves no object and no chunk messages in the store', async (t) => {
+  const url = new URL(await serverUrl())
+  const stream = `OBJ_${stack.app.mediaStore.bucket}`
+  const messages = async () => (await stack.app.nats.jsm.streams.info(stream)).state.messages
+  const before = { objects: await storedObjects(), messages: await messages() }
+  const head = Object.entries({
+    ...(await asUser()),
+    'content-type': 'video/mp4',
+    'content-length': String(8 * 1024 * 1024),
+  })
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')
+  // 3 MiB of the declared 8 MiB (several object chunks), then the client goes away
+  const answer = await rawHttp({
+    port: Number(url.port),
+    send: [`POST /media HTTP/1.1\r\nhost: ${url.host}\r\n${head}\r\n`, Buffer.alloc(3 * 1024 * 1024, 7)],
+    guardMs: 500,
+  })
+  t.equal(answer.status, null, 'no answer to a request that never ended')
+  // the service learns of the abort asynchronously: wait for the purge, bounded
+  for (let i = 0; i < 100 && (await messages()) !== before.messages; i++) {
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  t.equal(await messages(), before.messages, 'the chunks stored before the abort are purged')
+  t.same(await storedObjects(), before.objects)
 })

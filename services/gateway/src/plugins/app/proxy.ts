@@ -62,6 +62,17 @@ type ProxiedReply = Parameters<OnResponse>[1]
 /** The upstream's answer (reply-from on undici: the body is undici's, whatever its type says). */
 type UpstreamAnswer = { headers: Record<string, unknown>; stream: Dispatcher.ResponseData['body'] }
 
+/**
+ * Proxying with @fastify/reply-from on a pooled undici agent: headers timeout
+ * `UPSTREAM_TIMEOUT_MS`, no body timeout (uploads stream), keep-alive. Request bodies stream
+ * through; an answer with a `Content-Length` up to `BUFFERED_ANSWER_MAX_BYTES` is read whole and
+ * sent in one write (the usual JSON answer: no stream piping per request), any other streams. An
+ * upstream that cannot be reached, or breaks off a short answer, answers 503 `SERVICE_UNAVAILABLE`
+ * in the shared shape. Hop-by-hop headers (RFC 9110 §7.6.1) are dropped both ways, so each side's
+ * `Connection` stays its own. The query is passed on byte for byte and never decoded here
+ * (service-kit already refused one that does not decode). The options handed to reply-from are
+ * built once per upstream, not per request.
+ */
 export const proxyPlugin = fp(
   async (app: FastifyInstance, opts: { config: GatewayConfig }) => {
     const bases: Record<Upstream, string> = {

@@ -38,11 +38,14 @@ export function createLoggerOptions(opts: { service: string; level?: string }): 
     mixin: traceFields,
     formatters: {
       log: (object) => {
-        let rest: Record<string, unknown> | undefined
+        const rest: Record<string, unknown> = {}
+        let others = 0
         for (const key of Object.keys(object)) {
-          if (!SERIALIZED_KEYS.has(key)) (rest ??= {})[key] = object[key]
+          if (SERIALIZED_KEYS.has(key)) continue
+          rest[key] = object[key]
+          others++
         }
-        if (!rest) return object
+        if (others === 0) return object
         const out = redactDeep(rest) as Record<string, unknown>
         for (const key of SERIALIZED_KEYS) if (Object.hasOwn(object, key)) out[key] = object[key]
         return out

@@ -39,20 +39,27 @@ export function createLoggerOptions(opts: { service: string; level?: string }): 
     formatters: {
       log: (object) => {
         const rest: Record<string, unknown> = {}
-        const serialized: Record<string, unknown> = {}
-        for (const [key, value] of Object.entries(object)) {
-          if (SERIALIZED_KEYS.has(key)) serialized[key] = value
-          else rest[key] = value
+        let others = 0
+        for (const key of Object.keys(object)) {
+          if (SERIALIZED_KEYS.has(key)) continue
+          rest[key] = object[key]
+          others++
         }
-        return { ...(redactDeep(rest) as Record<string, unknown>), ...serialized }
+        if (others === 0) return object
+        const out = redactDeep(rest) as Record<string, unknown>
+        for (const key of SERIALIZED_KEYS) if (Object.hasOwn(object, key)) out[key] = object[key]
+        return out
       },
     },
     hooks: {
       logMethod(args, method) {
-        const scrubbed = args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<
-          typeof method
-        >
-        method.apply(this, scrubbed)
+        // pino hands each call its own array of arguments: scrubbed in place
+        const list = args as unknown[]
+        for (let i = 0; i < list.length; i++) {
+          const a = list[i]
+          if (typeof a === 'string') list[i] = redactText(a)
+        }
+        method.apply(this, args)
       },
     },
     serializers: {

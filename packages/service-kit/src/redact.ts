@@ -64,8 +64,16 @@ const FIELD_IN_TEXT = new RegExp(
   'gi',
 )
 
+/**
+ * Every text the three patterns above can match holds one of these, case-insensitively (each
+ * secret parameter and field name holds `code`, `token` or `secret`): one cheap look first, so
+ * the usual text (a path, a header, a message) is not scanned three times.
+ */
+const MAY_HOLD_SECRET = /code|token|secret|act\.|rft\.|clt\.|bearer/i
+
 function normalizeKey(key: string): string {
-  return key.toLowerCase().replace(/[-_]/g, '')
+  const lower = key.toLowerCase()
+  return lower.includes('-') || lower.includes('_') ? lower.replace(/[-_]/g, '') : lower
 }
 
 /** True when `key` names a secret. `code` is secret except inside an error object, where it is an error code. */
@@ -80,6 +88,7 @@ function isSecretKey(key: string, parentKey: string | undefined): boolean {
  * `access_token=…` / `"refresh_token":"…"`-style fields, and token literals (`act.…`, `Bearer …`).
  */
 export function redactText(text: string): string {
+  if (!MAY_HOLD_SECRET.test(text)) return text
   return text
     .replace(PARAM_IN_TEXT, `$1${REDACTED}`)
     .replace(FIELD_IN_TEXT, `$1${REDACTED}`)
@@ -108,7 +117,8 @@ export function redactDeep(
       : (value as Record<string, unknown>)
   if (value instanceof Error && 'cause' in value) source.cause = value.cause
   const out: Record<string, unknown> = {}
-  for (const [key, v] of Object.entries(source)) {
+  for (const key of Object.keys(source)) {
+    const v = source[key]
     out[key] = isSecretKey(key, parentKey) && v != null ? REDACTED : redactDeep(v, key, depth + 1, seen)
   }
   return out

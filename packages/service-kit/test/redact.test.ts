@@ -63,3 +63,20 @@ t.test(
     })
   },
 )
+
+t.test('text without a secret comes back as it is; every kind of secret is still found', async (t) => {
+  for (const plain of [
+    'incoming request',
+    '/v1/posts/0f9d1a34-5b6c-4d7e-8f90-123456789abc',
+    '127.0.0.1:3000',
+  ])
+    t.equal(redactText(plain), plain, plain)
+  const cases: [string, string][] = [
+    ['GET /cb?state=s&CODE=authSECRET1', 'authSECRET1'],
+    ['Upload_Token=upSECRET2 rejected', 'upSECRET2'],
+    ['{"Client_Secret": "csSECRET3"}', 'csSECRET3'],
+    ['token act.tokenSECRET4abcdef was refused', 'act.tokenSECRET4abcdef'],
+    ['header Bearer bearerSECRET5', 'bearerSECRET5'],
+  ]
+  for (const [text, secret] of cases) t.notOk(redactText(text).includes(secret), text)
+})

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
-import t from 'tap'
+import { createServer } from 'node:http'
+import t, { type Test } from 'tap'
+import { BUFFERED_ANSWER_MAX_BYTES } from '../src/plugins/app/proxy.js'
 import { auth, build, crmToken } from './helper.js'
 
 t.test('an uploaded video streams through unchanged', async (t) => {
@@ -205,3 +207,41 @@ t.test(
     t.equal(upstreams.publish.seen.length, 0)
   },
 )
+
+/** An upstream answering `GET /posts` with `body` (or, when `cut`, declaring it but closing after its first 10 bytes). */
+async function rawUpstream(t: Test, body: Buffer, cut = false): Promise<string> {
+  const server = createServer((req, res) => {
+    req.resume()
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length })
+    if (cut) {
+      res.write(body.subarray(0, 10))
+      setTimeout(() => res.socket?.destroy(), 20)
+    } else res.end(body)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  t.teardown(() => new Promise((r) => server.close(r)))
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`
+}
+
+for (const bytes of [1_000, BUFFERED_ANSWER_MAX_BYTES + 1, 3 * 1024 * 1024]) {
+  t.test(`an answer of ${bytes} bytes comes through whole, with its length`, async (t) => {
+    const body = randomBytes(bytes)
+    const { app } = await build(t, { PUBLISH_SERVICE_URL: await rawUpstream(t, body) })
+    const res = await app.inject({ url: '/v1/posts', headers: auth(await crmToken()) })
+    t.equal(res.statusCode, 200)
+    t.equal(res.headers['content-length'], String(bytes))
+    t.equal(
+      createHash('sha256').update(res.rawPayload).digest('hex'),
+      createHash('sha256').update(body).digest('hex'),
+    )
+  })
+}
+
+t.test('a short answer the upstream breaks off answers 503 in the shared shape', async (t) => {
+  const body = randomBytes(1_000)
+  const { app } = await build(t, { PUBLISH_SERVICE_URL: await rawUpstream(t, body, true) })
+  const res = await app.inject({ url: '/v1/posts', headers: auth(await crmToken()) })
+  t.equal(res.statusCode, 503)
+  t.equal(res.json().error.code, 'SERVICE_UNAVAILABLE')
+  t.equal(res.headers['content-type'], 'application/json; charset=utf-8', "not the upstream's headers")
+})

@@ -29,8 +29,9 @@ export const MalformedQueryError = defineError(
  */
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
-    app.addHook('onRequest', async (request) => {
-      if (hasMalformedQuery(request.url)) throw new MalformedQueryError()
+    // callback style: no promise per request
+    app.addHook('onRequest', (request, _reply, done) => {
+      done(hasMalformedQuery(request.url) ? new MalformedQueryError() : undefined)
     })
     app.setErrorHandler((raw: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       // A NATS outage or election is temporary: 503 with Retry-After, never a bare 500.

@@ -34,7 +34,8 @@ export const metricsPlugin = fp(
       registers: [registry],
     })
     app.decorate('metrics', registry)
-    app.addHook('onResponse', async (request, reply) => {
+    // callback style: no promise per request
+    app.addHook('onResponse', (request, reply, done) => {
       const labels = {
         method: request.method,
         route: request.routeOptions.url ?? 'unmatched',
@@ -42,6 +43,7 @@ export const metricsPlugin = fp(
       }
       requests.inc(labels)
       duration.observe(labels, reply.elapsedTime / 1000)
+      done()
     })
     app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) => {
       reply.header('content-type', registry.contentType)

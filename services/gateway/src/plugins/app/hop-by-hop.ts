@@ -15,6 +15,9 @@ export const HOP_BY_HOP_HEADERS = [
 
 type Headers = Record<string, string | string[] | number | undefined>
 
+const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS)
+const NONE: ReadonlySet<string> = new Set()
+
 /** Names listed in a `Connection` field (comma-separated, case-insensitive), lower-cased. */
 function namedByConnection(value: Headers[string]): string[] {
   const list = Array.isArray(value) ? value.join(',') : String(value ?? '')
@@ -26,14 +29,18 @@ function namedByConnection(value: Headers[string]): string[] {
 
 /**
  * A copy of `headers` (names lower-case, as Node and undici give them) without the hop-by-hop
- * headers and without those the message's own `Connection` names. Used both ways: on the
- * client's request before it goes upstream, and on the upstream's answer before it goes back.
+ * headers, without those the message's own `Connection` names, and without those in `alsoDrop`
+ * (lower-case names). Used both ways: on the client's request before it goes upstream, and on
+ * the upstream's answer before it goes back. One pass over the headers; the `Connection` field is
+ * parsed only when the message has one.
  */
-export function withoutHopByHop<H extends Headers>(headers: H): H {
-  const drop = new Set<string>([...HOP_BY_HOP_HEADERS, ...namedByConnection(headers.connection)])
+export function withoutHopByHop<H extends Headers>(headers: H, alsoDrop: ReadonlySet<string> = NONE): H {
+  const named = headers.connection === undefined ? undefined : namedByConnection(headers.connection)
   const out: Headers = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (!drop.has(name.toLowerCase())) out[name] = value
+  for (const name in headers) {
+    const lower = name.toLowerCase()
+    if (HOP_BY_HOP.has(lower) || alsoDrop.has(lower) || named?.includes(lower)) continue
+    out[name] = headers[name]
   }
   return out as H
 }

@@ -58,11 +58,8 @@ const stack = await startTestStack(
       WORKER_POLL_INTERVAL_MS: '250',
       RETRY_BASE_DELAY_MS: '500',
     },
-    // Smaller pools: two replicas of everything share this machine's PostgreSQL (100 connections)
-    // with other stacks.
-    'webhook-dispatch': { DB_POOL_SIZE: '5' },
+    // Pools: the cluster mode's (CLUSTER_DB_POOL_SIZES), ~52 of the shared PostgreSQL's 100.
     'analytics-service': {
-      DB_POOL_SIZE: '5',
       SCHEDULER_TICK_MS: '1000',
       ACCOUNT_SYNC_INTERVAL_MS: '5000',
       SYNC_LEASE_MS: '3000',
@@ -77,6 +74,16 @@ const figures: Record<string, number | string> = { 'stack started after, s': ela
 /** The stack's database, read to see auth-service's refresh journal (auth.refresh_attempts). */
 const pg = postgres(stack.databaseUrl, { max: 1, onnotice: () => {} })
 t.teardown(() => pg.end({ timeout: 5 }))
+/** Most connections the stack's database had at once (every replica's pool and this test's), sampled each second. */
+let peakConnections = 0
+const sampler = setInterval(() => {
+  pg<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = current_database()`
+    .then(([row]) => {
+      peakConnections = Math.max(peakConnections, row?.n ?? 0)
+    })
+    .catch(() => {})
+}, 1000)
+t.teardown(() => clearInterval(sampler))
 // Access tokens live 60 s and are refreshed 45 s before expiry: each is due ~15 s after issue,
 // so the refresh scheduler works all through the run. Short real delays keep the run short.
 await request(`${sandbox}/_sandbox/settings`, {
@@ -590,6 +597,7 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     (sum, d) => sum + d.attempts.filter((a) => a.status !== 200).length,
     0,
   )
+  figures['PostgreSQL connections of the stack, peak'] = peakConnections
   figures['wall time, s'] = elapsed()
   t.comment(
     `scale-out figures:\n${Object.entries(figures)

@@ -122,7 +122,9 @@ export async function startTestStack(
       e,
       { LOG_LEVEL: 'info' },
       name === 'sandbox' ? {} : replicaSetting,
-      opts.cluster && CLUSTER_DB_POOL_SIZES[name] ? { DB_POOL_SIZE: String(CLUSTER_DB_POOL_SIZES[name]) } : {},
+      opts.cluster && CLUSTER_DB_POOL_SIZES[name]
+        ? { DB_POOL_SIZE: String(CLUSTER_DB_POOL_SIZES[name]) }
+        : {},
       typeof overrides === 'function' ? overrides(name, e) : overrides[name],
     )
   }

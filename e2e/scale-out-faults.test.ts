@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { Readable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Post } from '@social-bridge/contracts'
 import { ensureClip, waitUntil } from '@social-bridge/service-kit/testing'
 import {
@@ -214,6 +217,8 @@ interface Planned {
   account: Account
   mode: 'direct' | 'inbox'
   source: 'FILE_UPLOAD' | 'PULL_FROM_URL'
+  /** Upload its media as a CRM on a slow link does (the wave the gateway replica is killed in). */
+  slow?: boolean
   id?: string
 }
 // Post n goes to account n mod accounts; an account's posts alternate inbox and direct; sources
@@ -224,6 +229,40 @@ const plan: Planned[] = Array.from({ length: POSTS }, (_, n) => ({
   mode: Math.floor(n / accounts.length) % 2 === 0 ? 'inbox' : 'direct',
   source: n % 2 === 0 ? 'FILE_UPLOAD' : 'PULL_FROM_URL',
 }))
+
+/** The clip's bytes, sent in `SLOW_PIECE_BYTES` pieces `SLOW_PAUSE_MS` apart by a slow upload (~1 s in all). */
+const CLIP_BYTES = await readFile(CLIP)
+const SLOW_PIECE_BYTES = 16 * 1024
+const SLOW_PAUSE_MS = 100
+/** Slow uploads that have started sending their body (each attempt counts). */
+let slowStarted = 0
+
+/**
+ * POST /v1/media of the clip through the gateway's balancer; `slow`: its body paced as a CRM on
+ * a slow link sends it, so a gateway replica killed meanwhile has an upload streaming through it.
+ */
+async function uploadClip(token: string, slow: boolean): Promise<Answer<{ id: string }>> {
+  if (!slow) return call('POST', `${stack.gateway}/media`, { token, file: { path: CLIP, type: 'video/mp4' } })
+  async function* paced() {
+    slowStarted++
+    for (let at = 0; at < CLIP_BYTES.length; at += SLOW_PIECE_BYTES) {
+      if (at > 0) await sleep(SLOW_PAUSE_MS)
+      yield CLIP_BYTES.subarray(at, at + SLOW_PIECE_BYTES)
+    }
+  }
+  const res = await request(`${stack.gateway}/media`, {
+    method: 'POST',
+    headers: {
+      accept: 'application/json',
+      authorization: `Bearer ${token}`,
+      'content-type': 'video/mp4',
+      'content-length': String(CLIP_BYTES.length),
+    },
+    body: Readable.from(paced()),
+  })
+  const text = await res.body.text()
+  return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, headers: res.headers }
+}
 
 /** Posts that could not be created, with why (asserted empty). */
 const refused: string[] = []
@@ -241,12 +280,7 @@ async function createOrThrow(p: Planned): Promise<void> {
   // PULL_FROM_URL: a sample the stack's media origin serves under the verified prefix.
   let source: Record<string, string> = { url: `${DEV_TIKTOK.verifiedPrefix}clip-15s-vertical.mp4` }
   if (p.source === 'FILE_UPLOAD') {
-    const media = await crm('POST /v1/media', () =>
-      call('POST', `${stack.gateway}/media`, {
-        token: p.account.token,
-        file: { path: CLIP, type: 'video/mp4' },
-      }),
-    )
+    const media = await crm('POST /v1/media', () => uploadClip(p.account.token, p.slow === true))
     if (media.status !== 201)
       throw new Error(`media upload answered ${media.status}: ${JSON.stringify(media.body)}`)
     source = { mediaId: media.body.id }
@@ -378,10 +412,13 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     seq,
   )
   // The gateway replica is killed while uploads of the next wave stream through it.
+  // Its media uploads are paced (~1 s each): once all have started, about half stream through it.
+  for (const p of waves[2] as Planned[]) p.slow = true
+  const slowUploads = (waves[2] as Planned[]).filter((p) => p.source === 'FILE_UPLOAD').length
   const wave3 = Promise.all((waves[2] as Planned[]).map(create))
-  await new Promise((r) => setImmediate(r))
+  await waitUntil(async () => slowStarted >= slowUploads, 10_000, 10)
   await processes.kill('gateway-1')
-  held['gateway-1'] = 'media uploads and post creations in flight'
+  held['gateway-1'] = `${slowStarted} media uploads streaming through the balancer, post creations in flight`
   figures['replicas killed'] = Object.entries(held)
     .map(([k, v]) => `${k} (${v})`)
     .join('; ')
@@ -588,6 +625,9 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   figures['CRM answers'] = answers.length
   figures['503 + Retry-After answered to the CRM'] = fiveXx.length
   figures['connections reset mid-request (retried)'] = resets.length ? resets.join(', ') : 0
+  figures['media uploads sent again (503 + Retry-After or reset: gateway replica killed mid-body)'] =
+    answers.filter((a) => a.what === 'POST /v1/media' && a.status === 503).length +
+    resets.filter((what) => what === 'POST /v1/media').length
   t.ok(
     resets.every((what) => what === 'POST /v1/media'),
     'only a media upload streaming through the killed gateway replica was reset',

@@ -153,17 +153,7 @@ interface StreamDetail {
  * that leads it.
  */
 async function streams(): Promise<StreamDetail[]> {
-  const views = await Promise.all(
-    nats.nodes
-      .filter((n) => n.child)
-      .map(async (node) => {
-        const res = await call('GET', `${node.monitorUrl}/jsz?streams=true&consumers=true`)
-        const details: StreamDetail[] = (res.body.account_details ?? []).flatMap(
-          (a: { stream_detail?: StreamDetail[] }) => a.stream_detail ?? [],
-        )
-        return { node: node.name, details }
-      }),
-  )
+  const views = await nodeViews()
   const byName = new Map<string, StreamDetail>()
   for (const { node, details } of views) {
     for (const d of details) {
@@ -182,6 +172,42 @@ async function streams(): Promise<StreamDetail[]> {
     }
   }
   return [...byName.values()]
+}
+/** Each live node's `/jsz` view: the streams it holds, with their consumers. */
+const nodeViews = () =>
+  Promise.all(
+    nats.nodes
+      .filter((n) => n.child)
+      .map(async (node) => {
+        const res = await call('GET', `${node.monitorUrl}/jsz?streams=true&consumers=true`)
+        const details: StreamDetail[] = (res.body.account_details ?? []).flatMap(
+          (a: { stream_detail?: StreamDetail[] }) => a.stream_detail ?? [],
+        )
+        return { node: node.name, details }
+      }),
+  )
+
+/**
+ * The JetStream raft groups the live nodes know (every stream, and every durable consumer but an
+ * object store's per-read ones), each with the live node that leads it, or undefined while it has
+ * none (electing).
+ */
+async function groupLeaders(): Promise<Map<string, string | undefined>> {
+  const leaders = new Map<string, string | undefined>()
+  for (const { node, details } of await nodeViews()) {
+    const groups = details.flatMap((d) => [
+      { name: d.name, leader: d.cluster?.leader },
+      ...(d.name.startsWith('OBJ_') ? [] : (d.consumer_detail ?? [])).map((c) => ({
+        name: `${d.name}/${c.name}`,
+        leader: c.cluster?.leader,
+      })),
+    ])
+    for (const g of groups) {
+      if (g.leader === node) leaders.set(g.name, node)
+      else if (!leaders.has(g.name)) leaders.set(g.name, undefined)
+    }
+  }
+  return leaders
 }
 const stream = async (suffix: string) => (await streams()).find((s) => s.name.endsWith(`_${suffix}`))
 
@@ -390,9 +416,22 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   // Kill the node leading TIKTOK_WEBHOOKS (its stream and consumers elect a new leader) mid-run.
   const leader = (await stream('TIKTOK_WEBHOOKS'))?.cluster?.leader
   const victim = nats.nodes.find((n) => n.name === leader) ?? (nats.nodes[0] as NatsNode)
+  const led = [...(await groupLeaders()).values()].filter((node) => node === victim.name).length
   const wave2 = Promise.all((waves[1] as Planned[]).map(create))
   await victim.kill('SIGKILL')
+  const killedAt = Date.now()
   figures['NATS node killed'] = `${victim.name} (TIKTOK_WEBHOOKS leader: ${leader === victim.name})`
+  figures['JetStream groups it led (streams, durable consumers): elections'] = led
+  // Measured beside the rest of the run: every group led by a live node again.
+  const elected = waitUntil(
+    async () => [...(await groupLeaders()).values()].every((node) => node !== undefined),
+    60_000,
+    250,
+  ).then((ok) => {
+    figures['elections done after the NATS kill, s'] = ok
+      ? ((Date.now() - killedAt) / 1000).toFixed(1)
+      : 'not within 60 s'
+  })
 
   // One replica of each service, each at a moment it holds work.
   const seq = (await sandboxRequests(sandbox)).at(-1)?.seq ?? 0
@@ -428,7 +467,7 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   figures['killed processes restarted after, s'] = elapsed()
   const [{ restartedAt }] = (await pg`select now() as "restartedAt"`) as unknown as [{ restartedAt: Date }]
   const restartSeq = (await sandboxRequests(sandbox)).at(-1)?.seq ?? 0
-  await Promise.all([wave2, wave3])
+  await Promise.all([wave2, wave3, elected])
   t.same(
     refused,
     [],

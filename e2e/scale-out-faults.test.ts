@@ -354,15 +354,112 @@ async function postDrafts(): Promise<void> {
   }
 }
 
-/** Waits until the sandbox's request log shows `endpoint` after `since`, then SIGKILLs `name`; returns what it held. */
-async function killWhile(name: string, endpoints: string[], since: number): Promise<string> {
-  await waitUntil(
-    async () => (await sandboxRequests(sandbox)).some((r) => r.seq > since && endpoints.includes(r.endpoint)),
+/** The process id of the running replica `name`. */
+const pidOf = (name: string) => processes.running.find((p) => p.name === name)?.child.pid ?? 0
+
+/**
+ * The sum of metric `name` over its label sets in replica `replica`'s `/metrics` (Prometheus
+ * text); 0 when absent or when the replica does not answer.
+ */
+async function metric(replica: string, name: string): Promise<number> {
+  try {
+    const res = await request(`${processes.urlOf(replica)}/metrics`)
+    const lines = (await res.body.text()).split('\n')
+    return lines
+      .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0)
+  } catch {
+    return 0
+  }
+}
+
+/** A publish job a killed replica held: its post and the phase it was in (`posts.phase`). */
+interface HeldJob {
+  id: string
+  phase: string
+}
+
+/**
+ * SIGKILLs publish-service-1 while it holds a job: a post leased under its process id
+ * (`lease_owner` is `<host>:<pid>:<run>:<claim>`, workers/publish-worker.ts), preferably one in
+ * an init or upload (waited for up to 15 s), else any. @returns the posts still leased by the
+ * dead process, read after the kill (nothing can release them any more): exactly what it held.
+ */
+async function killPublishHoldingJobs(): Promise<HeldJob[]> {
+  const owner = `%:${pidOf('publish-service-1')}:%`
+  const leased = (phases?: string[]) =>
+    pg<HeldJob[]>`select id, phase from publish.posts where lease_owner like ${owner}
+      and lease_until > now() ${phases ? pg`and phase in ${pg(phases)}` : pg``}`
+  ;(await waitUntil(async () => (await leased(['init', 'initiating', 'upload'])).length > 0, 15_000, 20)) ||
+    (await waitUntil(async () => (await leased()).length > 0, 20_000, 20))
+  await processes.kill('publish-service-1')
+  return pg<HeldJob[]>`select id, phase from publish.posts where lease_owner like ${owner}`
+}
+
+/**
+ * SIGKILLs webhook-ingest-1 right after it answered a webhook: its
+ * `social_bridge_webhooks_received_total` moved between two reads ~20 ms apart (up to 20 s).
+ * @returns the webhooks it had answered, and whether it answered one just before the kill.
+ */
+async function killIngestAnswering(): Promise<{ answered: number; justAnswered: boolean }> {
+  const name = 'social_bridge_webhooks_received_total'
+  let answered = await metric('webhook-ingest-1', name)
+  const justAnswered = await waitUntil(
+    async () => {
+      const n = await metric('webhook-ingest-1', name)
+      const moved = n > answered
+      answered = n
+      return moved
+    },
     20_000,
-    50,
+    20,
   )
-  await processes.kill(name)
-  return endpoints.join('/')
+  await processes.kill('webhook-ingest-1')
+  return { answered, justAnswered }
+}
+
+/** What {@link killAnalyticsHoldingSyncs} saw: syncs in progress, and the accounts whose lease the kill left. */
+interface HeldSyncs {
+  syncs: number
+  /** Accounts leased at the kill whose lease was never renewed nor ended after it: the dead replica's. */
+  orphaned: Promise<string[]>
+  killedAt: Date
+}
+
+/**
+ * SIGKILLs analytics-service-1 while it runs a sync: every `user.info` call (the last of a sync,
+ * measure.ts) is held unanswered meanwhile, so no sync can end, and the replica is killed once its
+ * `social_bridge_analytics_syncs_in_progress` gauge shows one. The accounts leased at that moment
+ * whose lease is neither renewed (every third of SYNC_LEASE_MS by a live holder) nor ended within
+ * 1.5 s after are the dead replica's (its lease expires 2–3 s after the kill).
+ */
+async function killAnalyticsHoldingSyncs(): Promise<HeldSyncs> {
+  await call('POST', `${sandbox}/_sandbox/faults`, {
+    json: { endpoint: 'user.info', kind: 'timeout', holdMs: 5000, count: 1000 },
+  })
+  let syncs = 0
+  const leases = () =>
+    pg<{ id: string; lease: string }[]>`select id, lease_owner || '@' || lease_until::text as lease
+      from analytics.connections where lease_owner is not null`
+  let before: { id: string; lease: string }[] = []
+  await waitUntil(
+    async () => {
+      before = await leases()
+      syncs = await metric('analytics-service-1', 'social_bridge_analytics_syncs_in_progress')
+      return syncs > 0
+    },
+    20_000,
+    20,
+  )
+  await processes.kill('analytics-service-1')
+  const [{ killedAt }] = (await pg`select now() as "killedAt"`) as unknown as [{ killedAt: Date }]
+  await call('DELETE', `${sandbox}/_sandbox/faults`)
+  const orphaned = sleep(1500)
+    .then(leases)
+    .then((after) =>
+      before.filter((b) => after.some((a) => a.id === b.id && a.lease === b.lease)).map((b) => b.id),
+    )
+  return { syncs, orphaned, killedAt }
 }
 
 /**
@@ -434,22 +531,16 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   })
 
   // One replica of each service, each at a moment it holds work.
-  const seq = (await sandboxRequests(sandbox)).at(-1)?.seq ?? 0
   const held: Record<string, string> = {}
-  held['publish-service-1'] = await killWhile(
-    'publish-service-1',
-    ['video.init', 'inbox.init', 'upload', 'status.fetch'],
-    seq,
-  )
-  held['webhook-ingest-1'] = 'webhook deliveries'
-  await processes.kill('webhook-ingest-1')
+  const heldJobs = await killPublishHoldingJobs()
+  held['publish-service-1'] = `${heldJobs.length} jobs leased (${heldJobs.map((j) => j.phase).join(', ')})`
+  const ingest = await killIngestAnswering()
+  held['webhook-ingest-1'] =
+    `${ingest.answered} webhooks answered, ${ingest.justAnswered ? 'one within ~20 ms of the kill' : 'none during the 20 s watch'}`
   const interruptedConnection = await killAuthHoldingRefresh()
   held['auth-service-1'] = 'a refresh call TikTok had not answered'
-  held['analytics-service-1'] = await killWhile(
-    'analytics-service-1',
-    ['user.info', 'video.list', 'video.query'],
-    seq,
-  )
+  const analytics = await killAnalyticsHoldingSyncs()
+  held['analytics-service-1'] = `${analytics.syncs} syncs in progress`
   // The gateway replica is killed while uploads of the next wave stream through it.
   // Its media uploads are paced (~1 s each): once all have started, about half stream through it.
   for (const p of waves[2] as Planned[]) p.slow = true
@@ -514,6 +605,20 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     'only a post whose worker was killed mid-init can end unknown (one replica killed)',
   )
   const published = posts.filter((p) => p.status === 'published')
+  // What the killed publish-service-1 held: each job was resumed by another worker (its lease
+  // expired: WORKER_LEASE_MS) and finished like every post.
+  t.ok(heldJobs.length >= 1, 'publish-service-1 was killed holding a job (a post leased under its pid)')
+  const resumed = heldJobs.filter((j) => {
+    const i = plan.findIndex((p) => p.id === j.id)
+    return posts[i]?.status === 'published' || unknown.includes(plan[i] as Planned)
+  })
+  t.equal(
+    resumed.length,
+    heldJobs.length,
+    'every job the killed publish-service-1 held was resumed and finished',
+  )
+  figures['publish-service-1 killed holding'] =
+    `${heldJobs.length} jobs (${heldJobs.map((j) => j.phase).join(', ')}) → resumed and finished by another worker: ${resumed.length}`
 
   // Exactly once at TikTok: never two inits or publishes for a post, no chunk twice.
   const log = await sandboxRequests(sandbox)
@@ -618,6 +723,23 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     known.every((s) => s === 200),
     'analytics-service received every published post',
   )
+  // What the killed analytics-service-1 held: its accounts were synced again once its leases expired.
+  const orphaned = await analytics.orphaned
+  const resyncedNow = async () =>
+    orphaned.length === 0
+      ? []
+      : await pg`select 1 from analytics.connections where id in ${pg(orphaned)}
+          and last_synced_at > ${analytics.killedAt}`
+  await waitUntil(async () => (await resyncedNow()).length === orphaned.length, 60_000, 500)
+  const resynced = (await resyncedNow()).length
+  t.ok(analytics.syncs >= 1, 'analytics-service-1 was killed while its syncs_in_progress gauge showed a sync')
+  t.ok(orphaned.length >= 1, 'the kill left an account lease nobody renewed (the dead replica held a sync)')
+  t.equal(resynced, orphaned.length, 'every account the killed replica was syncing was synced again')
+  figures['analytics-service-1 killed holding'] =
+    `${analytics.syncs} syncs in progress, ${orphaned.length} account leases left unrenewed → synced again by another replica: ${resynced}`
+  t.ok(ingest.justAnswered, 'webhook-ingest-1 was killed right after answering a webhook')
+  figures['webhook-ingest-1 killed'] =
+    `${ingest.justAnswered ? 'within ~20 ms of answering a webhook' : 'idle'} (${ingest.answered} answered)`
 
   // Token refreshes: each refresh token TikTok processed was the live one, and no connection lost
   // its grant — the call killed with auth-service-1 was held unanswered, so the next refresh
@@ -666,6 +788,15 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   await waitUntil(async () => (await orphans()).length === 0, 60_000, 500)
   t.equal((await orphans()).length, 0, 'every call the kill left in flight was closed by the next refresh')
   figures['refresh calls interrupted by the kill'] = count('interrupted')
+  // What the killed auth-service-1 held: that connection was refreshed again after the restarts.
+  const refreshedAgain = () =>
+    pg`select 1 from auth.refresh_attempts where connection_id = ${interruptedConnection}
+      and outcome = 'refreshed' and created_at >= ${restartedAt}`
+  await waitUntil(async () => (await refreshedAgain()).length > 0, 60_000, 500)
+  const again = (await refreshedAgain()).length
+  t.ok(again >= 1, 'the connection whose refresh was killed was refreshed again')
+  figures['auth-service-1 killed holding'] =
+    `1 refresh call TikTok had not answered → closed as interrupted, the connection refreshed again: ${again} times`
 
   // The CRM saw no 5xx but 503 with Retry-After.
   const fiveXx = answers.filter((a) => a.status >= 500)

@@ -429,9 +429,9 @@ interface HeldSyncs {
 /**
  * SIGKILLs analytics-service-1 while it runs a sync: every `user.info` call (the last of a sync,
  * measure.ts) is held unanswered meanwhile, so no sync can end, and the replica is killed once its
- * `social_bridge_analytics_syncs_in_progress` gauge shows one. The accounts leased at that moment
- * whose lease is neither renewed (every third of SYNC_LEASE_MS by a live holder) nor ended within
- * 1.5 s after are the dead replica's (its lease expires 2–3 s after the kill).
+ * `social_bridge_analytics_syncs_in_progress` gauge shows one. The accounts leased just after the
+ * kill whose lease is neither renewed (every third of SYNC_LEASE_MS by a live holder) nor ended
+ * within 1.5 s are the dead replica's (its leases expire 2–3 s after the kill).
  */
 async function killAnalyticsHoldingSyncs(): Promise<HeldSyncs> {
   await call('POST', `${sandbox}/_sandbox/faults`, {
@@ -441,10 +441,8 @@ async function killAnalyticsHoldingSyncs(): Promise<HeldSyncs> {
   const leases = () =>
     pg<{ id: string; lease: string }[]>`select id, lease_owner || '@' || lease_until::text as lease
       from analytics.connections where lease_owner is not null`
-  let before: { id: string; lease: string }[] = []
   await waitUntil(
     async () => {
-      before = await leases()
       syncs = await metric('analytics-service-1', 'social_bridge_analytics_syncs_in_progress')
       return syncs > 0
     },
@@ -452,12 +450,14 @@ async function killAnalyticsHoldingSyncs(): Promise<HeldSyncs> {
     20,
   )
   await processes.kill('analytics-service-1')
+  // Leases as the kill left them: the dead replica's stay as they are until they expire.
+  const atKill = await leases()
   const [{ killedAt }] = (await pg`select now() as "killedAt"`) as unknown as [{ killedAt: Date }]
   await call('DELETE', `${sandbox}/_sandbox/faults`)
   const orphaned = sleep(1500)
     .then(leases)
     .then((after) =>
-      before.filter((b) => after.some((a) => a.id === b.id && a.lease === b.lease)).map((b) => b.id),
+      atKill.filter((b) => after.some((a) => a.id === b.id && a.lease === b.lease)).map((b) => b.id),
     )
   return { syncs, orphaned, killedAt }
 }

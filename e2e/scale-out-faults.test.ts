@@ -663,9 +663,8 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   // Chunk PUTs TikTok answered (those held by the test's fault while publish-service-1 was killed
   // were never read: logged with status 0, sent again by the job's next holder).
   const uploads = log.filter((r) => r.endpoint === 'upload' && r.status !== 0)
-  figures['chunk PUTs held unanswered while publish-service-1 was killed (sent again)'] = log.filter(
-    (r) => r.endpoint === 'upload' && r.status === 0,
-  ).length
+  figures['chunk PUTs held unanswered while publish-service-1 was watched for its kill (sent again)'] =
+    log.filter((r) => r.endpoint === 'upload' && r.status === 0).length
   const fileUploads = plan.filter((p) => p.id && p.source === 'FILE_UPLOAD').length
   t.equal(
     uploads.filter((r) => r.status === 201).length,

@@ -634,8 +634,9 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   const inits = log.filter(
     (r) => (r.endpoint === 'video.init' || r.endpoint === 'inbox.init') && r.status === 200,
   )
-  const tiktok = (await call<{ publishId: string; status: string }[]>('GET', `${sandbox}/_sandbox/publishes`))
-    .body
+  const tiktok = (
+    await call<{ publishId: string; status: string; title: string }[]>('GET', `${sandbox}/_sandbox/publishes`)
+  ).body
   t.equal(tiktok.length, inits.length, 'TikTok holds one publish per successful init')
   // The documented re-init (publish-service workers/README.md, "An init whose outcome is
   // unknown"): a FILE_UPLOAD post whose init answer was lost (its worker killed) is initialised
@@ -655,11 +656,23 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     publishIds.every((id) => tiktok.some((x) => x.publishId === id)),
     "every post's publish_id is one of TikTok's",
   )
+  // A PULL_FROM_URL post failed init_outcome_unknown (its worker killed while initiating) may
+  // still be published by TikTok: the documented case where the CRM user checks the account. It
+  // is never initialised again, so it has at most that one publish.
+  const unknownTitles = unknown.map((p) => `scale-out #${p.n}`)
+  const unheld = tiktok.filter((x) => !publishIds.includes(x.publishId) && x.status === 'PUBLISH_COMPLETE')
   t.same(
-    tiktok.filter((x) => !publishIds.includes(x.publishId) && x.status === 'PUBLISH_COMPLETE'),
+    unheld.filter((x) => !unknownTitles.includes(x.title)),
     [],
-    'never two publishes: a TikTok publish no post holds never completed',
+    'never two publishes: a TikTok publish no post holds never completed, but that of a post failed init_outcome_unknown',
   )
+  t.ok(
+    unknownTitles.every((title) => tiktok.filter((x) => x.title === title).length <= 1),
+    'a post failed init_outcome_unknown was never initialised again',
+  )
+  figures[
+    'publishes TikTok completed for posts failed init_outcome_unknown (documented: the CRM user checks)'
+  ] = unheld.length
   // Chunk PUTs TikTok answered (those held by the test's fault while publish-service-1 was killed
   // were never read: logged with status 0, sent again by the job's next holder).
   const uploads = log.filter((r) => r.endpoint === 'upload' && r.status !== 0)

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { Readable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Post } from '@social-bridge/contracts'
 import { ensureClip, waitUntil } from '@social-bridge/service-kit/testing'
 import {
@@ -58,11 +61,8 @@ const stack = await startTestStack(
       WORKER_POLL_INTERVAL_MS: '250',
       RETRY_BASE_DELAY_MS: '500',
     },
-    // Smaller pools: two replicas of everything share this machine's PostgreSQL (100 connections)
-    // with other stacks.
-    'webhook-dispatch': { DB_POOL_SIZE: '5' },
+    // Pools: the cluster mode's (CLUSTER_DB_POOL_SIZES), ~52 of the shared PostgreSQL's 100.
     'analytics-service': {
-      DB_POOL_SIZE: '5',
       SCHEDULER_TICK_MS: '1000',
       ACCOUNT_SYNC_INTERVAL_MS: '5000',
       SYNC_LEASE_MS: '3000',
@@ -77,6 +77,16 @@ const figures: Record<string, number | string> = { 'stack started after, s': ela
 /** The stack's database, read to see auth-service's refresh journal (auth.refresh_attempts). */
 const pg = postgres(stack.databaseUrl, { max: 1, onnotice: () => {} })
 t.teardown(() => pg.end({ timeout: 5 }))
+/** Most connections the stack's database had at once (every replica's pool and this test's), sampled each second. */
+let peakConnections = 0
+const sampler = setInterval(() => {
+  pg<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = current_database()`
+    .then(([row]) => {
+      peakConnections = Math.max(peakConnections, row?.n ?? 0)
+    })
+    .catch(() => {})
+}, 1000)
+t.teardown(() => clearInterval(sampler))
 // Access tokens live 60 s and are refreshed 45 s before expiry: each is due ~15 s after issue,
 // so the refresh scheduler works all through the run. Short real delays keep the run short.
 await request(`${sandbox}/_sandbox/settings`, {
@@ -143,17 +153,7 @@ interface StreamDetail {
  * that leads it.
  */
 async function streams(): Promise<StreamDetail[]> {
-  const views = await Promise.all(
-    nats.nodes
-      .filter((n) => n.child)
-      .map(async (node) => {
-        const res = await call('GET', `${node.monitorUrl}/jsz?streams=true&consumers=true`)
-        const details: StreamDetail[] = (res.body.account_details ?? []).flatMap(
-          (a: { stream_detail?: StreamDetail[] }) => a.stream_detail ?? [],
-        )
-        return { node: node.name, details }
-      }),
-  )
+  const views = await nodeViews()
   const byName = new Map<string, StreamDetail>()
   for (const { node, details } of views) {
     for (const d of details) {
@@ -172,6 +172,42 @@ async function streams(): Promise<StreamDetail[]> {
     }
   }
   return [...byName.values()]
+}
+/** Each live node's `/jsz` view: the streams it holds, with their consumers. */
+const nodeViews = () =>
+  Promise.all(
+    nats.nodes
+      .filter((n) => n.child)
+      .map(async (node) => {
+        const res = await call('GET', `${node.monitorUrl}/jsz?streams=true&consumers=true`)
+        const details: StreamDetail[] = (res.body.account_details ?? []).flatMap(
+          (a: { stream_detail?: StreamDetail[] }) => a.stream_detail ?? [],
+        )
+        return { node: node.name, details }
+      }),
+  )
+
+/**
+ * The JetStream raft groups the live nodes know (every stream, and every durable consumer but an
+ * object store's per-read ones), each with the live node that leads it, or undefined while it has
+ * none (electing).
+ */
+async function groupLeaders(): Promise<Map<string, string | undefined>> {
+  const leaders = new Map<string, string | undefined>()
+  for (const { node, details } of await nodeViews()) {
+    const groups = details.flatMap((d) => [
+      { name: d.name, leader: d.cluster?.leader },
+      ...(d.name.startsWith('OBJ_') ? [] : (d.consumer_detail ?? [])).map((c) => ({
+        name: `${d.name}/${c.name}`,
+        leader: c.cluster?.leader,
+      })),
+    ])
+    for (const g of groups) {
+      if (g.leader === node) leaders.set(g.name, node)
+      else if (!leaders.has(g.name)) leaders.set(g.name, undefined)
+    }
+  }
+  return leaders
 }
 const stream = async (suffix: string) => (await streams()).find((s) => s.name.endsWith(`_${suffix}`))
 
@@ -207,6 +243,8 @@ interface Planned {
   account: Account
   mode: 'direct' | 'inbox'
   source: 'FILE_UPLOAD' | 'PULL_FROM_URL'
+  /** Upload its media as a CRM on a slow link does (the wave the gateway replica is killed in). */
+  slow?: boolean
   id?: string
 }
 // Post n goes to account n mod accounts; an account's posts alternate inbox and direct; sources
@@ -217,6 +255,40 @@ const plan: Planned[] = Array.from({ length: POSTS }, (_, n) => ({
   mode: Math.floor(n / accounts.length) % 2 === 0 ? 'inbox' : 'direct',
   source: n % 2 === 0 ? 'FILE_UPLOAD' : 'PULL_FROM_URL',
 }))
+
+/** The clip's bytes, sent in `SLOW_PIECE_BYTES` pieces `SLOW_PAUSE_MS` apart by a slow upload (~1 s in all). */
+const CLIP_BYTES = await readFile(CLIP)
+const SLOW_PIECE_BYTES = 16 * 1024
+const SLOW_PAUSE_MS = 100
+/** Slow uploads that have started sending their body (each attempt counts). */
+let slowStarted = 0
+
+/**
+ * POST /v1/media of the clip through the gateway's balancer; `slow`: its body paced as a CRM on
+ * a slow link sends it, so a gateway replica killed meanwhile has an upload streaming through it.
+ */
+async function uploadClip(token: string, slow: boolean): Promise<Answer<{ id: string }>> {
+  if (!slow) return call('POST', `${stack.gateway}/media`, { token, file: { path: CLIP, type: 'video/mp4' } })
+  async function* paced() {
+    slowStarted++
+    for (let at = 0; at < CLIP_BYTES.length; at += SLOW_PIECE_BYTES) {
+      if (at > 0) await sleep(SLOW_PAUSE_MS)
+      yield CLIP_BYTES.subarray(at, at + SLOW_PIECE_BYTES)
+    }
+  }
+  const res = await request(`${stack.gateway}/media`, {
+    method: 'POST',
+    headers: {
+      accept: 'application/json',
+      authorization: `Bearer ${token}`,
+      'content-type': 'video/mp4',
+      'content-length': String(CLIP_BYTES.length),
+    },
+    body: Readable.from(paced()),
+  })
+  const text = await res.body.text()
+  return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, headers: res.headers }
+}
 
 /** Posts that could not be created, with why (asserted empty). */
 const refused: string[] = []
@@ -234,12 +306,7 @@ async function createOrThrow(p: Planned): Promise<void> {
   // PULL_FROM_URL: a sample the stack's media origin serves under the verified prefix.
   let source: Record<string, string> = { url: `${DEV_TIKTOK.verifiedPrefix}clip-15s-vertical.mp4` }
   if (p.source === 'FILE_UPLOAD') {
-    const media = await crm('POST /v1/media', () =>
-      call('POST', `${stack.gateway}/media`, {
-        token: p.account.token,
-        file: { path: CLIP, type: 'video/mp4' },
-      }),
-    )
+    const media = await crm('POST /v1/media', () => uploadClip(p.account.token, p.slow === true))
     if (media.status !== 201)
       throw new Error(`media upload answered ${media.status}: ${JSON.stringify(media.body)}`)
     source = { mediaId: media.body.id }
@@ -287,15 +354,121 @@ async function postDrafts(): Promise<void> {
   }
 }
 
-/** Waits until the sandbox's request log shows `endpoint` after `since`, then SIGKILLs `name`; returns what it held. */
-async function killWhile(name: string, endpoints: string[], since: number): Promise<string> {
-  await waitUntil(
-    async () => (await sandboxRequests(sandbox)).some((r) => r.seq > since && endpoints.includes(r.endpoint)),
+/** The process id of the running replica `name`. */
+const pidOf = (name: string) => processes.running.find((p) => p.name === name)?.child.pid ?? 0
+
+/**
+ * The sum of metric `name` over its label sets in replica `replica`'s `/metrics` (Prometheus
+ * text); 0 when absent or when the replica does not answer.
+ */
+async function metric(replica: string, name: string): Promise<number> {
+  try {
+    const res = await request(`${processes.urlOf(replica)}/metrics`)
+    const lines = (await res.body.text()).split('\n')
+    return lines
+      .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0)
+  } catch {
+    return 0
+  }
+}
+
+/** A publish job a killed replica held: its post and the phase it was in (`posts.phase`). */
+interface HeldJob {
+  id: string
+  phase: string
+}
+
+/**
+ * SIGKILLs publish-service-1 while it holds a job: a post leased under its process id
+ * (`lease_owner` is `<host>:<pid>:<run>:<claim>`, workers/publish-worker.ts), preferably one in
+ * its upload (waited for up to 12 s), else one polling TikTok (8 s), else any. Meanwhile every chunk
+ * PUT and status fetch is held unanswered (a `timeout` fault: TikTok never takes the chunk), so a
+ * job caught in those steps cannot end before the kill; the other replica's held calls are dropped
+ * and retried (resumed uploads). @returns the posts still leased by the dead process, read after
+ * the kill (nothing can release them any more): exactly what it held.
+ */
+async function killPublishHoldingJobs(): Promise<HeldJob[]> {
+  for (const endpoint of ['upload', 'status.fetch'])
+    await call('POST', `${sandbox}/_sandbox/faults`, {
+      json: { endpoint, kind: 'timeout', holdMs: 4000, count: 1000 },
+    })
+  const owner = `%:${pidOf('publish-service-1')}:%`
+  const leased = (phases?: string[]) =>
+    pg<HeldJob[]>`select id, phase from publish.posts where lease_owner like ${owner}
+      and lease_until > now() ${phases ? pg`and phase in ${pg(phases)}` : pg``}`
+  ;(await waitUntil(async () => (await leased(['upload'])).length > 0, 12_000, 20)) ||
+    (await waitUntil(async () => (await leased(['poll', 'inbox', 'post_ids'])).length > 0, 8000, 20)) ||
+    (await waitUntil(async () => (await leased()).length > 0, 10_000, 20))
+  await processes.kill('publish-service-1')
+  await call('DELETE', `${sandbox}/_sandbox/faults`)
+  return pg<HeldJob[]>`select id, phase from publish.posts where lease_owner like ${owner}`
+}
+
+/**
+ * SIGKILLs webhook-ingest-1 right after it answered a webhook: its
+ * `social_bridge_webhooks_received_total` moved between two reads ~20 ms apart (up to 20 s).
+ * @returns the webhooks it had answered, and whether it answered one just before the kill.
+ */
+async function killIngestAnswering(): Promise<{ answered: number; justAnswered: boolean }> {
+  const name = 'social_bridge_webhooks_received_total'
+  let answered = await metric('webhook-ingest-1', name)
+  const justAnswered = await waitUntil(
+    async () => {
+      const n = await metric('webhook-ingest-1', name)
+      const moved = n > answered
+      answered = n
+      return moved
+    },
     20_000,
-    50,
+    20,
   )
-  await processes.kill(name)
-  return endpoints.join('/')
+  await processes.kill('webhook-ingest-1')
+  return { answered, justAnswered }
+}
+
+/** What {@link killAnalyticsHoldingSyncs} saw: syncs in progress, and the accounts whose lease the kill left. */
+interface HeldSyncs {
+  syncs: number
+  /** Accounts leased at the kill whose lease was never renewed nor ended after it: the dead replica's. */
+  orphaned: Promise<string[]>
+  killedAt: Date
+}
+
+/**
+ * SIGKILLs analytics-service-1 while it runs a sync: every `user.info` call (the last of a sync,
+ * measure.ts) is held unanswered meanwhile, so no sync can end, and the replica is killed once its
+ * `social_bridge_analytics_syncs_in_progress` gauge shows one. The accounts leased just after the
+ * kill whose lease is neither renewed (every third of SYNC_LEASE_MS by a live holder) nor ended
+ * within 1.5 s are the dead replica's (its leases expire 2–3 s after the kill).
+ */
+async function killAnalyticsHoldingSyncs(): Promise<HeldSyncs> {
+  await call('POST', `${sandbox}/_sandbox/faults`, {
+    json: { endpoint: 'user.info', kind: 'timeout', holdMs: 5000, count: 1000 },
+  })
+  let syncs = 0
+  const leases = () =>
+    pg<{ id: string; lease: string }[]>`select id, lease_owner || '@' || lease_until::text as lease
+      from analytics.connections where lease_owner is not null`
+  await waitUntil(
+    async () => {
+      syncs = await metric('analytics-service-1', 'social_bridge_analytics_syncs_in_progress')
+      return syncs > 0
+    },
+    20_000,
+    20,
+  )
+  await processes.kill('analytics-service-1')
+  // Leases as the kill left them: the dead replica's stay as they are until they expire.
+  const atKill = await leases()
+  const [{ killedAt }] = (await pg`select now() as "killedAt"`) as unknown as [{ killedAt: Date }]
+  await call('DELETE', `${sandbox}/_sandbox/faults`)
+  const orphaned = sleep(1500)
+    .then(leases)
+    .then((after) =>
+      atKill.filter((b) => after.some((a) => a.id === b.id && a.lease === b.lease)).map((b) => b.id),
+    )
+  return { syncs, orphaned, killedAt }
 }
 
 /**
@@ -349,32 +522,42 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   // Kill the node leading TIKTOK_WEBHOOKS (its stream and consumers elect a new leader) mid-run.
   const leader = (await stream('TIKTOK_WEBHOOKS'))?.cluster?.leader
   const victim = nats.nodes.find((n) => n.name === leader) ?? (nats.nodes[0] as NatsNode)
+  const led = [...(await groupLeaders()).values()].filter((node) => node === victim.name).length
   const wave2 = Promise.all((waves[1] as Planned[]).map(create))
   await victim.kill('SIGKILL')
+  const killedAt = Date.now()
   figures['NATS node killed'] = `${victim.name} (TIKTOK_WEBHOOKS leader: ${leader === victim.name})`
+  figures['JetStream groups it led (streams, durable consumers): elections'] = led
+  // Measured beside the rest of the run: every group led by a live node again.
+  const elected = waitUntil(
+    async () => [...(await groupLeaders()).values()].every((node) => node !== undefined),
+    60_000,
+    250,
+  ).then((ok) => {
+    figures['elections done after the NATS kill, s'] = ok
+      ? ((Date.now() - killedAt) / 1000).toFixed(1)
+      : 'not within 60 s'
+  })
 
   // One replica of each service, each at a moment it holds work.
-  const seq = (await sandboxRequests(sandbox)).at(-1)?.seq ?? 0
   const held: Record<string, string> = {}
-  held['publish-service-1'] = await killWhile(
-    'publish-service-1',
-    ['video.init', 'inbox.init', 'upload', 'status.fetch'],
-    seq,
-  )
-  held['webhook-ingest-1'] = 'webhook deliveries'
-  await processes.kill('webhook-ingest-1')
+  const heldJobs = await killPublishHoldingJobs()
+  held['publish-service-1'] = `${heldJobs.length} jobs leased (${heldJobs.map((j) => j.phase).join(', ')})`
+  const ingest = await killIngestAnswering()
+  held['webhook-ingest-1'] =
+    `${ingest.answered} webhooks answered, ${ingest.justAnswered ? 'one within ~20 ms of the kill' : 'none during the 20 s watch'}`
   const interruptedConnection = await killAuthHoldingRefresh()
   held['auth-service-1'] = 'a refresh call TikTok had not answered'
-  held['analytics-service-1'] = await killWhile(
-    'analytics-service-1',
-    ['user.info', 'video.list', 'video.query'],
-    seq,
-  )
+  const analytics = await killAnalyticsHoldingSyncs()
+  held['analytics-service-1'] = `${analytics.syncs} syncs in progress`
   // The gateway replica is killed while uploads of the next wave stream through it.
+  // Its media uploads are paced (~1 s each): once all have started, about half stream through it.
+  for (const p of waves[2] as Planned[]) p.slow = true
+  const slowUploads = (waves[2] as Planned[]).filter((p) => p.source === 'FILE_UPLOAD').length
   const wave3 = Promise.all((waves[2] as Planned[]).map(create))
-  await new Promise((r) => setImmediate(r))
+  await waitUntil(async () => slowStarted >= slowUploads, 10_000, 10)
   await processes.kill('gateway-1')
-  held['gateway-1'] = 'media uploads and post creations in flight'
+  held['gateway-1'] = `${slowStarted} media uploads streaming through the balancer, post creations in flight`
   figures['replicas killed'] = Object.entries(held)
     .map(([k, v]) => `${k} (${v})`)
     .join('; ')
@@ -384,7 +567,7 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   figures['killed processes restarted after, s'] = elapsed()
   const [{ restartedAt }] = (await pg`select now() as "restartedAt"`) as unknown as [{ restartedAt: Date }]
   const restartSeq = (await sandboxRequests(sandbox)).at(-1)?.seq ?? 0
-  await Promise.all([wave2, wave3])
+  await Promise.all([wave2, wave3, elected])
   t.same(
     refused,
     [],
@@ -431,14 +614,29 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     'only a post whose worker was killed mid-init can end unknown (one replica killed)',
   )
   const published = posts.filter((p) => p.status === 'published')
+  // What the killed publish-service-1 held: each job was resumed by another worker (its lease
+  // expired: WORKER_LEASE_MS) and finished like every post.
+  t.ok(heldJobs.length >= 1, 'publish-service-1 was killed holding a job (a post leased under its pid)')
+  const resumed = heldJobs.filter((j) => {
+    const i = plan.findIndex((p) => p.id === j.id)
+    return posts[i]?.status === 'published' || unknown.includes(plan[i] as Planned)
+  })
+  t.equal(
+    resumed.length,
+    heldJobs.length,
+    'every job the killed publish-service-1 held was resumed and finished',
+  )
+  figures['publish-service-1 killed holding'] =
+    `${heldJobs.length} jobs (${heldJobs.map((j) => j.phase).join(', ')}) → resumed and finished by another worker: ${resumed.length}`
 
   // Exactly once at TikTok: never two inits or publishes for a post, no chunk twice.
   const log = await sandboxRequests(sandbox)
   const inits = log.filter(
     (r) => (r.endpoint === 'video.init' || r.endpoint === 'inbox.init') && r.status === 200,
   )
-  const tiktok = (await call<{ publishId: string; status: string }[]>('GET', `${sandbox}/_sandbox/publishes`))
-    .body
+  const tiktok = (
+    await call<{ publishId: string; status: string; title: string }[]>('GET', `${sandbox}/_sandbox/publishes`)
+  ).body
   t.equal(tiktok.length, inits.length, 'TikTok holds one publish per successful init')
   // The documented re-init (publish-service workers/README.md, "An init whose outcome is
   // unknown"): a FILE_UPLOAD post whose init answer was lost (its worker killed) is initialised
@@ -458,12 +656,28 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     publishIds.every((id) => tiktok.some((x) => x.publishId === id)),
     "every post's publish_id is one of TikTok's",
   )
+  // A PULL_FROM_URL post failed init_outcome_unknown (its worker killed while initiating) may
+  // still be published by TikTok: the documented case where the CRM user checks the account. It
+  // is never initialised again, so it has at most that one publish.
+  const unknownTitles = unknown.map((p) => `scale-out #${p.n}`)
+  const unheld = tiktok.filter((x) => !publishIds.includes(x.publishId) && x.status === 'PUBLISH_COMPLETE')
   t.same(
-    tiktok.filter((x) => !publishIds.includes(x.publishId) && x.status === 'PUBLISH_COMPLETE'),
+    unheld.filter((x) => !unknownTitles.includes(x.title)),
     [],
-    'never two publishes: a TikTok publish no post holds never completed',
+    'never two publishes: a TikTok publish no post holds never completed, but that of a post failed init_outcome_unknown',
   )
-  const uploads = log.filter((r) => r.endpoint === 'upload')
+  t.ok(
+    unknownTitles.every((title) => tiktok.filter((x) => x.title === title).length <= 1),
+    'a post failed init_outcome_unknown was never initialised again',
+  )
+  figures[
+    'publishes TikTok completed for posts failed init_outcome_unknown (documented: the CRM user checks)'
+  ] = unheld.length
+  // Chunk PUTs TikTok answered (those held by the test's fault while publish-service-1 was killed
+  // were never read: logged with status 0, sent again by the job's next holder).
+  const uploads = log.filter((r) => r.endpoint === 'upload' && r.status !== 0)
+  figures['chunk PUTs held unanswered while publish-service-1 was watched for its kill (sent again)'] =
+    log.filter((r) => r.endpoint === 'upload' && r.status === 0).length
   const fileUploads = plan.filter((p) => p.id && p.source === 'FILE_UPLOAD').length
   t.equal(
     uploads.filter((r) => r.status === 201).length,
@@ -471,9 +685,23 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     'one completed upload per FILE_UPLOAD post',
   )
   figures['chunk PUTs beyond one per upload (resumes)'] = uploads.length - fileUploads
+  // The documented reconcile (publish-service workers/README.md, "An init whose outcome is
+  // unknown"; steps/upload.ts): a worker killed after TikTok took a chunk and before the ack was
+  // recorded leaves it unacknowledged; the next holder sends it again and, when it was the last,
+  // TikTok answers 404 (it holds every byte) and the post is reconciled by its status.
+  const notFound = uploads.filter((r) => r.status === 404).length
+  const reconciled = posts.filter((p) =>
+    (p.history ?? []).some((h) => h.reason === 'upload_not_accepted'),
+  ).length
+  figures['last chunks sent again after their ack was lost with the worker (404, reconciled by status)'] =
+    notFound
   t.ok(
-    uploads.every((r) => r.status === 201 || r.status === 206 || r.status === 416),
-    'no chunk was refused: a resume only re-sends from the range TikTok reported',
+    uploads.every((r) => [201, 206, 404, 416].includes(r.status)),
+    'no chunk was refused: a resume only re-sends from the range TikTok reported, or the last chunk TikTok already holds',
+  )
+  t.ok(
+    notFound <= reconciled,
+    `each chunk answered 404 is of a post reconciled by status (${notFound} answered 404, ${reconciled} posts noted upload_not_accepted)`,
   )
   for (const post of posts) {
     const tos = (post.history ?? []).filter((h) => h.from !== h.to).map((h) => h.to)
@@ -521,6 +749,23 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     known.every((s) => s === 200),
     'analytics-service received every published post',
   )
+  // What the killed analytics-service-1 held: its accounts were synced again once its leases expired.
+  const orphaned = await analytics.orphaned
+  const resyncedNow = async () =>
+    orphaned.length === 0
+      ? []
+      : await pg`select 1 from analytics.connections where id in ${pg(orphaned)}
+          and last_synced_at > ${analytics.killedAt}`
+  await waitUntil(async () => (await resyncedNow()).length === orphaned.length, 60_000, 500)
+  const resynced = (await resyncedNow()).length
+  t.ok(analytics.syncs >= 1, 'analytics-service-1 was killed while its syncs_in_progress gauge showed a sync')
+  t.ok(orphaned.length >= 1, 'the kill left an account lease nobody renewed (the dead replica held a sync)')
+  t.equal(resynced, orphaned.length, 'every account the killed replica was syncing was synced again')
+  figures['analytics-service-1 killed holding'] =
+    `${analytics.syncs} syncs in progress, ${orphaned.length} account leases left unrenewed → synced again by another replica: ${resynced}`
+  t.ok(ingest.justAnswered, 'webhook-ingest-1 was killed right after answering a webhook')
+  figures['webhook-ingest-1 killed'] =
+    `${ingest.justAnswered ? 'within ~20 ms of answering a webhook' : 'idle'} (${ingest.answered} answered)`
 
   // Token refreshes: each refresh token TikTok processed was the live one, and no connection lost
   // its grant — the call killed with auth-service-1 was held unanswered, so the next refresh
@@ -569,6 +814,15 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   await waitUntil(async () => (await orphans()).length === 0, 60_000, 500)
   t.equal((await orphans()).length, 0, 'every call the kill left in flight was closed by the next refresh')
   figures['refresh calls interrupted by the kill'] = count('interrupted')
+  // What the killed auth-service-1 held: that connection was refreshed again after the restarts.
+  const refreshedAgain = () =>
+    pg`select 1 from auth.refresh_attempts where connection_id = ${interruptedConnection}
+      and outcome = 'refreshed' and created_at >= ${restartedAt}`
+  await waitUntil(async () => (await refreshedAgain()).length > 0, 60_000, 500)
+  const again = (await refreshedAgain()).length
+  t.ok(again >= 1, 'the connection whose refresh was killed was refreshed again')
+  figures['auth-service-1 killed holding'] =
+    `1 refresh call TikTok had not answered → closed as interrupted, the connection refreshed again: ${again} times`
 
   // The CRM saw no 5xx but 503 with Retry-After.
   const fiveXx = answers.filter((a) => a.status >= 500)
@@ -581,6 +835,9 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
   figures['CRM answers'] = answers.length
   figures['503 + Retry-After answered to the CRM'] = fiveXx.length
   figures['connections reset mid-request (retried)'] = resets.length ? resets.join(', ') : 0
+  figures['media uploads sent again (503 + Retry-After or reset: gateway replica killed mid-body)'] =
+    answers.filter((a) => a.what === 'POST /v1/media' && a.status === 503).length +
+    resets.filter((what) => what === 'POST /v1/media').length
   t.ok(
     resets.every((what) => what === 'POST /v1/media'),
     'only a media upload streaming through the killed gateway replica was reset',
@@ -590,6 +847,7 @@ t.test('two replicas of every service on a 3-node NATS cluster survive SIGKILLs 
     (sum, d) => sum + d.attempts.filter((a) => a.status !== 200).length,
     0,
   )
+  figures['PostgreSQL connections of the stack, peak'] = peakConnections
   figures['wall time, s'] = elapsed()
   t.comment(
     `scale-out figures:\n${Object.entries(figures)

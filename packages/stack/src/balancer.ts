@@ -11,14 +11,17 @@ export const BALANCER_RETRY_AFTER_SEC = 1
  * (the base URLs of the replicas that are up and ready, asked per request), bodies streamed both
  * ways by @fastify/reply-from. When no replica is up, or the chosen one fails before answering
  * (killed mid-request), it answers 503 `SERVICE_UNAVAILABLE` in the shared error shape with
- * `Retry-After: 1`. Listens on 127.0.0.1:`port`; close it with `app.close()`.
+ * `Retry-After: 1`. Listens on 127.0.0.1:`port`; close it with `app.close()` (open connections are
+ * dropped).
  */
 export async function startBalancer(opts: {
   name: string
   port: number
   upstreams: () => string[]
 }): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: 1024 ** 4 })
+  // Closing drops every connection: one whose request body the balancer stopped reading (its
+  // replica died mid-upload, 503 answered) would otherwise hold the stack's stop for ~45 s.
+  const app = Fastify({ bodyLimit: 1024 ** 4, forceCloseConnections: true })
   // Bodies pass through untouched, whatever their type.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload))

@@ -6,13 +6,19 @@ import type { Cadence } from './domain/cadence.js'
 
 /**
  * analytics-service's business metrics (docs/operations.md). `syncs{outcome}`: synced, partial
- * (a 429 cut it short), stale (the account's token was refused), failed, lease_lost.
+ * (a 429 cut it short), stale (the account's token was refused), failed, lease_lost;
+ * `syncsInProgress`: account syncs this replica runs now (leased, not finished).
  */
 export const analyticsMetrics = {
   syncs: new Counter({
     name: 'social_bridge_analytics_syncs_total',
     help: 'Account syncs by outcome: synced, partial, stale, failed, lease_lost',
     labelNames: ['outcome'] as const,
+    registers: [],
+  }),
+  syncsInProgress: new Gauge({
+    name: 'social_bridge_analytics_syncs_in_progress',
+    help: 'Account syncs this replica runs now (leased, not finished)',
     registers: [],
   }),
 }

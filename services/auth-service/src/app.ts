@@ -20,8 +20,6 @@ export interface AuthAppOptions {
   config: AuthConfig
   /** Delays between in-request retries of a transient refresh failure, ms (default [200, 1000]). */
   refreshRetryDelaysMs?: number[]
-  /** Database pool size (default 20). */
-  poolSize?: number
 }
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
@@ -39,7 +37,7 @@ async function authApp(app: FastifyInstance, opts: AuthAppOptions) {
   await app.register(infrastructurePlugin, {
     service: 'auth-service',
     config,
-    db: { schema: 'auth', migrationsFolder, poolSize: opts.poolSize ?? 20 },
+    db: { schema: 'auth', migrationsFolder, poolSize: config.DB_POOL_SIZE },
     streams: [Streams.socialEvents, Streams.tiktokWebhooks, Streams.deadLetters],
   })
   await app.register(cookie, { secret: config.OAUTH_COOKIE_SECRET })

@@ -14,6 +14,12 @@ export const AuthConfig = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
   /** HS256 secret of internal identity tokens (≥ 32 bytes), shared with the gateway and peers. */
   INTERNAL_JWT_SECRET: Type.String({ minLength: 32 }),
+  /**
+   * Connections of the service's main PostgreSQL pool (service-kit dbPlugin); the refresh journal
+   * holds one more of its own. Size it against the server's limit across replicas
+   * (deploy/README.md "Scaling out").
+   */
+  DB_POOL_SIZE: Type.Integer({ minimum: 1, default: 20 }),
   TIKTOK_CLIENT_KEY: Type.String({ minLength: 1 }),
   TIKTOK_CLIENT_SECRET: Type.String({ minLength: 1 }),
   TIKTOK_AUTH_BASE_URL: Type.String({ default: 'https://www.tiktok.com' }),

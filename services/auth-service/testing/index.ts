@@ -83,6 +83,7 @@ export function testAuthConfig(input: TestAuthInput): AuthConfig {
   return {
     ...testBaseConfig(input),
     INTERNAL_JWT_SECRET: input.internalSecret,
+    DB_POOL_SIZE: 20,
     TIKTOK_CLIENT_KEY: 'sbx_client_key',
     TIKTOK_CLIENT_SECRET: 'sbx_client_secret',
     TIKTOK_AUTH_BASE_URL: input.sandboxUrl,

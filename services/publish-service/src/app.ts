@@ -44,7 +44,7 @@ async function publishApp(fastify: FastifyInstance, opts: PublishAppOptions): Pr
   await fastify.register(infrastructurePlugin, {
     service: 'publish-service',
     config,
-    db: { schema: 'publish', migrationsFolder },
+    db: { schema: 'publish', migrationsFolder, poolSize: config.DB_POOL_SIZE },
     publicPaths: [PUBLIC_MEDIA_ROUTE],
     streams: [Streams.tiktokWebhooks, Streams.socialEvents, Streams.deadLetters],
   })

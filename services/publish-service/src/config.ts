@@ -13,6 +13,8 @@ export const PublishConfig = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
   /** HS256 secret (≥ 32 bytes) of internal tokens: verifies the gateway, signs calls to auth-service. */
   INTERNAL_JWT_SECRET: Type.String({ minLength: 32 }),
+  /** Connections of the service's PostgreSQL pool (service-kit dbPlugin; deploy/README.md "Scaling out"). */
+  DB_POOL_SIZE: Type.Integer({ minimum: 1, default: 10 }),
   /** auth-service base URL for access tokens (`@social-bridge/auth-client`). */
   AUTH_SERVICE_URL: Type.String({ pattern: '^https?://' }),
   TIKTOK_CLIENT_KEY: Type.String({ minLength: 1 }),

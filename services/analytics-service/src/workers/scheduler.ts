@@ -40,11 +40,12 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       const leased = await domain.leases.leaseDue(domain.clock(), opts.concurrency, opts.leaseMs)
       if (leased.length === 0) return outcomes
       // each sync continues the trace of the event that made its account due (a new one otherwise)
+      analyticsMetrics.syncsInProgress.inc(leased.length)
       const done = await Promise.all(
         leased.map((c) =>
           withSpanContinuing('analytics sync', c.traceContext, () => domain.sync.syncConnection(c)),
         ),
-      )
+      ).finally(() => analyticsMetrics.syncsInProgress.dec(leased.length))
       for (const o of done) analyticsMetrics.syncs.inc({ outcome: o.kind })
       outcomes.push(...done)
       if (!running && loop) return outcomes

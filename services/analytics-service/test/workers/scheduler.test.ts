@@ -1,6 +1,6 @@
 import t from 'tap'
 import { connectTracked } from '../accounts.js'
-import { build, startAnalytics } from '../helper.js'
+import { build, startAnalytics, waitUntil } from '../helper.js'
 
 t.test('two replicas draining together sync each due account exactly once', async (t) => {
   const ctx = await build(t)
@@ -20,4 +20,24 @@ t.test('two replicas draining together sync each due account exactly once', asyn
     select count(*)::int as n, count(distinct (connection_id, video_id))::int as series
     from analytics.video_metrics_snapshots`
   t.same(row, { n: 150, series: 150 }, 'one snapshot per video')
+})
+
+t.test('social_bridge_analytics_syncs_in_progress counts the syncs a replica runs now', async (t) => {
+  const ctx = await build(t)
+  await connectTracked(t, ctx, 2, { videos: 1 })
+  const gauge = async () => {
+    const text = (await ctx.app.inject({ method: 'GET', url: '/metrics' })).body
+    const line = text.split('\n').find((l) => /^social_bridge_analytics_syncs_in_progress[ {]/.test(l))
+    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1))
+  }
+  t.equal(await gauge(), 0, 'none before a drain')
+  // user.info, a sync's last call, is held 1 s: both syncs are in progress meanwhile
+  ctx.sandbox.injectFault({ endpoint: 'user.info', kind: 'timeout', holdMs: 1000, count: 2 })
+  const drained = ctx.app.scheduler.drain()
+  t.ok(
+    await waitUntil(async () => (await gauge()) === 2, 5000, 20),
+    'both leased syncs counted while they run',
+  )
+  await drained
+  t.equal(await gauge(), 0, 'none once they ended')
 })

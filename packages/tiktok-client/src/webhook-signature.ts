@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, KeyObject, timingSafeEqual } from 'node:crypto'
 
 /** Header carrying the signature (HTTP headers are case-insensitive; TikTok's docs write `Tiktok-Signature`). */
 export const WEBHOOK_SIGNATURE_HEADER = 'tiktok-signature'
@@ -31,8 +31,12 @@ export interface VerifyWebhookParams {
   header: string | string[] | undefined
   /** The raw body bytes as received — never re-serialised JSON. */
   rawBody: string | Buffer
-  /** Client secret(s); several during a rotation. Any one matching is enough. */
-  secrets: string | readonly string[]
+  /**
+   * Client secret(s); several during a rotation. Any one matching is enough. A receiver that
+   * verifies many deliveries passes them as `KeyObject`s (`createSecretKey(secret, 'utf8')`,
+   * made once), which spares converting the key on every call.
+   */
+  secrets: string | KeyObject | readonly (string | KeyObject)[]
   /** Max |now − t| in **seconds**; default 300. */
   toleranceSec?: number
   /** Now in Unix **seconds**; default the clock (tests). */
@@ -51,34 +55,43 @@ export type WebhookVerification =
   | { ok: true; timestampSec: number; secretIndex: number }
   | { ok: false; reason: WebhookSignatureFailure }
 
+/** `t`: Unix seconds, at most 12 digits. */
+const TIMESTAMP = /^\d{1,12}$/
+/** `s`: a hex HMAC-SHA256 (either case). */
+const HEX_SHA256 = /^[0-9a-fA-F]{64}$/
+
 /**
- * Verifies `TikTok-Signature` (§4.2): splits on `,` and `=`, recomputes the hex HMAC-SHA256 over
- * `t + "." + rawBody` with each secret and compares in constant time (`timingSafeEqual`), then
+ * Verifies `TikTok-Signature` (§4.2): splits on `,` and `=`, recomputes the HMAC-SHA256 over
+ * `t + "." + rawBody` with each secret and compares it in constant time (`timingSafeEqual`, on
+ * the 32 raw bytes) with every `s` (an `s` that is not 64 hex digits matches nothing), then
  * checks `t` is within `toleranceSec` of now. Respond 401/403 when `ok` is false.
  */
 export function verifyWebhookSignature(params: VerifyWebhookParams): WebhookVerification {
   const header = Array.isArray(params.header) ? params.header[0] : params.header
   if (!header) return { ok: false, reason: 'missing_header' }
   let t: string | undefined
-  const signatures: string[] = []
+  let signed = false
+  const signatures: Buffer[] = []
   for (const part of header.split(',')) {
     const eq = part.indexOf('=')
     if (eq < 0) continue
     const key = part.slice(0, eq).trim()
     const value = part.slice(eq + 1).trim()
     if (key === 't') t = value
-    else if (key === 's') signatures.push(value)
+    else if (key === 's') {
+      signed = true
+      if (HEX_SHA256.test(value)) signatures.push(Buffer.from(value, 'hex'))
+    }
   }
-  if (t === undefined || !/^\d{1,12}$/.test(t) || signatures.length === 0)
-    return { ok: false, reason: 'malformed_header' }
-  const secrets = typeof params.secrets === 'string' ? [params.secrets] : params.secrets
+  if (t === undefined || !TIMESTAMP.test(t) || !signed) return { ok: false, reason: 'malformed_header' }
+  const { secrets } = params
+  const keys = typeof secrets === 'string' || secrets instanceof KeyObject ? [secrets] : secrets
   let secretIndex = -1
-  for (const [i, secret] of secrets.entries()) {
-    const expected = Buffer.from(hmacHex(secret, t, params.rawBody), 'utf8')
-    for (const s of signatures) {
-      const given = Buffer.from(s.toLowerCase(), 'utf8')
-      if (given.length === expected.length && timingSafeEqual(given, expected) && secretIndex < 0)
-        secretIndex = i
+  for (const [i, secret] of keys.entries()) {
+    // every secret and signature is tried, so the time taken does not say which one matched
+    const expected = createHmac('sha256', secret).update(`${t}.`).update(params.rawBody).digest()
+    for (const given of signatures) {
+      if (timingSafeEqual(given, expected) && secretIndex < 0) secretIndex = i
     }
   }
   if (secretIndex < 0) return { ok: false, reason: 'signature_mismatch' }

@@ -19,8 +19,10 @@ const TIKTOK_POST_ID_PATTERN = '^[0-9]{1,20}$'
 /** TikTok post/video ids are 19-digit integers above 2^53: always carried as decimal strings. */
 export const TikTokPostId = Type.String({ pattern: TIKTOK_POST_ID_PATTERN })
 
+const TIKTOK_POST_ID_RE = new RegExp(TIKTOK_POST_ID_PATTERN)
+
 /** True when `value` is a {@link TikTokPostId} (decimal digits, at most 20). */
-export const isTikTokPostId = (value: string): boolean => new RegExp(TIKTOK_POST_ID_PATTERN).test(value)
+export const isTikTokPostId = (value: string): boolean => TIKTOK_POST_ID_RE.test(value)
 
 /** Lifecycle of a connected account (ARCHITECTURE.md, `GET /v1/connections`). */
 export const ConnectionStatus = Type.Union([

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto'
 
 /**
  * Instagram webhooks as Meta sends them (docs/instagram-api.md "Webhooks"): the verification
@@ -35,12 +35,14 @@ const SIGNATURE_RE = /^sha256=([0-9a-fA-F]{64})$/
  * Verifies `X-Hub-Signature-256: sha256=<hex>` over the exact bytes received (never re-serialised
  * JSON), against each app secret (several during a rotation), comparing in constant time
  * (`timingSafeEqual` on equal-length digests). Meta's signature has no timestamp: replays are
- * the receiver's to dedupe (docs/instagram-api.md "Webhooks").
+ * the receiver's to dedupe (docs/instagram-api.md "Webhooks"). A receiver passes its secrets as
+ * `KeyObject`s (`createSecretKey(secret, 'utf8')`, made once) to spare converting each key on
+ * every call; strings verify the same.
  */
 export function verifyWebhookSignature(params: {
   header: string | string[] | undefined
   rawBody: string | Buffer
-  secrets: readonly string[]
+  secrets: readonly (string | KeyObject)[]
 }): InstagramSignatureCheck {
   const header = Array.isArray(params.header) ? params.header[0] : params.header
   if (!header) return { ok: false, reason: 'missing_header' }

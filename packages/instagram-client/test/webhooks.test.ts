@@ -65,6 +65,17 @@ t.test(
   },
 )
 
+t.test('app secrets given as KeyObjects verify like the strings they hold', async (t) => {
+  const { createSecretKey } = await import('node:crypto')
+  const header = signWebhookPayload('secret', body)
+  const keys = ['new', 'secret'].map((s) => createSecretKey(s, 'utf8'))
+  t.same(verifyWebhookSignature({ header, rawBody: body, secrets: keys }), { ok: true, secretIndex: 1 })
+  t.same(verifyWebhookSignature({ header, rawBody: body, secrets: keys.slice(0, 1) }), {
+    ok: false,
+    reason: 'signature_mismatch',
+  })
+})
+
 t.test('the handshake answers the raw challenge only for subscribe and the right verify token', async (t) => {
   t.equal(
     answerHandshake({ 'hub.mode': 'subscribe', 'hub.verify_token': 'vt', 'hub.challenge': '123' }, 'vt'),

@@ -102,6 +102,38 @@ t.test('during a secret rotation either secret verifies', async (t) => {
   t.same(r, { ok: true, timestampSec: now, secretIndex: 1 })
 })
 
+t.test('secrets given as KeyObjects verify like the strings they hold', async (t) => {
+  const { createSecretKey } = await import('node:crypto')
+  const header = signWebhook({ secret: 'whsec_old', rawBody: body, timestampSec: now })
+  const keys = [secret, 'whsec_old'].map((s) => createSecretKey(s, 'utf8'))
+  t.same(verifyWebhookSignature({ header, rawBody: body, secrets: keys, nowSec: now }), {
+    ok: true,
+    timestampSec: now,
+    secretIndex: 1,
+  })
+  t.same(verifyWebhookSignature({ header, rawBody: body, secrets: keys[0]!, nowSec: now }), {
+    ok: false,
+    reason: 'signature_mismatch',
+  })
+})
+
+t.test('the hex signature is read in either case, and nothing but 64 hex digits matches', async (t) => {
+  const header = signWebhook({ secret, rawBody: body, timestampSec: now })
+  const hex = header.slice(header.indexOf('s=') + 2)
+  const check = (s: string) =>
+    verifyWebhookSignature({ header: `t=${now},s=${s}`, rawBody: body, secrets: secret, nowSec: now })
+  t.equal(check(hex.toUpperCase()).ok, true, 'upper case')
+  t.same(check(`${hex}00`), { ok: false, reason: 'signature_mismatch' }, 'trailing hex digits')
+  t.same(check(`${hex}zz`), { ok: false, reason: 'signature_mismatch' }, 'trailing non-hex characters')
+  t.same(check(hex.slice(0, 62)), { ok: false, reason: 'signature_mismatch' }, 'a digit short')
+  t.equal(
+    verifyWebhookSignature({ header: `t=${now},s=00,s=${hex}`, rawBody: body, secrets: secret, nowSec: now })
+      .ok,
+    true,
+    'any of several s= values may match',
+  )
+})
+
 t.test('missing and malformed headers are refused', async (t) => {
   t.same(verifyWebhookSignature({ header: undefined, rawBody: body, secrets: secret }), {
     ok: false,

@@ -104,7 +104,7 @@ export function createJetStreamPublisher(nc: NatsConnection): JetStreamPublisher
         }, timeoutMs)
         pending.set(token, { resolve, reject, timer })
         const h = headers()
-        h.set('Nats-Msg-Id', msgId)
+        h.append('Nats-Msg-Id', msgId) // a fresh MsgHdrs: nothing to replace
         injectTraceContext(h)
         try {
           nc.publish(subject, payload, { reply: prefix + token, headers: h })

@@ -18,9 +18,12 @@ import { type StoredTraceContext, withSpanContinuing } from './stored-context.js
  */
 const tracer = trace.getTracer('@social-bridge/service-kit')
 
+/** Sets a propagator's header on NATS headers (one object for every publish: this runs per message). */
+const headerSetter = { set: (carrier: MsgHdrs, key: string, value: string) => carrier.set(key, value) }
+
 /** Writes the active context's trace headers into `h`. */
 export function injectTraceContext(h: MsgHdrs, ctx: Context = context.active()): void {
-  propagation.inject(ctx, h, { set: (carrier, key, value) => carrier.set(key, value) })
+  propagation.inject(ctx, h, headerSetter)
 }
 
 /** The context a message's headers carry (the active one when they carry none). */

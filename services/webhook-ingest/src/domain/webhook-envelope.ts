@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import {
   type Envelope,
   isTikTokPostId,
@@ -32,9 +32,12 @@ export function webhookSubjectFor(event: string): string {
   return tiktokWebhookSubject(safe ? event : UNKNOWN_EVENT_TOKEN)
 }
 
-/** Hex SHA-256 of the raw body: TikTok sends no event id, so the bytes are the identity. */
+/**
+ * Hex SHA-256 of the raw body: TikTok sends no event id, so the bytes are the identity.
+ * One-shot `crypto.hash` (Node ≥ 20.12): no Hash object per delivery.
+ */
 export function webhookId(rawBody: Buffer): string {
-  return createHash('sha256').update(rawBody).digest('hex')
+  return hash('sha256', rawBody, 'hex')
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto'
 import { withDetails } from '@social-bridge/service-kit'
 import {
   parseWebhookEvent,
@@ -43,12 +44,14 @@ const MAX_CREATE_TIME_SEC = 253_402_300_799
 /** Creates the verifier (docs/tiktok-api.md §4.2–§4.3). */
 export function createWebhookVerifier(opts: WebhookVerifierOptions): WebhookVerifier {
   const nowSec = opts.nowSec ?? (() => Math.floor(Date.now() / 1000))
+  // made once: a string secret would be converted to a key on every delivery
+  const secrets = opts.secrets.map((s) => createSecretKey(s, 'utf8'))
   return {
     verify(signatureHeader, rawBody) {
       const check = verifyWebhookSignature({
         header: signatureHeader,
         rawBody,
-        secrets: opts.secrets,
+        secrets,
         toleranceSec: opts.toleranceSec,
         nowSec: nowSec(),
       })

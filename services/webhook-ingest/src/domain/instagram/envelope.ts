@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import {
   type Envelope,
   INSTAGRAM_WEBHOOK_VERSION,
@@ -31,9 +31,11 @@ export function instagramSubjectFor(field: string): string {
  * and the stream keeps one within its 3-day duplicate window.
  */
 export function instagramChangeId(change: WebhookChange): string {
-  return createHash('sha256')
-    .update(`instagram\n${change.igUserId}\n${change.field}\n${JSON.stringify(change.value)}`)
-    .digest('hex')
+  return hash(
+    'sha256',
+    `instagram\n${change.igUserId}\n${change.field}\n${JSON.stringify(change.value)}`,
+    'hex',
+  )
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto'
 import {
   InstagramWebhookPayloadError,
   parseWebhookNotification,
@@ -29,9 +30,11 @@ export function createInstagramVerifier(
   settings: InstagramWebhookSettings,
   nowSec: () => number = () => Math.floor(Date.now() / 1000),
 ): InstagramVerifier {
+  // made once: a string secret would be converted to a key on every notification
+  const secrets = settings.secrets.map((s) => createSecretKey(s, 'utf8'))
   return {
     verify(signatureHeader, rawBody) {
-      const check = verifyWebhookSignature({ header: signatureHeader, rawBody, secrets: settings.secrets })
+      const check = verifyWebhookSignature({ header: signatureHeader, rawBody, secrets })
       if (!check.ok) {
         throw withDetails(new WebhookUnauthorizedError(check.reason.replaceAll('_', ' ')), {
           reason: check.reason,

@@ -17,11 +17,12 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Encapsulated: only this plugin's routes see the raw-body parser.
   app.removeAllContentTypeParsers()
   // The parser's limit is the largest route's (Instagram's); each route sets its own bodyLimit.
-  app.addContentTypeParser(
-    '*',
-    { parseAs: 'buffer', bodyLimit: INSTAGRAM_WEBHOOK_BODY_LIMIT_BYTES },
-    (_req, body, done) => done(null, body),
-  )
+  // Registered for application/json (what TikTok and Meta send) as well as the catch-all: Fastify
+  // caches the parser it finds for a named type, but looks the catch-all up again on every request.
+  const raw = { parseAs: 'buffer', bodyLimit: INSTAGRAM_WEBHOOK_BODY_LIMIT_BYTES } as const
+  const keepBytes = (_req: unknown, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body)
+  app.addContentTypeParser('application/json', raw, keepBytes)
+  app.addContentTypeParser('*', raw, keepBytes)
   // GET|POST /webhooks/instagram (Meta), under the same raw-body parser
   await app.register(instagramRoutes)
 

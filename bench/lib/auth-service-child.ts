@@ -8,20 +8,14 @@
  * Each listens on 127.0.0.1 port 0 and prints `READY <url>` (bench/lib/child-role.ts).
  * `BENCH_CPU_PROF=<dir>` in the parent writes each child's V8 CPU profile there.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { serveUntilParentStops } from './child-role.js'
+import { type BenchChild, serveUntilParentStops, spawnBenchChild } from './child-role.js'
 
 const SELF = fileURLToPath(import.meta.url)
 const CPU_PROFILE = fileURLToPath(new URL('./cpu-profile.mjs', import.meta.url))
 
-/** A started child: `url` resolves once it listens; `stop()` ends it (SIGTERM) and waits for its exit. */
-export interface AuthBenchChild {
-  proc: ChildProcess
-  url: Promise<string>
-  stop: () => Promise<void>
-}
+/** A started child (bench/lib/child-role.ts). */
+export type AuthBenchChild = BenchChild
 
 /** Starts one server role in a child process; lines it prints besides `READY` (logs) are dropped. */
 export function spawnAuthBenchChild(
@@ -29,34 +23,16 @@ export function spawnAuthBenchChild(
   env: { BENCH_AUTH_CONFIG?: string; BENCH_DATABASE_URL?: string },
 ): AuthBenchChild {
   const prof = process.env.BENCH_CPU_PROF
-  const proc = spawn(process.execPath, [...process.execArgv, SELF, role], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      ...env,
-      ...(prof ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${CPU_PROFILE}` } : {}),
-    },
+  return spawnBenchChild(SELF, role, {
+    ...env,
+    ...(prof ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${CPU_PROFILE}` } : {}),
   })
-  const url = new Promise<string>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
-      if (l.startsWith('READY ')) resolve(l.slice(6))
-    })
-    proc.once('exit', (code) => reject(new Error(`${role} child exited (${code})`)))
-  })
-  url.catch(() => undefined)
-  const stop = async () => {
-    if (proc.exitCode !== null) return
-    const exited = new Promise((r) => proc.once('exit', r))
-    proc.kill('SIGTERM')
-    await exited
-  }
-  return { proc, url, stop }
 }
 
 async function serviceRole(): Promise<void> {
-  const { createFastifyOptions } = await import('../../packages/service-kit/src/index.js')
+  const { createFastifyOptions } = await import('@social-bridge/service-kit')
   const { default: Fastify } = await import('fastify')
-  const { default: authApp } = await import('../../services/auth-service/src/app.js')
+  const { default: authApp } = await import('@social-bridge/auth-service')
   const config = JSON.parse(process.env.BENCH_AUTH_CONFIG ?? '{}')
   const app = Fastify(
     createFastifyOptions({ service: 'auth-service', logLevel: process.env.BENCH_LOG_LEVEL ?? 'info' }),

@@ -16,7 +16,7 @@ import { Readable } from 'node:stream'
 import { jetstream, StorageType } from '@nats-io/jetstream'
 import { Objm, setSha256Backend } from '@nats-io/obj'
 import { connect } from '@nats-io/transport-node'
-import { putObject } from '../../services/publish-service/src/plugins/external/object-put.js'
+import { putObject } from '@social-bridge/publish-service'
 
 const [file, put, servers, bucket] = process.argv.slice(2) as [string, string, string, string]
 const [technique, chunkArg, setting] = put.split(':') as [string, string, string]

@@ -4,11 +4,9 @@
  * the app with `config` (JSON in BENCH_PUBLISH_CONFIG), listens on port 0 and prints
  * `READY <url>`; `rssSampler(pid)` follows a process's RSS from /proc.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { serveUntilParentStops } from './child-role.js'
+import { type BenchChild, serveUntilParentStops, spawnBenchChild } from './child-role.js'
 
 const SELF = fileURLToPath(import.meta.url)
 
@@ -16,32 +14,8 @@ const SELF = fileURLToPath(import.meta.url)
  * Starts the replica (`env` added to this process's environment, e.g. a CPU-profile preload);
  * `url` resolves once it listens. Stop it with `stop()` (SIGTERM, waits for exit).
  */
-export function spawnPublishService(
-  config: unknown,
-  env: Record<string, string> = {},
-): {
-  proc: ChildProcess
-  url: Promise<string>
-  stop: () => Promise<void>
-} {
-  const proc = spawn(process.execPath, [...process.execArgv, SELF, 'service'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, ...env, BENCH_PUBLISH_CONFIG: JSON.stringify(config) },
-  })
-  const url = new Promise<string>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
-      if (l.startsWith('READY ')) resolve(l.slice(6))
-    })
-    proc.once('exit', (code) => reject(new Error(`service exited (${code})`)))
-  })
-  url.catch(() => undefined)
-  const stop = async () => {
-    if (proc.exitCode !== null) return
-    const exited = new Promise((r) => proc.once('exit', r))
-    proc.kill('SIGTERM')
-    await exited
-  }
-  return { proc, url, stop }
+export function spawnPublishService(config: unknown, env: Record<string, string> = {}): BenchChild {
+  return spawnBenchChild(SELF, 'service', { ...env, BENCH_PUBLISH_CONFIG: JSON.stringify(config) })
 }
 
 /** Samples a process's RSS (bytes) every 50 ms; `kernelPeak()` reads the kernel's VmHWM. */
@@ -70,9 +44,9 @@ export function rssSampler(pid: number) {
 }
 
 async function serviceRole(): Promise<void> {
-  const { createFastifyOptions } = await import('../../packages/service-kit/src/index.js')
+  const { createFastifyOptions } = await import('@social-bridge/service-kit')
   const { default: Fastify } = await import('fastify')
-  const { default: publishApp } = await import('../../services/publish-service/src/app.js')
+  const { default: publishApp } = await import('@social-bridge/publish-service')
   const config = JSON.parse(process.env.BENCH_PUBLISH_CONFIG ?? '{}')
   // as services/publish-service/src/server.ts: no total request timeout, uploads take what they take
   const app = Fastify(

@@ -17,6 +17,9 @@ import publicMediaRoutes, { PUBLIC_MEDIA_ROUTE } from './routes/public-media/ind
 import type { WorkerHooks } from './workers/deps.js'
 import { workersPlugin } from './workers/index.js'
 
+/** The object-store put the media intake uses, for the media-intake benchmark's plain-put baseline. */
+export { type PutObjectOptions, type PutObjectResult, putObject } from './plugins/external/object-put.js'
+
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle')
 
 /** Options of the publish-service app plugin. */

@@ -10,13 +10,16 @@ export interface ConnectResult {
 /** The `postMessage` type the console's OAuth return page sends its opener. */
 export const OAUTH_MESSAGE = 'sb-oauth'
 
+/** How long an outcome may still arrive after the popup is seen closed, ms. */
+const CLOSED_GRACE_MS = 1000
+
 /**
  * Runs TikTok's consent in a popup (README "Connecting an account"): opens the popup at once
  * (inside the click, so it is not blocked), asks the gateway for the authorize URL with
  * `returnUrl` plus `origin=<this page's origin>` (the return page posts only to that origin),
  * sends the popup there, and resolves the outcome the return page posts — accepted only from
  * that popup and from `returnUrl`'s origin — then closes the popup. Resolves `'closed'` when the
- * user closes the popup first. When popups are blocked, navigates this page to TikTok instead
+ * user closes the popup first (no outcome within 1 s of the popup being seen closed). When popups are blocked, navigates this page to TikTok instead
  * (`fallbackReturnUrl` then receives the outcome in its query) and resolves `'redirected'`.
  * Rejects with the gateway's `ApiError` (e.g. 400 when `returnUrl` is not allowed).
  */
@@ -39,7 +42,10 @@ export async function connectInPopup(
     throw err
   }
   return new Promise((resolve) => {
+    let settled = false
     const done = (r: ConnectResult | 'closed') => {
+      if (settled) return
+      settled = true
       window.removeEventListener('message', onMessage)
       clearInterval(watch)
       if (!popup.closed) popup.close()
@@ -56,7 +62,13 @@ export async function connectInPopup(
       })
     }
     window.addEventListener('message', onMessage)
-    const watch = setInterval(() => popup.closed && done('closed'), 500)
+    // The return page posts its outcome and then closes itself: the message may be dispatched
+    // after the close is seen, so a closed popup counts as 'closed' only after a grace period.
+    const watch = setInterval(() => {
+      if (!popup.closed) return
+      clearInterval(watch)
+      setTimeout(() => done('closed'), CLOSED_GRACE_MS)
+    }, 500)
   })
 }
 

@@ -29,6 +29,10 @@ const BUFFERED_MESSAGES = 8
  * behind the cursor (a chunk PUT retried) or a restart resumes at that exact message instead of
  * re-reading from byte 0. Resuming at chunk k of a fresh reader reads (and discards) chunks
  * 0..k-1 once.
+ *
+ * Reads run one at a time (a retried chunk's new stream may ask while the abandoned one still
+ * waits), so there is never more than one consumer; none is started once `close` was called —
+ * a consumer left running would keep its heartbeat timer, and so the process, alive.
  */
 export function createRangeReader(js: JetStreamClient, layout: StoredObjectLayout): RangeReader {
   const seqs = new Map<number, number>()
@@ -36,6 +40,14 @@ export function createRangeReader(js: JetStreamClient, layout: StoredObjectLayou
   let iterator: AsyncIterator<JsMsg> | undefined
   let nextIndex = 0
   let held: { index: number; data: Uint8Array } | undefined
+  let closed = false
+  let queue: Promise<unknown> = Promise.resolve()
+  /** Runs `op` after every earlier one has settled. */
+  const serially = <T>(op: () => Promise<T>): Promise<T> => {
+    const run = queue.then(op, op)
+    queue = run.catch(() => undefined)
+    return run
+  }
 
   const stop = async () => {
     const m = messages
@@ -56,12 +68,20 @@ export function createRangeReader(js: JetStreamClient, layout: StoredObjectLayou
       filter_subjects: layout.chunkSubject,
       ...(startSeq !== undefined ? { opt_start_seq: startSeq } : {}),
     })
+    const started = await consumer.consume({ max_messages: BUFFERED_MESSAGES })
+    if (closed) {
+      started.stop()
+      throw new Error('range reader closed')
+    }
     nextIndex = startSeq !== undefined ? index : 0
-    messages = await consumer.consume({ max_messages: BUFFERED_MESSAGES })
+    messages = started
     iterator = messages[Symbol.asyncIterator]()
   }
 
-  const chunk = async (index: number): Promise<Uint8Array> => {
+  const chunk = (index: number): Promise<Uint8Array> => serially(() => readChunk(index))
+
+  const readChunk = async (index: number): Promise<Uint8Array> => {
+    if (closed) throw new Error('range reader closed')
     if (held?.index === index) return held.data
     if (!iterator || nextIndex > index) await start(index)
     try {
@@ -95,6 +115,10 @@ export function createRangeReader(js: JetStreamClient, layout: StoredObjectLayou
       }
       return Readable.from(bytes(), { objectMode: false })
     },
-    close: stop,
+    async close() {
+      closed = true
+      await stop() // ends a read waiting for its next message
+      await queue
+    },
   }
 }

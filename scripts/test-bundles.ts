@@ -21,6 +21,7 @@
 import { readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { PORTS, stackProcesses } from '@social-bridge/stack'
 import { build, type Plugin } from 'esbuild'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -148,8 +149,16 @@ export function testFiles(): string[] {
     .map((f) => join(ROOT, f))
 }
 
+/**
+ * The stack's process entry points (sandbox and services), as absolute paths: bundled with the
+ * tests so the stacks the tests start run them compiled (`STACK_COMPILED_ENTRIES`, @social-bridge/stack).
+ */
+export function stackEntries(): string[] {
+  return stackProcesses(PORTS).map((p) => join(ROOT, p.entry))
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const files = testFiles()
+  const files = [...testFiles(), ...stackEntries()]
   for (const dir of new Set(files.map((f) => join(packageDir(f), BUNDLE_DIR)))) {
     rmSync(dir, { recursive: true, force: true })
   }

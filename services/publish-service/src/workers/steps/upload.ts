@@ -68,7 +68,8 @@ export async function runUpload(d: WorkerDeps, job: Job): Promise<StepResult> {
       signal: job.signal,
     })
   } catch (err) {
-    return onUploadError(d, job, err)
+    // awaited here: returned as a promise, a rejection would sit unhandled while `finally` awaits
+    return await onUploadError(d, job, err)
   } finally {
     await reader.close()
   }

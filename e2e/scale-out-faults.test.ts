@@ -61,7 +61,7 @@ const stack = await startTestStack(
       WORKER_POLL_INTERVAL_MS: '250',
       RETRY_BASE_DELAY_MS: '500',
     },
-    // Pools: the cluster mode's (CLUSTER_DB_POOL_SIZES), ~52 of the shared PostgreSQL's 100.
+    // Pools: every test stack's (TEST_STACK_DB_POOL_SIZES), ~52 of the shared PostgreSQL's 100 for two replicas.
     'analytics-service': {
       SCHEDULER_TICK_MS: '1000',
       ACCOUNT_SYNC_INTERVAL_MS: '5000',

@@ -57,19 +57,20 @@ export interface TestStackOptions {
   /**
    * Cluster mode (deploy/README.md "Scaling out"): a NATS cluster of its own (`natsNodes`
    * `nats-server` processes, default 3) with every stream and object store at that many replicas,
-   * and `replicas` (default 2) of each service behind round-robin balancers, each with the pool
-   * of {@link CLUSTER_DB_POOL_SIZES}. Same code, only configuration differs.
+   * and `replicas` (default 2) of each service behind round-robin balancers. Same code, only
+   * configuration differs.
    */
   cluster?: { natsNodes?: number; replicas?: number }
 }
 
 /**
- * PostgreSQL pool size (`DB_POOL_SIZE`, connections) of each replica in cluster mode, by service.
- * Two replicas hold 2 × (10 + 1 refresh journal + 8 + 4 + 3) = 52 connections at most, so a
- * cluster stack and its test fit in ~60 of a shared server's 100 (deploy/README.md "Cluster
- * mode"); the gateway and webhook-ingest hold none. Overrides win.
+ * PostgreSQL pool size (`DB_POOL_SIZE`, connections) of each process of a test stack, by service.
+ * One stack holds 10 + 1 refresh journal + 8 + 4 + 3 = 26 connections at most, two replicas 52,
+ * so a cluster stack and its test fit in ~60 of a shared server's 100 (deploy/README.md "Cluster
+ * mode"), and the suite's four files at once stay under it (the services' defaults add up to 51
+ * a stack); the gateway and webhook-ingest hold none. Overrides win.
  */
-export const CLUSTER_DB_POOL_SIZES: Record<string, number> = {
+export const TEST_STACK_DB_POOL_SIZES: Record<string, number> = {
   'auth-service': 10,
   'publish-service': 8,
   'analytics-service': 4,
@@ -122,9 +123,7 @@ export async function startTestStack(
       e,
       { LOG_LEVEL: 'info' },
       name === 'sandbox' ? {} : replicaSetting,
-      opts.cluster && CLUSTER_DB_POOL_SIZES[name]
-        ? { DB_POOL_SIZE: String(CLUSTER_DB_POOL_SIZES[name]) }
-        : {},
+      TEST_STACK_DB_POOL_SIZES[name] ? { DB_POOL_SIZE: String(TEST_STACK_DB_POOL_SIZES[name]) } : {},
       typeof overrides === 'function' ? overrides(name, e) : overrides[name],
     )
   }

@@ -83,7 +83,7 @@ export function testAuthConfig(input: TestAuthInput): AuthConfig {
   return {
     ...testBaseConfig(input),
     INTERNAL_JWT_SECRET: input.internalSecret,
-    DB_POOL_SIZE: 20,
+    DB_POOL_SIZE: 8, // four test files at once share the server's 100 connections
     TIKTOK_CLIENT_KEY: 'sbx_client_key',
     TIKTOK_CLIENT_SECRET: 'sbx_client_secret',
     TIKTOK_AUTH_BASE_URL: input.sandboxUrl,

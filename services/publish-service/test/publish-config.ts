@@ -13,7 +13,7 @@ export function testPublishConfig(input: {
   return {
     ...testBaseConfig(input),
     INTERNAL_JWT_SECRET: INTERNAL_SECRET,
-    DB_POOL_SIZE: 10,
+    DB_POOL_SIZE: 5, // three replicas a test, four test files at once, one server of 100 connections
     AUTH_SERVICE_URL: input.authUrl,
     TIKTOK_CLIENT_KEY: CLIENT_KEY,
     TIKTOK_CLIENT_SECRET: CLIENT_SECRET,

@@ -4,7 +4,7 @@ import { type DestinationStream, pino } from 'pino'
 import { type Static, Type } from 'typebox'
 import { loadConfigOrExit } from './config.js'
 import { clientErrorHandler, frameworkErrors } from './http-edge.js'
-import { createLoggerOptions, genReqId } from './logger.js'
+import { createLoggerOptions, genReqId, RequestLogController } from './logger.js'
 
 /**
  * How long a client may take to send a request, in ms. Every service bounds all three; a
@@ -106,6 +106,7 @@ export function createFastifyOptions(opts: {
     loggerInstance: pino(loggerOptions, opts.logStream ?? pino.destination({ dest: 1, sync: false })),
     genReqId,
     requestIdHeader: false,
+    logController: new RequestLogController(),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     http,
     connectionTimeout: limits.idleTimeoutMs,

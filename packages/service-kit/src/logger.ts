@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { isSpanContextValid, trace } from '@opentelemetry/api'
-import type { RawRequestDefaultExpression } from 'fastify'
+import {
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+  type RawRequestDefaultExpression,
+} from 'fastify'
 import type { LoggerOptions } from 'pino'
 import { redactDeep, redactText } from './redact.js'
 
@@ -15,15 +20,15 @@ interface LoggedRequest {
   method?: string
   url?: string
   ip?: string
-  headers?: Record<string, unknown>
-  raw?: { url?: string; headers?: Record<string, unknown> }
+  raw?: { url?: string }
 }
 
 /**
  * pino options for every service: JSON lines with `service` and the request id (`reqId`), and
- * every secret scrubbed (see `redact.ts`) from the merged object, the message, and the request
- * URL and headers (`authorization`, `cookie`, `x-internal-token` … become `[REDACTED]`) — a log
- * line built from a request carrying tokens contains none of them.
+ * every secret scrubbed (see `redact.ts`) from the merged object (headers logged as `headers`:
+ * `authorization`, `cookie`, `x-internal-token` … become `[REDACTED]`), the message, and the
+ * request's URL (`req` is method, URL and client address) — a log line built from a request
+ * carrying tokens contains none of them.
  *
  * Inside a trace (tracing on, docs/operations.md "Tracing") a line also carries `trace_id` and
  * `span_id` of the active span (OpenTelemetry's log correlation names), beside the request id.
@@ -67,7 +72,6 @@ export function createLoggerOptions(opts: { service: string; level?: string }): 
         method: req.method,
         url: redactText(String(req.url ?? req.raw?.url ?? '')),
         remoteAddress: req.ip,
-        headers: redactDeep(req.headers ?? req.raw?.headers ?? {}, 'headers'),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
@@ -86,4 +90,31 @@ function traceFields(): Record<string, string> {
 export function genReqId(req: RawRequestDefaultExpression): string {
   const incoming = req.headers[REQUEST_ID_HEADER]
   return typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID()
+}
+
+/**
+ * Fastify's own per-request log lines (its `logController`, set by `createFastifyOptions`): one
+ * line per request instead of two — `request completed` at `info` once the answer is sent, with
+ * `req` (method, URL with secrets scrubbed, client address), `res.statusCode` and `responseTime`
+ * (ms), or `request errored` at `error` when sending failed. The request's headers (scrubbed) go
+ * to `debug` only, as `incoming request`. A route's `logLevel` applies (`/metrics` logs nothing at
+ * `info`). A request its client gave up on is logged by `requestLogPlugin`.
+ */
+export class RequestLogController extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request, headers: request.headers }, 'incoming request') // no-op above debug
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (error)
+      reply.log.error(
+        { req: request, res: reply, err: error, responseTime: reply.elapsedTime },
+        'request errored',
+      )
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+  }
 }

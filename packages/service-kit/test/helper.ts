@@ -24,13 +24,13 @@ export function captureLogs(): { stream: Writable; lines: () => string[]; text: 
 export async function build(
   t: Teardownable,
   register?: (app: FastifyInstance) => Promise<void> | void,
-  opts: { logStream?: Writable; bodyLimit?: number } = {},
+  opts: { logStream?: Writable; bodyLimit?: number; logLevel?: string } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify(
     createFastifyOptions({
       service: 'kit-test',
       logStream: opts.logStream,
-      logLevel: opts.logStream ? 'info' : 'silent',
+      logLevel: opts.logLevel ?? (opts.logStream ? 'info' : 'silent'),
       bodyLimit: opts.bodyLimit,
     }),
   )

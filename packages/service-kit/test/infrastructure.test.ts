@@ -40,7 +40,14 @@ async function service(t: Teardownable, namespace = createTestNamespace(t)): Pro
 }
 
 /** What every service gets, in order (services/README.md "Register order"). */
-const always = ['sb-infrastructure', 'sb-error-handler', 'sb-request-id', 'sb-health', 'sb-metrics']
+const always = [
+  'sb-infrastructure',
+  'sb-error-handler',
+  'sb-request-id',
+  'sb-request-log',
+  'sb-health',
+  'sb-metrics',
+]
 
 /** The kit's plugin names in the order the app registered them. */
 function registered(app: FastifyInstance): string[] {

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { waitUntil } from '../src/testing/wait.js'
 import { build, captureLogs } from './helper.js'
 
 const SECRETS = [
@@ -30,7 +31,7 @@ t.test('a log line built from a request carrying tokens contains none of them', 
         throw new Error(`exploded holding ${SECRETS[1]}`)
       })
     },
-    { logStream: logs.stream },
+    { logStream: logs.stream, logLevel: 'debug' },
   )
   const res = await app.inject({
     method: 'POST',
@@ -61,7 +62,7 @@ t.test('a log line built from a request carrying tokens contains none of them', 
   const parsed = logs.lines().map((l) => JSON.parse(l) as LogLine)
   const incoming = parsed.find((l) => l.msg === 'incoming request')
   t.match(incoming?.req, { method: 'POST', url: '/echo?code=[REDACTED]&state=abc' })
-  t.match(incoming?.req?.headers, {
+  t.match(incoming?.headers, {
     'user-agent': 'crm-agent/1.0',
     authorization: '[REDACTED]',
     cookie: '[REDACTED]',
@@ -74,6 +75,48 @@ t.test('a log line built from a request carrying tokens contains none of them', 
   })
   t.equal(parsed.find((l) => l.msg === 'request completed')?.res?.statusCode, 500)
 })
+
+t.test(
+  'at info a request is one log line, without its headers; a request the client gave up on is logged too',
+  async (t) => {
+    const logs = captureLogs()
+    const app = await build(
+      t,
+      (app) => {
+        app.get('/ok', async () => ({ ok: true }))
+        app.get('/slow', async () => new Promise((resolve) => setTimeout(() => resolve({ ok: true }), 2000)))
+      },
+      { logStream: logs.stream },
+    )
+    await app.inject({
+      method: 'GET',
+      url: '/ok?state=abc',
+      headers: { 'x-request-id': 'req-one-line', 'user-agent': 'crm-agent/1.0' },
+    })
+    const lines = logs
+      .lines()
+      .map((l) => JSON.parse(l) as LogLine & { reqId?: string; responseTime?: number })
+    const mine = lines.filter((l) => l.reqId === 'req-one-line')
+    t.equal(mine.length, 1, 'one line for the request')
+    t.equal(mine[0]?.msg, 'request completed')
+    t.match(mine[0], {
+      req: { method: 'GET', url: '/ok?state=abc' },
+      res: { statusCode: 200 },
+      responseTime: Number,
+    })
+    t.notOk(JSON.stringify(mine[0]).includes('crm-agent'), 'no headers at info')
+
+    const url = await app.listen({ port: 0, host: '127.0.0.1' })
+    const gaveUp = new AbortController()
+    const call = fetch(`${url}/slow`, { headers: { 'x-request-id': 'req-gave-up' }, signal: gaveUp.signal })
+    setTimeout(() => gaveUp.abort(), 200)
+    await t.rejects(call)
+    const aborted = await waitUntil(() =>
+      logs.lines().some((l) => l.includes('req-gave-up') && l.includes('request aborted')),
+    )
+    t.ok(aborted, 'the abort is logged with the request id')
+  },
+)
 
 t.test('error codes survive redaction while secret codes do not', async (t) => {
   const logs = captureLogs()

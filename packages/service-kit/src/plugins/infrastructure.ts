@@ -9,6 +9,7 @@ import { metricsPlugin } from './metrics.js'
 import { natsPlugin } from './nats.js'
 import { operationalMetricsPlugin } from './operational-metrics.js'
 import { requestIdPlugin } from './request-id.js'
+import { requestLogPlugin } from './request-log.js'
 
 /** The shared variables `infrastructurePlugin` reads (a service's validated config has them). */
 export interface InfrastructureConfig {
@@ -59,7 +60,7 @@ function required(
 /**
  * Registers the infrastructure every service starts with, in the fixed order of services/README.md
  * ("Register order"), skipping what the options leave out:
- * `errorHandlerPlugin`, `requestIdPlugin`, `healthPlugin`, `metricsPlugin`, then `internalAuthPlugin`
+ * `errorHandlerPlugin`, `requestIdPlugin`, `requestLogPlugin`, `healthPlugin`, `metricsPlugin`, then `internalAuthPlugin`
  * (unless `internalAuth: false`), `dbPlugin` (`db`), `natsPlugin` (`streams`), and last `operationalMetricsPlugin` (dependency,
  * JetStream consumer and dead-letter gauges). The error handler comes first so
  * every later hook's rejection (a missing internal token…) answers the shared error shape; health
@@ -72,6 +73,7 @@ export const infrastructurePlugin = fp(
     const { service, config } = opts
     await app.register(errorHandlerPlugin)
     await app.register(requestIdPlugin)
+    await app.register(requestLogPlugin)
     await app.register(healthPlugin)
     await app.register(metricsPlugin, { service })
     if (opts.internalAuth ?? true) {

@@ -28,12 +28,8 @@ import {
   TEST_NATS_URL,
 } from '@social-bridge/service-kit/testing'
 import { request } from 'undici'
-import {
-  OBJECT_CHUNK_BYTES,
-  OBJECT_PUT_WINDOW,
-} from '../services/publish-service/src/plugins/external/media-store.js'
-import { asUser } from '../services/publish-service/test/helper.js'
-import { testPublishConfig } from '../services/publish-service/test/publish-config.js'
+import { OBJECT_CHUNK_BYTES, OBJECT_PUT_WINDOW } from '@social-bridge/publish-service'
+import { asUser, testPublishConfig } from '@social-bridge/publish-service/testing'
 import { ensureVideo, warmPageCache } from './lib/large-video.js'
 import { processCpuMicros } from './lib/proc-cpu.js'
 import { rssSampler, spawnPublishService } from './lib/publish-service-child.js'

@@ -49,7 +49,7 @@ async function plainPut(sandbox: ConsentServer & { addUser: () => { openId: stri
 }
 
 async function main(): Promise<void> {
-  const { asUser, buildStack } = await import('../services/publish-service/test/helper.js')
+  const { asUser, buildStack } = await import('@social-bridge/publish-service/testing')
   const teardowns: (() => unknown)[] = []
   const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) }
   const file = await ensureVideo(await sampleClip('clip-40s-vertical.mp4'), VIDEO_BYTES)

@@ -18,6 +18,7 @@ import type { WorkerHooks } from './workers/deps.js'
 import { workersPlugin } from './workers/index.js'
 
 /** The object-store put the media intake uses, for the media-intake benchmark's plain-put baseline. */
+export { OBJECT_CHUNK_BYTES, OBJECT_PUT_WINDOW } from './plugins/external/media-store.js'
 export { type PutObjectOptions, type PutObjectResult, putObject } from './plugins/external/object-put.js'
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle')

@@ -21,6 +21,8 @@ import { spawn } from 'node:child_process'
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { OBJECT_CHUNK_BYTES, OBJECT_PUT_WINDOW } from '@social-bridge/publish-service'
+import { asUser, testPublishConfig } from '@social-bridge/publish-service/testing'
 import {
   createTestDatabase,
   createTestNamespace,
@@ -28,8 +30,6 @@ import {
   TEST_NATS_URL,
 } from '@social-bridge/service-kit/testing'
 import { request } from 'undici'
-import { OBJECT_CHUNK_BYTES, OBJECT_PUT_WINDOW } from '@social-bridge/publish-service'
-import { asUser, testPublishConfig } from '@social-bridge/publish-service/testing'
 import { ensureVideo, warmPageCache } from './lib/large-video.js'
 import { processCpuMicros } from './lib/proc-cpu.js'
 import { rssSampler, spawnPublishService } from './lib/publish-service-child.js'

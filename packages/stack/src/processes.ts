@@ -30,10 +30,11 @@ function echoLine(name: string, line: string): void {
 }
 
 /**
- * Set to `1` by `bash scripts/run.sh test`: stack processes then start from their compiled
- * bundles (see {@link compiledEntry}), which scripts/test-bundles.ts writes beside the tests'.
+ * Set to `1` for the whole test suite (`scripts/test-bundles.taprc`, run by `bash scripts/run.sh
+ * test`): stack processes then start from their compiled bundles (see {@link compiledEntry}),
+ * which scripts/test-bundles.ts writes beside the tests'.
  */
-export const COMPILED_ENTRIES_ENV = 'STACK_COMPILED_ENTRIES'
+const COMPILED_ENTRIES_ENV = 'STACK_COMPILED_ENTRIES'
 
 /**
  * Where scripts/test-bundles.ts writes the compiled bundle of a stack entry point, relative to
@@ -41,7 +42,7 @@ export const COMPILED_ENTRIES_ENV = 'STACK_COMPILED_ENTRIES'
  * (the package's `.test-bundles/`, as for its test files).
  * @throws when `entry` is not a `.ts` file of a package under `services/` or `packages/`.
  */
-export function compiledEntry(entry: string): string {
+function compiledEntry(entry: string): string {
   const m = entry.match(/^((?:services|packages)\/[^/]+)\/(.+)\.ts$/)
   if (!m) throw new Error(`no compiled bundle for ${entry}: not a .ts file of a workspace package`)
   return `${m[1]}/.test-bundles/${m[2]}.mjs`

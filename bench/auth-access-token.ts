@@ -3,7 +3,7 @@
  * NATS and the in-process TikTok sandbox:
  *  1. access-token hand-out latency (p50/p99, ms) of a cached valid token:
  *     `POST /internal/connections/:id/lease`, BENCH_TOKEN_CALLS sequential calls (default 5,000)
- *     per contender and round after a warm-up, in turns over BENCH_ROUNDS rounds (default 2), over
+ *     per contender and round after a warm-up of as many, in turns over BENCH_ROUNDS rounds (default 2), over
  *     real HTTP (one keep-alive connection, as a peer service's client would use), against the
  *     floor: a bare Fastify route reading the same row with postgres.js. The servers run in
  *     child processes of their own (bench/lib/auth-service-child.ts; the service as more
@@ -201,8 +201,9 @@ async function handOut(opts: {
       tiktokCalls: sandbox.requestLog().length,
     }
   }
-  // warm every contender (JIT, pools, caches) before measuring
-  for (const c of contenders) await measure(c, 500)
+  // Warm every contender (JIT, pools, caches) with as many calls as a measured round: after 500,
+  // V8 was still optimising and the first round's p99 (floor's included) was 2–3× the second's.
+  for (const c of contenders) await measure(c, TOKEN_CALLS)
   console.log(
     `access token hand-out (cached valid token): ${TOKEN_CALLS} sequential calls per contender and round, one keep-alive connection, ${ROUNDS} rounds; load average ${load()}`,
   )

@@ -5,12 +5,17 @@
  *             answering the rows as JSON — the floor;
  *  - direct:  publish-service's route, called with the internal identity token;
  *  - gateway: `GET /v1/posts/:id` through the gateway (CRM JWT, roles, rate limit, proxy);
- * all in one run against the whole stack started as processes (the bare route in its own child
- * process), loaded by the same autocannon client. The three are measured in turns, `BENCH_ROUNDS`
- * rounds (default 2), so a burst of load from elsewhere hits one round, not one contender. Each
- * row also prints the CPU time its server processes spent per request (the bare child; publish-
- * service; gateway + publish-service), steadier than throughput on a shared machine.
- * Targets: direct ≥ 0.7 × bare (moonshot 0.85), gateway ≥ 0.8 × direct. Prints figures, asserts nothing.
+ *  - proxy:   a bare Fastify route forwarding to publish-service's route with an undici Pool
+ *             (fixed internal token, no logger, no hooks) — the floor of a proxy hop on this
+ *             machine, to read the gateway's own cost against;
+ * all in one run against the whole stack started as processes (the bare route and the bare proxy
+ * each in its own child process), loaded by the same autocannon client. The four are measured in
+ * turns, `BENCH_ROUNDS` rounds (default 2), so a burst of load from elsewhere hits one round, not
+ * one contender. Each row also prints the CPU time its server processes spent per request (the
+ * bare child; publish-service; gateway or bare proxy + publish-service), steadier than throughput
+ * on a shared machine.
+ * Targets: direct ≥ 0.7 × bare (moonshot 0.85), gateway ≥ 0.8 × direct; proxy/direct shows how
+ * much of that any proxy hop leaves. Prints figures, asserts nothing.
  *
  *   pnpm exec tsx bench/read-path.ts   (BENCH_DURATION_SEC, BENCH_CONNECTIONS, BENCH_ROUNDS;
  *   BENCH_CPU_PROF=<dir> writes publish-service's and the gateway's V8 CPU profiles there)
@@ -31,6 +36,7 @@ import {
 import autocannon from 'autocannon'
 import Fastify from 'fastify'
 import postgres from 'postgres'
+import { Pool } from 'undici'
 import { processCpuMicros } from './lib/proc-cpu.js'
 
 const SELF = fileURLToPath(import.meta.url)
@@ -61,20 +67,47 @@ async function bareRole(databaseUrl: string, tenantId: string): Promise<void> {
   process.stdin.resume()
 }
 
+/**
+ * Child role: the bare proxy to `upstream` (argv), each request sent on with `internalToken`
+ * (argv) and the answer's status, content type and body sent back; prints `READY <url>`.
+ */
+async function bareProxyRole(upstream: string, internalToken: string): Promise<void> {
+  const pool = new Pool(upstream, { connections: 64 })
+  const app = Fastify()
+  app.get('/*', async (request, reply) => {
+    const res = await pool.request({
+      method: 'GET',
+      path: request.url,
+      headers: { 'x-internal-token': internalToken },
+    })
+    reply.code(res.statusCode).header('content-type', res.headers['content-type'])
+    return Buffer.from(await res.body.arrayBuffer())
+  })
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  process.stdout.write(`READY ${url}\n`)
+  process.stdin.on('end', async () => {
+    await app.close()
+    await pool.close()
+    process.exit(0)
+  })
+  process.stdin.resume()
+}
+
 /** An autocannon run plus the CPU time (user + system) its server processes spent per request, µs. */
 interface Measured extends autocannon.Result {
   cpuMicrosPerRequest: number
 }
 
-function startBare(databaseUrl: string) {
-  const child = spawn(process.execPath, [...process.execArgv, SELF, '--bare', databaseUrl], {
+/** Starts this file as a child in `role` (`--bare` or `--proxy`) with `args`; its URL once READY. */
+function startChild(role: string, ...args: string[]) {
+  const child = spawn(process.execPath, [...process.execArgv, SELF, role, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   })
   const url = new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (l) => {
       if (l.startsWith('READY ')) resolve(l.slice(6))
     })
-    child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)))
+    child.once('exit', (code) => reject(new Error(`${role} child exited (${code})`)))
   })
   return { child, url }
 }
@@ -98,12 +131,24 @@ async function main(): Promise<void> {
       'publish-service': { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', ...profEnv },
     },
   )
-  const bare = startBare(stack.databaseUrl)
-  teardowns.push(async () => {
-    bare.child.stdin?.end()
-    await new Promise((r) => bare.child.once('exit', r))
-  })
+  const children: ReturnType<typeof startChild>[] = []
+  const child = (role: string, ...args: string[]) => {
+    const started = startChild(role, ...args)
+    children.push(started)
+    return started
+  }
+  teardowns.push(() =>
+    Promise.all(
+      children.map(async ({ child }) => {
+        child.stdin?.end()
+        if (child.exitCode === null) await new Promise((r) => child.once('exit', r))
+      }),
+    ),
+  )
+  const bare = child('--bare', stack.databaseUrl)
   try {
+    const internalToken = await stack.internalToken({ tenant: DEV_JWT.tenantId })
+    const proxy = child('--proxy', `http://127.0.0.1:${stack.ports.publish}`, internalToken)
     const token = await stack.jwt()
     const connected = await connectThroughGateway({
       gateway: stack.gateway,
@@ -134,9 +179,10 @@ async function main(): Promise<void> {
       bare: { url: `${await bare.url}${path}`, headers: {} },
       direct: {
         url: `http://127.0.0.1:${stack.ports.publish}${path}`,
-        headers: { 'x-internal-token': await stack.internalToken({ tenant: DEV_JWT.tenantId }) },
+        headers: { 'x-internal-token': internalToken },
       },
       gateway: { url: `${stack.gateway}${path}`, headers: { authorization: `Bearer ${token}` } },
+      proxy: { url: `${await proxy.url}${path}`, headers: {} },
     } as const
     type Name = keyof typeof targets
     const check = await call('GET', targets.bare.url)
@@ -148,6 +194,7 @@ async function main(): Promise<void> {
       bare: [bare.child.pid!],
       direct: [stack.pids['publish-service']!],
       gateway: [stack.pids.gateway!, stack.pids['publish-service']!],
+      proxy: [proxy.child.pid!, stack.pids['publish-service']!],
     }
     const cpu = (name: Name) => servers[name].reduce((sum, pid) => sum + processCpuMicros(pid), 0)
     const run = async (name: Name, seconds: number): Promise<Measured> => {
@@ -157,7 +204,7 @@ async function main(): Promise<void> {
     }
     // warm every path (JIT, pools) before measuring
     for (const name of Object.keys(targets) as Name[]) await run(name, 3)
-    const results: Record<Name, Measured[]> = { bare: [], direct: [], gateway: [] }
+    const results: Record<Name, Measured[]> = { bare: [], direct: [], gateway: [], proxy: [] }
     for (let r = 0; r < rounds; r++) {
       for (const name of Object.keys(targets) as Name[]) results[name].push(await run(name, duration))
     }
@@ -166,14 +213,15 @@ async function main(): Promise<void> {
       `${name.padEnd(10)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(3)} ms   p99 ${String(r.latency.p99).padStart(3)} ms   server CPU ${r.cpuMicrosPerRequest.toFixed(0).padStart(4)} µs/request   non-2xx ${r.non2xx}   errors ${r.errors}`
     console.log(`GET /posts/:id — ${connections} connections, ${duration} s per run, ${rounds} rounds`)
     for (let r = 0; r < rounds; r++) {
-      const [b, d, g] = [results.bare[r]!, results.direct[r]!, results.gateway[r]!]
+      const [b, d, g, p] = [results.bare[r]!, results.direct[r]!, results.gateway[r]!, results.proxy[r]!]
       console.log(`round ${r + 1}`)
       console.log(row('  bare', b))
       console.log(row('  direct', d))
       console.log(row('  gateway', g))
+      console.log(row('  proxy', p))
       const rps = (x: Measured) => x.requests.average
       console.log(
-        `  direct/bare ${(rps(d) / rps(b)).toFixed(2)} (target ≥ 0.70)   gateway/direct ${(rps(g) / rps(d)).toFixed(2)} (target ≥ 0.80)   gateway/bare ${(rps(g) / rps(b)).toFixed(2)} (target ≥ 0.56)`,
+        `  direct/bare ${(rps(d) / rps(b)).toFixed(2)} (target ≥ 0.70)   gateway/direct ${(rps(g) / rps(d)).toFixed(2)} (target ≥ 0.80)   gateway/bare ${(rps(g) / rps(b)).toFixed(2)} (target ≥ 0.56)   proxy/direct ${(rps(p) / rps(d)).toFixed(2)}   gateway/proxy ${(rps(g) / rps(p)).toFixed(2)}`,
       )
     }
   } finally {
@@ -182,4 +230,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--bare') await bareRole(process.argv[3]!, DEV_JWT.tenantId)
+else if (process.argv[2] === '--proxy') await bareProxyRole(process.argv[3]!, process.argv[4]!)
 else await main()

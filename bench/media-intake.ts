@@ -7,11 +7,14 @@
  * 128 KiB — the library's default — and 1 MiB chunks, the last also with node:crypto SHA-256
  * instead of the library's pure-JS one, and publish-service's `putObject` with 512 KiB chunks at
  * windows 1, 4 and 8, with 1 MiB at window 8, and with the service's settings), so the settings
- * are compared in the same run. CPU figures (user + system, from /proc) are printed for the
- * putting process, nats-server and, for the intake, the HTTP client. Before measuring, one small intake warms the
+ * are compared in the same run; last, the service's put behind a bare Fastify route, uploaded to
+ * by this process as the intake is (`http:`): the floor of any intake over HTTP on this machine,
+ * where client, server and nats-server share the cores. CPU figures (user + system, from /proc)
+ * are printed for the putting process, nats-server and, for uploads, the HTTP client. Before
+ * measuring, one small intake warms the
  * replica (mediainfo.js WASM, JIT), as a replica that has served before. Prints MB/s and peak
- * RSS of each process, intake / the plain put with the service's settings (target ≥ 0.9) and
- * intake / the fastest plain put. Prints figures, asserts nothing. `BENCH_CPU_PROF=<dir>` writes
+ * RSS of each process, intake / the plain put with the service's settings (target ≥ 0.9),
+ * intake / the same put behind the bare route, and intake / the fastest plain put. Prints figures, asserts nothing. `BENCH_CPU_PROF=<dir>` writes
  * the replica's V8 CPU profile there when it stops.
  *
  *   pnpm exec tsx bench/media-intake.ts
@@ -39,6 +42,8 @@ const CPU_PROFILE = fileURLToPath(new URL('./lib/cpu-profile.mjs', import.meta.u
 const SIZES = (process.env.BENCH_INTAKE_SIZES ?? '100000000,1000000000').split(',').map(Number)
 const KIB = 1024
 const SERVICE_PUT = `window:${OBJECT_CHUNK_BYTES}:${OBJECT_PUT_WINDOW}`
+/** The service's put behind a bare HTTP route: the floor of any intake over HTTP on this machine. */
+const HTTP_PUT = `http:${OBJECT_CHUNK_BYTES}:${OBJECT_PUT_WINDOW}`
 const PUTS = (
   process.env.BENCH_OBJECT_PUTS ??
   [
@@ -48,6 +53,7 @@ const PUTS = (
     ...[1, 4, 8].map((w) => `window:${512 * KIB}:${w}`),
     `window:${1024 * KIB}:8`,
     SERVICE_PUT,
+    HTTP_PUT,
   ].join(',')
 )
   .split(',')
@@ -89,24 +95,41 @@ function describe(put: string): string {
   const kib = `${(Number(chunk) / KIB).toFixed(0).padStart(4)} KiB`
   return technique === 'lib'
     ? `nats.js put      ${kib}, ${setting.padEnd(6)} SHA`
-    : `putObject        ${kib}, window ${setting.padEnd(3)}`
+    : `${technique === 'http' ? 'HTTP + putObject' : 'putObject       '} ${kib}, window ${setting.padEnd(3)}`
 }
 
-/** One plain put of `file` with the technique `put` (see plain-object-put.ts), in a child process. */
+/**
+ * One plain put of `file` with the technique `put` (see plain-object-put.ts), in a child process;
+ * for `http:` the child serves the bare route and `file` is uploaded to it as to the replica.
+ */
 async function plainPut(file: string, put: string, bucket: string): Promise<Figures> {
   const child = spawn(process.execPath, [...process.execArgv, PLAIN_PUT, file, put, TEST_NATS_URL, bucket], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   })
-  const nats = natsCpu()
-  for await (const line of createInterface({ input: child.stdout! })) {
-    if (line.startsWith('RESULT '))
-      return { ...(JSON.parse(line.slice(7)) as Figures), natsCpuSeconds: natsCpu() - nats }
+  try {
+    const nats = natsCpu()
+    for await (const line of createInterface({ input: child.stdout! })) {
+      if (line.startsWith('READY ')) return await upload(line.slice(6), child.pid!, file, {})
+      if (line.startsWith('RESULT '))
+        return { ...(JSON.parse(line.slice(7)) as Figures), natsCpuSeconds: natsCpu() - nats }
+    }
+    throw new Error(`plain put exited (${child.exitCode}) without a result`)
+  } finally {
+    child.stdin?.end()
+    if (child.exitCode === null) await new Promise((r) => child.once('exit', r))
   }
-  throw new Error(`plain put exited (${child.exitCode}) without a result`)
 }
 
-/** One `POST /media` of `file` to the replica at `url`, with its RSS followed from outside. */
-async function intake(url: string, pid: number, file: string): Promise<Figures> {
+/** One `POST /media` of `file` to the replica at `url` as the CRM user. */
+const intake = async (url: string, pid: number, file: string) => upload(url, pid, file, await asUser())
+
+/** One `POST /media` of `file` to the server at `url` (process `pid`, whose RSS is followed from outside). */
+async function upload(
+  url: string,
+  pid: number,
+  file: string,
+  auth: Record<string, string>,
+): Promise<Figures> {
   const size = statSync(file).size
   const rss = rssSampler(pid)
   rss.reset()
@@ -117,7 +140,7 @@ async function intake(url: string, pid: number, file: string): Promise<Figures> 
   const started = process.hrtime.bigint()
   const res = await request(`${url}/media`, {
     method: 'POST',
-    headers: { ...(await asUser()), 'content-type': 'video/mp4', 'content-length': String(size) },
+    headers: { ...auth, 'content-type': 'video/mp4', 'content-length': String(size) },
     body: createReadStream(file, { highWaterMark: MIB }),
   })
   const body = (await res.body.json()) as { id?: string }
@@ -182,7 +205,15 @@ async function main(): Promise<void> {
           `  intake / plain put with the service's settings: ${(base.seconds / f.seconds).toFixed(2)} (target ≥ 0.90)`,
         )
       }
-      const best = [...plain.entries()].sort((a, b) => a[1].seconds - b[1].seconds)[0]
+      const overHttp = plain.get(HTTP_PUT)
+      if (overHttp) {
+        console.log(
+          `  intake / the same put behind a bare HTTP route: ${(overHttp.seconds / f.seconds).toFixed(2)}`,
+        )
+      }
+      const best = [...plain.entries()]
+        .filter(([put]) => !put.startsWith('http:'))
+        .sort((a, b) => a[1].seconds - b[1].seconds)[0]
       if (best) {
         console.log(
           `  intake / fastest plain put (${describe(best[0]).replace(/\s+/g, ' ')}): ${(best[1].seconds / f.seconds).toFixed(2)}`,

@@ -22,6 +22,13 @@
  * p99 ≤ 2 × the bare route's, every ingest answer a 200 (a run with any other answer misses the
  * target whatever its speed) and durable.
  *
+ * A third route in the same child, "bare durable publish", is the floor of any durable answer:
+ * a bare Fastify route that publishes the raw body to a file-backed stream of its own (its SHA-256
+ * as `Nats-Msg-Id`, one event-loop turn's publishes issued together as the ingest does) and
+ * answers 200 once acked — no verification, no parsing, no hooks. It is
+ * measured closed-loop after the ingest, and `ingest/durable` says how much of the gap to the bare
+ * 200 route is the ingest's own.
+ *
  * Each row also prints the server process's CPU time per answered request (user + system, µs,
  * over the measured run): a steadier figure than the throughput on a shared machine, and the one
  * to read when changing the request path. `BENCH_CPU_PROF=<dir>` writes the server's V8 CPU
@@ -53,6 +60,7 @@ const PATH = '/webhooks/tiktok'
 interface Ready {
   ingest: string
   bare: string
+  durable: string
 }
 interface Verdict {
   streamMessages: number
@@ -85,9 +93,36 @@ async function serve(): Promise<void> {
   await ingest.register(appPlugin, { config })
   const bare = Fastify()
   bare.post(PATH, async () => ({}))
+  // The floor of a durable answer: the raw body published to a file-backed stream of its own with
+  // its SHA-256 as Nats-Msg-Id (as the ingest stores it), the publishes of one event-loop turn
+  // issued together (as the ingest does), 200 once acked; no verification, no hooks.
+  const floorStream = `${namespace.toUpperCase()}_BENCH_FLOOR`
+  const floorSubject = `${namespace}.bench.floor`
+  await ingest.nats.jsm.streams.add({ name: floorStream, subjects: [floorSubject], duplicate_window: 60e9 })
+  let turn: (() => void)[] = []
+  const issueTurn = () => {
+    const batch = turn
+    turn = []
+    for (const issue of batch) issue()
+  }
+  const durable = Fastify()
+  durable.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  )
+  durable.post(
+    PATH,
+    (request) =>
+      new Promise((resolve, reject) => {
+        const body = request.body as Buffer
+        const msgID = createHash('sha256').update(body).digest('hex')
+        if (turn.length === 0) setImmediate(issueTurn)
+        turn.push(() => ingest.nats.js.publish(floorSubject, body, { msgID }).then(() => resolve({}), reject))
+      }),
+  )
   const ready: Ready = {
     ingest: await ingest.listen({ host: '127.0.0.1', port: 0 }),
     bare: await bare.listen({ host: '127.0.0.1', port: 0 }),
+    durable: await durable.listen({ host: '127.0.0.1', port: 0 }),
   }
   process.stdout.write(`${JSON.stringify(ready)}\n`)
 
@@ -117,6 +152,8 @@ async function serve(): Promise<void> {
     process.stdout.write(`${JSON.stringify(verdict)}\n`)
   }
   await ingest.nats.jsm.streams.delete(stream)
+  await ingest.nats.jsm.streams.delete(floorStream)
+  await durable.close()
   await ingest.close()
   await bare.close()
 }
@@ -287,6 +324,7 @@ async function main(): Promise<void> {
   try {
     const bareCursor: Cursor = { next: 0, ok: [] }
     const ingestCursor: Cursor = { next: 0, ok: [] }
+    const durableCursor: Cursor = { next: 0, ok: [] }
     const serverCpuMicros = async () => {
       child.stdin!.write(`${JSON.stringify({ cpu: true })}\n`)
       return (JSON.parse(await next()) as { cpuMicros: number }).cpuMicros
@@ -306,6 +344,7 @@ async function main(): Promise<void> {
     )
     const bare = await measure(ready.bare, bareCursor)
     const ingest = await measure(ready.ingest, ingestCursor)
+    const floor = await measure(ready.durable, durableCursor)
     // Open loop at half the bare route's maximum: the same offered rate to both, latency compared.
     const rate = Math.max(100, Math.round(bare.rps / 2))
     const openLoop = async (url: string, cursor: Cursor): Promise<Measured> => {
@@ -323,10 +362,15 @@ async function main(): Promise<void> {
 
     console.log(row('bare Fastify 200', bare))
     console.log(row('webhook-ingest', ingest))
+    console.log(row('bare durable publish', floor))
     const ratio = ingest.rps / bare.rps
     console.log(
       `throughput ratio ingest/bare: ${fmt(ratio, 2)}; server CPU per request ingest/bare: ` +
         fmt(ingest.serverCpuMicrosPerRequest / bare.serverCpuMicrosPerRequest, 2),
+    )
+    console.log(
+      `the durable floor: durable/bare ${fmt(floor.rps / bare.rps, 2)}, ingest/durable ${fmt(ingest.rps / floor.rps, 2)}; ` +
+        `server CPU per request durable/bare ${fmt(floor.serverCpuMicrosPerRequest / bare.serverCpuMicrosPerRequest, 2)}`,
     )
     console.log(`open loop, ${fmt(rate)} requests/s offered (half the bare route's maximum):`)
     console.log(row('  bare Fastify 200', bareOpen))

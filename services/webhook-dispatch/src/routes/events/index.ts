@@ -73,6 +73,9 @@ const eventRoutes: FastifyPluginAsyncTypebox<{ heartbeatSec: number }> = async (
       }
       open.add(close)
       request.raw.on('close', close)
+      // A client that left while the consumer was being set up: its 'close' has already come, and
+      // the consumer would otherwise pull for nobody until the server stops.
+      if (request.raw.socket.destroyed) close()
       for await (const msg of messages) {
         const body = publicBody(msg.json())
         if (body.type !== 'ping' && matchesFilters(body.type, filters))

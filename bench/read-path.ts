@@ -34,7 +34,7 @@ import {
   startTestStack,
 } from '@social-bridge/stack'
 import autocannon from 'autocannon'
-import Fastify from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import postgres from 'postgres'
 import { Pool } from 'undici'
 import { processCpuMicros } from './lib/proc-cpu.js'
@@ -57,14 +57,7 @@ async function bareRole(databaseUrl: string, tenantId: string): Promise<void> {
       await sql`select * from publish.post_status_history where post_id = ${post.id} order by id`
     return { ...post, history }
   })
-  const url = await app.listen({ host: '127.0.0.1', port: 0 })
-  process.stdout.write(`READY ${url}\n`)
-  process.stdin.on('end', async () => {
-    await app.close()
-    await sql.end()
-    process.exit(0)
-  })
-  process.stdin.resume()
+  await serveUntilStdinEnds(app, () => sql.end())
 }
 
 /**
@@ -83,11 +76,16 @@ async function bareProxyRole(upstream: string, internalToken: string): Promise<v
     reply.code(res.statusCode).header('content-type', res.headers['content-type'])
     return Buffer.from(await res.body.arrayBuffer())
   })
+  await serveUntilStdinEnds(app, () => pool.close())
+}
+
+/** A child role's server: listens, prints `READY <url>`, and closes `app`, then `release`, when stdin ends. */
+async function serveUntilStdinEnds(app: FastifyInstance, release: () => Promise<unknown>): Promise<void> {
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   process.stdout.write(`READY ${url}\n`)
   process.stdin.on('end', async () => {
     await app.close()
-    await pool.close()
+    await release()
     process.exit(0)
   })
   process.stdin.resume()

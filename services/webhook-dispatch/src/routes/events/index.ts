@@ -24,7 +24,9 @@ const frame = (id: number, type: string, data: string) => `id: ${id}\nevent: ${t
  * read from PUBLIC_EVENTS (kept 3 days). Each frame's `id` is the event's stream sequence: a
  * client that reconnects with `Last-Event-ID` gets every later event, none twice; without it the
  * stream starts with the next event. `?types=post.*,connection.revoked` filters by type. A
- * `: heartbeat` comment every `heartbeatSec` keeps proxies from closing an idle stream.
+ * `: heartbeat` comment every `heartbeatSec` keeps proxies from closing an idle stream. A stream
+ * that ends (the client left, even while the stream was being set up, or the server stops)
+ * deletes its consumer on the server.
  * 400 for a `Last-Event-ID` that is not a sequence number.
  */
 const eventRoutes: FastifyPluginAsyncTypebox<{ heartbeatSec: number }> = async (app, opts) => {
@@ -68,7 +70,11 @@ const eventRoutes: FastifyPluginAsyncTypebox<{ heartbeatSec: number }> = async (
       const close = () => {
         open.delete(close)
         clearInterval(heartbeat)
-        void messages.close()
+        // The server keeps a stopped ordered consumer for 5 minutes unless it is deleted.
+        void messages
+          .close()
+          .then(() => consumer.delete())
+          .catch(() => undefined)
         res.end()
       }
       open.add(close)

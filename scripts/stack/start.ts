@@ -35,14 +35,16 @@ async function main(): Promise<void> {
 
   let stack: LaunchedStack | undefined
   let stopping = false
-  const shutdown = async (code: number) => {
+  const shutdown = async (code: number, selfExitMs = 0) => {
     if (stopping) return
     stopping = true
     console.log('\nStopping Social Bridge…')
-    await stack?.stop()
+    await stack?.stop({ selfExitMs })
     process.exit(code)
   }
-  process.on('SIGINT', () => void shutdown(0))
+  // Ctrl-C reaches every process of the terminal's group: the services close by themselves, and
+  // only one still running after its grace time (10 s) gets a SIGTERM.
+  process.on('SIGINT', () => void shutdown(0, 10_000))
   process.on('SIGTERM', () => void shutdown(0))
   process.on('SIGHUP', () => void shutdown(0))
   // If whoever started us (pnpm, a shell, a supervisor) is gone without a signal reaching us,

@@ -44,7 +44,11 @@ export interface LaunchedStack {
   kill(name: string, signal?: NodeJS.Signals): Promise<void>
   /** Starts the process `name` again (after it died or was killed) and waits until it is ready. */
   restart(name: string): Promise<void>
-  stop(): Promise<void>
+  /**
+   * Stops every process (SIGTERM, then SIGKILL after 10 s). `selfExitMs`: first wait up to that
+   * long for them to exit on their own (after a Ctrl-C the terminal signalled them already).
+   */
+  stop(opts?: { selfExitMs?: number }): Promise<void>
 }
 
 /** One process to run: a spec under its own name and port (a replica's differ from the service's). */
@@ -95,9 +99,9 @@ export async function launchStack(opts: LaunchOptions): Promise<LaunchedStack> {
     for (const p of running) p.child.kill('SIGKILL')
   }
   process.once('exit', killOnExit)
-  const stop = async () => {
+  const stop = async (stopOpts: { selfExitMs?: number } = {}) => {
     await Promise.all(balancers.map((b) => b.close()))
-    await stopAll(running)
+    await stopAll(running, undefined, stopOpts.selfExitMs)
     await media.close()
     process.removeListener('exit', killOnExit)
   }

@@ -117,10 +117,20 @@ export async function waitReady(p: StackProcess, url: string, timeoutMs = 60_000
   throw new Error(`${p.name} was not ready within ${timeoutMs} ms (${url}); see .local/logs/${p.name}.log`)
 }
 
-/** SIGTERM to every process (in reverse start order), SIGKILL to any still alive after `graceMs`. */
-export async function stopAll(processes: StackProcess[], graceMs = 10_000): Promise<void> {
+/**
+ * SIGTERM to every process (in reverse start order), SIGKILL to any still alive after `graceMs`.
+ * With `selfExitMs`, each process is first given that long to exit on its own: for a Ctrl-C,
+ * which the terminal sends to every process of the group, a service already closing would take a
+ * SIGTERM as a second signal and exit at once (close-with-grace), cutting its graceful close.
+ */
+export async function stopAll(processes: StackProcess[], graceMs = 10_000, selfExitMs = 0): Promise<void> {
+  const hasExited = (p: StackProcess) => p.child.exitCode !== null || p.child.signalCode !== null
+  if (selfExitMs > 0) {
+    const until = Date.now() + selfExitMs
+    while (Date.now() < until && !processes.every(hasExited)) await new Promise((r) => setTimeout(r, 100))
+  }
   for (const p of [...processes].reverse()) {
-    if (p.child.exitCode !== null || p.child.signalCode !== null) continue
+    if (hasExited(p)) continue
     const exited = new Promise<void>((resolve) => p.child.once('exit', () => resolve()))
     p.child.kill('SIGTERM')
     const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs)

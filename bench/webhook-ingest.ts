@@ -25,9 +25,9 @@
  * A third route in the same child, "bare durable publish", is the floor of any durable answer:
  * a bare Fastify route that publishes the raw body to a file-backed stream of its own (its SHA-256
  * as `Nats-Msg-Id`, one event-loop turn's publishes issued together as the ingest does) and
- * answers 200 once acked — no verification, no parsing, no hooks. It is
- * measured closed-loop after the ingest, and `ingest/durable` says how much of the gap to the bare
- * 200 route is the ingest's own.
+ * answers 200 once acked — no verification, no parsing, no hooks. It is measured closed-loop
+ * after the ingest, and `ingest/durable` says how much of the gap to the bare 200 route is the
+ * ingest's own.
  *
  * Each row also prints the server process's CPU time per answered request (user + system, µs,
  * over the measured run): a steadier figure than the throughput on a shared machine, and the one

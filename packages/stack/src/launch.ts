@@ -101,7 +101,7 @@ export async function launchStack(opts: LaunchOptions): Promise<LaunchedStack> {
   process.once('exit', killOnExit)
   const stop = async (stopOpts: { selfExitMs?: number } = {}) => {
     await Promise.all(balancers.map((b) => b.close()))
-    await stopAll(running, undefined, stopOpts.selfExitMs)
+    await stopAll(running, stopOpts)
     await media.close()
     process.removeListener('exit', killOnExit)
   }

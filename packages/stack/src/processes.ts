@@ -118,12 +118,15 @@ export async function waitReady(p: StackProcess, url: string, timeoutMs = 60_000
 }
 
 /**
- * SIGTERM to every process (in reverse start order), SIGKILL to any still alive after `graceMs`.
- * With `selfExitMs`, each process is first given that long to exit on its own: for a Ctrl-C,
+ * SIGTERM to every process (in reverse start order), SIGKILL to any still alive after `graceMs`
+ * (default 10 s). With `selfExitMs` (default 0), each process is first given that long to exit on its own: for a Ctrl-C,
  * which the terminal sends to every process of the group, a service already closing would take a
  * SIGTERM as a second signal and exit at once (close-with-grace), cutting its graceful close.
  */
-export async function stopAll(processes: StackProcess[], graceMs = 10_000, selfExitMs = 0): Promise<void> {
+export async function stopAll(
+  processes: StackProcess[],
+  { graceMs = 10_000, selfExitMs = 0 }: { graceMs?: number; selfExitMs?: number } = {},
+): Promise<void> {
   const hasExited = (p: StackProcess) => p.child.exitCode !== null || p.child.signalCode !== null
   if (selfExitMs > 0) {
     const until = Date.now() + selfExitMs

@@ -33,20 +33,20 @@ const exitCodes = (processes: StackProcess[]) => processes.map((p) => p.child.ex
 t.test('after a Ctrl-C, the stack lets each process finish its own graceful close', async (t) => {
   const processes = await startChildren()
   for (const p of processes) p.child.kill('SIGINT') // what the terminal sends to the whole group
-  await stopAll(processes, 10_000, 5_000)
+  await stopAll(processes, { selfExitMs: 5_000 })
   t.same(exitCodes(processes), [0, 0], 'every process closed gracefully (exit code 0)')
 })
 
 t.test('without waiting, the SIGTERM cuts a close in progress short', async (t) => {
   const processes = await startChildren()
   for (const p of processes) p.child.kill('SIGINT')
-  await stopAll(processes, 10_000)
+  await stopAll(processes)
   t.same(exitCodes(processes), [1, 1], 'the SIGTERM came as a second signal')
 })
 
 t.test('a process that does not exit on its own still gets its SIGTERM', async (t) => {
   const processes = await startChildren()
   // no Ctrl-C reached them: they wait out selfExitMs, then close on the SIGTERM
-  await stopAll(processes, 10_000, 200)
+  await stopAll(processes, { selfExitMs: 200 })
   t.same(exitCodes(processes), [0, 0])
 })

@@ -21,7 +21,7 @@
  *   BENCH_INTAKE_SIZES=100000000 BENCH_OBJECT_PUTS=lib:1048576:js,window:524288:4 pnpm exec tsx bench/media-intake.ts
  */
 import { spawn } from 'node:child_process'
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs'
+import { createReadStream, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { OBJECT_CHUNK_BYTES, OBJECT_PUT_WINDOW } from '@social-bridge/publish-service'
@@ -34,7 +34,7 @@ import {
 } from '@social-bridge/service-kit/testing'
 import { request } from 'undici'
 import { ensureVideo, warmPageCache } from './lib/large-video.js'
-import { processCpuMicros } from './lib/proc-cpu.js'
+import { natsServerPid, processCpuMicros } from './lib/proc-cpu.js'
 import { rssSampler, spawnPublishService } from './lib/publish-service-child.js'
 
 const PLAIN_PUT = fileURLToPath(new URL('./lib/plain-object-put.ts', import.meta.url))
@@ -74,18 +74,6 @@ interface Figures {
   clientCpuSeconds?: number
 }
 
-/** nats-server's pid on this machine (read from /proc), for its CPU figures; undefined when not found. */
-function natsServerPid(): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'nats-server') return Number(entry)
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return undefined
-}
 const NATS_PID = natsServerPid()
 const natsCpu = () => (NATS_PID ? processCpuMicros(NATS_PID) / 1e6 : Number.NaN)
 

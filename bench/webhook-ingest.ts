@@ -24,14 +24,17 @@
  *
  * A third route in the same child, "bare durable publish", is the floor of any durable answer:
  * a bare Fastify route that publishes the raw body to a file-backed stream of its own (its SHA-256
- * as `Nats-Msg-Id`, one event-loop turn's publishes issued together as the ingest does) and
+ * as `Nats-Msg-Id`, the same duplicate window as TIKTOK_WEBHOOKS, service-kit's JetStream publisher as
+ * the ingest uses, one event-loop turn's publishes issued together as the ingest does) and
  * answers 200 once acked — no verification, no parsing, no hooks. It is measured closed-loop
  * after the ingest, and `ingest/durable` says how much of the gap to the bare 200 route is the
  * ingest's own.
  *
- * Each row also prints the server process's CPU time per answered request (user + system, µs,
- * over the measured run): a steadier figure than the throughput on a shared machine, and the one
- * to read when changing the request path. `BENCH_CPU_PROF=<dir>` writes the server's V8 CPU
+ * Each row also prints CPU time per answered request (user + system, µs, over the measured run)
+ * of the server process, of the load client (this process) and of nats-server when it runs on
+ * this machine: the three share the cores, so their sum bounds the throughput. The server's is a
+ * steadier figure than the throughput on a shared machine, and the one to read when changing the
+ * request path. `BENCH_CPU_PROF=<dir>` writes the server's V8 CPU
  * profile there (node --cpu-prof).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -42,9 +45,11 @@ import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { createFastifyOptions, loadConfig } from '@social-bridge/service-kit'
+import { Streams } from '@social-bridge/contracts'
+import { createFastifyOptions, createJetStreamPublisher, loadConfig } from '@social-bridge/service-kit'
 import appPlugin, { Config, SERVICE_NAME, WEBHOOK_BODY_LIMIT_BYTES } from '@social-bridge/webhook-ingest'
 import Fastify from 'fastify'
+import { natsServerPid, processCpuMicros } from './lib/proc-cpu.js'
 
 const SELF = fileURLToPath(import.meta.url)
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 10)
@@ -98,13 +103,21 @@ async function serve(): Promise<void> {
   // issued together (as the ingest does), 200 once acked; no verification, no hooks.
   const floorStream = `${namespace.toUpperCase()}_BENCH_FLOOR`
   const floorSubject = `${namespace}.bench.floor`
-  await ingest.nats.jsm.streams.add({ name: floorStream, subjects: [floorSubject], duplicate_window: 60e9 })
+  // the ingest stream's duplicate window: nats-server keeps every id of the window in memory
+  const duplicateWindowNs = Streams.tiktokWebhooks.duplicateWindowSec * 1e9
+  await ingest.nats.jsm.streams.add({
+    name: floorStream,
+    subjects: [floorSubject],
+    duplicate_window: duplicateWindowNs,
+  })
   let turn: (() => void)[] = []
   const issueTurn = () => {
     const batch = turn
     turn = []
     for (const issue of batch) issue()
   }
+  // the ingest's own publisher (service-kit), the cheapest JetStream publish we have
+  const floorPublisher = createJetStreamPublisher(ingest.nats.nc)
   const durable = Fastify()
   durable.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) =>
     done(null, body),
@@ -114,9 +127,13 @@ async function serve(): Promise<void> {
     (request) =>
       new Promise((resolve, reject) => {
         const body = request.body as Buffer
-        const msgID = createHash('sha256').update(body).digest('hex')
+        const msgId = createHash('sha256').update(body).digest('hex')
         if (turn.length === 0) setImmediate(issueTurn)
-        turn.push(() => ingest.nats.js.publish(floorSubject, body, { msgID }).then(() => resolve({}), reject))
+        turn.push(() =>
+          floorPublisher
+            .publish(floorSubject, body, { msgId, timeoutMs: 5000 })
+            .then(() => resolve({}), reject),
+        )
       }),
   )
   const ready: Ready = {
@@ -277,9 +294,15 @@ async function load(
   return { ...result, rps: ok200 / seconds, seconds, ok200, answered, sent: amount }
 }
 
-/** A measured run plus the server process's CPU time (user + system) per answered request, in µs. */
+/**
+ * A measured run plus CPU time (user + system) per answered request, in µs, of the server process,
+ * of this process (the load client) and of nats-server (NaN when it does not run on this machine):
+ * the three share the machine's cores.
+ */
 interface Measured extends Run {
   serverCpuMicrosPerRequest: number
+  clientCpuMicrosPerRequest: number
+  natsCpuMicrosPerRequest: number
 }
 
 function startChild(): Promise<{ child: ChildProcess; ready: Ready; next: () => Promise<string> }> {
@@ -310,7 +333,8 @@ function row(name: string, r: Measured) {
   const codes = Object.entries(r.statusCodeStats)
     .map(([code, s]) => `${code}×${s.count}`)
     .join(' ')
-  return `${name.padEnd(22)} ${fmt(r.rps).padStart(8)} 200/s over ${fmt(r.seconds, 1)} s   p50 ${fmt(r.latency.p50, 1).padStart(5)} ms   p99 ${fmt(r.latency.p99, 1).padStart(5)} ms   max ${fmt(r.latency.max)} ms   server CPU ${fmt(r.serverCpuMicrosPerRequest).padStart(4)} µs/request   [${codes}${r.errors ? ` errors×${r.errors}` : ''}${r.timeouts ? ` timeouts×${r.timeouts}` : ''}]`
+  const cpu = `CPU µs/request server ${fmt(r.serverCpuMicrosPerRequest).padStart(3)} client ${fmt(r.clientCpuMicrosPerRequest).padStart(3)} nats-server ${fmt(r.natsCpuMicrosPerRequest).padStart(3)}`
+  return `${name.padEnd(22)} ${fmt(r.rps).padStart(8)} 200/s over ${fmt(r.seconds, 1)} s   p50 ${fmt(r.latency.p50, 1).padStart(3)} ms   p99 ${fmt(r.latency.p99, 1).padStart(3)} ms   max ${fmt(r.latency.max)} ms   ${cpu}   [${codes}${r.errors ? ` errors×${r.errors}` : ''}${r.timeouts ? ` timeouts×${r.timeouts}` : ''}]`
 }
 
 async function main(): Promise<void> {
@@ -329,13 +353,32 @@ async function main(): Promise<void> {
       child.stdin!.write(`${JSON.stringify({ cpu: true })}\n`)
       return (JSON.parse(await next()) as { cpuMicros: number }).cpuMicros
     }
+    const natsPid = natsServerPid()
+    const clientCpuMicros = () => {
+      const { user, system } = process.cpuUsage()
+      return user + system
+    }
+    const natsCpuMicros = () => (natsPid ? processCpuMicros(natsPid) : Number.NaN)
+    /** Runs `run` and adds each process's CPU per answered request. */
+    const withCpu = async (run: () => Promise<Run>): Promise<Measured> => {
+      const before = [await serverCpuMicros(), clientCpuMicros(), natsCpuMicros()]
+      const r = await run()
+      const after = [await serverCpuMicros(), clientCpuMicros(), natsCpuMicros()]
+      const per = (i: number) => (after[i]! - before[i]!) / r.answered
+      return {
+        ...r,
+        serverCpuMicrosPerRequest: per(0),
+        clientCpuMicrosPerRequest: per(1),
+        natsCpuMicrosPerRequest: per(2),
+      }
+    }
     const measure = async (url: string, cursor: Cursor): Promise<Measured> => {
       const warm = await load(url, WARMUP_REQUESTS, pool, cursor)
       // the warmed-up rate sizes a ~2 s calibration run, whose rate sizes the measured run
       const calibration = await load(url, Math.max(1000, Math.round(warm.rps * 2)), pool, cursor)
-      const cpuBefore = await serverCpuMicros()
-      const run = await load(url, Math.max(1000, Math.round(calibration.rps * DURATION_SEC)), pool, cursor)
-      return { ...run, serverCpuMicrosPerRequest: ((await serverCpuMicros()) - cpuBefore) / run.answered }
+      return withCpu(() =>
+        load(url, Math.max(1000, Math.round(calibration.rps * DURATION_SEC)), pool, cursor),
+      )
     }
     console.log(
       `load average before: ${loadavg()
@@ -347,11 +390,8 @@ async function main(): Promise<void> {
     const floor = await measure(ready.durable, durableCursor)
     // Open loop at half the bare route's maximum: the same offered rate to both, latency compared.
     const rate = Math.max(100, Math.round(bare.rps / 2))
-    const openLoop = async (url: string, cursor: Cursor): Promise<Measured> => {
-      const cpuBefore = await serverCpuMicros()
-      const run = await load(url, Math.round(rate * DURATION_SEC), pool, cursor, rate)
-      return { ...run, serverCpuMicrosPerRequest: ((await serverCpuMicros()) - cpuBefore) / run.answered }
-    }
+    const openLoop = (url: string, cursor: Cursor) =>
+      withCpu(() => load(url, Math.round(rate * DURATION_SEC), pool, cursor, rate))
     const bareOpen = await openLoop(ready.bare, bareCursor)
     const ingestOpen = await openLoop(ready.ingest, ingestCursor)
     console.log(
@@ -372,7 +412,11 @@ async function main(): Promise<void> {
       `the durable floor: durable/bare ${fmt(floor.rps / bare.rps, 2)}, ingest/durable ${fmt(ingest.rps / floor.rps, 2)}; ` +
         `server CPU per request durable/bare ${fmt(floor.serverCpuMicrosPerRequest / bare.serverCpuMicrosPerRequest, 2)}`,
     )
-    console.log(`open loop, ${fmt(rate)} requests/s offered (half the bare route's maximum):`)
+    // at or above the ingest's own maximum the open-loop queue grows and its p99 says nothing else
+    console.log(
+      `open loop, ${fmt(rate)} requests/s offered (half the bare route's maximum; ` +
+        `${fmt(rate / ingest.rps, 2)} × the ingest's closed-loop maximum):`,
+    )
     console.log(row('  bare Fastify 200', bareOpen))
     console.log(row('  webhook-ingest', ingestOpen))
     const p99Ratio = ingestOpen.latency.p99 / Math.max(bareOpen.latency.p99, 0.001)

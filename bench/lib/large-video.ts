@@ -6,9 +6,17 @@ import path from 'node:path'
 /**
  * Builds (or reuses, in `$TMPDIR/social-bridge-bench`) a file of exactly `size` bytes by
  * repeating `clip`'s bytes: a large "video" for upload benchmarks (TikTok's processing would
- * reject it; throughput and memory are what is measured).
+ * reject it; throughput and memory are what is measured). The file starts with the whole clip,
+ * so it is still a readable video to a probe of its first copy.
+ *
+ * @throws Error when `size` (bytes) is below the clip's size: a cut clip loses its index and is
+ *   no video (the intake answers 422 MEDIA_NOT_VIDEO), so nothing would be measured.
  */
 export async function ensureVideo(clip: string, size: number): Promise<string> {
+  const clipBytes = statSync(clip).size
+  if (size < clipBytes) {
+    throw new Error(`a benchmark video must be at least the clip's ${clipBytes} bytes (asked for ${size})`)
+  }
   const dir = path.join(tmpdir(), 'social-bridge-bench')
   await mkdir(dir, { recursive: true })
   const file = path.join(dir, `upload-${size}.mp4`)

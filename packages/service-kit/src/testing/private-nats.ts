@@ -3,38 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './free-port.js'
 
 const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server'
-
-/** Ports {@link freePort} draws from: below Linux's ephemeral range (32768–60999 by default). */
-const FREE_PORT_RANGE = { from: 15_000, to: 32_000 }
-
-/**
- * A TCP port on 127.0.0.1 that was free a moment ago, drawn at random from 15000–32000 and
- * checked by binding it. Not port 0: the kernel would hand out a port of its ephemeral range,
- * which every outgoing connection (to PostgreSQL, NATS, a service) also takes its local port
- * from, so between this check and the caller's listen — or while a killed service is restarted
- * on the same port — an outgoing socket could take it (EADDRINUSE, seen with four stacks at once).
- * @throws the last bind error after 50 ports in use.
- */
-export async function freePort(): Promise<number> {
-  let lastError: unknown
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port =
-      FREE_PORT_RANGE.from + Math.floor(Math.random() * (FREE_PORT_RANGE.to - FREE_PORT_RANGE.from))
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const srv = createServer()
-        srv.once('error', reject)
-        srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()))
-      })
-      return port
-    } catch (err) {
-      lastError = err
-    }
-  }
-  throw lastError
-}
 
 /**
  * A private nats-server (JetStream on) on a free loopback port, so a test can stop and restart

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -29,10 +30,24 @@ async function stop(child: ChildProcess, signal?: NodeJS.Signals) {
 
 const reservation = (port: number) => join(RESERVATIONS_DIR, String(port))
 
-/** A range of `size` ports below the default one, so other tests' stacks never draw from it. */
-function privateRange(size: number) {
-  const from = 5_000 + Math.floor(Math.random() * (FREE_PORT_RANGE.from - 5_000 - size))
-  return { from, to: from + size }
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer()
+    srv.once('error', () => resolve(false))
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
+  })
+}
+
+/**
+ * A range of `size` ports below the default one, so other tests' stacks never draw from it,
+ * every one free now (the machine's PostgreSQL, Redis and others listen in 5000–15000).
+ */
+async function privateRange(size: number) {
+  for (;;) {
+    const from = 5_000 + Math.floor(Math.random() * (FREE_PORT_RANGE.from - 5_000 - size))
+    const ports = Array.from({ length: size }, (_, i) => from + i)
+    if ((await Promise.all(ports.map(canBind))).every(Boolean)) return { from, to: from + size }
+  }
 }
 
 t.test('one process is never handed the same port twice', async (t) => {
@@ -43,16 +58,19 @@ t.test('one process is never handed the same port twice', async (t) => {
 })
 
 t.test('a port another running process holds is not handed out', async (t) => {
-  const range = privateRange(4)
+  const range = await privateRange(4)
   const other = await holdPorts(2, range)
   t.teardown(() => stop(other.child))
   const mine = [await freePort(range), await freePort(range)]
-  t.same([...other.ports, ...mine].sort(), [range.from, range.from + 1, range.from + 2, range.from + 3])
+  t.same(
+    [...other.ports, ...mine].sort((a, b) => a - b),
+    [range.from, range.from + 1, range.from + 2, range.from + 3],
+  )
   await t.rejects(freePort(range), 'every port of the range is held')
 })
 
 t.test('a port held by a process killed before it could release it is taken over', async (t) => {
-  const range = privateRange(1)
+  const range = await privateRange(1)
   const killed = await holdPorts(1, range)
   t.same(killed.ports, [range.from])
   await stop(killed.child, 'SIGKILL')
@@ -61,7 +79,7 @@ t.test('a port held by a process killed before it could release it is taken over
 })
 
 t.test('a process that exits removes its reservations', async (t) => {
-  const range = privateRange(2)
+  const range = await privateRange(2)
   const held = await holdPorts(2, range)
   t.ok(
     held.ports.every((port) => existsSync(reservation(port))),

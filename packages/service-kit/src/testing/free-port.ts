@@ -70,9 +70,9 @@ function reserve(port: number): boolean {
  * A TCP port on 127.0.0.1, drawn at random from 15000–32000, that no other port this function
  * handed out on this machine holds (in this process or any other still running) and that was
  * free when checked by binding it. The port stays this process's until it exits, so a stack's
- * services never share one, and a service whose port another stack took cannot be mistaken for
- * ready because the other stack's service answers there (seen once in CI: the gateway's port
- * answered by an internal service, 401 to every call).
+ * services never share one, and a service whose port another took cannot be mistaken for ready
+ * because that other service answers there (a CI failure fits this: the gateway's port answered
+ * by an internal service, 401 to every call, the gateway's log empty).
  * Not port 0: the kernel would hand out a port of its ephemeral range, which every outgoing
  * connection (to PostgreSQL, NATS, a service) also takes its local port from, so between this
  * check and the caller's listen — or while a killed service is restarted on the same port — an

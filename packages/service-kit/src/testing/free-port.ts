@@ -81,7 +81,7 @@ function reserve(port: number): boolean {
  * @throws the last bind error after 50 ports held or in use.
  */
 export async function freePort(range: { from: number; to: number } = FREE_PORT_RANGE): Promise<number> {
-  let lastError: unknown = new Error('no free port: 50 drawn were held by other processes')
+  let lastError: unknown = new Error('no free port: the 50 drawn were all held')
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = range.from + Math.floor(Math.random() * (range.to - range.from))
     if (!reserve(port)) continue
